@@ -1,0 +1,54 @@
+# expertise — set-up and entry points. Every target does all the set-up it needs on a fresh
+# Debian 12 machine, idempotently: Debian packages when missing, the .venv from the lock file,
+# the package itself (a regular, non-editable install).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.lock-installed
+# WeasyPrint (Pango, fonts), PDF tools, and the real components the tests and the demo start.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils git openssl \
+                nmap openssh-server openssh-client nginx-light belenios-tool python3-venv
+
+.PHONY: demo test bench setup system-deps install lock clean
+
+demo: install
+	$(BIN)/expertise demo --out demo-out --force
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+setup: install
+
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	touch $@
+
+install: system-deps $(STAMP)
+	$(BIN)/pip install -q --no-deps --no-build-isolation --force-reinstall .
+
+# Re-resolve the lock file (needs network access to PyPI). sslyze caps cryptography<47.
+lock:
+	$(PYTHON) -m pip install -q uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra test --extra build --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	  --index-url https://pypi.org/simple -o requirements.lock
+
+clean:
+	rm -rf $(VENV) demo-out build dist *.egg-info

@@ -1,0 +1,249 @@
+"""Assessment: the status of each applicable objective, guarantee and expertise element.
+
+Nothing is "met" by default. A status comes either from the expert's judgment (which
+must rest on evidence) or, for objectives the automated checks cover entirely, from the
+checks. A failing check is a definite finding: an expert judgment that contradicts it is
+accepted only with a rationale, and is then shown as an override.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import catalogue as catalogue_mod
+from . import journal
+from .case import Case, Judgment
+from .catalogue import Catalogue, Item, Objective
+from .results import Result, Severity, Status, count_by_status
+from .risk import RiskScore, score
+from .rules import evaluate
+from .rules.case_rules import CaseObservation
+
+
+class Conclusion(StrEnum):
+    MET = "met"
+    PARTIALLY_MET = "partially_met"
+    NOT_MET = "not_met"
+    NOT_ASSESSED = "not_assessed"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Basis(StrEnum):
+    AUTOMATED = "automated"
+    JUDGMENT = "judgment"
+    OVERRIDE = "override"
+    NONE = "none"
+
+
+_WEIGHTY = {Status.PASS, Status.FAIL, Status.ERROR, Status.MANUAL}
+
+
+@dataclass
+class Verdict:
+    """How one objective, guarantee or element stands, and why."""
+
+    conclusion: Conclusion
+    basis: Basis
+    results: list[Result]
+    judgment: Judgment | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_status(self.results)
+
+    @property
+    def override(self) -> bool:
+        return self.basis is Basis.OVERRIDE
+
+    @property
+    def evidence(self) -> list[str]:
+        refs: list[str] = []
+        for result in self.results:
+            for ref in result.evidence:
+                if ref not in refs:
+                    refs.append(ref)
+        if self.judgment:
+            refs.extend(ref for ref in self.judgment.evidence if ref not in refs)
+        return refs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conclusion": self.conclusion.value,
+            "basis": self.basis.value,
+            "counts": self.counts,
+            "checks": sorted({r.check_id for r in self.results}),
+            "judgment": self.judgment.model_dump() if self.judgment else None,
+            "notes": self.notes,
+            "evidence": self.evidence,
+        }
+
+
+def decide(results: Sequence[Result], judgment: Judgment | None, automation: str) -> Verdict:
+    relevant = [r for r in results if r.status in _WEIGHTY]
+    fails = [r for r in relevant if r.status is Status.FAIL]
+    passes = [r for r in relevant if r.status is Status.PASS]
+    untested = [r for r in relevant if r.status in (Status.ERROR, Status.MANUAL)]
+    notes: list[str] = []
+    if judgment is not None and judgment.status != "not_assessed":
+        wanted = Conclusion(judgment.status)
+        if wanted is Conclusion.NOT_APPLICABLE:
+            if not judgment.rationale.strip():
+                notes.append("not applicable without a rationale")
+            return Verdict(Conclusion.NOT_APPLICABLE, Basis.JUDGMENT, list(results), judgment, notes)
+        contradicts = bool(fails) and wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET)
+        if contradicts and not judgment.rationale.strip():
+            notes.append("expert judgment set aside: it contradicts failing checks and gives no rationale")
+        elif wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET) and not (judgment.evidence or passes):
+            notes.append("expert judgment set aside: nothing is met without evidence "
+                         "(no evidence reference and no passing check)")
+        else:
+            basis = Basis.OVERRIDE if contradicts else Basis.JUDGMENT
+            return Verdict(wanted, basis, list(results), judgment, notes)
+    if fails:
+        worst = max((r.severity or Severity.MEDIUM).rank for r in fails)
+        conclusion = Conclusion.NOT_MET if worst >= Severity.HIGH.rank else Conclusion.PARTIALLY_MET
+        return Verdict(conclusion, Basis.AUTOMATED, list(results), judgment, notes)
+    if passes and automation == "full" and not untested:
+        return Verdict(Conclusion.MET, Basis.AUTOMATED, list(results), judgment, notes)
+    if passes:
+        notes.append(f"{len(passes)} automated check(s) passed; the expert's judgment is needed to conclude")
+    if untested:
+        notes.append(f"{len(untested)} check(s) could not be completed automatically")
+    return Verdict(Conclusion.NOT_ASSESSED, Basis.NONE, list(results), judgment, notes)
+
+
+@dataclass
+class ObjectiveAssessment:
+    objective: Objective
+    verdict: Verdict
+
+
+@dataclass
+class ItemAssessment:
+    item: Item
+    verdict: Verdict
+
+
+@dataclass
+class SourceResults:
+    """One journaled result set and the journal entry that produced it."""
+
+    entry: dict[str, Any]
+    result_set: journal.ResultSet
+
+
+@dataclass
+class Assessment:
+    case: Case
+    catalogue: Catalogue
+    risk: RiskScore
+    journal: journal.JournalReport
+    case_results: list[Result]
+    sources: list[SourceResults]
+    objectives: list[ObjectiveAssessment]
+    guarantees: list[ItemAssessment]
+    elements: list[ItemAssessment]
+
+    @property
+    def level(self) -> int:
+        return self.case.level
+
+    @property
+    def all_results(self) -> list[Result]:
+        results = list(self.case_results)
+        for source in self.sources:
+            results.extend(source.result_set.results)
+        return results
+
+    def conclusion_counts(self) -> dict[int, dict[str, int]]:
+        """Per objective level, how many objectives reached each conclusion (the chart)."""
+        table: dict[int, dict[str, int]] = {}
+        for row in self.objectives:
+            counts = table.setdefault(row.objective.level, {c.value: 0 for c in Conclusion})
+            counts[row.verdict.conclusion.value] += 1
+        return dict(sorted(table.items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.case.data
+        return {
+            "framework": {"id": self.catalogue.framework.id, "version": self.catalogue.framework.version},
+            "election": data.election.model_dump(mode="json"),
+            "expert": data.expert.model_dump(mode="json"),
+            "risk": {
+                "chosen_level": self.level,
+                "computed_level": self.risk.computed_level,
+                "score": self.risk.score,
+                "missing": self.risk.missing,
+                "answers": {a.statement.id: {"value": a.value, "points": a.points} for a in self.risk.answers},
+            },
+            "journal": {"entries": self.journal.entries, "head": self.journal.head,
+                        "intact": self.journal.intact},
+            "objectives": [{"id": row.objective.id, "level": row.objective.level, "text_fr": row.objective.text_fr,
+                            **row.verdict.to_dict()} for row in self.objectives],
+            "guarantees": [{"id": row.item.id, "text_fr": row.item.text_fr, **row.verdict.to_dict()}
+                           for row in self.guarantees],
+            "elements": [{"id": row.item.id, "text_fr": row.item.text_fr, **row.verdict.to_dict()}
+                         for row in self.elements],
+            "sources": [{"source": s.result_set.source, "producer": s.result_set.producer,
+                         "journal_seq": s.entry.get("seq"), "time": s.entry.get("time"),
+                         "summary": s.result_set.summary,
+                         "results": [r.to_dict() for r in s.result_set.results]} for s in self.sources],
+            "case_results": [r.to_dict() for r in self.case_results],
+        }
+
+
+def _judgment_for(case: Case, key: str) -> Judgment | None:
+    return case.data.judgments.get(key)
+
+
+def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
+    catalogue = catalogue or catalogue_mod.load()
+    framework = catalogue.framework
+    risk = score(catalogue.grid, case.data.risk.answers)
+    journal_report = journal.verify(case.root)
+    case_results = evaluate("case", CaseObservation(case, risk, journal_report, catalogue.grid), catalogue)
+    sources = [SourceResults(entry, result_set) for entry, result_set in journal.latest_result_sets(case.root)]
+    # Re-enrich from the current catalogue: the metadata may have been corrected since collection.
+    for source in sources:
+        source.result_set.results = [_safe_enrich(catalogue, r) for r in source.result_set.results]
+    everything = list(case_results) + [r for s in sources for r in s.result_set.results]
+
+    objectives = []
+    for objective in framework.applicable(case.level):
+        cited = [r for r in everything if objective.id in r.objectives]
+        objectives.append(ObjectiveAssessment(
+            objective, decide(cited, _judgment_for(case, objective.id), objective.automation)))
+    guarantees = []
+    for item in framework.guarantees:
+        cited = [r for r in everything if item.id in r.guarantees]
+        guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), "partial")))
+    elements = []
+    for item in framework.elements:
+        cited = [r for r in everything if item.id in catalogue.checks.get(r.check_id, _NO_META).elements]
+        elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), "partial")))
+    return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements)
+
+
+class _NoMeta:
+    elements: tuple[str, ...] = ()
+
+
+_NO_META = _NoMeta()
+
+
+def _safe_enrich(catalogue: Catalogue, result: Result) -> Result:
+    if result.check_id in catalogue.checks:
+        return catalogue.enrich(result)
+    return result
+
+
+def journal_assessment(case_dir: Path, assessment: Assessment, argv: Sequence[str] | None = None) -> str:
+    """Store the assessment as evidence in one journaled operation; returns its path."""
+    with journal.operation(case_dir, "assess", argv) as op:
+        op.add_input(case_dir / journal.CASE_FILE, label="case")
+        path = op.store_json("assessment.json", assessment.to_dict(), label="assessment")
+    return path

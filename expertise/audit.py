@@ -1,0 +1,44 @@
+"""`expertise audit`: every collector the case declares, then assessment and report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .case import load_case
+from .collectors import all_collectors
+from .console import err
+from .errors import ExpertiseError
+
+
+def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[str, str]:
+    """Run each declared collector; a collector that fails is reported, the others still run.
+
+    Returns, per collector, "done", "skipped" (section absent) or the error message, so the
+    report can say which evidence is missing and why.
+    """
+    case = load_case(case_dir)
+    outcome: dict[str, str] = {}
+    for collector in all_collectors():
+        if not collector.declared(case):
+            outcome[collector.name] = "skipped"
+            continue
+        err.print(f"[bold]{collector.name}[/]: collecting…")
+        try:
+            collector.run(case, list(argv if argv is not None else sys.argv))
+            outcome[collector.name] = "done"
+        except NotImplementedError as exc:
+            outcome[collector.name] = f"not available: {exc}"
+            err.print(f"[yellow]{collector.name}:[/] {exc}")
+        except ExpertiseError as exc:
+            outcome[collector.name] = f"failed: {exc}"
+            err.print(f"[red]{collector.name}:[/] {exc}")
+    return outcome
+
+
+def run_audit(case_dir: Path, *, lang: str | None, out_dir: Path | None, pdf: bool) -> dict[str, Path]:
+    from .report.build import build_report
+
+    run_collectors(case_dir)
+    return build_report(case_dir, lang=lang, out_dir=out_dir, pdf=pdf)

@@ -1,0 +1,228 @@
+"""The case folder and its ``case.toml``: what the expert declares about the election.
+
+A malformed case must stop every command with a message that names the file and the
+field, because the expert fixes it by hand; unknown keys are refused so that a typo never
+silently drops a declaration (a misspelt scope would widen nothing, but a misspelt
+judgment would vanish from the report).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+
+from . import catalogue as catalogue_mod
+from .errors import CaseError
+from .journal import CASE_FILE, require_case
+
+JudgmentStatus = Literal["met", "partially_met", "not_met", "not_applicable", "not_assessed"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Election(_Section):
+    name: str = Field(min_length=1)
+    organiser: str = Field(min_length=1, description="responsable de traitement")
+    provider: str = Field(min_length=1)
+    solution: str = ""
+    type: str = Field(min_length=1)
+    electorate: int = Field(gt=0)
+    opens: AwareDatetime
+    closes: AwareDatetime
+    mixed_paper: bool = False
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _closing_after_opening(self) -> "Election":
+        if self.closes <= self.opens:
+            raise ValueError(f"closes ({self.closes.isoformat()}) must be after opens ({self.opens.isoformat()})")
+        return self
+
+
+class Independence(_Section):
+    security_specialist: bool
+    no_interest_in_provider: bool
+    no_interest_in_organiser: bool
+    vendors_examined: list[str] = Field(default_factory=list)
+    statement: str = ""
+
+
+class Expert(_Section):
+    name: str = Field(min_length=1)
+    organisation: str = ""
+    email: str = ""
+    independence: Independence
+
+
+class Risk(_Section):
+    answers: dict[str, bool] = Field(default_factory=dict)
+    chosen_level: int = Field(ge=1, le=3)
+    justification: str = ""
+    grid_notes: dict[str, str] = Field(default_factory=dict)
+
+
+class Scope(_Section):
+    """Hosts (names, addresses or CIDR ranges) and URLs the expert is allowed to probe."""
+
+    hosts: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    authorisation: str = ""
+
+
+class Probe(_Section):
+    targets: list[str] = Field(default_factory=list)
+    ports: str = "top-1000"
+    timeout: float = Field(default=10.0, gt=0)
+    ca_file: str = ""
+
+
+class SealComponent(_Section):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    source: str = Field(min_length=1)
+    known_hosts: str = ""
+    host_key_fingerprint: str = ""
+
+
+class Seal(_Section):
+    key: str = ""
+    tsa: str = ""
+    tsa_ca_file: str = ""
+    components: list[SealComponent] = Field(default_factory=list)
+
+
+class Board(_Section):
+    path: str = Field(min_length=1)
+    format: Literal["auto", "belenios"] = "auto"
+    credentials_fingerprint: str = ""
+    snapshots: list[str] = Field(default_factory=list)
+    workers: int = Field(default=0, ge=0)
+
+
+class Registers(_Section):
+    """Placeholders for the registers cross-checks (émargement, paper votes, voter list)."""
+
+    voters: str = ""
+    emargement: str = ""
+    paper_votes: str = ""
+    credentials: str = ""
+
+
+class Actor(_Section):
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1)
+    organisation: str = ""
+    holds: list[str] = Field(default_factory=list)
+
+
+class Judgment(_Section):
+    status: JudgmentStatus
+    rationale: str = ""
+    evidence: list[str] = Field(default_factory=list)
+
+
+class CaseFile(_Section):
+    schema_version: int = Field(default=1, alias="schema")
+    language: Literal["fr", "en"] = "fr"
+    election: Election
+    expert: Expert
+    risk: Risk
+    scope: Scope = Scope()
+    probe: Probe | None = None
+    seal: Seal | None = None
+    board: Board | None = None
+    registers: Registers | None = None
+    actors: list[Actor] = Field(default_factory=list)
+    judgments: dict[str, Judgment] = Field(default_factory=dict)
+
+    @field_validator("judgments")
+    @classmethod
+    def _known_objectives(cls, value: dict[str, Judgment]) -> dict[str, Judgment]:
+        framework = catalogue_mod.load().framework
+        objectives = {o.id for o in framework.objectives}
+        known = objectives | {g.id for g in framework.guarantees} | {e.id for e in framework.elements}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown objective id(s) {', '.join(unknown)}; objectives are "
+                             f"{min(objectives)} … {max(objectives)}, guarantees G1 … G7, or an element id")
+        return value
+
+    @field_validator("risk")
+    @classmethod
+    def _known_statements(cls, value: Risk) -> Risk:
+        known = {s.id for s in catalogue_mod.load().grid.statements}
+        unknown = sorted(set(value.answers) - known)
+        if unknown:
+            raise ValueError(f"unknown risk-grid statement(s) {', '.join(unknown)}; "
+                             f"known are {', '.join(sorted(known))}")
+        return value
+
+
+class Case:
+    """A loaded, validated case folder."""
+
+    def __init__(self, root: Path, data: CaseFile) -> None:
+        self.root = root
+        self.data = data
+
+    @property
+    def file(self) -> Path:
+        return self.root / CASE_FILE
+
+    def resolve(self, relative: str) -> Path:
+        """Paths in case.toml are relative to the case folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.root / path
+
+    @property
+    def level(self) -> int:
+        return self.data.risk.chosen_level
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts)
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "timezone_aware":
+        return ("time has no time zone; write it with an offset, "
+                "e.g. 2026-12-01T09:00:00+01:00")
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling against the template written by `expertise init`)"
+    if kind == "missing":
+        return "required field is missing"
+    msg = str(error.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ")
+
+
+def load_case(case_dir: Path) -> Case:
+    root = require_case(Path(case_dir))
+    path = root / CASE_FILE
+    try:
+        with open(path, "rb") as handle:
+            raw = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"malformed TOML: {exc}", path=str(path)) from None
+    except OSError as exc:
+        raise CaseError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    try:
+        data = CaseFile.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+        lines = [f"{_field_path(e['loc']) or '(top level)'}: {_message(e)}" for e in errors]
+        first = errors[0]
+        raise CaseError("; ".join(lines) if len(lines) > 1 else _message(first), path=str(path),
+                        field=None if len(lines) > 1 else (_field_path(first["loc"]) or None)) from None
+    return Case(root.resolve(), data)

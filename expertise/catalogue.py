@@ -1,0 +1,284 @@
+"""The catalogue: the CNIL framework, the risk grid and the check metadata, as data.
+
+Experts read and correct these files without reading Python (``checks/``). The code only
+loads and cross-checks them: every objective, guarantee or element a check cites must
+exist, ids are unique, and the rule registry must match the check ids one to one
+(see :func:`expertise.rules.registry.check_registry_matches`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import CatalogueError
+from .paths import checks_dir
+from .results import Result, Severity
+
+FRAMEWORK_ID = "cnil-2019-053"
+GRID_ID = "cnil-2019-grid"
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    level: int
+    text_fr: str
+    summary_en: str
+    automation: str
+    hint_fr: str = ""
+    hint_en: str = ""
+
+    def text(self, lang: str) -> str:
+        """The French text is the legal wording; English readers get both."""
+        return self.text_fr
+
+
+@dataclass(frozen=True)
+class Item:
+    """An expertise element or an a-posteriori guarantee (verbatim French + English)."""
+
+    id: str
+    text_fr: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class Level:
+    id: int
+    inherits_from: tuple[int, ...]
+    title_fr: str
+    description_fr: str
+    description_en: str
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    version: str
+    title_fr: str
+    title_en: str
+    short_fr: str
+    short_en: str
+    source: str
+    levels: tuple[Level, ...]
+    objectives: tuple[Objective, ...]
+    elements: tuple[Item, ...]
+    guarantees: tuple[Item, ...]
+    reuse_months: dict[int, int]
+
+    def objective(self, objective_id: str) -> Objective:
+        for objective in self.objectives:
+            if objective.id == objective_id:
+                return objective
+        raise KeyError(objective_id)
+
+    def levels_included(self, level: int) -> set[int]:
+        """A level and every level it inherits from (cumulative objectives)."""
+        by_id = {lvl.id: lvl for lvl in self.levels}
+        seen: set[int] = set()
+        stack = [level]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in by_id:
+                continue
+            seen.add(current)
+            stack.extend(by_id[current].inherits_from)
+        return seen
+
+    def applicable(self, level: int) -> list[Objective]:
+        levels = self.levels_included(level)
+        return [obj for obj in self.objectives if obj.level in levels]
+
+
+@dataclass(frozen=True)
+class GridStatement:
+    id: str
+    text_fr: str
+    text_en: str
+    risk_when: bool
+    note_fr: str = ""
+    note_en: str = ""
+
+
+@dataclass(frozen=True)
+class RiskGrid:
+    id: str
+    title_fr: str
+    title_en: str
+    source: str
+    statements: tuple[GridStatement, ...]
+    thresholds: tuple[tuple[int, int, int], ...]  # (level, min, max)
+
+    def level_for(self, score: int) -> int:
+        for level, low, high in self.thresholds:
+            if low <= score <= high:
+                return level
+        raise CatalogueError(f"risk grid {self.id}: no level for score {score}")
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    id: str
+    title_fr: str
+    title_en: str
+    severity: Severity
+    rationale_fr: str
+    rationale_en: str
+    remediation_fr: str
+    remediation_en: str
+    references: tuple[str, ...]
+    objectives: tuple[str, ...]
+    guarantees: tuple[str, ...]
+    elements: tuple[str, ...]
+    source_file: str
+
+    def title(self, lang: str) -> str:
+        return self.title_fr if lang == "fr" else self.title_en
+
+    def rationale(self, lang: str) -> str:
+        return self.rationale_fr if lang == "fr" else self.rationale_en
+
+    def remediation(self, lang: str) -> str:
+        return self.remediation_fr if lang == "fr" else self.remediation_en
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    framework: Framework
+    grid: RiskGrid
+    checks: dict[str, CheckMeta]
+
+    def check(self, check_id: str) -> CheckMeta:
+        try:
+            return self.checks[check_id]
+        except KeyError:
+            raise CatalogueError(f"check {check_id} has no metadata in checks/catalogue/") from None
+
+    def enrich(self, result: Result) -> Result:
+        """Fill severity, objectives and guarantees from the check's metadata."""
+        meta = self.check(result.check_id)
+        return replace(result, severity=result.severity or meta.severity,
+                       objectives=meta.objectives, guarantees=meta.guarantees)
+
+    def checks_for_objective(self, objective_id: str) -> list[CheckMeta]:
+        return [meta for meta in self.checks.values() if objective_id in meta.objectives]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"cannot read catalogue file: {exc}", path=str(path)) from None
+
+
+def _require(data: dict[str, Any], key: str, path: Path, where: str) -> Any:
+    if key not in data:
+        raise CatalogueError(f"missing field {key!r}", path=str(path), field=where)
+    return data[key]
+
+
+def load_framework(path: Path) -> Framework:
+    data = _read_toml(path)
+    objectives = []
+    for index, raw in enumerate(_require(data, "objectives", path, "objectives")):
+        where = f"objectives[{index}]"
+        automation = raw.get("automation", "partial")
+        if automation not in ("full", "partial", "none"):
+            raise CatalogueError(f"automation must be full, partial or none, not {automation!r}",
+                                 path=str(path), field=where)
+        objectives.append(Objective(
+            id=_require(raw, "id", path, where), level=int(_require(raw, "level", path, where)),
+            text_fr=_require(raw, "text_fr", path, where), summary_en=raw.get("summary_en", ""),
+            automation=automation, hint_fr=raw.get("hint_fr", ""), hint_en=raw.get("hint_en", "")))
+    _unique((o.id for o in objectives), path, "objectives")
+    reuse = data.get("reuse", {})
+    return Framework(
+        id=data["id"], version=data.get("version", ""), title_fr=data["title_fr"],
+        title_en=data["title_en"], short_fr=data.get("short_fr", data["id"]),
+        short_en=data.get("short_en", data["id"]), source=data.get("source", ""),
+        levels=tuple(Level(id=int(l["id"]), inherits_from=tuple(l.get("inherits_from", [])),
+                           title_fr=l.get("title_fr", ""), description_fr=l.get("description_fr", ""),
+                           description_en=l.get("description_en", ""))
+                     for l in data["levels"]),
+        objectives=tuple(objectives),
+        elements=tuple(Item(e["id"], e["text_fr"], e["text_en"]) for e in data.get("elements", [])),
+        guarantees=tuple(Item(g["id"], g["text_fr"], g["text_en"]) for g in data.get("guarantees", [])),
+        reuse_months={int(k.split("_")[1]): int(v) for k, v in reuse.items()},
+    )
+
+
+def load_grid(path: Path) -> RiskGrid:
+    data = _read_toml(path)
+    statements = tuple(
+        GridStatement(id=s["id"], text_fr=s["text_fr"], text_en=s.get("text_en", ""),
+                      risk_when=bool(s["risk_when"]), note_fr=s.get("note_fr", ""), note_en=s.get("note_en", ""))
+        for s in data["statements"])
+    _unique((s.id for s in statements), path, "statements")
+    thresholds = tuple((int(t["level"]), int(t["min"]), int(t["max"])) for t in data["thresholds"])
+    return RiskGrid(id=data["id"], title_fr=data["title_fr"], title_en=data["title_en"],
+                    source=data.get("source", ""), statements=statements, thresholds=thresholds)
+
+
+def load_checks(folder: Path) -> dict[str, CheckMeta]:
+    checks: dict[str, CheckMeta] = {}
+    for path in sorted(folder.glob("*.toml")):
+        data = _read_toml(path)
+        for index, raw in enumerate(data.get("checks", [])):
+            where = f"checks[{index}]"
+            check_id = _require(raw, "id", path, where)
+            if check_id in checks:
+                raise CatalogueError(f"duplicate check id {check_id} (also in {checks[check_id].source_file})",
+                                     path=str(path), field=where)
+            try:
+                severity = Severity(_require(raw, "severity", path, where))
+            except ValueError:
+                raise CatalogueError(f"unknown severity {raw['severity']!r}", path=str(path),
+                                     field=f"{where}.severity") from None
+            checks[check_id] = CheckMeta(
+                id=check_id, title_fr=_require(raw, "title_fr", path, where),
+                title_en=_require(raw, "title_en", path, where), severity=severity,
+                rationale_fr=raw.get("rationale_fr", ""), rationale_en=raw.get("rationale_en", ""),
+                remediation_fr=raw.get("remediation_fr", ""), remediation_en=raw.get("remediation_en", ""),
+                references=tuple(raw.get("references", [])), objectives=tuple(raw.get("objectives", [])),
+                guarantees=tuple(raw.get("guarantees", [])), elements=tuple(raw.get("elements", [])),
+                source_file=path.name)
+    return checks
+
+
+def _unique(ids: Iterable[str], path: Path, field: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise CatalogueError(f"duplicate id {item}", path=str(path), field=field)
+        seen.add(item)
+
+
+def validate(catalogue: Catalogue) -> None:
+    objective_ids = {o.id for o in catalogue.framework.objectives}
+    guarantee_ids = {g.id for g in catalogue.framework.guarantees}
+    element_ids = {e.id for e in catalogue.framework.elements}
+    for meta in catalogue.checks.values():
+        for label, cited, known in (("objectives", meta.objectives, objective_ids),
+                                    ("guarantees", meta.guarantees, guarantee_ids),
+                                    ("elements", meta.elements, element_ids)):
+            unknown = sorted(set(cited) - known)
+            if unknown:
+                raise CatalogueError(f"check {meta.id} cites unknown {label}: {', '.join(unknown)}",
+                                     path=meta.source_file)
+
+
+@lru_cache(maxsize=4)
+def load(root: Path | None = None) -> Catalogue:
+    root = root or checks_dir()
+    catalogue = Catalogue(
+        framework=load_framework(root / "frameworks" / f"{FRAMEWORK_ID}.toml"),
+        grid=load_grid(root / "risk" / f"{GRID_ID}.toml"),
+        checks=load_checks(root / "catalogue"),
+    )
+    validate(catalogue)
+    return catalogue

@@ -1,0 +1,290 @@
+"""Command line: thin — parse, call one function, print. Errors become messages, not tracebacks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from . import catalogue as catalogue_mod
+from . import journal
+from .console import emit_json, err, out
+from .errors import ExpertiseError, UsageError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="expertise")
+@click.option("--operator", envvar="EXPERTISE_OPERATOR", default=None,
+              help="Who runs the command, recorded in the journal (default: user@host; env EXPERTISE_OPERATOR).")
+@click.option("--debug", is_flag=True, envvar="EXPERTISE_DEBUG", help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, operator: str | None, debug: bool) -> None:
+    """Independent expertise of internet voting (CNIL recommendation, délibération n° 2019-053).
+
+    \b
+    A case folder holds case.toml (the election, the expert, the risk grid, the scope, the
+    expert's judgments), the evidence collected, and journal.jsonl, the hash-chained journal
+    of every operation. Typical use:
+      expertise init my-case          write a commented case.toml to fill in
+      expertise risk my-case          score the CNIL risk grid
+      expertise audit my-case         run every collector the case declares, assess, report
+      expertise demo                  everything on the bundled demo case
+    """
+    if operator:
+        os.environ["EXPERTISE_OPERATOR"] = operator
+    ctx.obj = {"debug": debug}
+
+
+CASE_DIR = click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing case.toml.")
+def init(case_dir: Path, force: bool) -> None:
+    """Create a case folder with a commented case.toml template."""
+    from importlib.resources import files
+
+    target = case_dir / journal.CASE_FILE
+    if target.exists() and not force:
+        raise UsageError("case.toml already exists (use --force to overwrite)", path=str(target))
+    case_dir.mkdir(parents=True, exist_ok=True)
+    (case_dir / journal.EVIDENCE_DIR).mkdir(exist_ok=True)
+    template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
+    target.write_text(template, encoding="utf-8")
+    err.print(f"wrote {target}; fill it in, then run `expertise risk {case_dir}`")
+
+
+@cli.command()
+@CASE_DIR
+@click.option("--json", "as_json", is_flag=True, help="Print the score as JSON.")
+def risk(case_dir: Path, as_json: bool) -> None:
+    """Score the CNIL risk grid and compare with the chosen level.
+
+    Prints each statement, the answer and the point it scores, the total and the computed
+    level (0-2: level 1, 3-6: level 2, 7-10: level 3). Exit 1 when the chosen level is below
+    the computed one (in doubt, the higher level should be preferred) or the grid is incomplete.
+    """
+    from .case import load_case
+    from .risk import score
+
+    case = load_case(case_dir)
+    grid = catalogue_mod.load().grid
+    result = score(grid, case.data.risk.answers)
+    chosen = case.level
+    below = result.computed_level is not None and chosen < result.computed_level
+    if as_json:
+        emit_json({
+            "score": result.score, "computed_level": result.computed_level, "chosen_level": chosen,
+            "missing": result.missing, "chosen_below_computed": below,
+            "answers": [{"id": a.statement.id, "text_fr": a.statement.text_fr, "answer": a.value,
+                         "scores_when": a.statement.risk_when, "points": a.points} for a in result.answers]})
+    else:
+        from rich.table import Table
+
+        table = Table(title=grid.title_fr, show_lines=False)
+        table.add_column("#")
+        table.add_column("Affirmation")
+        table.add_column("Réponse")
+        table.add_column("Point", justify="right")
+        for answer in result.answers:
+            value = "—" if answer.value is None else ("vrai" if answer.value else "faux")
+            table.add_row(answer.statement.id, answer.statement.text_fr, value, str(answer.points))
+        out.print(table)
+        computed = result.computed_level if result.computed_level is not None else "incomplete grid"
+        out.print(f"score {result.score}/10 → computed level: {computed}; chosen level: {chosen}")
+        if result.missing:
+            err.print(f"[yellow]warning:[/] unanswered: {', '.join(result.missing)} "
+                      f"(the level could reach {result.max_level_if_unanswered_score})")
+        if below:
+            err.print(f"[yellow]warning:[/] the chosen level {chosen} is below the computed level "
+                      f"{result.computed_level}; in doubt, the higher level should be preferred")
+    sys.exit(1 if below or result.missing else 0)
+
+
+@cli.group(name="journal")
+def journal_group() -> None:
+    """The hash-chained journal of operations."""
+
+
+@journal_group.command(name="verify")
+@CASE_DIR
+@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+def journal_verify(case_dir: Path, as_json: bool) -> None:
+    """Check the journal: chain, entry hashes, evidence files.
+
+    Exit 0 when intact; 1 naming the first bad entry on any edit, removal or reorder, or when
+    an evidence file was modified or removed; 2 when the folder is not a case.
+    """
+    report = journal.verify(case_dir)
+    if as_json:
+        emit_json({"intact": report.intact, "entries": report.entries, "head": report.head,
+                   "problems": [p.__dict__ for p in report.problems]})
+    elif report.intact:
+        out.print(f"journal intact: {report.entries} entries, head {report.head}")
+    else:
+        for problem in report.problems:
+            where = f"entry {problem.seq} (line {problem.line})" if problem.seq else \
+                (f"line {problem.line}" if problem.line else "evidence")
+            err.print(f"[red]journal.jsonl: {where}:[/] {problem.message}")
+    sys.exit(0 if report.intact else 1)
+
+
+@journal_group.command(name="show")
+@CASE_DIR
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+def journal_show(case_dir: Path, as_json: bool) -> None:
+    """List the journal's entries."""
+    journal.require_case(case_dir)
+    entries = journal.read_entries(case_dir)
+    if as_json:
+        emit_json(entries)
+        return
+    for entry in entries:
+        out.print(f"{entry['seq']:>4}  {entry['time']}  {entry['action']:<10} {entry['status']:<9} "
+                  f"{len(entry.get('outputs', []))} output(s)  {entry['hash'][:16]}")
+
+
+@cli.command()
+@CASE_DIR
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+def assess(case_dir: Path, as_json: bool) -> None:
+    """Assess each applicable objective from the journaled results and the expert's judgments.
+
+    Objectives are cumulative by level (level 2 = level 1 + level 2 objectives). Each is
+    met, partially met, not met or not assessed; nothing is met without evidence. The
+    assessment is stored as evidence and journaled. Exit 1 when an objective is not met.
+    """
+    from .assess import Conclusion, assess as run_assess, journal_assessment
+    from .case import load_case
+
+    case = load_case(case_dir)
+    assessment = run_assess(case)
+    journal_assessment(case.root, assessment)
+    if as_json:
+        emit_json(assessment.to_dict())
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"Niveau {case.level} — {len(assessment.objectives)} objectifs applicables")
+        for column in ("Objectif", "Conclusion", "Base", "Contrôles (pass/fail/error)"):
+            table.add_column(column)
+        for row in assessment.objectives:
+            counts = row.verdict.counts
+            table.add_row(row.objective.id, row.verdict.conclusion.value, row.verdict.basis.value,
+                          f"{counts['pass']}/{counts['fail']}/{counts['error']}")
+        out.print(table)
+    failing = any(r.verdict.conclusion is Conclusion.NOT_MET for r in assessment.objectives)
+    sys.exit(1 if failing else 0)
+
+
+@cli.command()
+@CASE_DIR
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the report (default: the case's, French unless set).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
+@click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
+def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool) -> None:
+    """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json."""
+    from .report.build import build_report
+
+    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
+    for path in written.values():
+        out.print(str(path))
+
+
+@cli.command()
+@CASE_DIR
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the report.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the report (default: CASE_DIR/report).")
+@click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
+def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool) -> None:
+    """Run every collector the case declares (seal, probe, board…), then assess and report."""
+    from .audit import run_audit
+
+    written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
+    for path in written.values():
+        out.print(str(path))
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
+              show_default=True, help="Where to write the demo case and its report.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing demo folder.")
+def demo(out_dir: Path, lang: str, force: bool) -> None:
+    """Run everything on the bundled demo case (a fictitious level-2 professional election)."""
+    from .demo import run_demo
+
+    written = run_demo(out_dir, lang=lang, force=force)
+    out.print("demo report written:")
+    for label, path in written.items():
+        out.print(f"  {label:<8} {path}")
+
+
+@cli.command(name="checks")
+@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
+def checks_command(as_json: bool) -> None:
+    """List the check catalogue: id, severity, objectives supported, title."""
+    cat = catalogue_mod.load()
+    rows = sorted(cat.checks.values(), key=lambda m: m.id)
+    if as_json:
+        emit_json([{"id": m.id, "severity": m.severity.value, "objectives": list(m.objectives),
+                    "guarantees": list(m.guarantees), "elements": list(m.elements),
+                    "title_fr": m.title_fr, "title_en": m.title_en} for m in rows])
+        return
+    for meta in rows:
+        out.print(f"{meta.id:<12} {meta.severity.value:<8} {','.join(meta.objectives) or '-':<22} {meta.title_en}")
+
+
+def _register_domains() -> None:
+    from .board.cli import command as board_command
+    from .probe.cli import command as probe_command
+    from .seal.cli import command as seal_command
+
+    for command in (seal_command, probe_command, board_command):
+        cli.add_command(command)
+
+
+_register_domains()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: turn every error into a message and an exit code."""
+    debug = os.environ.get("EXPERTISE_DEBUG") == "1" or "--debug" in (argv or sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="expertise", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
+    except ExpertiseError as exc:
+        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # an internal defect: one clear line, traceback on request
+        if debug:
+            traceback.print_exc()
+        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc} (re-run with --debug for details)")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

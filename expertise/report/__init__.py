@@ -1,0 +1,1 @@
+"""The expert report: model, HTML rendering, PDF/A, charts."""

@@ -1,0 +1,11 @@
+"""What `expertise demo` adds for the seal domain (placeholder until the seal issue lands)."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+
+def prepare(case_dir: Path) -> AbstractContextManager[None]:
+    """Set up the seal part of the demo in the copied case folder; the context ends it."""
+    return nullcontext()
