@@ -1,9 +1,89 @@
-"""Report building (work in progress in the backbone issue)."""
+"""`expertise report`: assessment → report.html, report.pdf (PDF/A-3b), results.json.
+
+The report is itself an operation of the expertise: it is journaled, and copies of what
+it wrote are kept as evidence so the sealed archive holds exactly what was handed over.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Sequence
+
+from .. import __version__
+from .. import catalogue as catalogue_mod
+from .. import journal
+from ..assess import assess
+from ..case import load_case
+from ..console import err
+from ..errors import UsageError
+from ..hashing import sha256_file
+from .model import build_context
+from .pdf import write_pdf
+from .render import load_labels, render_html
 
 
-def build_report(case_dir: Path, *, lang: str | None, out_dir: Path | None, pdf: bool) -> dict[str, Path]:
-    raise NotImplementedError("report not written yet")
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
+                 collectors_state: dict[str, str] | None = None,
+                 argv: Sequence[str] | None = None) -> dict[str, Path]:
+    case = load_case(case_dir)
+    lang = lang or case.data.language
+    catalogue = catalogue_mod.load()
+    out_dir = Path(out_dir) if out_dir else case.root / "report"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output folder: {exc.strerror}", path=str(out_dir)) from None
+
+    generated = datetime.now(timezone.utc)
+    assessment = assess(case, catalogue)
+    results = {
+        "generated": generated.isoformat(),
+        "tool": f"expertise {__version__}",
+        "language": lang,
+        **assessment.to_dict(),
+    }
+    results_path = out_dir / "results.json"
+    _write_atomic(results_path, (json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n").encode())
+
+    journal_path = case.root / journal.JOURNAL_NAME
+    attachments_files: list[tuple[Path, str]] = [(results_path, "results.json")]
+    if journal_path.exists():
+        attachments_files.append((journal_path, "journal.jsonl"))
+    labels = load_labels(lang)
+    descriptions = {"results.json": labels["results_json"], "journal.jsonl": labels["journal_jsonl"]}
+    attachments = [{"name": path.name, "description": descriptions[path.name], "sha256": sha256_file(path)}
+                   for path, _ in attachments_files]
+
+    context = build_context(assessment, lang=lang, labels=labels, collectors_state=collectors_state or {},
+                            attachments=attachments, journal_entries=journal.read_entries(case.root),
+                            generated=generated)
+    html = render_html(context, catalogue)
+    html_path = out_dir / "report.html"
+    _write_atomic(html_path, html.encode("utf-8"))
+    written = {"html": html_path, "results": results_path}
+    if pdf:
+        pdf_path = out_dir / "report.pdf"
+        err.print("rendering the PDF/A-3b report…")
+        write_pdf(html, pdf_path, [(path, descriptions[path.name]) for path, _ in attachments_files])
+        written["pdf"] = pdf_path
+
+    with journal.operation(case.root, "report", argv if argv is not None else sys.argv) as op:
+        op.add_input(case.file, label="case")
+        for label, path in written.items():
+            op.store_file(f"report/{path.name}", path, label=f"report-{label}")
+        op.notes["language"] = lang
+        op.notes["out_dir"] = str(out_dir.resolve())
+    return written

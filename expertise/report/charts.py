@@ -1,0 +1,160 @@
+"""Charts drawn with ReportLab's graphics and embedded in the report as inline SVG.
+
+SVG keeps the charts sharp in print and needs no image files; text in them comes from
+inputs (candidate names, hosts), so every label goes through ReportLab's XML writer, which
+escapes it, and the result is stripped to the bare ``<svg>`` element.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import datetime
+from typing import Sequence
+
+from markupsafe import Markup
+from reportlab.graphics import renderSVG
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+
+FONT = "Helvetica"
+CONCLUSION_COLOURS = {
+    "met": colors.HexColor("#2e7d32"),
+    "partially_met": colors.HexColor("#f2a900"),
+    "not_met": colors.HexColor("#c62828"),
+    "not_assessed": colors.HexColor("#9e9e9e"),
+    "not_applicable": colors.HexColor("#cfd8dc"),
+}
+INK = colors.HexColor("#1f2a44")
+ACCENT = colors.HexColor("#1f4e79")
+
+_SVG = re.compile(r"<svg\b.*</svg>", re.S)
+_IDS = itertools.count(1)
+
+
+def _to_svg(drawing: Drawing, title: str) -> Markup:
+    text = renderSVG.drawToString(drawing)
+    match = _SVG.search(text)
+    svg = match.group(0) if match else ""
+    # Several charts share one HTML page: their ids must not collide.
+    unique = f"c{next(_IDS)}"
+    svg = svg.replace('id="clip"', f'id="{unique}-clip"').replace("url(#clip)", f"url(#{unique}-clip)")
+    svg = svg.replace('id="group"', f'id="{unique}-group"')
+    svg = svg.replace("<title>...</title>", "").replace("<desc>...</desc>", "")
+    escaped_title = (title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                     .replace('"', "&quot;"))
+    svg = svg.replace(">", f' role="img" aria-label="{escaped_title}">', 1) if title else svg
+    return Markup(svg)  # noqa: S704 - produced by ReportLab's XML writer, labels escaped
+
+
+def _clip(label: str, width: int = 28) -> str:
+    label = " ".join(str(label).split())
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def objective_status(rows: Sequence[tuple[str, dict[str, int]]], legend: dict[str, str], title: str = "",
+                     width: int = 460) -> Markup:
+    """Stacked horizontal bars, one per level: how many objectives reached each conclusion."""
+    bar_h, gap, left, top_pad = 18, 12, 70, 8
+    legend_h = 34
+    height = top_pad + len(rows) * (bar_h + gap) + legend_h
+    drawing = Drawing(width, height)
+    maximum = max((sum(counts.values()) for _, counts in rows), default=1) or 1
+    scale = (width - left - 40) / maximum
+    y = height - top_pad - bar_h
+    for label, counts in rows:
+        drawing.add(String(left - 8, y + 5, _clip(label, 14), fontName=FONT, fontSize=9, fillColor=INK,
+                           textAnchor="end"))
+        x = float(left)
+        for key in CONCLUSION_COLOURS:
+            value = counts.get(key, 0)
+            if not value:
+                continue
+            w = value * scale
+            drawing.add(Rect(x, y, w, bar_h, fillColor=CONCLUSION_COLOURS[key], strokeColor=colors.white,
+                             strokeWidth=1))
+            if w >= 14:
+                ink = colors.white if key in ("met", "not_met", "not_assessed") else INK
+                drawing.add(String(x + w / 2, y + 5, str(value), fontName=FONT, fontSize=9, fillColor=ink,
+                                   textAnchor="middle"))
+            x += w
+        drawing.add(String(x + 6, y + 5, str(sum(counts.values())), fontName=FONT, fontSize=8,
+                           fillColor=colors.HexColor("#555555")))
+        y -= bar_h + gap
+    # legend
+    x, y = float(left), 6.0
+    for key, colour in CONCLUSION_COLOURS.items():
+        text = legend.get(key, key)
+        drawing.add(Rect(x, y, 9, 9, fillColor=colour, strokeColor=None))
+        drawing.add(String(x + 12, y + 1, text, fontName=FONT, fontSize=7.5, fillColor=INK))
+        x += 18 + 4.6 * len(text)
+        if x > width - 60:
+            x, y = float(left), y + 13
+    return _to_svg(drawing, title)
+
+
+def bars(labels: Sequence[str], values: Sequence[float], title: str = "", width: int = 460) -> Markup:
+    """Horizontal bars with their values: counts per candidate, per step, per port…"""
+    if not labels:
+        return Markup("")
+    bar_h, gap, left = 14, 6, 150
+    height = len(labels) * (bar_h + gap) + 10
+    drawing = Drawing(width, height)
+    maximum = max((abs(float(v)) for v in values), default=1) or 1
+    scale = (width - left - 60) / maximum
+    y = height - 5 - bar_h
+    for label, value in zip(labels, values):
+        drawing.add(String(left - 6, y + 3, _clip(label), fontName=FONT, fontSize=8, fillColor=INK,
+                           textAnchor="end"))
+        w = max(abs(float(value)) * scale, 0.5)
+        drawing.add(Rect(left, y, w, bar_h, fillColor=ACCENT, strokeColor=None))
+        shown = f"{value:,.0f}".replace(",", "\u202f") if float(value).is_integer() else f"{value:.2f}"
+        drawing.add(String(left + w + 4, y + 3, shown, fontName=FONT, fontSize=8, fillColor=INK))
+        y -= bar_h + gap
+    return _to_svg(drawing, title)
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def timeline(points: Sequence[Sequence[object]], title: str = "", width: int = 460, height: int = 170) -> Markup:
+    """A line over time (e.g. ballots on the board at each snapshot); points = [[ISO time, value]]."""
+    parsed = [(t, float(v)) for t, v in ((_parse_time(str(p[0])), p[1]) for p in points if len(p) >= 2)
+              if t is not None and isinstance(v, (int, float))]
+    if len(parsed) < 2:
+        return Markup("")
+    parsed.sort(key=lambda item: item[0])
+    origin = parsed[0][0]
+    data = [((t - origin).total_seconds(), v) for t, v in parsed]
+    drawing = Drawing(width, height)
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 50, 30, width - 70, height - 45
+    plot.data = [data]
+    plot.lines[0].strokeColor = ACCENT
+    plot.lines[0].strokeWidth = 1.5
+    plot.xValueAxis.labels.fontName = FONT
+    plot.xValueAxis.labels.fontSize = 7
+    plot.yValueAxis.labels.fontName = FONT
+    plot.yValueAxis.labels.fontSize = 7
+    span = data[-1][0] or 1
+    unit, divisor = ("h", 3600.0) if span >= 7200 else (("min", 60.0) if span >= 120 else ("s", 1.0))
+    plot.xValueAxis.labelTextFormat = lambda value: f"{value / divisor:.0f} {unit}"
+    plot.yValueAxis.valueMin = 0
+    drawing.add(plot)
+    drawing.add(Line(50, 30, width - 20, 30, strokeColor=colors.HexColor("#999999"), strokeWidth=0.5))
+    drawing.add(String(50, height - 10, f"t0 = {origin.strftime('%Y-%m-%d %H:%M:%S %Z').strip()}",
+                       fontName=FONT, fontSize=7, fillColor=INK))
+    return _to_svg(drawing, title)
+
+
+class ChartHelpers:
+    """What templates see as ``charts``."""
+
+    bars = staticmethod(bars)
+    timeline = staticmethod(timeline)
+    objective_status = staticmethod(objective_status)

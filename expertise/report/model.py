@@ -1,0 +1,238 @@
+"""The report model: everything the templates show, computed once from the assessment.
+
+Templates only lay out; every decision (what is a finding, what counts as an override,
+which chapters exist, which number each chapter gets) is made here so that the HTML, the
+PDF and results.json tell the same story.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..assess import Assessment, Conclusion, ItemAssessment, Verdict
+from ..catalogue import CheckMeta
+from ..hashing import sha256_file
+from ..results import Result, Severity, Status
+from . import charts
+from .fingerprint import tree_fingerprint
+
+# Domain chapters: producer → (anchor id, label key). Their order is the report's order.
+DOMAIN_CHAPTERS = (
+    ("probe", "platform", "chap_platform"),
+    ("board", "board", "chap_board"),
+    ("seal", "aposteriori", "chap_aposteriori"),
+)
+PRODUCER_LABELS = {
+    "fr": {"probe": "Sonde de la plateforme", "board": "Rejeu de l’urne", "seal": "Scellement"},
+    "en": {"probe": "Platform probe", "board": "Board replay", "seal": "Sealing"},
+}
+_FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.MANUAL)
+
+
+@dataclass
+class Finding:
+    meta: CheckMeta
+    status: str
+    severity: str
+    results: list[dict[str, Any]]
+
+
+@dataclass
+class SourceView:
+    """One journaled result set as the domain partials see it."""
+
+    source: str
+    producer: str
+    summary: dict[str, Any]
+    results: list[dict[str, Any]]
+    seq: int | None
+    time: str | None
+
+
+def _counts_text(verdict: Verdict, lang: str, status_names: dict[str, str]) -> str:
+    counts = verdict.counts
+    parts = [f"{counts[key]} {status_names[key].lower()}" for key in ("pass", "fail", "error", "manual")
+             if counts.get(key)]
+    return ", ".join(parts)
+
+
+def _failed_checks(verdict: Verdict) -> list[str]:
+    return sorted({r.check_id for r in verdict.results if r.status is Status.FAIL})
+
+
+def _evidence_rows(case_root: Path, refs: list[str]) -> list[dict[str, str]]:
+    rows = []
+    for ref in refs:
+        path = case_root / ref
+        sha = ""
+        try:
+            if not Path(ref).is_absolute() and ".." not in Path(ref).parts and path.is_file():
+                sha = sha256_file(path)
+        except OSError:
+            sha = ""
+        rows.append({"ref": ref, "sha": sha})
+    return rows
+
+
+def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "conclusion": verdict.conclusion.value,
+        "basis": verdict.basis.value,
+        "override": verdict.override,
+        "judgment": verdict.judgment,
+        "notes": verdict.notes,
+        "counts_text": _counts_text(verdict, lang, status_names),
+        "failed_checks": _failed_checks(verdict),
+        "checks": sorted({r.check_id for r in verdict.results}),
+        "evidence": _evidence_rows(case_root, verdict.evidence),
+    }
+
+
+def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str,
+               status_names: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"id": row.item.id, "text_fr": row.item.text_fr, "text_en": row.item.text_en,
+             **_row(row.verdict, case_root, lang, status_names)} for row in items]
+
+
+def _findings(assessment: Assessment) -> list[Finding]:
+    grouped: dict[tuple[str, str], list[Result]] = {}
+    for result in assessment.all_results:
+        if result.status in _FINDING_STATUSES and result.check_id in assessment.catalogue.checks:
+            grouped.setdefault((result.check_id, result.status.value), []).append(result)
+    order = {Status.FAIL.value: 0, Status.MANUAL.value: 1, Status.ERROR.value: 2}
+    findings = []
+    for (check_id, status), results in grouped.items():
+        meta = assessment.catalogue.checks[check_id]
+        severity = max((r.severity or meta.severity for r in results), key=lambda s: s.rank)
+        findings.append(Finding(meta, status, severity.value, [r.to_dict() for r in results]))
+    findings.sort(key=lambda f: (order[f.status], -Severity(f.severity).rank, f.meta.id))
+    return findings
+
+
+def _checks_table(assessment: Assessment) -> list[dict[str, Any]]:
+    table: dict[str, dict[str, int]] = {}
+    for result in assessment.all_results:
+        counts = table.setdefault(result.check_id, {s.value: 0 for s in Status})
+        counts[result.status.value] += 1
+    return [{"meta": assessment.catalogue.checks[cid], "counts": counts}
+            for cid, counts in sorted(table.items()) if cid in assessment.catalogue.checks]
+
+
+def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
+                  collectors_state: dict[str, str], attachments: list[dict[str, str]],
+                  journal_entries: list[dict[str, Any]], generated: datetime | None = None) -> dict[str, Any]:
+    case = assessment.case
+    data = case.data
+    catalogue = assessment.catalogue
+    framework = catalogue.framework
+    generated = generated or datetime.now(timezone.utc)
+    status_names = labels["statuses"]
+
+    objectives = []
+    for row in assessment.objectives:
+        objectives.append({
+            "id": row.objective.id, "level": row.objective.level, "text_fr": row.objective.text_fr,
+            "summary_en": row.objective.summary_en,
+            "hint": row.objective.hint_fr if lang == "fr" else row.objective.hint_en,
+            **_row(row.verdict, case.root, lang, status_names)})
+    overrides = [row for row in objectives if row["override"]]
+
+    conclusion_by_level = assessment.conclusion_counts()
+    conclusion_keys = [c.value for c in Conclusion]
+    totals = {key: sum(counts[key] for counts in conclusion_by_level.values()) for key in conclusion_keys}
+    chart_rows = [(f"{labels['level']} {level}", counts) for level, counts in conclusion_by_level.items()]
+    status_chart = charts.objective_status(chart_rows, labels["conclusions"],
+                                           title=labels["chap_synthesis"])
+
+    findings = _findings(assessment)
+    key_findings = [f for f in findings if f.status == Status.FAIL.value]
+
+    sources_by_producer: dict[str, list[SourceView]] = {}
+    sources_table = []
+    for source in assessment.sources:
+        rs = source.result_set
+        view = SourceView(rs.source, rs.producer, rs.summary, [r.to_dict() for r in rs.results],
+                          source.entry.get("seq"), source.entry.get("time"))
+        sources_by_producer.setdefault(rs.producer, []).append(view)
+        sources_table.append({"producer_label": PRODUCER_LABELS[lang].get(rs.producer, rs.producer),
+                              "source": rs.source, "time": view.time, "seq": view.seq,
+                              "count": len(rs.results)})
+
+    fixed = ["chap_identification", "chap_scope", "chap_risk", "chap_synthesis", "chap_specific",
+             "chap_findings"]
+    anchors = ["identification", "scope", "risk", "synthesis", "specific", "findings"]
+    subs = {
+        "identification": [("election", "sec_election"), ("expert", "sec_expert"), ("actors", "sec_actors")],
+        "scope": [("declared-scope", "sec_scope"), ("method", "sec_method"), ("tool", "sec_tool")],
+        "specific": [("objectives", "sec_objectives"), ("elements", "sec_elements"),
+                     ("guarantees", "sec_guarantees")],
+    }
+    chapters = [{"id": anchor, "title": labels[key], "number": index + 1,
+                 "subs": [{"id": sid, "title": labels[skey]} for sid, skey in subs.get(anchor, [])]}
+                for index, (anchor, key) in enumerate(zip(anchors, fixed))]
+    domain_chapters = []
+    for producer, anchor, key in DOMAIN_CHAPTERS:
+        chapters.append({"id": anchor, "title": labels[key], "number": len(chapters) + 1, "subs": []})
+        domain_chapters.append({"id": anchor, "title": labels[key], "producer": producer,
+                                "template": f"sections/{producer}.html.j2",
+                                "sources": sources_by_producer.get(producer, [])})
+    chapters.append({"id": "annex-journal", "title": labels["chap_annex_journal"], "number": None, "subs": []})
+    chapters.append({"id": "annex-checks", "title": labels["chap_annex_checks"], "number": None, "subs": []})
+
+    journal = assessment.journal
+    return {
+        "lang": lang,
+        "t": labels,
+        "doc": {
+            "generated": generated,
+            "generated_iso": generated.isoformat(),
+            "tool_version": __version__,
+            "python": sys.version.split()[0],
+            "tool_fingerprint": tree_fingerprint(Path(__file__).resolve().parents[1], suffixes=(".py",)),
+            "catalogue_fingerprint": tree_fingerprint(_checks_root()),
+            "reference": f"{framework.short_fr if lang == 'fr' else framework.short_en} — "
+                         f"{data.election.name[:80]}",
+        },
+        "framework": framework,
+        "grid": catalogue.grid,
+        "election": data.election,
+        "expert": data.expert,
+        "independence": data.expert.independence,
+        "actors": data.actors,
+        "scope": data.scope,
+        "level": case.level,
+        "risk": assessment.risk,
+        "risk_justification": data.risk.justification,
+        "grid_notes": data.risk.grid_notes,
+        "case_results": [r.to_dict() for r in assessment.case_results],
+        "objectives": objectives,
+        "overrides": overrides,
+        "elements": _item_rows(assessment.elements, case.root, lang, status_names),
+        "guarantees": _item_rows(assessment.guarantees, case.root, lang, status_names),
+        "conclusion_by_level": conclusion_by_level,
+        "conclusion_keys": conclusion_keys,
+        "conclusion_totals": totals,
+        "status_chart": status_chart,
+        "findings": findings,
+        "key_findings": key_findings,
+        "sources_table": sources_table,
+        "collectors_state": collectors_state,
+        "chapters": chapters,
+        "domain_chapters": domain_chapters,
+        "journal": {"entries": journal.entries, "head": journal.head, "intact": journal.intact,
+                    "problems": [p.message for p in journal.problems]},
+        "journal_entries": journal_entries,
+        "attachments": attachments,
+        "checks_table": _checks_table(assessment),
+    }
+
+
+def _checks_root() -> Path:
+    from ..paths import checks_dir
+
+    return checks_dir()

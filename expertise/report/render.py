@@ -1,0 +1,69 @@
+"""HTML rendering: a sandboxed, autoescaping Jinja2 environment over reports/templates/.
+
+Everything in the report that comes from outside (case.toml, server banners, board
+contents, file names) is data, never template code: templates are loaded only from the
+shipped folder, the environment is sandboxed and autoescaping is on, so a hostile string
+is shown, not executed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from ..paths import templates_dir
+from . import charts, text
+
+
+def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def load_labels(lang: str, root: Path | None = None) -> dict[str, Any]:
+    """All ``i18n/*.<lang>.toml`` files merged: core labels plus those of each domain partial."""
+    root = root or templates_dir()
+    labels: dict[str, Any] = {}
+    for path in sorted((root / "i18n").glob(f"*.{lang}.toml")):
+        with open(path, "rb") as handle:
+            _merge(labels, tomllib.load(handle))
+    return labels
+
+
+def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Path | None = None) -> SandboxedEnvironment:
+    root = root or templates_dir()
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(root)),
+                               autoescape=select_autoescape(["html", "j2", "xml"], default=True),
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    french = lang == "fr"
+    env.filters["fr"] = (lambda value: text.typo_fr(value)) if french else (lambda value: value)
+    env.globals.update(
+        fmt_int=lambda value: text.fmt_int(value, lang),
+        fmt_date=lambda value: text.fmt_date(value, lang),
+        fmt_datetime=lambda value: text.fmt_datetime(value, lang),
+        fmt_utc=lambda value: text.fmt_utc(value, lang) if value else "",
+        yesno=lambda value: Markup('<span class="badge s-pass">{}</span>').format(labels["yes"]) if value
+        else Markup('<span class="badge s-fail">{}</span>').format(labels["no"]),
+        status_label=lambda status: labels["statuses"].get(str(status), str(status)),
+        conclusion_label=lambda value: labels["conclusions"].get(str(value), str(value)),
+        severity_label=lambda value: labels["severities"].get(str(value), str(value)),
+        check=catalogue.check,
+        charts=charts.ChartHelpers,
+    )
+    return env
+
+
+def render_html(context: dict[str, Any], catalogue: Any, root: Path | None = None) -> str:
+    root = root or templates_dir()
+    env = make_environment(context["lang"], catalogue, context["t"], root)
+    css = (root / "report.css").read_text(encoding="utf-8")
+    template = env.get_template("report.html.j2")
+    return template.render(**context, css=Markup(css))  # noqa: S704 - our own stylesheet

@@ -1,0 +1,86 @@
+"""case.toml: the template, and precise messages (file, field) with exit 2 on every defect."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from expertise.case import load_case
+from expertise.errors import CaseError, NotACaseError
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_init_writes_a_template_that_loads(run_cli, tmp_path: Path) -> None:
+    proc = run_cli("init", tmp_path / "c")
+    assert proc.returncode == 0, proc.stderr
+    case = load_case(tmp_path / "c")
+    assert case.level == 2
+    assert case.data.election.opens.utcoffset() is not None
+    assert (tmp_path / "c" / "evidence").is_dir()
+
+
+def test_init_refuses_to_overwrite(run_cli, tmp_path: Path) -> None:
+    assert run_cli("init", tmp_path / "c").returncode == 0
+    proc = run_cli("init", tmp_path / "c")
+    assert proc.returncode == 2
+    assert "already exists" in proc.stderr
+
+
+def test_demo_case_loads(demo_case: Path) -> None:
+    case = load_case(demo_case)
+    assert case.data.election.electorate == 1850
+    assert "1-08" in case.data.judgments
+
+
+@pytest.mark.parametrize("old,new,field,words", [
+    ('opens = 2026-12-01T09:00:00+01:00', 'opens = 2026-12-01T09:00:00', "election.opens", "time zone"),
+    ('closes = 2026-12-08T17:00:00+01:00', 'closes = 2026-11-30T17:00:00+01:00', "election", "after opens"),
+    ('[judgments."1-02"]', '[judgments."1-99"]', "judgments", "unknown objective id(s) 1-99"),
+    ('q01 = true', 'q42 = true', "risk", "unknown risk-grid statement(s) q42"),
+    ('chosen_level = 2', 'chosen_level = 4', "risk.chosen_level", "less than or equal to 3"),
+    ('electorate = 1850', 'electorat = 1850', "election.electorat", "unknown field"),
+    ('status = "met"', 'status = "great"', "judgments.1-02.status", "Input should be"),
+])
+def test_invalid_case_gives_exit_2_with_file_and_field(run_cli, demo_case: Path, old: str, new: str,
+                                                       field: str, words: str) -> None:
+    replace_in(demo_case / "case.toml", old, new)
+    proc = run_cli("assess", demo_case)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    message = " ".join(proc.stderr.split())
+    assert "case.toml" in message
+    assert field in message
+    assert words in message
+    with pytest.raises(CaseError):
+        load_case(demo_case)
+
+
+def test_malformed_toml_names_the_line(run_cli, demo_case: Path) -> None:
+    replace_in(demo_case / "case.toml", 'name = "Élections', 'name = Élections')
+    proc = run_cli("risk", demo_case)
+    assert proc.returncode == 2
+    message = " ".join(proc.stderr.split())
+    assert "case.toml" in message and "malformed TOML" in message
+    assert re.search(r"line \d+", message)
+    assert "Traceback" not in proc.stderr
+
+
+def test_not_a_case_folder(run_cli, tmp_path: Path) -> None:
+    proc = run_cli("assess", tmp_path)
+    assert proc.returncode == 2
+    assert "not a case folder" in proc.stderr
+    with pytest.raises(NotACaseError):
+        load_case(tmp_path)
+
+
+def test_paths_resolve_relative_to_the_case(demo_case: Path) -> None:
+    case = load_case(demo_case)
+    assert case.resolve("docs/architecture.md").is_file()
+    assert case.resolve("/etc/hostname") == Path("/etc/hostname")
