@@ -40,5 +40,5 @@ def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[st
 def run_audit(case_dir: Path, *, lang: str | None, out_dir: Path | None, pdf: bool) -> dict[str, Path]:
     from .report.build import build_report
 
-    run_collectors(case_dir)
-    return build_report(case_dir, lang=lang, out_dir=out_dir, pdf=pdf)
+    outcome = run_collectors(case_dir)
+    return build_report(case_dir, lang=lang, out_dir=out_dir, pdf=pdf, collectors_state=outcome)

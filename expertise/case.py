@@ -126,6 +126,14 @@ class Judgment(_Section):
     evidence: list[str] = Field(default_factory=list)
 
 
+class Conclusion(_Section):
+    """The expert's own overall opinion, reservations and recommendations (report synthesis)."""
+
+    opinion: str = ""
+    reservations: list[str] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
+
+
 class CaseFile(_Section):
     schema_version: int = Field(default=1, alias="schema")
     language: Literal["fr", "en"] = "fr"
@@ -139,6 +147,7 @@ class CaseFile(_Section):
     registers: Registers | None = None
     actors: list[Actor] = Field(default_factory=list)
     judgments: dict[str, Judgment] = Field(default_factory=dict)
+    conclusion: Conclusion = Conclusion()
 
     @field_validator("judgments")
     @classmethod

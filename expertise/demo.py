@@ -40,6 +40,6 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
     with ExitStack() as stack:
         for prepare in _hooks():
             stack.enter_context(prepare(case_dir))
-        run_collectors(case_dir, ["expertise", "demo", "--out", str(out_dir)])
-    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True)
+        outcome = run_collectors(case_dir, ["expertise", "demo", "--out", str(out_dir)])
+    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome)
     return {"case": case_dir, **written}
