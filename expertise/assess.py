@@ -223,16 +223,14 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
         guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), "partial")))
     elements = []
     for item in framework.elements:
-        cited = [r for r in everything if item.id in catalogue.checks.get(r.check_id, _NO_META).elements]
+        cited = [r for r in everything if item.id in _elements_of(catalogue, r)]
         elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), "partial")))
     return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements)
 
 
-class _NoMeta:
-    elements: tuple[str, ...] = ()
-
-
-_NO_META = _NoMeta()
+def _elements_of(catalogue: Catalogue, result: Result) -> tuple[str, ...]:
+    meta = catalogue.checks.get(result.check_id)
+    return meta.elements if meta else ()
 
 
 def _safe_enrich(catalogue: Catalogue, result: Result) -> Result:
