@@ -8,6 +8,8 @@ applied to every target *and* to every redirect, are:
 2. a host given as a name must be declared by name (exactly, or under a ``*.domain``
    entry); the name is then resolved, and when the scope declares addresses, every
    address it resolves to must lie inside them — otherwise it is refused;
+   (in the implicit scope of an ad-hoc probe — the targets themselves — a named target
+   authorises the addresses it resolves to);
 3. the probe connects only to the addresses so authorised (pinned for the whole run, so a
    DNS answer that changes during the probe cannot redirect it elsewhere).
 
@@ -62,9 +64,11 @@ class ScopeSpec:
     names: frozenset[str] = frozenset()
     networks: tuple[IPNetwork, ...] = ()
     entries: tuple[str, ...] = field(default=(), compare=False)
+    names_carry_addresses: bool = False  # implicit ad-hoc scope: a named target authorises its own addresses
 
     @classmethod
-    def parse(cls, hosts: Iterable[str], urls: Iterable[str] = (), where: str = "scope") -> "ScopeSpec":
+    def parse(cls, hosts: Iterable[str], urls: Iterable[str] = (), where: str = "scope",
+              names_carry_addresses: bool = False) -> "ScopeSpec":
         names: set[str] = set()
         networks: list[IPNetwork] = []
         entries: list[str] = []
@@ -94,7 +98,7 @@ class ScopeSpec:
                 networks.append(ipaddress.ip_network(host))
             else:
                 names.add(host)
-        return cls(frozenset(names), tuple(networks), tuple(entries))
+        return cls(frozenset(names), tuple(networks), tuple(entries), names_carry_addresses)
 
     @property
     def empty(self) -> bool:
@@ -135,7 +139,7 @@ def authorise(host: str, scope: ScopeSpec, resolve: Resolver = system_resolver,
     addresses = resolve(host)
     if not addresses:
         raise OutOfScope(f"{what} {host} resolves to no address; nothing was sent")
-    if scope.networks:
+    if scope.networks and not scope.names_carry_addresses:
         outside = [a for a in addresses if not scope.allows_address(a)]
         if outside:
             raise OutOfScope(f"{what} {host} resolves to {', '.join(outside)}, outside the declared addresses "

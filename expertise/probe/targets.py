@@ -98,7 +98,8 @@ class Target:
 
     @property
     def source(self) -> str:
-        return f"probe:{self.canonical}"
+        """The journal's source key; a host's port scan is ``probe:host:HOST``."""
+        return f"probe:host:{self.host}" if self.kind == "host" else f"probe:{self.canonical}"
 
     @property
     def slug(self) -> str:

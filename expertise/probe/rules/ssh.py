@@ -153,7 +153,7 @@ def host_key_fingerprint(ssh: SshObservation) -> Outcome:
         return Outcome(Status.ERROR, f"host key not captured: {ssh.auth_error or 'no answer'}",
                        evidence_filter=("paramiko",))
     return Outcome(Status.INFORMATIONAL, f"{ssh.host_key_type} {ssh.host_key_fingerprint}",
-                   {"type": ssh.host_key_type, "fingerprint": ssh.host_key_fingerprint}, ("paramiko",))
+                   {"type": ssh.host_key_type, "fingerprint": ssh.host_key_fingerprint}, ("paramiko", "ssh-audit"))
 
 
 RULES = (protocol_2_only, key_exchange, ciphers, macs, host_keys, host_key_rsa_3072, no_sha1_signatures,
