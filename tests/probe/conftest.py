@@ -418,3 +418,37 @@ def expertise(*args: str, cwd: Path, timeout: float = 300, env: dict[str, str] |
 def cli() -> Callable[..., CliRun]:
     """`cli("probe", ..., cwd=folder)` runs the real command in a subprocess."""
     return expertise
+
+
+# ------------------------------------------------------------------ recorded observations
+
+
+@pytest.fixture
+def recorded() -> Callable[[str], dict]:
+    """Load a recorded file from tests/probe/data (JSON, optionally gzip-compressed)."""
+    import gzip
+    import json
+
+    def load(name: str) -> dict:
+        path = DATA / name
+        raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        return json.loads(raw)
+
+    return load
+
+
+@pytest.fixture
+def evaluate_probe() -> Callable[..., dict]:
+    """Run every probe rule on a ProbeObservation; check id -> Result (one result per id here)."""
+    from expertise import catalogue
+    from expertise.rules import evaluate
+
+    def run(observation) -> dict:  # type: ignore[no-untyped-def]
+        results = evaluate("probe", observation, catalogue.load())
+        by_id: dict = {}
+        for result in results:
+            assert result.check_id not in by_id, f"{result.check_id} produced twice"
+            by_id[result.check_id] = result
+        return by_id
+
+    return run
