@@ -133,7 +133,7 @@ def _counts(run: ProbeRun) -> dict[str, int]:
 
 def _as_json(run: ProbeRun) -> dict[str, Any]:
     return {"started": run.started, "duration_s": run.duration_s, "plan": run.plan.to_dict(),
-            "failed": run.failed, "counts": _counts(run),
+            "failed": run.failed, "counts": _counts(run), "timings_s": run.timings,
             "result_sets": [rs.to_dict() for rs in run.result_sets]}
 
 

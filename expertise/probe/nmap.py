@@ -139,6 +139,20 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
     observation = PortsObservation(**base, ports=ports, scanned=scanned)
     if status is not None and status.get("state") == "down":
         observation.error = f"host reported down ({status.get('reason', '')})"
+        return observation
+    # With -Pn nmap always calls the host "up"; if not one port answered (open or closed),
+    # nothing distinguishes a filtering firewall from an unreachable host: could not test.
+    answered = sum(1 for p in ports if p.state in ("open", "closed", "unfiltered", "open|filtered"))
+    reasons: set[str] = {p.reason for p in ports if p.state == "filtered" and p.reason}
+    for extra in element.findall("ports/extraports"):
+        if extra.get("state") in ("closed", "open", "unfiltered"):
+            answered += int(extra.get("count", "0") or 0)
+        else:
+            reasons.update(r.get("reason", "") for r in extra.findall("extrareasons"))
+    if answered == 0:
+        why = ", ".join(sorted(r for r in reasons if r)) or "no response"
+        observation.error = (f"no port answered ({why}): the host could not be reached, "
+                             "or every scanned port is filtered")
     return observation
 
 

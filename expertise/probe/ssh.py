@@ -14,6 +14,7 @@ import logging
 import socket
 import subprocess
 import sys
+import time
 from typing import Any
 
 from .bounded import SocketWatchdog
@@ -44,9 +45,9 @@ def run_ssh_audit(address: str, port: int, timeout: float) -> tuple[dict[str, An
     command = [sys.executable, "-m", "ssh_audit", "-j", "--skip-rate-test", "-t", str(max(1, int(timeout))),
                "-p", str(port), address]
     try:
-        completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=3 * timeout + 10)
+        completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=2 * timeout + 10)
     except subprocess.TimeoutExpired:
-        return None, b"", f"ssh-audit did not finish within {3 * timeout + 10:.0f} s"
+        return None, b"", f"ssh-audit did not finish within {2 * timeout + 10:.0f} s"
     raw = completed.stdout
     try:
         report = json.loads(raw.decode("utf-8", "replace").strip().splitlines()[0]) if raw.strip() else None
@@ -73,6 +74,7 @@ def paramiko_facts(address: str, port: int, timeout: float) -> dict[str, Any]:
 
     logging.getLogger("paramiko").addHandler(logging.NullHandler())  # failures are reported, not logged
     facts: dict[str, Any] = {"address": address, "port": port, "user_for_none_method": PROBE_USER}
+    started = time.monotonic()
     with SocketWatchdog(max(3 * timeout, 5.0)) as watchdog:
         transport = None
         try:
@@ -103,12 +105,18 @@ def paramiko_facts(address: str, port: int, timeout: float) -> dict[str, Any]:
                 facts["error"] = f"key exchange impossible with a current client: {exc}"
             elif watchdog.fired:
                 facts["error"] = f"no SSH handshake within {watchdog.seconds:.0f} s (server too slow)"
+                facts["stalled"] = True
             elif isinstance(exc, ConnectionRefusedError):
                 facts["error"] = "connection refused"
             elif isinstance(exc, (socket.timeout, TimeoutError)):
                 facts["error"] = f"timed out after {timeout:.0f} s"
+                facts["stalled"] = True
+            elif isinstance(exc, OSError) and exc.strerror:
+                facts["error"] = f"network error: {exc.strerror}"
             else:
                 facts["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+                if not facts.get("banner") and time.monotonic() - started >= timeout:
+                    facts["stalled"] = True  # e.g. a banner dripping one byte at a time
         finally:
             if transport is not None:
                 transport.close()
@@ -127,7 +135,11 @@ def collect_ssh(*, endpoint: str, host: str, address: str, port: int,
     artifacts: dict[str, bytes] = {}
     facts = paramiko_facts(address, port, timeout)
     artifacts["paramiko.json"] = json.dumps(facts, indent=2, ensure_ascii=False, default=str).encode("utf-8")
-    report, raw, audit_error = run_ssh_audit(address, port, timeout)
+    if facts.get("stalled"):
+        # the server drips bytes: ssh-audit's per-read timeout would never fire
+        report, raw, audit_error = None, b"", "not run: the server did not complete the SSH handshake in time"
+    else:
+        report, raw, audit_error = run_ssh_audit(address, port, timeout)
     if raw:
         artifacts["ssh-audit.json"] = raw
     banner = str(facts.get("banner") or ((report or {}).get("banner") or {}).get("raw") or "")

@@ -246,6 +246,48 @@ def probe_encrypt_then_mac(observation: TlsObservation, timeout: float) -> tuple
 # ------------------------------------------------------------------ the collector
 
 
+def handshake_stalls(address: str, port: int, server_name: str, timeout: float) -> str | None:
+    """Why sslyze should not even start, or None.
+
+    sslyze has no overall deadline per handshake: a server that drips a byte every few
+    seconds would hold every one of its scans until the process is killed. One handshake
+    of our own, under a watchdog, tells such a server apart in ``2 × timeout`` seconds.
+    Only stalls are decided here; any answer — even a TLS alert from an SSLv3-only
+    server — leaves the verdict to sslyze.
+    """
+    import socket
+    import ssl
+
+    from .bounded import SocketWatchdog
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with SocketWatchdog(max(2 * timeout, 3.0)) as watchdog:
+        try:
+            raw = watchdog.watch(socket.create_connection((address, port), timeout=timeout))
+            tls = watchdog.watch(context.wrap_socket(raw, server_hostname=None if is_ip(server_name) else server_name))
+            tls.close()
+        except ssl.SSLError as exc:
+            if watchdog.fired:
+                return f"no TLS handshake within {watchdog.seconds:.0f} s (server too slow)"
+            if exc.reason in NOT_TLS_REASONS:
+                return f"not a TLS server (its first bytes are not a TLS record: {exc.reason.lower().replace('_', ' ')})"
+            return None
+        except (socket.timeout, TimeoutError):
+            return f"no TLS handshake within {timeout:.0f} s (server too slow)"
+        except Exception:
+            if watchdog.fired:
+                return f"no TLS handshake within {watchdog.seconds:.0f} s (server too slow)"
+            return None
+    return None
+
+
+# OpenSSL's reasons for bytes that cannot be the start of a TLS (or SSLv3) record
+NOT_TLS_REASONS = frozenset({"WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE",
+                             "HTTP_REQUEST", "HTTPS_PROXY_REQUEST"})
+
+
 def collect_tls(*, endpoint: str, host: str, address: str, port: int, server_name: str, ca_file: Path | None,
                 timeout: float) -> tuple[TlsObservation, Artifacts]:
     """Scan one endpoint; never raises for network trouble (the observation says why)."""
@@ -256,6 +298,9 @@ def collect_tls(*, endpoint: str, host: str, address: str, port: int, server_nam
     artifacts: Artifacts = {}
     base = dict(endpoint=endpoint, host=host, address=address, port=port, server_name=server_name,
                 observed_at=observed_at)
+    stalled = handshake_stalls(address, port, server_name, timeout)
+    if stalled:
+        return TlsObservation(**base, error=stalled), artifacts
     try:
         completed = subprocess.run([sys.executable, "-m", "expertise.probe.sslyze_worker"],
                                    input=json.dumps(request).encode(), capture_output=True, timeout=deadline)

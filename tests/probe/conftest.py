@@ -397,7 +397,7 @@ def expertise(*args: str, cwd: Path, timeout: float = 300, env: dict[str, str] |
     """Run `python -m expertise ARGS` as a user would; parse --json FILE when given."""
     import json
 
-    full_env = dict(os.environ, PYTHONPATH=str(REPO), EXPERTISE_OPERATOR="test-operator")
+    full_env = dict(os.environ, PYTHONPATH=str(REPO), EXPERTISE_OPERATOR="test-operator", COLUMNS="400")
     full_env.update(env or {})
     started = time.monotonic()
     completed = subprocess.run([*(prefix or []), sys.executable, "-m", "expertise", *map(str, args)], cwd=cwd,
