@@ -82,7 +82,7 @@ def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tupl
         from .collector import case_settings, probe_case, with_overrides
 
         if scope_entries:
-            raise UsageError("--scope cannot widen or replace a case's scope; edit [scope] in case.toml",
+            raise UsageError("--scope cannot widen or replace a case's scope; edit the scope section of case.toml",
                              field="--scope")
         if evidence_dir is not None:
             raise UsageError("--evidence is for ad-hoc probes; a case keeps its evidence under evidence/",

@@ -135,7 +135,8 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
             version=service.get("version", "") if service is not None else "",
             extrainfo=service.get("extrainfo", "") if service is not None else "",
             tunnel=service.get("tunnel", "") if service is not None else "",
-            cpe=[c.text or "" for c in service.findall("cpe")] if service is not None else []))
+            cpe=[c.text or "" for c in service.findall("cpe")] if service is not None else [],
+            answers_http=_answers_http(service.get("servicefp", "") if service is not None else "")))
     observation = PortsObservation(**base, ports=ports, scanned=scanned)
     if status is not None and status.get("state") == "down":
         observation.error = f"host reported down ({status.get('reason', '')})"
@@ -154,6 +155,14 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
         observation.error = (f"no port answered ({why}): the host could not be reached, "
                              "or every scanned port is filtered")
     return observation
+
+
+_HTTP_REPLY = re.compile(r'r\(GetRequest,[0-9A-Fa-f]+,"HTTP/\d')
+
+
+def _answers_http(fingerprint: str) -> bool:
+    """An unrecognised service that answered nmap's GET probe with an HTTP status line."""
+    return bool(_HTTP_REPLY.search(fingerprint.replace("\\.", ".")))
 
 
 def collect_ports(*, host: str, address: str, ports_spec: str, expected: list[int], service_detection: bool,

@@ -36,6 +36,7 @@ class PortInfo(_Model):
     extrainfo: str = ""
     tunnel: str = ""
     cpe: list[str] = Field(default_factory=list)
+    answers_http: bool = False  # nmap saw an HTTP status line in reply to its GET probe
 
     @property
     def is_open(self) -> bool:

@@ -170,7 +170,7 @@ def _plain_http_ports(ports: PortsObservation, exclude: int | None) -> list[int]
         name = port.service.lower()
         if port.tunnel == "ssl" or port.port == exclude or name in ("https", "https-alt"):
             continue
-        if name.startswith("http"):
+        if name.startswith("http") or port.answers_http:
             found.append(port.port)
     return found
 

@@ -127,7 +127,7 @@ def authorise(host: str, scope: ScopeSpec, resolve: Resolver = system_resolver,
     """
     host = normalise_host(host)
     if scope.empty:
-        raise OutOfScope(f"{what} {host}: the scope is empty; declare the hosts in [scope] "
+        raise OutOfScope(f"{what} {host}: the scope is empty; declare the hosts in the scope section of case.toml "
                          "(or with --scope) before probing")
     if is_ip(host):
         if scope.allows_address(host):

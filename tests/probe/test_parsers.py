@@ -142,3 +142,25 @@ def test_ssh_audit_json(recorded) -> None:
     empty = SshObservation(endpoint="ssh://x:1", host="x", address="127.0.0.1", port=1)
     observation_from_ssh_audit({"banner": {"raw": "SSH-2.0-x"}}, empty)
     assert empty.audit_error
+
+
+def test_unrecognised_service_answering_http_is_flagged() -> None:
+    xml = (b'<nmaprun><scaninfo numservices="1"/><host endtime="1"><status state="up"/><ports>'
+           b'<port protocol="tcp" portid="8080"><state state="open" reason="syn-ack"/>'
+           b'<service name="unknown" servicefp="SF-Port8080-TCP:V=7.93%r(GetRequest,9D,&quot;HTTP/1\\.0\\x20301'
+           b'\\x20Moved&quot;)%r(SSLSessionReq,1E8,&quot;x&quot;);" method="table" conf="3"/></port>'
+           b'<port protocol="tcp" portid="9000"><state state="open" reason="syn-ack"/>'
+           b'<service name="unknown" servicefp="SF-Port9000-TCP:V=7.93%r(NULL,4,&quot;\\x01\\x02&quot;);"/></port>'
+           b'</ports></host></nmaprun>')
+    ports = parse_nmap_xml(xml, host="h", address="127.0.0.1", ports_spec="8080,9000", expected=[])
+    assert [p.answers_http for p in ports.ports] == [True, False]
+
+
+def test_scan_where_no_port_answered_is_untested() -> None:
+    xml = (b'<nmaprun><scaninfo numservices="2"/><host endtime="1"><status state="up" reason="user-set"/><ports>'
+           b'<extraports state="filtered" count="2"><extrareasons reason="net-unreach" count="2"/></extraports>'
+           b'</ports></host></nmaprun>')
+    ports = parse_nmap_xml(xml, host="h", address="127.0.0.1", ports_spec="1,2", expected=[])
+    assert ports.error and "net-unreach" in ports.error
+    closed = xml.replace(b'state="filtered" count="2"', b'state="closed" count="2"')
+    assert parse_nmap_xml(closed, host="h", address="127.0.0.1", ports_spec="1,2", expected=[]).error is None
