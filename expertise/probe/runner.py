@@ -90,7 +90,8 @@ class ProbePlan:
     def scanned_hosts(self) -> list[str]:
         """One host per address: names of the same machine are scanned once, under the first name."""
         chosen: dict[str, str] = {}
-        for host in self.hosts:
+        named = [t.host for t in self.targets if t.kind == "host"]  # a bare-host target names its scan
+        for host in named + self.hosts:
             chosen.setdefault(self.address(host), host)
         return list(chosen.values())
 

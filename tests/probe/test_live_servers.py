@@ -6,7 +6,6 @@ cover the CLI, the evidence folder and the JSON output.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...results import Status
 from .. import policy
 from ..observations import SshObservation
-from .common import Outcome, failed, informational, listing, manual, not_applicable, passed, ssh_rule, untested
+from .common import Outcome, failed, listing, manual, not_applicable, passed, ssh_rule, untested
 
 
 def _algorithms_untested(ssh: SshObservation) -> Outcome | None:
