@@ -1,0 +1,189 @@
+"""Ports and services: the nmap binary, connect scan, XML kept verbatim as evidence.
+
+``-sT -Pn -n`` works without privileges, sends nothing to hosts other than the target
+(``-n``: no reverse DNS through the site resolver) and is the same whether or not we run
+as root. ``-sV`` identifies services; nmap's default probe waits (6 s on the NULL probe,
+5 s on the others) make it slow on TLS services, so the collector writes a copy of the
+local nmap-service-probes database with a shorter wait (``service_wait``) and points
+nmap to it with ``--versiondb``: same probes and signatures, shorter patience.
+
+The XML is parsed with defusedxml (nmap output may echo hostile banners).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from defusedxml import ElementTree
+
+from .observations import PortInfo, PortsObservation
+
+PROBE_DB_CANDIDATES = ("/usr/share/nmap/nmap-service-probes", "/usr/local/share/nmap/nmap-service-probes")
+_PORTS_LIST = re.compile(r"^\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*$")
+_TOP = re.compile(r"^top-(\d{1,5})$")
+
+
+def validate_ports_spec(spec: str) -> str:
+    """``top-N``, ``none``, or a list like ``22,80,443,8000-8100``; raise ValueError otherwise."""
+    spec = spec.strip().lower().replace(" ", "")
+    if spec == "none":
+        return spec
+    top = _TOP.match(spec)
+    if top:
+        if not 1 <= int(top.group(1)) <= 65535:
+            raise ValueError(f"top-N needs 1 ≤ N ≤ 65535, not {spec!r}")
+        return spec
+    if not _PORTS_LIST.match(spec):
+        raise ValueError(f"ports must be 'top-N', 'none' or a list such as '22,443,8000-8100', not {spec!r}")
+    for part in spec.split(","):
+        bounds = [int(b) for b in part.split("-")]
+        if not all(1 <= b <= 65535 for b in bounds) or bounds != sorted(bounds):
+            raise ValueError(f"invalid port range {part!r}")
+    return spec
+
+
+def nmap_path() -> str | None:
+    return shutil.which("nmap")
+
+
+@lru_cache(maxsize=8)
+def fast_probe_db(wait_ms: int) -> str | None:
+    """A copy of nmap-service-probes where each probe waits at most ``wait_ms``."""
+    source = next((Path(p) for p in ([os.environ["NMAPDIR"] + "/nmap-service-probes"] if os.environ.get("NMAPDIR")
+                                     else []) + list(PROBE_DB_CANDIDATES) if Path(p).is_file()), None)
+    if source is None:
+        return None
+    lines = []
+    for line in source.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("totalwaitms "):
+            continue
+        if line.startswith("tcpwrappedms "):
+            lines.append(f"tcpwrappedms {min(3000, max(wait_ms // 2, 200))}")
+            continue
+        lines.append(line)
+        if line.startswith("Probe "):
+            lines.append(f"totalwaitms {wait_ms}")
+    handle, path = tempfile.mkstemp(prefix="expertise-nmap-probes-", suffix=".txt")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    atexit.register(_remove, path)
+    return path
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def nmap_command(address: str, ports_spec: str, *, service_detection: bool, service_wait: float,
+                 host_timeout: float) -> list[str]:
+    command = ["nmap", "-sT", "-Pn", "-n", "--max-retries", "2", "--host-timeout", f"{int(host_timeout)}s"]
+    if ":" in address:
+        command.append("-6")
+    if service_detection:
+        command += ["-sV", "--version-light"]
+        db = fast_probe_db(int(service_wait * 1000))
+        if db:
+            command += ["--versiondb", db]
+    top = _TOP.match(ports_spec)
+    command += ["--top-ports", top.group(1)] if top else ["-p", ports_spec]
+    command += ["-oX", "-", address]
+    return command
+
+
+def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expected: list[int],
+                   command: list[str] | None = None) -> PortsObservation:
+    """Read nmap's XML into a :class:`PortsObservation` (pure; used on recorded XML in tests)."""
+    base = dict(host=host, address=address, ports_spec=ports_spec, expected=sorted(set(expected)),
+                command=command or [])
+    try:
+        root = ElementTree.fromstring(xml)
+    except Exception as exc:  # defusedxml raises several types for hostile or broken XML
+        return PortsObservation(**base, error=f"unreadable nmap XML: {exc}")
+    scanned = None
+    info = root.find("scaninfo")
+    if info is not None and info.get("numservices", "").isdigit():
+        scanned = int(info.get("numservices"))
+    hosts = root.findall("host")
+    if not hosts:
+        finished = root.find("runstats/finished")
+        reason = finished.get("errormsg") or finished.get("summary") if finished is not None else None
+        return PortsObservation(**base, scanned=scanned, error=f"nmap reported no host ({reason or 'no answer'})")
+    element = hosts[0]
+    status = element.find("status")
+    if element.get("endtime") is None and element.find("ports") is None:
+        return PortsObservation(**base, scanned=scanned, error="nmap did not finish the host (host timeout)")
+    ports: list[PortInfo] = []
+    for port in element.findall("ports/port"):
+        state = port.find("state")
+        service = port.find("service")
+        ports.append(PortInfo(
+            port=int(port.get("portid", "0")), protocol=port.get("protocol", "tcp"),
+            state=state.get("state", "") if state is not None else "",
+            reason=state.get("reason", "") if state is not None else "",
+            service=service.get("name", "") if service is not None else "",
+            product=service.get("product", "") if service is not None else "",
+            version=service.get("version", "") if service is not None else "",
+            extrainfo=service.get("extrainfo", "") if service is not None else "",
+            tunnel=service.get("tunnel", "") if service is not None else "",
+            cpe=[c.text or "" for c in service.findall("cpe")] if service is not None else [],
+            answers_http=_answers_http(service.get("servicefp", "") if service is not None else "")))
+    observation = PortsObservation(**base, ports=ports, scanned=scanned)
+    if status is not None and status.get("state") == "down":
+        observation.error = f"host reported down ({status.get('reason', '')})"
+        return observation
+    # With -Pn nmap always calls the host "up"; if not one port answered (open or closed),
+    # nothing distinguishes a filtering firewall from an unreachable host: could not test.
+    answered = sum(1 for p in ports if p.state in ("open", "closed", "unfiltered", "open|filtered"))
+    reasons: set[str] = {p.reason for p in ports if p.state == "filtered" and p.reason}
+    for extra in element.findall("ports/extraports"):
+        if extra.get("state") in ("closed", "open", "unfiltered"):
+            answered += int(extra.get("count", "0") or 0)
+        else:
+            reasons.update(r.get("reason", "") for r in extra.findall("extrareasons"))
+    if answered == 0:
+        why = ", ".join(sorted(r for r in reasons if r)) or "no response"
+        observation.error = (f"no port answered ({why}): the host could not be reached, "
+                             "or every scanned port is filtered")
+    return observation
+
+
+_HTTP_REPLY = re.compile(r'r\(GetRequest,[0-9A-Fa-f]+,"HTTP/\d')
+
+
+def _answers_http(fingerprint: str) -> bool:
+    """An unrecognised service that answered nmap's GET probe with an HTTP status line."""
+    return bool(_HTTP_REPLY.search(fingerprint.replace("\\.", ".")))
+
+
+def collect_ports(*, host: str, address: str, ports_spec: str, expected: list[int], service_detection: bool,
+                  service_wait: float, timeout: float) -> tuple[PortsObservation, dict[str, bytes]]:
+    base = dict(host=host, address=address, ports_spec=ports_spec, expected=sorted(set(expected)))
+    if nmap_path() is None:
+        return PortsObservation(**base, error="nmap is not installed (Debian package nmap)"), {}
+    host_timeout = max(60.0, 12 * timeout)
+    command = nmap_command(address, ports_spec, service_detection=service_detection, service_wait=service_wait,
+                           host_timeout=host_timeout)
+    try:
+        completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=host_timeout + 30)
+    except subprocess.TimeoutExpired:
+        return PortsObservation(**base, command=command,
+                                error=f"nmap did not finish within {host_timeout + 30:.0f} s"), {}
+    artifacts = {"nmap.xml": completed.stdout}
+    if completed.stderr.strip():
+        artifacts["nmap-stderr.txt"] = completed.stderr
+    if completed.returncode != 0 and not completed.stdout.strip():
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        return PortsObservation(**base, command=command,
+                                error=f"nmap failed: {message[-1] if message else completed.returncode}"), artifacts
+    return parse_nmap_xml(completed.stdout, host=host, address=address, ports_spec=ports_spec, expected=expected,
+                          command=command), artifacts

@@ -1,0 +1,166 @@
+"""`expertise probe CASE_DIR`: journaled, evidence kept and cited; the audit collector; the demo hook."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import ssl
+from pathlib import Path
+
+import pytest
+
+from expertise.case import load_case
+from expertise.journal import latest_result_sets, read_entries, verify
+
+pytestmark = pytest.mark.network
+
+
+def add_probe(case: Path, body: str) -> None:
+    with open(case / "case.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[probe]\n" + body)
+
+
+@pytest.fixture
+def strong_case(demo_case: Path, nginx_strong, sshd_strong, pki) -> Path:
+    shutil.copy(pki.root_ca, demo_case / "platform-ca.pem")
+    ports = f"{nginx_strong.https_port},{nginx_strong.http_port},{sshd_strong.port}"
+    add_probe(demo_case, f'targets = ["{nginx_strong.url}", "{sshd_strong.target}"]\n'
+                         f'ports = "{ports}"\nexpected_ports = [{nginx_strong.http_port}]\n'
+                         'ca_file = "platform-ca.pem"\ntimeout = 5\n')
+    return demo_case
+
+
+def test_case_probe_is_journaled_with_cited_evidence(strong_case: Path, cli, tmp_path, nginx_strong,
+                                                     sshd_strong) -> None:
+    run = cli("probe", str(strong_case), "--json", "out.json", "--no-progress", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr + run.stdout
+    assert verify(strong_case).intact
+    entry = read_entries(strong_case)[-1]
+    assert entry["action"] == "probe" and entry["status"] == "completed"
+    assert entry["notes"]["scope"] == ["127.0.0.1"]
+    assert entry["notes"]["authorisation"].startswith("Lettre de mission")
+    assert {i["label"] for i in entry["inputs"]} == {"case", "probe.ca_file"}
+    outputs = {o["path"] for o in entry["outputs"]}
+    sources = {meta["source"] for meta in entry["results"]}
+    assert sources == {"probe:host:127.0.0.1", f"probe:{nginx_strong.url}", f"probe:{sshd_strong.target}"}
+    assert run.data is not None
+    for result_set in run.data["result_sets"]:
+        for result in result_set["results"]:
+            for path in result["evidence"]:
+                assert path in outputs, path  # journaled, hashed
+                assert (strong_case / path).is_file()
+    assert any(p.endswith("/plan.json") for p in outputs)
+    plan = json.loads((strong_case / next(p for p in outputs if p.endswith("/plan.json"))).read_text())
+    assert plan["tools"]["sslyze"] and plan["tools"]["nmap"].startswith("Nmap version")
+
+
+def test_assessment_sees_the_probe_through_the_journal(strong_case: Path, cli, tmp_path) -> None:
+    assert cli("probe", str(strong_case), "--no-progress", cwd=tmp_path).returncode == 0
+    probe_sets = [rs for _, rs in latest_result_sets(strong_case) if rs.producer == "probe"]
+    assert len(probe_sets) == 3
+    page = next(rs for rs in probe_sets if rs.source.startswith("probe:https://"))
+    assert page.summary["tls"]["versions"]["TLSv1.3"] is True
+    assert page.summary["http"]["headers"]["strict-transport-security"].startswith("max-age=31536000")
+    assert page.summary["http"]["observatory"]["grade"] == "A+"
+    host = next(rs for rs in probe_sets if rs.source == "probe:host:127.0.0.1")
+    assert len(host.summary["ports"]["open"]) == 3
+    objectives = {o for r in page.results for o in r.objectives}
+    assert {"1-05", "2-06"} <= objectives
+
+
+def test_audit_runs_the_probe_collector(strong_case: Path) -> None:
+    from expertise.audit import run_collectors
+
+    outcome = run_collectors(strong_case, ["expertise", "audit", str(strong_case)])
+    assert outcome["probe"] == "done"
+    assert read_entries(strong_case)[-1]["action"] == "probe"
+
+
+def test_weak_case_exits_one(demo_case: Path, nginx_weak, cli, tmp_path) -> None:
+    add_probe(demo_case, f'targets = ["{nginx_weak.url}"]\nports = "none"\ntimeout = 5\n')
+    run = cli("probe", str(demo_case), "--no-progress", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "TLS-001" in run.stdout and "fail" in run.stdout
+
+
+@pytest.mark.parametrize("body,args,text", [
+    ("", ["--scope", "127.0.0.1"], "--scope cannot widen"),
+    ("", ["--evidence", "x"], "--evidence is for ad-hoc"),
+    (None, [], "no probe section"),
+    ('targets = ["https://127.0.0.1/"]\nports = "all"\n', [], "probe.ports"),
+    ('targets = ["127.0.0.0/24"]\n', [], "ranges are never scanned"),
+    ('targets = []\n', [], "probe.targets"),
+    ('targets = ["https://127.0.0.1/"]\ncolour = "blue"\n', [], "probe.colour"),
+    ('targets = ["https://127.0.0.1/"]\nca_file = "missing.pem"\n', [], "probe.ca_file"),
+])
+def test_case_usage_errors(demo_case: Path, cli, tmp_path, body, args, text) -> None:
+    if body is not None:
+        add_probe(demo_case, body or 'targets = ["https://127.0.0.1:1/"]\nports = "none"\n')
+    run = cli("probe", str(demo_case), *args, "--no-progress", cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert text in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("args,text", [
+    ([], "give a CASE_DIR or at least one --target"),
+    (["--target", "https://127.0.0.1:1/", "--ports", "1-0"], "invalid port range"),
+    (["--target", "gopher://127.0.0.1/"], "unsupported scheme"),
+    (["--target", "https://127.0.0.1:1/", "--scope", "not a host"], "not a host name"),
+])
+def test_ad_hoc_usage_errors(cli, tmp_path, args, text) -> None:
+    run = cli("probe", *args, "--no-progress", cwd=tmp_path)
+    assert run.returncode == 2 and text in run.stderr
+
+
+def test_json_on_standard_output(cli, tmp_path, nginx_strong) -> None:
+    run = cli("probe", "--target", nginx_strong.url, "--ports", "none", "--timeout", "5", "--json", "-",
+              "--evidence", "ev", cwd=tmp_path)
+    assert run.data is not None and "┏" not in run.stdout
+    assert run.data["plan"]["targets"] == [nginx_strong.url]
+    assert (tmp_path / "ev" / "results.json").is_file()
+
+
+def test_evidence_is_never_overwritten(cli, tmp_path, nginx_strong) -> None:
+    (tmp_path / "ev").mkdir()
+    (tmp_path / "ev" / "old.txt").write_text("kept")
+    run = cli("probe", "--target", nginx_strong.url, "--ports", "none", "--evidence", "ev", cwd=tmp_path)
+    assert run.returncode == 2 and "never overwritten" in run.stderr
+    assert (tmp_path / "ev" / "old.txt").read_text() == "kept"
+
+
+def test_demo_hook_starts_declares_and_stops_the_portal(demo_case: Path) -> None:
+    from expertise.probe.demo import prepare
+
+    with prepare(demo_case):
+        case = load_case(demo_case)
+        assert case.data.probe is not None
+        https_url = case.data.probe.targets[0]
+        port = int(https_url.split(":")[2].split("/")[0])
+        context = ssl.create_default_context(cafile=str(case.resolve(case.data.probe.ca_file)))
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            with context.wrap_socket(raw, server_hostname="localhost") as tls:
+                tls.sendall(b"GET /urne HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                answer = b""
+                while chunk := tls.recv(4096):
+                    answer += chunk
+        assert b"200 OK" in answer and b"Strict-Transport-Security" in answer
+        assert case.data.scope.hosts == ["127.0.0.1"]
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2)
+
+
+def test_demo_probe_end_to_end(demo_case: Path) -> None:
+    from expertise.audit import run_collectors
+    from expertise.probe.demo import prepare
+
+    with prepare(demo_case):
+        assert run_collectors(demo_case, ["expertise", "demo"])["probe"] == "done"
+    results = {r.check_id: r for _, rs in latest_result_sets(demo_case) if rs.source.startswith("probe:https://")
+               for r in rs.results}
+    assert results["TLS-023"].status.value == "pass"  # the case declares the demo CA
+    assert results["HTTP-001"].status.value == "pass"
+    assert results["HTTP-005"].status.value == "fail"  # the portal's deliberate gap
+    assert results["HTTP-008"].status.value == "pass"  # its clear-text port only redirects
+    assert verify(demo_case).intact

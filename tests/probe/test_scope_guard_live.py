@@ -1,0 +1,104 @@
+"""The scope guard with real sockets: a refused target, redirect or name sends not one packet.
+
+Each test uses a recording listener on 127.0.0.1 that notes every connection it receives;
+refusals must leave it empty, and a positive control shows the same listener does record
+a connection when the target is in scope.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+pytestmark = pytest.mark.network
+
+TEST_NET = "192.0.2.0/24"  # documentation range: only ever an authorisation, never contacted
+
+
+def _silent(conn: socket.socket) -> None:
+    conn.recv(1)
+
+
+def test_target_outside_scope_is_refused_before_any_packet(tcp_server, cli, tmp_path) -> None:
+    listener = tcp_server(_silent)
+    run = cli("probe", "--target", f"https://127.0.0.1:{listener.port}/", "--scope", TEST_NET, "--no-progress",
+              cwd=tmp_path)
+    assert run.returncode == 2
+    assert "outside the declared scope" in run.stderr and "nothing was sent" in run.stderr
+    assert listener.connections == []
+    assert list(tmp_path.iterdir()) == []  # not even an evidence folder
+
+
+def test_undeclared_name_is_refused(tcp_server, cli, tmp_path) -> None:
+    listener = tcp_server(_silent)
+    run = cli("probe", "--target", f"https://localhost:{listener.port}/", "--scope", "127.0.0.1", "--no-progress",
+              cwd=tmp_path)
+    assert run.returncode == 2 and "not a declared name" in run.stderr
+    assert listener.connections == []
+
+
+def test_name_resolving_outside_the_scope_is_refused(tcp_server, cli, tmp_path) -> None:
+    listener = tcp_server(_silent)
+    run = cli("probe", "--target", f"https://localhost:{listener.port}/", "--scope", "localhost", "--scope", TEST_NET,
+              "--no-progress", cwd=tmp_path)
+    assert run.returncode == 2 and "resolves to" in run.stderr and "outside the declared addresses" in run.stderr
+    assert listener.connections == []
+
+
+def test_ranges_are_never_targets(cli, tmp_path) -> None:
+    run = cli("probe", "--target", "127.0.0.0/30", "--no-progress", cwd=tmp_path)
+    assert run.returncode == 2 and "ranges are never scanned" in run.stderr
+
+
+def _redirecting_to(location: str):  # type: ignore[no-untyped-def]
+    def handler(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n"
+                     "Connection: close\r\n\r\n".encode())
+    return handler
+
+
+def test_redirect_outside_the_scope_is_not_followed(tcp_server, tls_server_context, cli, tmp_path) -> None:
+    trap = tcp_server(_silent)
+    portal = tcp_server(_redirecting_to(f"https://localhost:{trap.port}/vote"), tls=tls_server_context)
+    run = cli("probe", "--target", f"https://127.0.0.1:{portal.port}/", "--scope", "127.0.0.1", "--ports", "none",
+              "--timeout", "3", "--json", "out.json", "--evidence", "ev", "--no-progress", cwd=tmp_path)
+    assert run.returncode in (0, 1), run.stderr
+    assert portal.connections, "the in-scope portal was probed"
+    assert trap.connections == []
+    exchanges = (tmp_path / "ev").glob("https-*/http-exchanges.json")
+    record = next(exchanges).read_text()
+    assert f"redirect to https://localhost:{trap.port}/vote refused" in record
+    assert "not a declared name" in record
+
+
+def test_redirect_inside_the_scope_is_followed(tcp_server, tls_server_context, cli, tmp_path) -> None:
+    """Positive control for the test above: same set-up, the redirect stays in scope."""
+    landing = tcp_server(_redirecting_to("https://127.0.0.1:1/never"), tls=tls_server_context)
+    portal = tcp_server(_redirecting_to(f"https://127.0.0.1:{landing.port}/vote"), tls=tls_server_context)
+    run = cli("probe", "--target", f"https://127.0.0.1:{portal.port}/", "--scope", "127.0.0.1", "--ports", "none",
+              "--timeout", "3", "--json", "out.json", "--evidence", "ev", "--no-progress", cwd=tmp_path)
+    assert run.returncode in (0, 1), run.stderr
+    assert landing.connections, "the in-scope redirect was followed"
+
+
+def test_case_target_out_of_scope_is_journaled_as_refused(demo_case, tcp_server, cli, tmp_path) -> None:
+    import json
+
+    listener = tcp_server(_silent)
+    with open(demo_case / "case.toml", "a", encoding="utf-8") as handle:
+        handle.write(f'\n[probe]\ntargets = ["https://localhost:{listener.port}/"]\nports = "none"\n')
+    run = cli("probe", str(demo_case), "--no-progress", cwd=tmp_path)
+    assert run.returncode == 2 and "not a declared name" in run.stderr
+    assert listener.connections == []
+    entries = [json.loads(line) for line in (demo_case / "journal.jsonl").read_text().splitlines()]
+    assert entries[-1]["action"] == "probe" and entries[-1]["status"] == "aborted"
+    assert "OutOfScope" in entries[-1]["notes"]["aborted"]
+    assert entries[-1]["outputs"] == []
