@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from rich.markup import escape
+
 from .case import load_case
 from .collectors import all_collectors
 from .console import err
@@ -30,10 +32,10 @@ def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[st
             outcome[collector.name] = "done"
         except NotImplementedError as exc:
             outcome[collector.name] = f"not available: {exc}"
-            err.print(f"[yellow]{collector.name}:[/] {exc}")
+            err.print(f"[yellow]{collector.name}:[/] {escape(str(exc))}")
         except ExpertiseError as exc:
             outcome[collector.name] = f"failed: {exc}"
-            err.print(f"[red]{collector.name}:[/] {exc}")
+            err.print(f"[red]{collector.name}:[/] {escape(str(exc))}")
     return outcome
 
 

@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from . import __version__
 from . import catalogue as catalogue_mod
@@ -133,7 +134,7 @@ def journal_verify(case_dir: Path, as_json: bool) -> None:
         for problem in report.problems:
             where = f"entry {problem.seq} (line {problem.line})" if problem.seq else \
                 (f"line {problem.line}" if problem.line else "evidence")
-            err.print(f"[red]journal.jsonl: {where}:[/] {problem.message}")
+            err.print(f"[red]journal.jsonl: {where}:[/] {escape(problem.message)}")
     sys.exit(0 if report.intact else 1)
 
 
@@ -272,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
     except ExpertiseError as exc:
-        err.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        err.print(f"[red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -282,7 +283,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # an internal defect: one clear line, traceback on request
         if debug:
             traceback.print_exc()
-        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc} (re-run with --debug for details)")
+        err.print(f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
+                  "(re-run with --debug for details)")
         sys.exit(3)
 
 

@@ -36,7 +36,7 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(demo_case_dir(), case_dir)
     (case_dir / "evidence").mkdir(exist_ok=True)
-    err.print(f"demo case copied to {case_dir}")
+    err.print(f"demo case copied to {case_dir}", markup=False)
     with ExitStack() as stack:
         for prepare in _hooks():
             stack.enter_context(prepare(case_dir))

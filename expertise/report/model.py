@@ -79,7 +79,19 @@ def _evidence_rows(case_root: Path, refs: list[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, str]) -> dict[str, Any]:
+def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, str],
+         origin: dict[int, tuple[int | None, str]]) -> dict[str, Any]:
+    """One row of the specific part: judgment documents are listed one by one (with their
+    fingerprint); automated evidence is summarised by the journal entries it comes from, the
+    files themselves being listed in the findings and the domain chapters."""
+    entries: dict[int | None, str] = {}
+    automated_files: set[str] = set()
+    for result in verdict.results:
+        seq, producer = origin.get(id(result), (None, ""))
+        if seq is not None:
+            entries[seq] = producer
+        automated_files.update(result.evidence)
+    judgment_refs = list(verdict.judgment.evidence) if verdict.judgment else []
     return {
         "conclusion": verdict.conclusion.value,
         "basis": verdict.basis.value,
@@ -89,14 +101,17 @@ def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, s
         "counts_text": _counts_text(verdict, lang, status_names),
         "failed_checks": _failed_checks(verdict),
         "checks": sorted({r.check_id for r in verdict.results}),
-        "evidence": _evidence_rows(case_root, verdict.evidence),
+        "evidence": _evidence_rows(case_root, judgment_refs),
+        "journal_refs": [{"seq": seq, "producer": producer} for seq, producer in sorted(entries.items())
+                         if seq is not None],
+        "automated_files": len(automated_files),
     }
 
 
-def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str,
-               status_names: dict[str, str]) -> list[dict[str, Any]]:
+def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str, status_names: dict[str, str],
+               origin: dict[int, tuple[int | None, str]]) -> list[dict[str, Any]]:
     return [{"id": row.item.id, "text_fr": row.item.text_fr, "text_en": row.item.text_en,
-             **_row(row.verdict, case_root, lang, status_names)} for row in items]
+             **_row(row.verdict, case_root, lang, status_names, origin)} for row in items]
 
 
 def _findings(assessment: Assessment) -> list[Finding]:
@@ -132,6 +147,9 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
     framework = catalogue.framework
     generated = generated or datetime.now(timezone.utc)
     status_names = labels["statuses"]
+    origin = {id(result): (source.entry.get("seq"), PRODUCER_LABELS[lang].get(source.result_set.producer,
+                                                                             source.result_set.producer))
+              for source in assessment.sources for result in source.result_set.results}
 
     objectives = []
     for row in assessment.objectives:
@@ -139,7 +157,7 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
             "id": row.objective.id, "level": row.objective.level, "text_fr": row.objective.text_fr,
             "summary_en": row.objective.summary_en,
             "hint": row.objective.hint_fr if lang == "fr" else row.objective.hint_en,
-            **_row(row.verdict, case.root, lang, status_names)})
+            **_row(row.verdict, case.root, lang, status_names, origin)})
     overrides = [row for row in objectives if row["override"]]
 
     conclusion_by_level = assessment.conclusion_counts()
@@ -214,8 +232,8 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "case_results": [r.to_dict() for r in assessment.case_results],
         "objectives": objectives,
         "overrides": overrides,
-        "elements": _item_rows(assessment.elements, case.root, lang, status_names),
-        "guarantees": _item_rows(assessment.guarantees, case.root, lang, status_names),
+        "elements": _item_rows(assessment.elements, case.root, lang, status_names, origin),
+        "guarantees": _item_rows(assessment.guarantees, case.root, lang, status_names, origin),
         "conclusion_by_level": conclusion_by_level,
         "conclusion_keys": conclusion_keys,
         "conclusion_totals": totals,
