@@ -28,6 +28,7 @@ from typing import Any, Iterator, Sequence
 
 from . import __version__
 from .errors import NotACaseError, UsageError
+from .fsutil import write_atomic
 from .hashing import canonical_json, sha256_bytes, sha256_file
 from .results import Result, count_by_status
 
@@ -148,13 +149,7 @@ class Operation:
         return target
 
     def store_bytes(self, relpath: str, data: bytes, label: str | None = None) -> str:
-        target = self._target(relpath)
-        tmp = target.with_name(target.name + ".tmp")
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.rename(tmp, target)
+        write_atomic(self._target(relpath), data, exclusive=True)
         self.outputs.append(FileRecord(self._rel(relpath), sha256_bytes(data), len(data), label))
         return self._rel(relpath)
 

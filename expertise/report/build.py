@@ -7,7 +7,6 @@ it wrote are kept as evidence so the sealed archive holds exactly what was hande
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,19 +19,11 @@ from ..assess import assess
 from ..case import load_case
 from ..console import err
 from ..errors import UsageError
+from ..fsutil import write_atomic
 from ..hashing import sha256_file
 from .model import build_context
 from .pdf import write_pdf
 from .render import load_labels, render_html
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
@@ -56,7 +47,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
         **assessment.to_dict(),
     }
     results_path = out_dir / "results.json"
-    _write_atomic(results_path, (json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n").encode())
+    write_atomic(results_path, (json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n").encode())
 
     journal_path = case.root / journal.JOURNAL_NAME
     attachments_files: list[tuple[Path, str]] = [(results_path, "results.json")]
@@ -72,7 +63,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                             generated=generated)
     html = render_html(context, catalogue)
     html_path = out_dir / "report.html"
-    _write_atomic(html_path, html.encode("utf-8"))
+    write_atomic(html_path, html.encode("utf-8"))
     written = {"html": html_path, "results": results_path}
     if pdf:
         pdf_path = out_dir / "report.pdf"
