@@ -19,9 +19,9 @@ from .. import journal, rules
 from ..case import Case
 from ..journal import ResultSet
 from ..results import Result
-from .bundle import Integrity
+from .bundle import Integrity, check_integrity
 from .create import CreatedSeal, create_seal
-from .errors import SealBroken
+from .errors import SealBroken, SourceError
 from .keys import load_private
 from .observation import CREATE, REUSE, VERIFY, SealObservation
 from .reuse import ReuseAssessment
@@ -43,6 +43,7 @@ class CaseOutcome:
     created: CreatedSeal | None = None
     report: VerifyReport | None = None
     broken: SealBroken | None = None
+    source_error: SourceError | None = None
 
 
 def _vote(case: Case) -> tuple[Any, Any]:
@@ -130,35 +131,40 @@ def verify_in_case(case: Case, folder: Path, overrides: Sequence[str], argv: Seq
                    expect_fingerprint: str | None, tsa_ca_file: Path | None = None,
                    ssh: SshOptions | None = None, jobs: int | None = None,
                    show_progress: bool = True) -> CaseOutcome:
-    """Verify and journal; a broken seal is recorded as a failing result, then re-raised by the caller."""
+    """Verify and journal. A broken seal or an unreadable source is recorded as results
+    (SEAL-005 failing, SEAL-009 in error), then handed back for the caller to report."""
     opens, closes = _vote(case)
     with journal.operation(case.root, "seal-verify", argv) as op:
         seal_path = _inside(case, folder)
-        broken: SealBroken | None = None
-        report: VerifyReport | None = None
-        try:
-            report = verify_seal(folder, overrides, expect_fingerprint=expect_fingerprint, tsa_ca_file=tsa_ca_file,
-                                 ssh=ssh, jobs=jobs, show_progress=show_progress)
-            integrity = report.integrity
-        except SealBroken as exc:
-            broken = exc
-            integrity = None
         if seal_path is None:
-            seal_path = op.store_tree("seal", Path(folder), label="seal (copy of the seal verified)")
-        if integrity is None or report is None:
+            seal_path = op.store_tree("seal", Path(folder), label="copy of the seal verified")
+        try:
+            integrity = check_integrity(folder, expect_fingerprint=expect_fingerprint, tsa_ca_file=tsa_ca_file)
+        except SealBroken as exc:
             name = Path(folder).name
             observation = SealObservation(name=name, operation=VERIFY, evidence=(seal_path,),
-                                          integrity_error=str(broken), vote_opens=opens, vote_closes=closes)
+                                          integrity_error=str(exc), vote_opens=opens, vote_closes=closes)
             result_set = ResultSet(source_key(name), PRODUCER, _evaluate(observation),
-                                   {"operation": VERIFY, "name": name, "seal_path": seal_path,
-                                    "broken": str(broken)})
+                                   {"operation": VERIFY, "name": name, "seal_path": seal_path, "broken": str(exc)})
             op.add_results(result_set)
-            return CaseOutcome(result_set, broken=broken)
+            return CaseOutcome(result_set, broken=exc)
+        timestamp = integrity.timestamp.to_json() if integrity.timestamp else None
+        try:
+            report = verify_seal(folder, overrides, ssh=ssh, jobs=jobs, show_progress=show_progress,
+                                 integrity=integrity)
+        except SourceError as exc:
+            observation = SealObservation(
+                name=integrity.name, operation=VERIFY, header=integrity.header, evidence=(seal_path,),
+                timestamp=timestamp, vote_opens=opens, vote_closes=closes, verification_error=str(exc))
+            data = summary(integrity, seal_path, VERIFY, case)
+            data["verification_error"] = str(exc)
+            result_set = ResultSet(source_key(integrity.name), PRODUCER, _evaluate(observation), data)
+            op.add_results(result_set)
+            return CaseOutcome(result_set, source_error=exc)
         report_path = op.store_json("verification.json", report.to_json(), label="seal verification")
         observation = SealObservation(
             name=integrity.name, operation=VERIFY, header=integrity.header, evidence=(seal_path, report_path),
-            timestamp=integrity.timestamp.to_json() if integrity.timestamp else None,
-            vote_opens=opens, vote_closes=closes, verification=report.to_json())
+            timestamp=timestamp, vote_opens=opens, vote_closes=closes, verification=report.to_json())
         result_set = ResultSet(source_key(integrity.name), PRODUCER, _evaluate(observation),
                                summary(integrity, seal_path, VERIFY, case, report, report_path))
         op.add_results(result_set)

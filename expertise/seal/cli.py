@@ -16,11 +16,11 @@ PATH = click.Path(path_type=Path)
 
 
 def _say(text: str) -> None:
-    out.print(text, markup=False, emoji=False, highlight=False)
+    out.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _warn(text: str) -> None:
-    err.print(text, markup=False, emoji=False, highlight=False)
+    err.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _ssh_options(known_hosts: Path | None, fingerprint: str | None, identity: Path | None):  # type: ignore[no-untyped-def]
@@ -250,6 +250,8 @@ def verify(seal: Path, sources: tuple[str, ...], expect_key: str | None, tsa_ca_
                                  tsa_ca_file=tsa_ca_file, ssh=ssh, jobs=jobs, show_progress=not as_json)
         if outcome.broken is not None:
             raise outcome.broken
+        if outcome.source_error is not None:
+            raise outcome.source_error
         report = outcome.report
     else:
         report = verify_seal(seal, sources, expect_fingerprint=expected, tsa_ca_file=tsa_ca_file, ssh=ssh,

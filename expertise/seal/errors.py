@@ -20,4 +20,8 @@ class SourceError(UsageError):
     """A source cannot be read at all (missing folder, unknown revision, SSH refused)."""
 
 
-__all__ = ["SealBroken", "SourceError", "UsageError"]
+class HostKeyRefused(SourceError):
+    """The SSH host key is unknown or differs from the expected one: never accepted."""
+
+
+__all__ = ["HostKeyRefused", "SealBroken", "SourceError", "UsageError"]

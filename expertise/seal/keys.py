@@ -74,7 +74,7 @@ def generate(out: Path, comment: str = "expert@expertise", passphrase: str | Non
     finally:
         os.close(fd)
     public = PublicKey(private.public_key(), comment)
-    with open(pub_path, "x", encoding="ascii") as handle:
+    with open(pub_path, "x", encoding="utf-8") as handle:
         handle.write(public.openssh_line())
     return public
 
@@ -106,7 +106,7 @@ def load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKey
 
 def parse_public(data: bytes, where: str) -> PublicKey:
     """An OpenSSH ``ssh-ed25519 AAAA… comment`` line or a PEM public key."""
-    text = data.decode("ascii", errors="replace").strip()
+    text = data.decode("utf-8", errors="replace").strip()
     if text.startswith("-----BEGIN PUBLIC KEY-----"):
         try:
             key = serialization.load_pem_public_key(data)

@@ -35,7 +35,6 @@ dir = {dir}
 serial = $dir/serial
 crypto_device = builtin
 signer_cert = $dir/tsa.pem
-certs = $dir/ca.pem
 signer_key = $dir/tsa.key
 signer_digest = sha256
 default_policy = {policy}

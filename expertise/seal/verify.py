@@ -110,8 +110,10 @@ def _counted(items: Iterator[Any], bar: Any) -> Iterator[Any]:
 
 def verify_seal(folder: Path, overrides: Sequence[str] = (), *, expect_fingerprint: str | None = None,
                 tsa_ca_file: Path | None = None, ssh: SshOptions | None = None, jobs: int | None = None,
-                show_progress: bool = True) -> VerifyReport:
-    integrity = check_integrity(folder, expect_fingerprint=expect_fingerprint, tsa_ca_file=tsa_ca_file)
+                show_progress: bool = True, integrity: Integrity | None = None) -> VerifyReport:
+    """Check the seal (unless ``integrity`` is the result of that check), then every source."""
+    if integrity is None:
+        integrity = check_integrity(folder, expect_fingerprint=expect_fingerprint, tsa_ca_file=tsa_ca_file)
     header = integrity.header
     chosen = _assign(header["sources"], overrides)
     report = VerifyReport(integrity, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import paramiko
 
-from ..errors import SealBroken, SourceError
+from ..errors import HostKeyRefused, SourceError
 from ..model import (CHANGED_WHILE_READING, DIRECTORY, FILE, SYMLINK, UNDECODABLE, UNLISTABLE, UNREADABLE,
                      VANISHED, Entry, Problem, sort_key, type_of_mode)
 from . import SourceSpec, is_excluded
@@ -100,14 +100,14 @@ class SshSource:
                 timeout=options.timeout, banner_timeout=options.timeout, auth_timeout=options.timeout)
         except paramiko.BadHostKeyException as exc:
             self.client.close()
-            raise SealBroken(f"the host key {key_fingerprint(exc.key)} differs from the expected "
+            raise HostKeyRefused(f"the host key {key_fingerprint(exc.key)} differs from the expected "
                              f"{key_fingerprint(exc.expected_key)} ({self.checked_with}); refusing to connect "
                              "(possible man in the middle)", path=spec.text) from None
         except paramiko.SSHException as exc:
             self.client.close()
             text = str(exc)
             if "not found in known_hosts" in text or "pinned" in text:
-                raise SealBroken(f"host key refused: {text} ({self.checked_with})", path=spec.text) from None
+                raise HostKeyRefused(f"host key refused: {text} ({self.checked_with})", path=spec.text) from None
             raise SourceError(f"SSH connection failed: {text}", path=spec.text) from None
         except OSError as exc:
             self.client.close()
