@@ -176,8 +176,9 @@ class ManifestReader:
                     raise self._broken(f"a JSON value at {self._where()} is larger than {MAX_VALUE} bytes") from None
                 if self._fill():
                     continue
+                truncated = exc.pos >= len(self._buf) - 1 or exc.msg.startswith("Unterminated")
                 raise self._broken(f"malformed JSON at character {self._consumed + exc.pos}: {exc.msg}"
-                                   + (" (file truncated?)" if exc.pos >= len(self._buf) - 1 else "")) from None
+                                   + (" (file truncated?)" if truncated else "")) from None
             if end == len(self._buf) and self._fill():
                 continue  # a number may continue in the next chunk
             self._pos = end
