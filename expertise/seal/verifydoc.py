@@ -60,15 +60,17 @@ def _content_steps(header: dict[str, Any]) -> list[Step]:
             folder = f"/tmp/verif-{name}"
             port = int(source.get("port", 22))
             remote = f"{source['user']}@{source['host']}"
+            pack = f"tar -C {_q(source['path'])} -cf - ."
             out.append(Step(
                 f"ssh-{name}", f"Fichiers distants « {name} »", f"Remote files \"{name}\"",
                 (f"ssh-keyscan -p {port} {_q(source['host'])} 2>/dev/null | ssh-keygen -lf -",
-                 f"mkdir -p {folder} && scp -P {port} -rp {_q(remote + ':' + source['path'].rstrip('/') + '/.')} "
-                 f"{folder}/"),
+                 f"mkdir -p {folder} && ssh -p {port} {_q(remote)} {_q(pack)} | tar -x -C {folder}"),
                 f"la première commande doit afficher {source['host_key_fingerprint']} (clé d'hôte scellée) ; "
-                "la seconde copie les fichiers pour les vérifier ici, sans faire confiance aux outils de l'hôte",
+                "la seconde copie les fichiers pour les vérifier ici (un compte limité à SFTP copie avec "
+                "sftp -r ou scp -r)",
                 f"the first command must list {source['host_key_fingerprint']} (the sealed host key); the second "
-                "copies the files to check them here, trusting no tool on the host", where="anywhere"))
+                "copies the files to check them here (an SFTP-only account copies with sftp -r or scp -r)",
+                where="anywhere"))
             prepared.append((name, folder))
         else:
             root = source.get("root", "SOURCE")

@@ -24,7 +24,7 @@ def run_step(step, seal: Path, scratch: Path) -> subprocess.CompletedProcess[str
     script = "set -eo pipefail\n" + re.sub(r"/tmp/(?=verif-|now\.txt|sealed\.txt)", f"{scratch}/",
                                             "\n".join(step.commands))
     return subprocess.run(["bash", "-c", script], cwd=seal, capture_output=True, text=True, timeout=300,
-                          env={"PATH": "/usr/local/bin:/usr/bin:/bin", "SEAL": str(seal), "LC_ALL": "C.UTF-8",
+                          env={"PATH": f"{scratch}/bin:/usr/local/bin:/usr/bin:/bin", "SEAL": str(seal), "LC_ALL": "C.UTF-8",
                                "HOME": str(scratch)})
 
 

@@ -65,7 +65,7 @@ class GitSource:
     def _children(tree: Any, prefix: bytes) -> list[tuple[bytes, bytes, Any]]:
         children = []
         for item in tree:
-            name = os.fsencode(item.name)
+            name = os.fsencode(item.path.rsplit("/", 1)[-1])  # Submodule objects have no usable .name
             rel = prefix + b"/" + name if prefix else name
             kind = DIRECTORY if item.type == "tree" else FILE
             children.append((sort_key(rel, kind), rel, item))
