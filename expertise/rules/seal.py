@@ -47,10 +47,23 @@ def every_path_sealed(obs: SealObservation) -> Iterator[Result]:
                       f"files, {counts.get('bytes', 0)} bytes)", {"counts": counts})
 
 
+def _current(obs: SealObservation, name: str) -> dict[str, Any]:
+    """A source as the latest verification found it (empty when this operation made the seal)."""
+    for source in (obs.verification or {}).get("sources", []):
+        if source.get("name") == name:
+            return dict(source.get("current") or {})
+    return {}
+
+
 def git_tree_clean(obs: SealObservation) -> Iterator[Result]:
+    """On a verification, the working tree as it is now; on a creation, as it was when sealed."""
     if not _sealing(obs):
         return
-    gits = [s for s in obs.sources if s.get("kind") == "git"]
+    gits = []
+    for source in obs.sources:
+        now = _current(obs, source["name"])
+        if source.get("kind") == "git" and now.get("kind", "git") == "git":
+            gits.append({**source, **{k: v for k, v in now.items() if k == "working_tree"}})
     if not gits:
         yield _result(obs, "SEAL-002", Status.NOT_APPLICABLE, "no git source in this seal")
         return
@@ -163,9 +176,17 @@ def remote_system_recorded(obs: SealObservation) -> Iterator[Result]:
         yield _result(obs, "SEAL-007", Status.MANUAL, "; ".join(missing),
                       {"sources": [s["name"] for s in remotes]})
     else:
-        yield _result(obs, "SEAL-007", Status.PASS, "; ".join(
-            f"{s['name']}: {str(s['system']['uname'])[:80]}, {s['system']['packages']['count']} "
-            f"{s['system']['packages']['manager']} packages" for s in remotes))
+        parts, changes = [], {}
+        for source in remotes:
+            text = (f"{source['name']}: {str(source['system']['uname'])[:80]}, {source['system']['packages']['count']} "
+                    f"{source['system']['packages']['manager']} packages")
+            changed = _current(obs, source["name"]).get("packages_changed")
+            if changed and changed.get("count"):
+                changes[source["name"]] = changed
+                text += (f"; {changed['count']} package line(s) differ now (e.g. "
+                         + ", ".join((changed.get("added") or changed.get("removed") or [])[:3]) + ")")
+            parts.append(text)
+        yield _result(obs, "SEAL-007", Status.PASS, "; ".join(parts), {"packages_changed": changes} if changes else {})
 
 
 def _sealed_at(obs: SealObservation) -> tuple[datetime, str]:

@@ -23,7 +23,7 @@ from .compare import Difference, compare, precision_for
 from .errors import SealBroken
 from .model import UNSEALED_KINDS, Entry, shown
 
-OK, FAILED, MANUAL = "ok", "failed", "manual"
+OK, FAILED, MANUAL, NOTE = "ok", "failed", "manual", "note"  # a note never decides the verdict
 ELIGIBLE, NOT_ELIGIBLE, PENDING = "eligible", "not_eligible", "manual"
 
 
@@ -258,7 +258,7 @@ def assess_reuse(previous_folder: Path, current_folder: Path, previous_date: dat
                                         f"{limit})", details))
     sealed_on = parse_date(previous.header["created"], "created")
     if (sealed_on - previous_date).days > 31 or (previous_date - sealed_on).days > 31:
-        conditions.append(Condition("previous-seal-date", MANUAL, f"the earlier seal was made on {sealed_on}, more "
+        conditions.append(Condition("previous-seal-date", NOTE, f"the earlier seal was made on {sealed_on}, more "
                                     f"than a month from the earlier expertise ({previous_date}): check that it "
                                     "seals the element that expertise examined", {"sealed_on": str(sealed_on)}))
     conditions.append(_unchanged(previous, current))

@@ -29,6 +29,7 @@ class VerifyReport:
     checked_at: str
     comparisons: list[Comparison] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
+    current: dict[str, dict[str, Any]] = field(default_factory=dict)  # each source as found now
 
     @property
     def differences(self) -> list[Difference]:
@@ -62,7 +63,8 @@ class VerifyReport:
             "notes": self.integrity.notes,
             "sources": [{"name": c.source, "checked": self.origins.get(c.source, ""), "precision": c.precision,
                          "compared_entries": c.compared_entries, "verified_files": c.verified_files,
-                         "verified_bytes": c.verified_bytes, "differences": len(c.differences)}
+                         "verified_bytes": c.verified_bytes, "differences": len(c.differences),
+                         "current": self.current.get(c.source, {})}
                         for c in self.comparisons],
             "counts": self.counts(),
             "differences": [d.to_json() for d in shown],
@@ -81,6 +83,30 @@ def default_origin(source: dict[str, Any]) -> str:
         return source["origin"]
     root = source.get("root", source["origin"])
     return os.path.join(root, source["file"]) if kind == "file" and source.get("file") else root
+
+
+PACKAGE_CHANGES_LISTED = 200
+
+
+def current_state(sealed: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """What a source says of itself now that the seal may not: working tree, host key, packages."""
+    state: dict[str, Any] = {"kind": now.get("kind")}
+    for key in ("commit", "tree", "working_tree", "host_key_fingerprint"):
+        if key in now:
+            state[key] = now[key]
+    system = now.get("system")
+    if isinstance(system, dict):
+        state["uname"] = system.get("uname")
+        before = (sealed.get("system") or {}).get("packages") or {}
+        after = system.get("packages") or {}
+        if after:
+            state["packages"] = {"count": after.get("count"), "sha256": after.get("sha256")}
+        if before.get("list") is not None and after.get("list") is not None:
+            old, new = set(before["list"]), set(after["list"])
+            state["packages_changed"] = {"added": sorted(new - old)[:PACKAGE_CHANGES_LISTED],
+                                         "removed": sorted(old - new)[:PACKAGE_CHANGES_LISTED],
+                                         "count": len(new ^ old)}
+    return state
 
 
 def _assign(sealed: list[dict[str, Any]], overrides: Sequence[str]) -> dict[str, str]:
@@ -133,6 +159,7 @@ def verify_seal(folder: Path, overrides: Sequence[str] = (), *, expect_fingerpri
             try:
                 comparison = compare(name, sealed_entries, _counted(source.items(), bar),
                                      precision_for(sealed["kind"], source.kind), sealed_problems.get(name, []))
+                report.current[name] = current_state(sealed, source.info())
             finally:
                 source.close()
             report.comparisons.append(comparison)
