@@ -8,11 +8,8 @@ and ``\\r`` and the line starts with a backslash (coreutils 9.x).
 
 from __future__ import annotations
 
-_ESCAPED = (b"\\", b"\n", b"\r")
-
-
 def needs_escape(name: bytes) -> bool:
-    return any(char in name for char in _ESCAPED)
+    return b"\\" in name or b"\n" in name or b"\r" in name
 
 
 def escape(name: bytes) -> bytes:

@@ -29,10 +29,13 @@ from .bundle import (ALLOWED_SIGNERS, MANIFEST_SIG, PUBLIC_KEY, PUBLIC_PEM, SUMS
 from .digest import Hasher
 from .keys import PublicKey
 from .manifest import FORMAT, MANIFEST, SUMS, ManifestWriter
-from .model import Counts, Problem
+from .model import FILE, Counts, Problem
 from .sources import SourceSpec, open_source
 from .tsa import request_token, verify_token
 from .verifydoc import NAMESPACE, render
+
+
+PROGRESS_STEP = 256
 
 
 def utc_now() -> str:
@@ -99,15 +102,21 @@ def create_seal(specs: Sequence[SourceSpec], key: Ed25519PrivateKey, out: Path, 
                 try:
                     annotator = Annotator(source.link_root)
                     counts = Counts()
+                    pending = 0
                     for item in source.items():
                         if isinstance(item, Problem):
                             problems.append((spec.name, item))
                             continue
-                        annotator.see(item)
+                        if item.type != FILE:
+                            annotator.see(item)
                         counts.add(item)
-                        total.add(item)
                         writer.add(spec.name, item)
-                        bar.advance()
+                        pending += 1
+                        if pending == PROGRESS_STEP:
+                            bar.advance(pending)
+                            pending = 0
+                    bar.advance(pending)
+                    total.merge(counts)
                     problems.extend((spec.name, p) for p in annotator.finish())
                     info = source.info()
                     counts.excluded = int(info.get("excluded", 0))
@@ -149,8 +158,10 @@ def create_seal(specs: Sequence[SourceSpec], key: Ed25519PrivateKey, out: Path, 
         (staging / ALLOWED_SIGNERS).write_text(public.allowed_signers_line(NAMESPACE), encoding="ascii")
         (staging / VERIFY_DOC).write_text(render(header, has_timestamp=bool(tsa_url),
                                                  has_tsa_ca=tsa_ca_file is not None), encoding="utf-8")
+        # signatures, header and SHA256SUMS are checked again as written; the entries were just
+        # streamed out with the Merkle root computed on the way, so they are not read back
         integrity = check_integrity(staging, expect_fingerprint=public.fingerprint,
-                                    tsa_ca_file=Path(tsa_ca_file) if tsa_ca_file else None)
+                                    tsa_ca_file=Path(tsa_ca_file) if tsa_ca_file else None, entries=False)
         os.rename(staging, out)
         integrity.folder = Path(out)
         return CreatedSeal(Path(out), integrity, problems)

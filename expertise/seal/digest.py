@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import io
 import multiprocessing
 import os
 import stat
@@ -53,18 +52,13 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
         if not stat.S_ISREG(before.st_mode):
             return Problem(rel, CHANGED_WHILE_READING,
                            f"replaced by a {type_of_mode(before.st_mode)} during the walk; not sealed")
-        try:
-            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
-        except OSError:
-            pass
-        digest = hashlib.sha256()
         buf = buffer if buffer is not None else bytearray(CHUNK)
         view = memoryview(buf)
+        digest = hashlib.sha256()
         total = 0
-        with io.FileIO(fd, "rb", closefd=False) as handle:
-            while count := handle.readinto(buf):
-                digest.update(view[:count])
-                total += count
+        while count := os.readv(fd, (buf,)):
+            digest.update(view[:count])
+            total += count
         after = os.fstat(fd)
     except OSError as exc:
         return Problem(rel, UNREADABLE, f"read error: {exc.strerror}; not sealed")
@@ -77,9 +71,24 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
     return Entry(rel, FILE, stat.S_IMODE(before.st_mode), total, digest.hexdigest())
 
 
-def _hash_batch(root: bytes, rels: list[bytes]) -> list[Entry | Problem]:
+Packed = tuple[bytes, int, int, str] | Problem
+
+
+def _hash_batch(root: bytes, rels: list[bytes]) -> list[Packed]:
+    """In a worker: plain tuples travel back faster than dataclasses."""
     buffer = bytearray(CHUNK)
-    return [hash_local_file(root, rel, buffer) for rel in rels]
+    out: list[Packed] = []
+    for rel in rels:
+        item = hash_local_file(root, rel, buffer)
+        out.append(item if isinstance(item, Problem) else (item.path, item.mode or 0, item.size or 0,
+                                                           item.sha256 or ""))
+    return out
+
+
+def _unpack(item: Packed) -> Entry | Problem:
+    if isinstance(item, Problem):
+        return item
+    return Entry(item[0], FILE, item[1], item[2], item[3])
 
 
 Item = Entry | Problem | PendingFile
@@ -151,7 +160,7 @@ class Hasher:
                     hashed = iter(result.get())  # type: ignore[attr-defined]
                 window.popleft()
                 for item in items_:
-                    yield next(hashed) if isinstance(item, PendingFile) else item  # type: ignore[misc]
+                    yield _unpack(next(hashed)) if isinstance(item, PendingFile) else item  # type: ignore[misc]
 
         for item in items:
             if isinstance(item, PendingFile):

@@ -20,13 +20,14 @@ from typing import Any, BinaryIO, Iterator
 from .coreutils import sums_line
 from .errors import SealBroken
 from .merkle import ALGORITHM, MerkleBuilder
-from .model import FILE, Entry, canonical
+from .model import FILE, Entry
 
 FORMAT = "expertise-seal/1"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 READ_CHUNK = 1 << 20
 MAX_VALUE = 64 << 20
+WRITE_BATCH = 4096
 
 
 def sums_name(source: str, path: bytes, multi: bool) -> bytes:
@@ -48,24 +49,38 @@ class ManifestWriter:
         self.merkle = MerkleBuilder()
         self.entries = 0
         self._last_key: bytes | None = None
+        self._pending_entries: list[bytes] = []
+        self._pending_sums: list[bytes] = []
 
     def add(self, source: str, entry: Entry) -> None:
         key = sums_name(source, entry.key, self.multi)
         if self._last_key is not None and key <= self._last_key:
             raise AssertionError(f"entries out of order: {key!r} after {self._last_key!r}")
         self._last_key = key
-        line = canonical(entry.to_json(source))
-        self._entries.write(line + b"\n")
+        line = entry.canonical(source)
+        self._pending_entries.append(line)
         self.merkle.add(line)
         self.entries += 1
         if entry.type == FILE:
             assert entry.sha256 is not None
-            sums = sums_line(entry.sha256, sums_name(source, entry.path, self.multi))
-            self._sums.write(sums)
-            self._sums_digest.update(sums)
+            self._pending_sums.append(sums_line(entry.sha256, sums_name(source, entry.path, self.multi)))
             self.sums_lines += 1
+        if len(self._pending_entries) >= WRITE_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Lines are written in batches: one write call per few thousand entries."""
+        if self._pending_entries:
+            self._entries.write(b"\n".join(self._pending_entries) + b"\n")
+            self._pending_entries.clear()
+        if self._pending_sums:
+            block = b"".join(self._pending_sums)
+            self._sums.write(block)
+            self._sums_digest.update(block)
+            self._pending_sums.clear()
 
     def close_sums(self) -> dict[str, Any]:
+        self._flush()
         self._sums.flush()
         os.fsync(self._sums.fileno())
         self._sums.close()

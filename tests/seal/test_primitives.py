@@ -130,3 +130,16 @@ def test_sshsig_rejects_other_data_namespace_and_key(tmp_path: Path, expert_key,
         sshsig.verify_file(signature.read_bytes(), data, "expertise-seal", other_key.public.blob)
     with pytest.raises(sshsig.SignatureFormatError):
         sshsig.verify_file(signature.read_bytes()[:100], data, "expertise-seal", expert_key.public.blob)
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.binary(min_size=1, max_size=20), kind=st.sampled_from(["file", "directory", "symlink", "fifo",
+                                                                      "char-device", "submodule"]),
+       mode=st.one_of(st.none(), st.integers(0, 0o7777)), size=st.one_of(st.none(), st.integers(0, 2**63)),
+       target=st.one_of(st.none(), st.binary(max_size=10)), source=st.text(min_size=1, max_size=8),
+       rdev=st.one_of(st.none(), st.from_regex(r"[0-9]{1,3}:[0-9]{1,3}", fullmatch=True)))
+def test_fast_canonical_line_equals_json_dumps(path: bytes, kind: str, mode, size, target, source: str, rdev) -> None:  # type: ignore[no-untyped-def]
+    from expertise.seal.model import Entry, canonical
+
+    entry = Entry(path, kind, mode, size, "ab" * 32 if kind == "file" else None, target, rdev)
+    assert entry.canonical(source) == canonical(entry.to_json(source))
