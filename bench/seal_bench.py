@@ -95,12 +95,19 @@ def _tree_memory(root_pid: int) -> tuple[int, int]:
     return pss, rss
 
 
-def run(command: list[str] | str, cwd: Path, shell: bool = False,
-        env: dict[str, str] | None = None) -> tuple[float, int, int]:
+def run(
+    command: list[str] | str, cwd: Path, shell: bool = False, env: dict[str, str] | None = None
+) -> tuple[float, int, int]:
     """Wall time, peak PSS and peak RSS of the whole process tree."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, shell=shell, stdout=subprocess.DEVNULL, env=env,
-                               executable="/bin/bash" if shell else None)
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        shell=shell,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        executable="/bin/bash" if shell else None,
+    )
     peak_pss = peak_rss = 0
     stop = threading.Event()
 
@@ -132,13 +139,34 @@ def ours(tree: Path, work: Path, key: Path, jobs: int, label: str) -> tuple[floa
     out = work / f"seal-{label}"
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return run([sys.executable, "-m", "expertise", "seal", "create", "--key", str(key), "--out", str(out),
-                "--jobs", str(jobs), "--json", str(tree)], cwd=work, env=env)
+    return run(
+        [
+            sys.executable,
+            "-m",
+            "expertise",
+            "seal",
+            "create",
+            "--key",
+            str(key),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--json",
+            str(tree),
+        ],
+        cwd=work,
+        env=env,
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dir", type=Path, default=None, help="where to generate the tree (default: a temp dir)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="where to generate the tree (default: a temp dir)"
+    )
     parser.add_argument("--gigabytes", type=float, default=1.0)
     parser.add_argument("--small", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per command; the fastest is kept")
@@ -151,8 +179,10 @@ def main() -> None:
     try:
         began = time.perf_counter()
         files, size = generate(tree, args.gigabytes, args.small)
-        print(f"tree: {files} files, {size / 1e9:.2f} GB ({time.perf_counter() - began:.0f} s to generate); "
-              f"{os.cpu_count()} CPUs; {sys.version.split()[0]}")
+        print(
+            f"tree: {files} files, {size / 1e9:.2f} GB ({time.perf_counter() - began:.0f} s to generate); "
+            f"{os.cpu_count()} CPUs; {sys.version.split()[0]}"
+        )
         sys.path.insert(0, str(REPO))
         from expertise.seal.keys import generate as keygen
 
@@ -171,14 +201,18 @@ def main() -> None:
         }
         base_time = timings["reference (sha256sum, 1 core)"][0]
         for label, (elapsed, pss, rss) in timings.items():
-            print(f"{label:<34} {elapsed:7.2f} s   ratio {base_time / elapsed:5.2f}x   "
-                  f"peak PSS {pss / 2**20:6.1f} MiB   peak RSS sum {rss / 2**20:6.1f} MiB")
+            print(
+                f"{label:<34} {elapsed:7.2f} s   ratio {base_time / elapsed:5.2f}x   "
+                f"peak PSS {pss / 2**20:6.1f} MiB   peak RSS sum {rss / 2**20:6.1f} MiB"
+            )
         # flat memory: twice the small files, same peak
         generate(tree / "more", 0, args.small, seed=2)
         run(reference, tree, shell=True)
         elapsed, pss, rss = best(args.repeat, lambda: ours(tree, work, key, 2, "j2-double"))
-        print(f"{'ours --jobs 2, 2x small files':<34} {elapsed:7.2f} s   {'':13}   "
-              f"peak PSS {pss / 2**20:6.1f} MiB   peak RSS sum {rss / 2**20:6.1f} MiB")
+        print(
+            f"{'ours --jobs 2, 2x small files':<34} {elapsed:7.2f} s   {'':13}   "
+            f"peak PSS {pss / 2**20:6.1f} MiB   peak RSS sum {rss / 2**20:6.1f} MiB"
+        )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if not args.keep:

@@ -33,7 +33,7 @@ def resolve(link: bytes, links: dict[bytes, bytes], link_root: bytes | None) -> 
             if link_root is None or not (value == root or value.startswith(root + b"/") or root == b""):
                 return False
             current = []
-            value = value[len(root):]
+            value = value[len(root) :]
         queue.extendleft(reversed(value.split(b"/")))
         return True
 
@@ -72,18 +72,33 @@ class Annotator:
         if entry.type == SYMLINK and entry.target is not None:
             self.links[entry.path] = entry.target
         elif entry.type in SPECIAL_TYPES:
-            self.problems.append(Problem(entry.path, SPECIAL_FILE,
-                                         f"{entry.type}: sealed by type and mode only, it has no content to seal"))
+            self.problems.append(
+                Problem(
+                    entry.path,
+                    SPECIAL_FILE,
+                    f"{entry.type}: sealed by type and mode only, it has no content to seal",
+                )
+            )
 
     def finish(self) -> list[Problem]:
         for link in sorted(self.links):
             where = resolve(link, self.links, self.link_root)
             target = self.links[link].decode("utf-8", errors="backslashreplace")
             if where == LOOP:
-                self.problems.append(Problem(link, SYMLINK_LOOP, f"symbolic link loop (→ {target}); "
-                                             "sealed as a link, never followed"))
+                self.problems.append(
+                    Problem(
+                        link,
+                        SYMLINK_LOOP,
+                        f"symbolic link loop (→ {target}); sealed as a link, never followed",
+                    )
+                )
             elif where == OUTSIDE:
-                self.problems.append(Problem(link, SYMLINK_OUTSIDE, f"symbolic link leaves the sealed tree "
-                                             f"(→ {target}); what it points to is not sealed"))
+                self.problems.append(
+                    Problem(
+                        link,
+                        SYMLINK_OUTSIDE,
+                        f"symbolic link leaves the sealed tree (→ {target}); what it points to is not sealed",
+                    )
+                )
         self.problems.sort(key=lambda p: (p.path, p.kind))
         return self.problems

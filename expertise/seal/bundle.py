@@ -110,7 +110,9 @@ class _Header(_Model):
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (("." if i else "") + str(p)) for i, p in enumerate(loc))
+    return "".join(
+        f"[{p}]" if isinstance(p, int) else (("." if i else "") + str(p)) for i, p in enumerate(loc)
+    )
 
 
 @dataclass
@@ -193,26 +195,36 @@ def validate_entry(raw: Any, index: int, sources: set[str], path: Path) -> tuple
         raise SealBroken(f"unknown field(s) {', '.join(sorted(unknown))}", path=str(path), field=where)
     source = raw.get("source")
     if source not in sources:
-        raise SealBroken(f"source {source!r} is not one of the manifest's sources", path=str(path),
-                         field=f"{where}.source")
+        raise SealBroken(
+            f"source {source!r} is not one of the manifest's sources", path=str(path), field=f"{where}.source"
+        )
     name = _decoded(raw, "path", where, path)
     parts = name.split(b"/")
     if not name or b"\0" in name or any(p in (b"", b".", b"..") for p in parts):
-        raise SealBroken(f"unsafe or malformed path {raw.get('path')!r} (must be relative, without '.', '..' or "
-                         "empty parts)", path=str(path), field=f"{where}.path")
+        raise SealBroken(
+            f"unsafe or malformed path {raw.get('path')!r} (must be relative, without '.', '..' or "
+            "empty parts)",
+            path=str(path),
+            field=f"{where}.path",
+        )
     kind = raw.get("type")
     if kind not in TYPES:
         raise SealBroken(f"unknown type {kind!r}", path=str(path), field=f"{where}.type")
     mode = raw.get("mode")
     if mode is not None and not (isinstance(mode, str) and _MODE.match(mode)):
-        raise SealBroken(f"mode must be four octal digits, not {mode!r}", path=str(path), field=f"{where}.mode")
+        raise SealBroken(
+            f"mode must be four octal digits, not {mode!r}", path=str(path), field=f"{where}.mode"
+        )
     if kind == FILE:
         size, digest = raw.get("size"), raw.get("sha256")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise SealBroken("a file entry needs a size (integer ≥ 0)", path=str(path), field=f"{where}.size")
         if not (isinstance(digest, str) and _SHA.match(digest)):
-            raise SealBroken("a file entry needs a sha256 of 64 lower-case hex digits", path=str(path),
-                             field=f"{where}.sha256")
+            raise SealBroken(
+                "a file entry needs a sha256 of 64 lower-case hex digits",
+                path=str(path),
+                field=f"{where}.sha256",
+            )
     elif "sha256" in raw or "size" in raw:
         raise SealBroken(f"a {kind} entry has no size nor sha256", path=str(path), field=where)
     target = None
@@ -223,7 +235,9 @@ def validate_entry(raw: Any, index: int, sources: set[str], path: Path) -> tuple
     rdev = raw.get("rdev")
     if rdev is not None and not (isinstance(rdev, str) and _RDEV.match(rdev)):
         raise SealBroken("rdev must be major:minor", path=str(path), field=f"{where}.rdev")
-    entry = Entry(name, kind, int(mode, 8) if mode else None, raw.get("size"), raw.get("sha256"), target, rdev)
+    entry = Entry(
+        name, kind, int(mode, 8) if mode else None, raw.get("size"), raw.get("sha256"), target, rdev
+    )
     return source, entry
 
 
@@ -241,8 +255,12 @@ def _checked_entries(folder: Path, header: dict[str, Any], multi: bool) -> Itera
             source, entry = validate_entry(raw, index, sources, manifest)
             key = sums_name(source, entry.key, multi)
             if last is not None and key <= last:
-                raise SealBroken("entries are not in the seal's order (sorted by path bytes, a directory as "
-                                 "path + '/') or a path appears twice", path=str(manifest), field=f"entries[{index}]")
+                raise SealBroken(
+                    "entries are not in the seal's order (sorted by path bytes, a directory as "
+                    "path + '/') or a path appears twice",
+                    path=str(manifest),
+                    field=f"entries[{index}]",
+                )
             last = key
             merkle.add(canonical(raw))
             if entry.type == FILE:
@@ -251,14 +269,20 @@ def _checked_entries(folder: Path, header: dict[str, Any], multi: bool) -> Itera
                 actual = sums.readline()
                 line_number += 1
                 if actual != expected:
-                    what = "is missing (file truncated?)" if not actual else "differs from the manifest's entry"
+                    what = (
+                        "is missing (file truncated?)" if not actual else "differs from the manifest's entry"
+                    )
                     raise SealBroken(f"line {line_number} {what} for {raw['path']!r}", path=str(sums_path))
             yield source, entry
         if sums.readline():
             raise SealBroken(f"has lines beyond the {line_number} the manifest lists", path=str(sums_path))
     if merkle.root() != header["merkle"]["root"] or merkle.size != header["merkle"]["leaves"]:
-        raise SealBroken(f"the Merkle root of the entries is {merkle.root()}, the manifest says "
-                         f"{header['merkle']['root']}", path=str(manifest), field="merkle.root")
+        raise SealBroken(
+            f"the Merkle root of the entries is {merkle.root()}, the manifest says "
+            f"{header['merkle']['root']}",
+            path=str(manifest),
+            field="merkle.root",
+        )
 
 
 def _read(path: Path) -> bytes:
@@ -268,8 +292,13 @@ def _read(path: Path) -> bytes:
         raise SealBroken(f"cannot be read: {exc.strerror}", path=str(path)) from None
 
 
-def check_integrity(folder: Path, *, expect_fingerprint: str | None = None,
-                    tsa_ca_file: Path | None = None, entries: bool = True) -> Integrity:
+def check_integrity(
+    folder: Path,
+    *,
+    expect_fingerprint: str | None = None,
+    tsa_ca_file: Path | None = None,
+    entries: bool = True,
+) -> Integrity:
     """Every check, in order; ``entries=False`` skips reading the entries back (only for the
     writer's own check of a seal it has just streamed out)."""
     folder = Path(folder)
@@ -283,16 +312,21 @@ def check_integrity(folder: Path, *, expect_fingerprint: str | None = None,
     except UsageError as exc:
         raise SealBroken(exc.detail, path=str(folder / PUBLIC_KEY)) from None
     if expect_fingerprint and public.fingerprint != expect_fingerprint:
-        raise SealBroken(f"the seal is signed with key {public.fingerprint}, not with the expected key "
-                         f"{expect_fingerprint} (a seal re-signed by someone else?)", path=str(folder / PUBLIC_KEY))
+        raise SealBroken(
+            f"the seal is signed with key {public.fingerprint}, not with the expected key "
+            f"{expect_fingerprint} (a seal re-signed by someone else?)",
+            path=str(folder / PUBLIC_KEY),
+        )
     if (folder / PUBLIC_PEM).is_file():
         try:
             pem = parse_public(_read(folder / PUBLIC_PEM), str(folder / PUBLIC_PEM))
         except UsageError as exc:
             raise SealBroken(exc.detail, path=str(folder / PUBLIC_PEM)) from None
         if pem.raw != public.raw:
-            raise SealBroken(f"holds key {pem.fingerprint}, expert.pub holds {public.fingerprint}",
-                             path=str(folder / PUBLIC_PEM))
+            raise SealBroken(
+                f"holds key {pem.fingerprint}, expert.pub holds {public.fingerprint}",
+                path=str(folder / PUBLIC_PEM),
+            )
     for signed, signature in ((SUMS, SUMS_SIG), (MANIFEST, MANIFEST_SIG)):
         try:
             sshsig.verify_file(_read(folder / signature), folder / signed, NAMESPACE, public.blob)
@@ -301,8 +335,9 @@ def check_integrity(folder: Path, *, expect_fingerprint: str | None = None,
     sums_bytes = _read(folder / SUMS)
     raw_signature = _read(folder / SUMS_RAW)
     if len(raw_signature) != 64:
-        raise SealBroken(f"a raw Ed25519 signature is 64 bytes, this one {len(raw_signature)}",
-                         path=str(folder / SUMS_RAW))
+        raise SealBroken(
+            f"a raw Ed25519 signature is 64 bytes, this one {len(raw_signature)}", path=str(folder / SUMS_RAW)
+        )
     try:
         public.key.verify(raw_signature, sums_bytes)
     except InvalidSignature:
@@ -310,31 +345,42 @@ def check_integrity(folder: Path, *, expect_fingerprint: str | None = None,
     with ManifestReader(folder / MANIFEST) as reader:
         raw_header = reader.header()
     if raw_header.get("format") != FORMAT:
-        raise SealBroken(f"unknown seal format {raw_header.get('format')!r} (this tool reads {FORMAT})",
-                         path=str(folder / MANIFEST), field="format")
+        raise SealBroken(
+            f"unknown seal format {raw_header.get('format')!r} (this tool reads {FORMAT})",
+            path=str(folder / MANIFEST),
+            field="format",
+        )
     try:
         _Header.model_validate(raw_header, strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise SealBroken(str(first.get("msg", "invalid")), path=str(folder / MANIFEST),
-                         field=_field(tuple(first["loc"]))) from None
+        raise SealBroken(
+            str(first.get("msg", "invalid")), path=str(folder / MANIFEST), field=_field(tuple(first["loc"]))
+        ) from None
     header = raw_header
     if header["expert"]["fingerprint"] != public.fingerprint:
-        raise SealBroken(f"names key {header['expert']['fingerprint']}, but the seal is signed with "
-                         f"{public.fingerprint}", path=str(folder / MANIFEST), field="expert.fingerprint")
+        raise SealBroken(
+            f"names key {header['expert']['fingerprint']}, but the seal is signed with {public.fingerprint}",
+            path=str(folder / MANIFEST),
+            field="expert.fingerprint",
+        )
     names = [s["name"] for s in header["sources"]]
     if len(set(names)) != len(names):
         raise SealBroken("two sources have the same name", path=str(folder / MANIFEST), field="sources")
     if names != sorted(names, key=lambda n: n.encode("utf-8") + b"/"):
-        raise SealBroken("sources are not in the seal's order (by name)", path=str(folder / MANIFEST),
-                         field="sources")
+        raise SealBroken(
+            "sources are not in the seal's order (by name)", path=str(folder / MANIFEST), field="sources"
+        )
     if hashlib.sha256(sums_bytes).hexdigest() != header["sha256sums"]["sha256"]:
         raise SealBroken("SHA256SUMS differs from the one the manifest records", path=str(folder / SUMS))
     problems: list[tuple[str, Problem]] = []
     for index, raw in enumerate(header["problems"]):
         if raw["source"] not in names or raw["kind"] not in PROBLEM_KINDS:
-            raise SealBroken(f"unknown source or kind {raw['source']!r}/{raw['kind']!r}",
-                             path=str(folder / MANIFEST), field=f"problems[{index}]")
+            raise SealBroken(
+                f"unknown source or kind {raw['source']!r}/{raw['kind']!r}",
+                path=str(folder / MANIFEST),
+                field=f"problems[{index}]",
+            )
         problems.append((raw["source"], Problem.from_json(raw)))
     integrity = Integrity(folder, header, public, None, bool(expect_fingerprint), problems)
     if entries:
@@ -343,21 +389,30 @@ def check_integrity(folder: Path, *, expect_fingerprint: str | None = None,
     token = folder / TOKEN
     if token.is_file():
         if "timestamp" not in header:
-            raise SealBroken("a time-stamp token is present but the manifest does not record it",
-                             path=str(token))
+            raise SealBroken(
+                "a time-stamp token is present but the manifest does not record it", path=str(token)
+            )
         ca = tsa_ca_file or (folder / TSA_CA if (folder / TSA_CA).is_file() else None)
         integrity.timestamp = verify_token(token, sums_bytes, ca)
         if integrity.timestamp.serial != header["timestamp"]["serial"]:
-            raise SealBroken("the token is not the one the manifest records (serial differs)", path=str(token))
+            raise SealBroken(
+                "the token is not the one the manifest records (serial differs)", path=str(token)
+            )
         if ca is None:
-            integrity.notes.append("time-stamp token covers SHA256SUMS, but its signature was not checked "
-                                   "(no TSA CA certificate: give --tsa-ca-file)")
+            integrity.notes.append(
+                "time-stamp token covers SHA256SUMS, but its signature was not checked "
+                "(no TSA CA certificate: give --tsa-ca-file)"
+            )
         elif tsa_ca_file is None:
-            integrity.notes.append(f"time-stamp checked against the CA copy inside the seal ({TSA_CA}); check "
-                                   "that certificate against the authority's own publication")
+            integrity.notes.append(
+                f"time-stamp checked against the CA copy inside the seal ({TSA_CA}); check "
+                "that certificate against the authority's own publication"
+            )
     elif "timestamp" in header:
         raise SealBroken("the manifest records a time-stamp but SHA256SUMS.tsr is missing", path=str(token))
     if not expect_fingerprint:
-        integrity.notes.append(f"the seal is consistent with its own key {public.fingerprint}; compare that "
-                               "fingerprint with the expert report (or give --expect-key)")
+        integrity.notes.append(
+            f"the seal is consistent with its own key {public.fingerprint}; compare that "
+            "fingerprint with the expert report (or give --expect-key)"
+        )
     return integrity

@@ -18,7 +18,7 @@ from ..errors import ExpertiseError, UsageError
 from ..journal import ResultSet
 from .casework import create_in_case, expected_key, latest_seal_folder, verify_in_case
 from .manifest import MANIFEST, ManifestReader
-from .sources import SshOptions, parse_source, split_git
+from .sources import SshOptions, parse_source
 
 
 def _declared(case: Case) -> bool:
@@ -40,9 +40,11 @@ def resolve_source(case: Case, text: str) -> str:
 
 
 def _ssh_options(case: Case, component: SealComponent) -> SshOptions:
-    return SshOptions(known_hosts=str(case.resolve(component.known_hosts)) if component.known_hosts else "",
-                      host_key_fingerprint=component.host_key_fingerprint,
-                      identity=str(case.resolve(component.identity)) if component.identity else "")
+    return SshOptions(
+        known_hosts=str(case.resolve(component.known_hosts)) if component.known_hosts else "",
+        host_key_fingerprint=component.host_key_fingerprint,
+        identity=str(case.resolve(component.identity)) if component.identity else "",
+    )
 
 
 def _sealed_sources(folder: Path) -> int:
@@ -63,19 +65,46 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     failures: list[str] = []
     for component in config.components:
         text = resolve_source(case, component.source)
-        spec = parse_source(text, name=component.name, excludes=tuple(component.exclude),
-                            ssh=_ssh_options(case, component))
+        spec = parse_source(
+            text, name=component.name, excludes=tuple(component.exclude), ssh=_ssh_options(case, component)
+        )
         folder = latest_seal_folder(case, component.name)
         try:
             if folder is None:
-                err.print(f"seal: sealing {component.name} ({component.source})", markup=False, emoji=False, soft_wrap=True)
-                outcome = create_in_case(case, [spec], key_path, argv, name=component.name,
-                                         tsa_url=config.tsa or None, tsa_ca_file=tsa_ca, show_progress=True)
+                err.print(
+                    f"seal: sealing {component.name} ({component.source})",
+                    markup=False,
+                    emoji=False,
+                    soft_wrap=True,
+                )
+                outcome = create_in_case(
+                    case,
+                    [spec],
+                    key_path,
+                    argv,
+                    name=component.name,
+                    tsa_url=config.tsa or None,
+                    tsa_ca_file=tsa_ca,
+                    show_progress=True,
+                )
             else:
-                err.print(f"seal: verifying {component.name} against {folder.relative_to(case.root)}", markup=False, emoji=False, soft_wrap=True)
+                err.print(
+                    f"seal: verifying {component.name} against {folder.relative_to(case.root)}",
+                    markup=False,
+                    emoji=False,
+                    soft_wrap=True,
+                )
                 overrides = [text] if _sealed_sources(folder) == 1 else []
-                outcome = verify_in_case(case, folder, overrides, argv, expect_fingerprint=expected,
-                                         tsa_ca_file=tsa_ca, ssh=spec.ssh, show_progress=True)
+                outcome = verify_in_case(
+                    case,
+                    folder,
+                    overrides,
+                    argv,
+                    expect_fingerprint=expected,
+                    tsa_ca_file=tsa_ca,
+                    ssh=spec.ssh,
+                    show_progress=True,
+                )
                 problem = outcome.broken or outcome.source_error
                 if problem is not None:
                     failures.append(f"{component.name}: {problem}")

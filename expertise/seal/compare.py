@@ -15,8 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from .model import (DIRECTORY, FILE, SUBMODULE, SYMLINK, UNLISTABLE, UNSEALED_KINDS, Entry, Problem, shown,
-                    sort_key)
+from .model import (
+    DIRECTORY,
+    FILE,
+    SUBMODULE,
+    SYMLINK,
+    UNLISTABLE,
+    UNSEALED_KINDS,
+    Entry,
+    Problem,
+    shown,
+    sort_key,
+)
 
 ADDED = "added"
 REMOVED = "removed"
@@ -87,8 +97,10 @@ def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[s
     if sealed.type == FILE:
         if sealed.sha256 != current.sha256 or sealed.size != current.size:
             kinds.append(MODIFIED)
-            details.append(f"content: {sealed.size} bytes sha256 {str(sealed.sha256)[:16]}… → {current.size} bytes "
-                           f"sha256 {str(current.sha256)[:16]}…")
+            details.append(
+                f"content: {sealed.size} bytes sha256 {str(sealed.sha256)[:16]}… → {current.size} bytes "
+                f"sha256 {str(current.sha256)[:16]}…"
+            )
     elif sealed.type in (SYMLINK, SUBMODULE):
         if sealed.target != current.target:
             kinds.append(MODIFIED)
@@ -106,15 +118,21 @@ def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[s
     return kinds, "; ".join(details)
 
 
-def compare(source: str, sealed: Iterator[Entry], current: Iterator[Entry | Problem], precision: str,
-            sealed_problems: list[Problem]) -> Comparison:
+def compare(
+    source: str,
+    sealed: Iterator[Entry],
+    current: Iterator[Entry | Problem],
+    precision: str,
+    sealed_problems: list[Problem],
+) -> Comparison:
     """Merge-join two streams in the seal's order; every path gets one verdict."""
     result = Comparison(source, precision)
     unsealed = [p for p in sealed_problems if p.kind in UNSEALED_KINDS]
     unsealed_paths = {p.path for p in unsealed}
     for problem in unsealed:
-        result.differences.append(Difference(source, problem.path, [UNSEALED],
-                                             f"not sealed at creation: {problem.message}"))
+        result.differences.append(
+            Difference(source, problem.path, [UNSEALED], f"not sealed at creation: {problem.message}")
+        )
     current_problems: dict[bytes, Problem] = {}
     blocked: set[bytes] = set()  # folders that cannot be listed now
     matched: set[bytes] = set()
@@ -146,8 +164,11 @@ def compare(source: str, sealed: Iterator[Entry], current: Iterator[Entry | Prob
             matched.add(entry.path)
             result.differences.append(Difference(source, entry.path, [NOT_VERIFIED], problem.message))
         elif folder is not None and folder != entry.path:
-            result.differences.append(Difference(source, entry.path, [NOT_VERIFIED],
-                                                 f"inside {shown(folder)}, which cannot be listed now"))
+            result.differences.append(
+                Difference(
+                    source, entry.path, [NOT_VERIFIED], f"inside {shown(folder)}, which cannot be listed now"
+                )
+            )
         else:
             result.differences.append(Difference(source, entry.path, [REMOVED], f"{entry.type} removed"))
 
@@ -178,8 +199,11 @@ def compare(source: str, sealed: Iterator[Entry], current: Iterator[Entry | Prob
             left, right = next_sealed(), next_current()
     for path, problem in current_problems.items():
         if path not in matched and problem.kind not in (UNLISTABLE,) and _under(path, unsealed_paths) is None:
-            result.differences.append(Difference(source, path, [ADDED, NOT_VERIFIED],
-                                                 f"new path that could not be read: {problem.message}"))
+            result.differences.append(
+                Difference(
+                    source, path, [ADDED, NOT_VERIFIED], f"new path that could not be read: {problem.message}"
+                )
+            )
     result.differences = _pair_type_changes(result.differences)
     result.differences.sort(key=lambda d: (sort_key(d.path, FILE), d.kinds))
     return result

@@ -8,6 +8,7 @@ and ``\\r`` and the line starts with a backslash (coreutils 9.x).
 
 from __future__ import annotations
 
+
 def needs_escape(name: bytes) -> bool:
     return b"\\" in name or b"\n" in name or b"\r" in name
 

@@ -24,8 +24,19 @@ from ..console import progress
 from ..errors import UsageError
 from . import sshsig
 from .analysis import Annotator
-from .bundle import (ALLOWED_SIGNERS, MANIFEST_SIG, PUBLIC_KEY, PUBLIC_PEM, SUMS_RAW, SUMS_SIG, TOKEN, TSA_CA,
-                     VERIFY_DOC, Integrity, check_integrity)
+from .bundle import (
+    ALLOWED_SIGNERS,
+    MANIFEST_SIG,
+    PUBLIC_KEY,
+    PUBLIC_PEM,
+    SUMS_RAW,
+    SUMS_SIG,
+    TOKEN,
+    TSA_CA,
+    VERIFY_DOC,
+    Integrity,
+    check_integrity,
+)
 from .digest import Hasher
 from .keys import PublicKey
 from .manifest import FORMAT, MANIFEST, SUMS, ManifestWriter
@@ -59,15 +70,22 @@ class CreatedSeal:
 
 
 def expert_info(public: PublicKey) -> dict[str, str]:
-    spki = public.key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return {"fingerprint": public.fingerprint, "public_key": public.openssh_line().strip(),
-            "spki_sha256": hashlib.sha256(spki).hexdigest()}
+    spki = public.key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return {
+        "fingerprint": public.fingerprint,
+        "public_key": public.openssh_line().strip(),
+        "spki_sha256": hashlib.sha256(spki).hexdigest(),
+    }
 
 
 def _prepare_out(out: Path) -> Path:
     if out.exists() or out.is_symlink():
         if not out.is_dir() or any(out.iterdir()):
-            raise UsageError("already exists; a seal is never overwritten (choose another --out)", path=str(out))
+            raise UsageError(
+                "already exists; a seal is never overwritten (choose another --out)", path=str(out)
+            )
         out.rmdir()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
@@ -75,9 +93,17 @@ def _prepare_out(out: Path) -> Path:
     return staging
 
 
-def create_seal(specs: Sequence[SourceSpec], key: Ed25519PrivateKey, out: Path, *, name: str | None = None,
-                tsa_url: str | None = None, tsa_ca_file: Path | None = None, jobs: int | None = None,
-                show_progress: bool = True) -> CreatedSeal:
+def create_seal(
+    specs: Sequence[SourceSpec],
+    key: Ed25519PrivateKey,
+    out: Path,
+    *,
+    name: str | None = None,
+    tsa_url: str | None = None,
+    tsa_ca_file: Path | None = None,
+    jobs: int | None = None,
+    show_progress: bool = True,
+) -> CreatedSeal:
     if not specs:
         raise UsageError("give at least one SOURCE to seal")
     names = [spec.name for spec in specs]
@@ -152,16 +178,23 @@ def create_seal(specs: Sequence[SourceSpec], key: Ed25519PrivateKey, out: Path, 
                 del header["timestamp"]["ca_fingerprint"]
         header["created"] = utc_now()
         writer.write_manifest(header)
-        (staging / MANIFEST_SIG).write_text(sshsig.sign_file(key, staging / MANIFEST, NAMESPACE), encoding="ascii")
+        (staging / MANIFEST_SIG).write_text(
+            sshsig.sign_file(key, staging / MANIFEST, NAMESPACE), encoding="ascii"
+        )
         (staging / PUBLIC_KEY).write_text(public.openssh_line(), encoding="ascii")
         (staging / PUBLIC_PEM).write_text(public.pem(), encoding="ascii")
         (staging / ALLOWED_SIGNERS).write_text(public.allowed_signers_line(NAMESPACE), encoding="ascii")
-        (staging / VERIFY_DOC).write_text(render(header, has_timestamp=bool(tsa_url),
-                                                 has_tsa_ca=tsa_ca_file is not None), encoding="utf-8")
+        (staging / VERIFY_DOC).write_text(
+            render(header, has_timestamp=bool(tsa_url), has_tsa_ca=tsa_ca_file is not None), encoding="utf-8"
+        )
         # signatures, header and SHA256SUMS are checked again as written; the entries were just
         # streamed out with the Merkle root computed on the way, so they are not read back
-        integrity = check_integrity(staging, expect_fingerprint=public.fingerprint,
-                                    tsa_ca_file=Path(tsa_ca_file) if tsa_ca_file else None, entries=False)
+        integrity = check_integrity(
+            staging,
+            expect_fingerprint=public.fingerprint,
+            tsa_ca_file=Path(tsa_ca_file) if tsa_ca_file else None,
+            entries=False,
+        )
         os.rename(staging, out)
         integrity.folder = Path(out)
         return CreatedSeal(Path(out), integrity, problems)
@@ -169,6 +202,3 @@ def create_seal(specs: Sequence[SourceSpec], key: Ed25519PrivateKey, out: Path, 
         writer.discard()
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-

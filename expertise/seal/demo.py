@@ -52,11 +52,15 @@ def make_vendor_repository(folder: Path) -> str:
     with repo.config_writer() as config:
         config.set_value("core", "autocrlf", "false")
         config.set_value("core", "filemode", "true")
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                   if p.is_file() and ".git" not in p.relative_to(folder).parts)
+    files = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(folder).parts
+    )
     repo.index.add(files)
-    commit = repo.index.commit(f"VoteSûr Urne {TAG[1:]}", author=AUTHOR, committer=AUTHOR,
-                               author_date=DATE, commit_date=DATE)
+    commit = repo.index.commit(
+        f"VoteSûr Urne {TAG[1:]}", author=AUTHOR, committer=AUTHOR, author_date=DATE, commit_date=DATE
+    )
     repo.create_tag(TAG, ref=commit)
     repo.close()
     return commit.hexsha
@@ -67,9 +71,13 @@ def _prepare(case_dir: Path) -> Iterator[None]:
     vendor = case_dir / VENDOR
     make_vendor_repository(vendor)
     (vendor / "notes-deploiement.txt").write_text(
-        "Notes de l'exploitant (non suivies par git) : redémarrage prévu le 30 novembre.\n", encoding="utf-8")
+        "Notes de l'exploitant (non suivies par git) : redémarrage prévu le 30 novembre.\n", encoding="utf-8"
+    )
     generate(case_dir / "keys" / "expert", comment="Camille Lefèvre (demo expert key)")
-    with tempfile.TemporaryDirectory(prefix="expertise-demo-tsa-") as scratch, running_tsa(Path(scratch)) as tsa:
+    with (
+        tempfile.TemporaryDirectory(prefix="expertise-demo-tsa-") as scratch,
+        running_tsa(Path(scratch)) as tsa,
+    ):
         shutil.copyfile(tsa.ca_file, case_dir / "keys" / "demo-tsa-ca.pem")
         with open(case_dir / "case.toml", "a", encoding="utf-8") as handle:
             handle.write(SECTION.format(tag=TAG, tsa=tsa.url, vendor=VENDOR))
@@ -79,6 +87,3 @@ def _prepare(case_dir: Path) -> Iterator[None]:
 def prepare(case_dir: Path) -> AbstractContextManager[None]:
     """Set up the seal part of the demo in the copied case folder; the context ends it."""
     return _prepare(Path(case_dir))
-
-
-

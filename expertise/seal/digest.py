@@ -22,7 +22,16 @@ import stat
 from collections import deque
 from typing import Iterable, Iterator
 
-from .model import CHANGED_WHILE_READING, FILE, UNREADABLE, VANISHED, Entry, PendingFile, Problem, type_of_mode
+from .model import (
+    CHANGED_WHILE_READING,
+    FILE,
+    UNREADABLE,
+    VANISHED,
+    Entry,
+    PendingFile,
+    Problem,
+    type_of_mode,
+)
 
 CHUNK = 1 << 20
 BATCH_FILES = 256
@@ -45,13 +54,18 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
         return Problem(rel, VANISHED, "vanished between the listing and the read; not sealed")
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return Problem(rel, CHANGED_WHILE_READING, "replaced by a symbolic link during the walk; not sealed")
+            return Problem(
+                rel, CHANGED_WHILE_READING, "replaced by a symbolic link during the walk; not sealed"
+            )
         return Problem(rel, UNREADABLE, f"cannot be opened: {exc.strerror}; not sealed")
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
-            return Problem(rel, CHANGED_WHILE_READING,
-                           f"replaced by a {type_of_mode(before.st_mode)} during the walk; not sealed")
+            return Problem(
+                rel,
+                CHANGED_WHILE_READING,
+                f"replaced by a {type_of_mode(before.st_mode)} during the walk; not sealed",
+            )
         buf = buffer if buffer is not None else bytearray(CHUNK)
         view = memoryview(buf)
         digest = hashlib.sha256()
@@ -65,9 +79,12 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
     finally:
         os.close(fd)
     if total != before.st_size or after.st_size != before.st_size or after.st_mtime_ns != before.st_mtime_ns:
-        return Problem(rel, CHANGED_WHILE_READING,
-                       f"changed while being read ({before.st_size} bytes before, {after.st_size} after, "
-                       f"{total} read); not sealed")
+        return Problem(
+            rel,
+            CHANGED_WHILE_READING,
+            f"changed while being read ({before.st_size} bytes before, {after.st_size} after, "
+            f"{total} read); not sealed",
+        )
     return Entry(rel, FILE, stat.S_IMODE(before.st_mode), total, digest.hexdigest())
 
 
@@ -80,8 +97,11 @@ def _hash_batch(root: bytes, rels: list[bytes]) -> list[Packed]:
     out: list[Packed] = []
     for rel in rels:
         item = hash_local_file(root, rel, buffer)
-        out.append(item if isinstance(item, Problem) else (item.path, item.mode or 0, item.size or 0,
-                                                           item.sha256 or ""))
+        out.append(
+            item
+            if isinstance(item, Problem)
+            else (item.path, item.mode or 0, item.size or 0, item.sha256 or "")
+        )
     return out
 
 

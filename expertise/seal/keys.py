@@ -46,11 +46,13 @@ class PublicKey:
         return f"{line} {self.comment}\n" if self.comment else line + "\n"
 
     def pem(self) -> str:
-        return self.key.public_bytes(serialization.Encoding.PEM,
-                                     serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+        return self.key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode("ascii")
 
     def allowed_signers_line(self, namespace: str) -> str:
-        return f'{PRINCIPAL} namespaces="{namespace}" ssh-ed25519 {base64.b64encode(self.blob).decode("ascii")}\n'
+        key = base64.b64encode(self.blob).decode("ascii")
+        return f'{PRINCIPAL} namespaces="{namespace}" ssh-ed25519 {key}\n'
 
 
 def generate(out: Path, comment: str = "expert@expertise", passphrase: str | None = None) -> PublicKey:
@@ -63,8 +65,10 @@ def generate(out: Path, comment: str = "expert@expertise", passphrase: str | Non
     out.parent.mkdir(parents=True, exist_ok=True)
     private = Ed25519PrivateKey.generate()
     encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(passphrase.encode("utf-8")) if passphrase
-        else serialization.NoEncryption())
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
+        if passphrase
+        else serialization.NoEncryption()
+    )
     data = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, encryption)
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
@@ -87,8 +91,10 @@ def load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKey
     except OSError as exc:
         raise UsageError(f"cannot read the private key: {exc.strerror}", path=str(path)) from None
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise UsageError(f"private key is readable by others (mode {stat.S_IMODE(info.st_mode):04o}); "
-                         f"run chmod 600 on it", path=str(path))
+        raise UsageError(
+            f"private key is readable by others (mode {stat.S_IMODE(info.st_mode):04o}); run chmod 600 on it",
+            path=str(path),
+        )
     if passphrase is None:
         passphrase = os.environ.get(PASSPHRASE_ENV) or None
     try:
@@ -96,8 +102,10 @@ def load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKey
     except (ValueError, TypeError) as exc:
         text = str(exc)
         if "password" in text.lower() or "encrypted" in text.lower():
-            raise UsageError(f"the key is encrypted: set {PASSPHRASE_ENV} to its passphrase (or the "
-                             f"passphrase is wrong)", path=str(path)) from None
+            raise UsageError(
+                f"the key is encrypted: set {PASSPHRASE_ENV} to its passphrase (or the passphrase is wrong)",
+                path=str(path),
+            ) from None
         raise UsageError(f"not an OpenSSH private key ({text})", path=str(path)) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise UsageError("the key is not Ed25519; create one with `expertise seal keygen`", path=str(path))
@@ -139,13 +147,15 @@ def load_public(path: Path) -> PublicKey:
 def expected_fingerprint(spec: str) -> str:
     """``--expect-key``: a fingerprint ``SHA256:…`` or a public key file (.pub or .pem)."""
     if spec.startswith("SHA256:"):
-        body = spec[len("SHA256:"):]
+        body = spec[len("SHA256:") :]
         try:
             raw = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
         except ValueError:
             raw = b""
         if len(raw) != 32:
-            raise UsageError(f"not a SHA256 key fingerprint: {spec!r} (expected SHA256:<43 base64 characters>)")
+            raise UsageError(
+                f"not a SHA256 key fingerprint: {spec!r} (expected SHA256:<43 base64 characters>)"
+            )
         return spec
     path = Path(spec)
     if path.is_file() and path.suffix not in (".pub", ".pem"):

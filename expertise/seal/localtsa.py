@@ -55,37 +55,77 @@ class LocalTsa:
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "expertise (local test authority)"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "expertise (local test authority)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def issue_certificates(folder: Path) -> None:
     """A self-signed CA and a TSA certificate with the critical timeStamping usage."""
     now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = (x509.CertificateBuilder().subject_name(_name("Local TSA root")).issuer_name(_name("Local TSA root"))
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3650))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-          .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(_name("Local TSA root"))
+        .issuer_name(_name("Local TSA root"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     tsa_key = ec.generate_private_key(ec.SECP256R1())
-    tsa = (x509.CertificateBuilder().subject_name(_name("Local TSA")).issuer_name(ca.subject)
-           .public_key(tsa_key.public_key()).serial_number(x509.random_serial_number())
-           .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3650))
-           .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-           .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                        data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                        crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-           .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-           .sign(ca_key, hashes.SHA256()))
+    tsa = (
+        x509.CertificateBuilder()
+        .subject_name(_name("Local TSA"))
+        .issuer_name(ca.subject)
+        .public_key(tsa_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
     (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     (folder / "tsa.pem").write_bytes(tsa.public_bytes(serialization.Encoding.PEM))
-    (folder / "tsa.key").write_bytes(tsa_key.private_bytes(serialization.Encoding.PEM,
-                                                           serialization.PrivateFormat.PKCS8,
-                                                           serialization.NoEncryption()))
+    (folder / "tsa.key").write_bytes(
+        tsa_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     (folder / "serial").write_text("01\n", encoding="ascii")
     (folder / "tsa.cnf").write_text(_CONFIG.format(dir=folder, policy=POLICY), encoding="ascii")
 
@@ -102,9 +142,21 @@ def _handler(folder: Path, lock: threading.Lock) -> type[BaseHTTPRequestHandler]
                 query_path = Path(work) / "query.tsq"
                 reply_path = Path(work) / "reply.tsr"
                 query_path.write_bytes(query)
-                done = subprocess.run(["openssl", "ts", "-reply", "-config", str(folder / "tsa.cnf"),
-                                       "-queryfile", str(query_path), "-out", str(reply_path)],
-                                      capture_output=True, timeout=30)
+                done = subprocess.run(
+                    [
+                        "openssl",
+                        "ts",
+                        "-reply",
+                        "-config",
+                        str(folder / "tsa.cnf"),
+                        "-queryfile",
+                        str(query_path),
+                        "-out",
+                        str(reply_path),
+                    ],
+                    capture_output=True,
+                    timeout=30,
+                )
                 reply = reply_path.read_bytes() if done.returncode == 0 and reply_path.exists() else b""
             if not reply:
                 self.send_error(500, "openssl ts -reply failed")

@@ -156,7 +156,7 @@ class ManifestReader:
             self._eof = True
             return False
         self._consumed += self._pos
-        self._buf = self._buf[self._pos:] + chunk
+        self._buf = self._buf[self._pos :] + chunk
         self._pos = 0
         return True
 
@@ -177,8 +177,10 @@ class ManifestReader:
         seen = self._peek()
         if seen != char:
             found = repr(seen) if seen else "end of file"
-            raise self._broken(f"malformed JSON at {self._where()}: expected {char!r} {what}, found {found}"
-                               + (" (file truncated?)" if not seen else ""))
+            raise self._broken(
+                f"malformed JSON at {self._where()}: expected {char!r} {what}, found {found}"
+                + (" (file truncated?)" if not seen else "")
+            )
         self._pos += 1
 
     def _value(self) -> Any:
@@ -188,12 +190,16 @@ class ManifestReader:
                 value, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
                 if len(self._buf) - self._pos > MAX_VALUE:
-                    raise self._broken(f"a JSON value at {self._where()} is larger than {MAX_VALUE} bytes") from None
+                    raise self._broken(
+                        f"a JSON value at {self._where()} is larger than {MAX_VALUE} bytes"
+                    ) from None
                 if self._fill():
                     continue
                 truncated = exc.pos >= len(self._buf) - 1 or exc.msg.startswith("Unterminated")
-                raise self._broken(f"malformed JSON at character {self._consumed + exc.pos}: {exc.msg}"
-                                   + (" (file truncated?)" if truncated else "")) from None
+                raise self._broken(
+                    f"malformed JSON at character {self._consumed + exc.pos}: {exc.msg}"
+                    + (" (file truncated?)" if truncated else "")
+                ) from None
             if end == len(self._buf) and self._fill():
                 continue  # a number may continue in the next chunk
             self._pos = end
@@ -219,7 +225,7 @@ class ManifestReader:
             if separator == ",":
                 self._pos += 1
                 continue
-            raise self._broken("no \"entries\" list (it must be the last key of the manifest)", field="entries")
+            raise self._broken('no "entries" list (it must be the last key of the manifest)', field="entries")
         self._header = header
         return header
 
@@ -238,8 +244,11 @@ class ManifestReader:
                     self._pos += 1
                     break
                 found = repr(separator) if separator else "end of file (file truncated?)"
-                raise self._broken(f"malformed JSON at {self._where()}: expected ',' or ']' in the entries list, "
-                                   f"found {found}", field="entries")
-        self._expect("}", "after the entries list (\"entries\" must be the last key)")
+                raise self._broken(
+                    f"malformed JSON at {self._where()}: expected ',' or ']' in the entries list, "
+                    f"found {found}",
+                    field="entries",
+                )
+        self._expect("}", 'after the entries list ("entries" must be the last key)')
         if self._peek():
             raise self._broken(f"unexpected data after the manifest at {self._where()}")

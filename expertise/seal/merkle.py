@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 from typing import Iterable
 
-ALGORITHM = "RFC 9162 Merkle tree hash, SHA-256; leaves = canonical JSON of each manifest entry, in manifest order"
+ALGORITHM = (
+    "RFC 9162 Merkle tree hash, SHA-256; leaves = canonical JSON of each manifest entry, in manifest order"
+)
 
 
 def leaf_hash(data: bytes) -> bytes:

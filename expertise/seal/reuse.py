@@ -62,12 +62,20 @@ class ReuseAssessment:
             "window_months": self.window_months,
             "previous_date": self.previous_date.isoformat(),
             "reference_date": self.reference_date.isoformat(),
-            "previous": {"seal": self.previous.name, "folder": str(self.previous.folder),
-                         "created": self.previous.header["created"], "key": self.previous.fingerprint,
-                         "merkle_root": self.previous.header["merkle"]["root"]},
-            "current": {"seal": self.current.name, "folder": str(self.current.folder),
-                        "created": self.current.header["created"], "key": self.current.fingerprint,
-                        "merkle_root": self.current.header["merkle"]["root"]},
+            "previous": {
+                "seal": self.previous.name,
+                "folder": str(self.previous.folder),
+                "created": self.previous.header["created"],
+                "key": self.previous.fingerprint,
+                "merkle_root": self.previous.header["merkle"]["root"],
+            },
+            "current": {
+                "seal": self.current.name,
+                "folder": str(self.current.folder),
+                "created": self.current.header["created"],
+                "key": self.current.fingerprint,
+                "merkle_root": self.current.header["merkle"]["root"],
+            },
             "conditions": [c.to_json() for c in self.conditions],
         }
 
@@ -117,17 +125,22 @@ def load_osv(path: Path) -> list[dict[str, Any]]:
     elif isinstance(data, dict) and not data:
         records, prefix = [], ""
     else:
-        raise UsageError("expected an OSV record, a list of records or {\"vulns\": [...]}", path=str(path))
+        raise UsageError('expected an OSV record, a list of records or {"vulns": [...]}', path=str(path))
     if not isinstance(records, list):
         raise UsageError("must be a list", path=str(path), field=prefix)
     for index, record in enumerate(records):
         where = f"{prefix}[{index}]"
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
-            raise UsageError("each record needs an \"id\" string", path=str(path), field=where)
+            raise UsageError('each record needs an "id" string', path=str(path), field=where)
         if "published" not in record and "modified" not in record:
-            raise UsageError(f"{record['id']}: no \"published\" nor \"modified\" date", path=str(path), field=where)
-        _timestamp(record.get("published", record.get("modified")), path,
-                   f"{where}.{'published' if 'published' in record else 'modified'}")
+            raise UsageError(
+                f'{record["id"]}: no "published" nor "modified" date', path=str(path), field=where
+            )
+        _timestamp(
+            record.get("published", record.get("modified")),
+            path,
+            f"{where}.{'published' if 'published' in record else 'modified'}",
+        )
         if "withdrawn" in record:
             _timestamp(record["withdrawn"], path, f"{where}.withdrawn")
     return records
@@ -148,8 +161,9 @@ def _affects(record: dict[str, Any], packages: Sequence[str]) -> bool:
     return False
 
 
-def vulnerabilities_between(records: list[dict[str, Any]], start: date, end: date, packages: Sequence[str],
-                            path: Path) -> list[dict[str, Any]]:
+def vulnerabilities_between(
+    records: list[dict[str, Any]], start: date, end: date, packages: Sequence[str], path: Path
+) -> list[dict[str, Any]]:
     first = datetime(start.year, start.month, start.day, tzinfo=timezone.utc)
     last = datetime(end.year, end.month, end.day, 23, 59, 59, tzinfo=timezone.utc)
     found = []
@@ -159,15 +173,21 @@ def vulnerabilities_between(records: list[dict[str, Any]], start: date, end: dat
         if "withdrawn" in record and _timestamp(record["withdrawn"], path, f"[{index}].withdrawn") <= last:
             continue
         if first <= published <= last and _affects(record, packages):
-            found.append({"id": record["id"], key: record[key],
-                          "summary": str(record.get("summary", ""))[:200],
-                          "aliases": [a for a in record.get("aliases", []) if isinstance(a, str)][:10]})
+            found.append(
+                {
+                    "id": record["id"],
+                    key: record[key],
+                    "summary": str(record.get("summary", ""))[:200],
+                    "aliases": [a for a in record.get("aliases", []) if isinstance(a, str)][:10],
+                }
+            )
     return found
 
 
-def _paired_streams(previous: Integrity, current: Integrity) -> Iterator[tuple[dict[str, Any], Iterator[Entry],
-                                                                               dict[str, Any], Iterator[Entry]]]:
-    """Each source sealed on both sides with both entry streams; one source each: paired whatever the names."""
+def _paired_streams(
+    previous: Integrity, current: Integrity
+) -> Iterator[tuple[dict[str, Any], Iterator[Entry], dict[str, Any], Iterator[Entry]]]:
+    """Each source sealed on both sides, with both entry streams (one source each: paired by position)."""
     before_streams = previous.entries_by_source()
     after_streams = current.entries_by_source()
     if len(previous.header["sources"]) == 1 and len(current.header["sources"]) == 1:
@@ -192,75 +212,143 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
     cur_names = {s["name"] for s in current.header["sources"]}
     single = len(prev_names) == 1 and len(cur_names) == 1
     unmatched = [] if single else sorted(prev_names ^ cur_names)
-    unsealed = [f"{s}: {shown(p.path)} ({p.kind})" for seal in (previous, current) for s, p in seal.problems
-                if p.kind in UNSEALED_KINDS]
+    unsealed = [
+        f"{s}: {shown(p.path)} ({p.kind})"
+        for seal in (previous, current)
+        for s, p in seal.problems
+        if p.kind in UNSEALED_KINDS
+    ]
     differences: list[Difference] = []
     pairs: list[list[str]] = []
     compared = 0
     for before, before_entries, after, after_entries in _paired_streams(previous, current):
-        comparison = compare(after["name"], before_entries, after_entries,
-                             precision_for(before["kind"], after["kind"]), [])
+        comparison = compare(
+            after["name"], before_entries, after_entries, precision_for(before["kind"], after["kind"]), []
+        )
         pairs.append([before["name"], after["name"]])
         compared += comparison.compared_entries
         differences.extend(comparison.differences)
-    details: dict[str, Any] = {"pairs": pairs, "compared_entries": compared,
-                               "differences": [d.to_json() for d in differences[:200]],
-                               "differences_count": len(differences)}
+    details: dict[str, Any] = {
+        "pairs": pairs,
+        "compared_entries": compared,
+        "differences": [d.to_json() for d in differences[:200]],
+        "differences_count": len(differences),
+    }
     if unmatched:
-        return Condition("unchanged", FAILED, f"sources sealed on one side only: {', '.join(unmatched)}", details)
+        return Condition(
+            "unchanged", FAILED, f"sources sealed on one side only: {', '.join(unmatched)}", details
+        )
     if unsealed:
         details["unsealed"] = unsealed[:200]
-        return Condition("unchanged", FAILED, f"{len(unsealed)} path(s) were not sealed, so the element cannot be "
-                         f"proven unchanged: {', '.join(unsealed[:5])}", details)
+        return Condition(
+            "unchanged",
+            FAILED,
+            f"{len(unsealed)} path(s) were not sealed, so the element cannot be "
+            f"proven unchanged: {', '.join(unsealed[:5])}",
+            details,
+        )
     if differences:
         listed = ", ".join(f"{d.kinds[0]} {shown(d.path)}" for d in differences[:5])
-        return Condition("unchanged", FAILED, f"the element changed: {len(differences)} difference(s) "
-                         f"({listed}{'…' if len(differences) > 5 else ''})", details)
-    return Condition("unchanged", OK, f"identical: {compared} entries compared, Merkle roots "
-                     f"{previous.header['merkle']['root'][:16]}… and {current.header['merkle']['root'][:16]}…",
-                     details)
+        return Condition(
+            "unchanged",
+            FAILED,
+            f"the element changed: {len(differences)} difference(s) "
+            f"({listed}{'…' if len(differences) > 5 else ''})",
+            details,
+        )
+    return Condition(
+        "unchanged",
+        OK,
+        f"identical: {compared} entries compared, Merkle roots "
+        f"{previous.header['merkle']['root'][:16]}… and {current.header['merkle']['root'][:16]}…",
+        details,
+    )
 
 
-def assess_reuse(previous_folder: Path, current_folder: Path, previous_date: date, level: int, *,
-                 reference_date: date | None = None, osv_file: Path | None = None,
-                 packages: Sequence[str] = (), trusted_keys: Sequence[str] = (),
-                 tsa_ca_file: Path | None = None) -> ReuseAssessment:
+def assess_reuse(
+    previous_folder: Path,
+    current_folder: Path,
+    previous_date: date,
+    level: int,
+    *,
+    reference_date: date | None = None,
+    osv_file: Path | None = None,
+    packages: Sequence[str] = (),
+    trusted_keys: Sequence[str] = (),
+    tsa_ca_file: Path | None = None,
+) -> ReuseAssessment:
     framework = catalogue_mod.load().framework
     if level not in framework.reuse_months:
-        raise UsageError(f"level must be one of {', '.join(map(str, sorted(framework.reuse_months)))}",
-                         field="--level")
+        raise UsageError(
+            f"level must be one of {', '.join(map(str, sorted(framework.reuse_months)))}", field="--level"
+        )
     previous = check_integrity(previous_folder, tsa_ca_file=tsa_ca_file)
     current = check_integrity(current_folder, tsa_ca_file=tsa_ca_file)
     for seal in (previous, current):
         if trusted_keys and seal.fingerprint not in trusted_keys:
-            raise SealBroken(f"signed with key {seal.fingerprint}, which is not among the trusted keys given",
-                             path=str(seal.folder))
+            raise SealBroken(
+                f"signed with key {seal.fingerprint}, which is not among the trusted keys given",
+                path=str(seal.folder),
+            )
     months = framework.reuse_months[level]
     reference = reference_date or parse_date(current.header["created"], "created")
     if previous_date > reference:
-        raise UsageError(f"the earlier expertise ({previous_date}) is after the reference date ({reference})",
-                         field="--previous-date")
+        raise UsageError(
+            f"the earlier expertise ({previous_date}) is after the reference date ({reference})",
+            field="--previous-date",
+        )
     conditions: list[Condition] = []
     if months == 0:
-        conditions.append(Condition("window", FAILED, f"level {level}: the expertise must be redone for each "
-                                    "element, for each election; nothing may be re-used", {"months": 0}))
+        conditions.append(
+            Condition(
+                "window",
+                FAILED,
+                f"level {level}: the expertise must be redone for each "
+                "element, for each election; nothing may be re-used",
+                {"months": 0},
+            )
+        )
     else:
         limit = add_months(previous_date, months)
-        details = {"months": months, "previous_date": previous_date.isoformat(), "limit": limit.isoformat(),
-                   "reference_date": reference.isoformat()}
+        details = {
+            "months": months,
+            "previous_date": previous_date.isoformat(),
+            "limit": limit.isoformat(),
+            "reference_date": reference.isoformat(),
+        }
         if reference <= limit:
-            conditions.append(Condition("window", OK, f"the earlier expertise ({previous_date}) is within the "
-                                        f"{months}-month window of level {level} on {reference} (until {limit})",
-                                        details))
+            conditions.append(
+                Condition(
+                    "window",
+                    OK,
+                    f"the earlier expertise ({previous_date}) is within the "
+                    f"{months}-month window of level {level} on {reference} (until {limit})",
+                    details,
+                )
+            )
         else:
-            conditions.append(Condition("window", FAILED, f"the earlier expertise ({previous_date}) is older than "
-                                        f"the {months}-month window of level {level} on {reference} (it ended on "
-                                        f"{limit})", details))
+            conditions.append(
+                Condition(
+                    "window",
+                    FAILED,
+                    f"the earlier expertise ({previous_date}) is older than "
+                    f"the {months}-month window of level {level} on {reference} (it ended on "
+                    f"{limit})",
+                    details,
+                )
+            )
     sealed_on = parse_date(previous.header["created"], "created")
     if (sealed_on - previous_date).days > 31 or (previous_date - sealed_on).days > 31:
-        conditions.append(Condition("previous-seal-date", NOTE, f"the earlier seal was made on {sealed_on}, more "
-                                    f"than a month from the earlier expertise ({previous_date}): check that it "
-                                    "seals the element that expertise examined", {"sealed_on": str(sealed_on)}))
+        conditions.append(
+            Condition(
+                "previous-seal-date",
+                NOTE,
+                f"the earlier seal was made on {sealed_on}, more "
+                f"than a month from the earlier expertise ({previous_date}): check that it "
+                "seals the element that expertise examined",
+                {"sealed_on": str(sealed_on)},
+            )
+        )
     conditions.append(_unchanged(previous, current))
     if osv_file is not None:
         records = load_osv(osv_file)
@@ -268,14 +356,35 @@ def assess_reuse(previous_folder: Path, current_folder: Path, previous_date: dat
         details = {"file": str(osv_file), "records": len(records), "packages": list(packages), "found": found}
         if found:
             ids = ", ".join(v["id"] for v in found[:10])
-            conditions.append(Condition("vulnerabilities", FAILED, f"{len(found)} vulnerability record(s) published "
-                                        f"between {previous_date} and {reference}: {ids}", details))
+            conditions.append(
+                Condition(
+                    "vulnerabilities",
+                    FAILED,
+                    f"{len(found)} vulnerability record(s) published "
+                    f"between {previous_date} and {reference}: {ids}",
+                    details,
+                )
+            )
         else:
-            conditions.append(Condition("vulnerabilities", OK, f"none of the {len(records)} record(s) of "
-                                        f"{Path(osv_file).name} was published between {previous_date} and "
-                                        f"{reference}" + (f" for {', '.join(packages)}" if packages else ""), details))
+            conditions.append(
+                Condition(
+                    "vulnerabilities",
+                    OK,
+                    f"none of the {len(records)} record(s) of "
+                    f"{Path(osv_file).name} was published between {previous_date} and "
+                    f"{reference}" + (f" for {', '.join(packages)}" if packages else ""),
+                    details,
+                )
+            )
     else:
-        conditions.append(Condition("vulnerabilities", MANUAL, f"check by hand that no vulnerability on this element "
-                                    f"was revealed between {previous_date} and {reference} (vendor advisories, "
-                                    "CVE/OSV for its components), or give --osv FILE", {}))
+        conditions.append(
+            Condition(
+                "vulnerabilities",
+                MANUAL,
+                f"check by hand that no vulnerability on this element "
+                f"was revealed between {previous_date} and {reference} (vendor advisories, "
+                "CVE/OSV for its components), or give --osv FILE",
+                {},
+            )
+        )
     return ReuseAssessment(level, months, previous_date, reference, previous, current, conditions)

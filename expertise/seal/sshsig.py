@@ -64,10 +64,17 @@ def sign_digest(private_key: Ed25519PrivateKey, sha512_digest: bytes, namespace:
     """The armored signature of a message whose SHA-512 is ``sha512_digest``."""
     ns = namespace.encode("ascii")
     raw = private_key.sign(_signed_data(ns, b"sha512", sha512_digest))
-    blob = (MAGIC + struct.pack(">I", VERSION) + _string(public_key_blob(private_key.public_key()))
-            + _string(ns) + _string(b"") + _string(b"sha512") + _string(_string(KEY_TYPE) + _string(raw)))
+    blob = (
+        MAGIC
+        + struct.pack(">I", VERSION)
+        + _string(public_key_blob(private_key.public_key()))
+        + _string(ns)
+        + _string(b"")
+        + _string(b"sha512")
+        + _string(_string(KEY_TYPE) + _string(raw))
+    )
     text = base64.b64encode(blob).decode("ascii")
-    lines = [text[i:i + 70] for i in range(0, len(text), 70)]
+    lines = [text[i : i + 70] for i in range(0, len(text), 70)]
     return "\n".join([BEGIN, *lines, END]) + "\n"
 
 
@@ -84,7 +91,7 @@ class _Reader:
     def take(self, count: int, field: str) -> bytes:
         if self.pos + count > len(self.data):
             raise SignatureFormatError(f"truncated at {field}")
-        value = self.data[self.pos:self.pos + count]
+        value = self.data[self.pos : self.pos + count]
         self.pos += count
         return value
 

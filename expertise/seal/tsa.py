@@ -16,8 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from rfc3161_client import (HashAlgorithm, PKIStatus, TimestampRequestBuilder, VerificationError,
-                            VerifierBuilder, decode_timestamp_response)
+from rfc3161_client import (
+    HashAlgorithm,
+    PKIStatus,
+    TimestampRequestBuilder,
+    VerificationError,
+    VerifierBuilder,
+    decode_timestamp_response,
+)
 
 from ..errors import UsageError
 from .errors import SealBroken
@@ -44,17 +50,30 @@ class TokenInfo:
 def request_token(url: str, data: bytes, timeout: float = 30.0) -> bytes:
     """Ask the authority at ``url`` for a token over SHA-256(data); the reply is checked."""
     if not url.startswith(("http://", "https://")):
-        raise UsageError(f"time-stamping authority URL must be http:// or https://, not {url!r}", field="--tsa")
-    request = (TimestampRequestBuilder().data(data).hash_algorithm(HashAlgorithm.SHA256)
-               .nonce(nonce=True).cert_request(cert_request=True).build())
-    http = urllib.request.Request(url, data=request.as_bytes(), method="POST",
-                                  headers={"Content-Type": "application/timestamp-query",
-                                           "Accept": "application/timestamp-reply"})
+        raise UsageError(
+            f"time-stamping authority URL must be http:// or https://, not {url!r}", field="--tsa"
+        )
+    request = (
+        TimestampRequestBuilder()
+        .data(data)
+        .hash_algorithm(HashAlgorithm.SHA256)
+        .nonce(nonce=True)
+        .cert_request(cert_request=True)
+        .build()
+    )
+    http = urllib.request.Request(
+        url,
+        data=request.as_bytes(),
+        method="POST",
+        headers={"Content-Type": "application/timestamp-query", "Accept": "application/timestamp-reply"},
+    )
     try:
         with urllib.request.urlopen(http, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
             body = response.read(MAX_RESPONSE + 1)
     except urllib.error.HTTPError as exc:
-        raise UsageError(f"the time-stamping authority answered HTTP {exc.code} {exc.reason}", path=url) from None
+        raise UsageError(
+            f"the time-stamping authority answered HTTP {exc.code} {exc.reason}", path=url
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise UsageError(f"cannot reach the time-stamping authority: {reason}", path=url) from None
@@ -65,8 +84,11 @@ def request_token(url: str, data: bytes, timeout: float = 30.0) -> bytes:
     except ValueError as exc:
         raise UsageError(f"the answer is not an RFC 3161 time-stamp response ({exc})", path=url) from None
     if reply.status not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
-        raise UsageError(f"the time-stamping authority refused the request (status {reply.status}: "
-                         f"{'; '.join(reply.status_string) or 'no reason given'})", path=url)
+        raise UsageError(
+            f"the time-stamping authority refused the request (status {reply.status}: "
+            f"{'; '.join(reply.status_string) or 'no reason given'})",
+            path=url,
+        )
     if reply.tst_info.message_imprint.message != hashlib.sha256(data).digest():
         raise UsageError("the token does not time-stamp SHA256SUMS (message imprint differs)", path=url)
     if reply.tst_info.nonce != request.nonce:
@@ -94,7 +116,9 @@ def verify_token(token_path: Path, data: bytes, ca_file: Path | None) -> TokenIn
     try:
         reply = decode_timestamp_response(token_path.read_bytes())
     except (OSError, ValueError) as exc:
-        raise SealBroken(f"not a readable RFC 3161 time-stamp response ({exc})", path=str(token_path)) from None
+        raise SealBroken(
+            f"not a readable RFC 3161 time-stamp response ({exc})", path=str(token_path)
+        ) from None
     info = reply.tst_info
     algorithm = info.message_imprint.hash_algorithm.dotted_string
     if algorithm == _SHA256_OID:
@@ -106,8 +130,10 @@ def verify_token(token_path: Path, data: bytes, ca_file: Path | None) -> TokenIn
     if reply.status not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
         raise SealBroken(f"the token's status is {reply.status}, not granted", path=str(token_path))
     if info.message_imprint.message != digest:
-        raise SealBroken("the time-stamp token does not cover this SHA256SUMS (message imprint differs)",
-                         path=str(token_path))
+        raise SealBroken(
+            "the time-stamp token does not cover this SHA256SUMS (message imprint differs)",
+            path=str(token_path),
+        )
     chain_verified = False
     ca_fingerprint = None
     if ca_file is not None:
@@ -122,8 +148,9 @@ def verify_token(token_path: Path, data: bytes, ca_file: Path | None) -> TokenIn
         try:
             builder.build().verify_message(reply, data)
         except VerificationError as exc:
-            raise SealBroken(f"the time-stamp token does not verify against {ca_file.name}: {exc}",
-                             path=str(token_path)) from None
+            raise SealBroken(
+                f"the time-stamp token does not verify against {ca_file.name}: {exc}", path=str(token_path)
+            ) from None
         chain_verified = True
         from cryptography.hazmat.primitives import hashes
 
@@ -132,6 +159,12 @@ def verify_token(token_path: Path, data: bytes, ca_file: Path | None) -> TokenIn
         tsa_name = str(info.name.value) if info.name is not None else ""
     except Exception:  # the name is optional and free-form
         tsa_name = ""
-    return TokenInfo(gen_time=info.gen_time.isoformat().replace("+00:00", "Z"), serial=str(info.serial_number),
-                     policy=info.policy.dotted_string, hash_algorithm=name, tsa_name=tsa_name,
-                     chain_verified=chain_verified, ca_fingerprint=ca_fingerprint)
+    return TokenInfo(
+        gen_time=info.gen_time.isoformat().replace("+00:00", "Z"),
+        serial=str(info.serial_number),
+        policy=info.policy.dotted_string,
+        hash_algorithm=name,
+        tsa_name=tsa_name,
+        chain_verified=chain_verified,
+        ca_fingerprint=ca_fingerprint,
+    )

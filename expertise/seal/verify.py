@@ -20,7 +20,7 @@ from .bundle import Integrity, check_integrity
 from .compare import CATEGORIES, Comparison, Difference, compare, precision_for
 from .digest import Hasher
 from .model import Problem
-from .sources import NAME_PATTERN, SourceSpec, SshOptions, open_source, parse_source
+from .sources import NAME_PATTERN, SshOptions, open_source, parse_source
 
 
 @dataclass
@@ -61,11 +61,19 @@ class VerifyReport:
             "created": header["created"],
             "timestamp": self.integrity.timestamp.to_json() if self.integrity.timestamp else None,
             "notes": self.integrity.notes,
-            "sources": [{"name": c.source, "checked": self.origins.get(c.source, ""), "precision": c.precision,
-                         "compared_entries": c.compared_entries, "verified_files": c.verified_files,
-                         "verified_bytes": c.verified_bytes, "differences": len(c.differences),
-                         "current": self.current.get(c.source, {})}
-                        for c in self.comparisons],
+            "sources": [
+                {
+                    "name": c.source,
+                    "checked": self.origins.get(c.source, ""),
+                    "precision": c.precision,
+                    "compared_entries": c.compared_entries,
+                    "verified_files": c.verified_files,
+                    "verified_bytes": c.verified_bytes,
+                    "differences": len(c.differences),
+                    "current": self.current.get(c.source, {}),
+                }
+                for c in self.comparisons
+            ],
             "counts": self.counts(),
             "differences": [d.to_json() for d in shown],
         }
@@ -77,8 +85,11 @@ class VerifyReport:
 def default_origin(source: dict[str, Any]) -> str:
     kind = source["kind"]
     if kind == "git":
-        return f"git:{source['repository']}" + (f"/{source['subdir']}" if source.get("subdir") else "") + \
-            f"@{source['revision']}"
+        return (
+            f"git:{source['repository']}"
+            + (f"/{source['subdir']}" if source.get("subdir") else "")
+            + f"@{source['revision']}"
+        )
     if kind == "ssh":
         return source["origin"]
     root = source.get("root", source["origin"])
@@ -103,9 +114,11 @@ def current_state(sealed: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]
             state["packages"] = {"count": after.get("count"), "sha256": after.get("sha256")}
         if before.get("list") is not None and after.get("list") is not None:
             old, new = set(before["list"]), set(after["list"])
-            state["packages_changed"] = {"added": sorted(new - old)[:PACKAGE_CHANGES_LISTED],
-                                         "removed": sorted(old - new)[:PACKAGE_CHANGES_LISTED],
-                                         "count": len(new ^ old)}
+            state["packages_changed"] = {
+                "added": sorted(new - old)[:PACKAGE_CHANGES_LISTED],
+                "removed": sorted(old - new)[:PACKAGE_CHANGES_LISTED],
+                "count": len(new ^ old),
+            }
     return state
 
 
@@ -122,9 +135,11 @@ def _assign(sealed: list[dict[str, Any]], overrides: Sequence[str]) -> dict[str,
             positional.append(text)
     if positional:
         if explicit or len(positional) != len(names):
-            raise UsageError(f"the seal has {len(names)} source(s) ({', '.join(names)}); give one SOURCE per "
-                             "source in that order, or name them with NAME=SOURCE")
-        explicit = dict(zip(names, positional))
+            raise UsageError(
+                f"the seal has {len(names)} source(s) ({', '.join(names)}); give one SOURCE per "
+                "source in that order, or name them with NAME=SOURCE"
+            )
+        explicit = dict(zip(names, positional, strict=True))
     return explicit
 
 
@@ -134,9 +149,17 @@ def _counted(items: Iterator[Any], bar: Any) -> Iterator[Any]:
         yield item
 
 
-def verify_seal(folder: Path, overrides: Sequence[str] = (), *, expect_fingerprint: str | None = None,
-                tsa_ca_file: Path | None = None, ssh: SshOptions | None = None, jobs: int | None = None,
-                show_progress: bool = True, integrity: Integrity | None = None) -> VerifyReport:
+def verify_seal(
+    folder: Path,
+    overrides: Sequence[str] = (),
+    *,
+    expect_fingerprint: str | None = None,
+    tsa_ca_file: Path | None = None,
+    ssh: SshOptions | None = None,
+    jobs: int | None = None,
+    show_progress: bool = True,
+    integrity: Integrity | None = None,
+) -> VerifyReport:
     """Check the seal (unless ``integrity`` is the result of that check), then every source."""
     if integrity is None:
         integrity = check_integrity(folder, expect_fingerprint=expect_fingerprint, tsa_ca_file=tsa_ca_file)
@@ -152,13 +175,21 @@ def verify_seal(folder: Path, overrides: Sequence[str] = (), *, expect_fingerpri
             text = chosen.get(name) or default_origin(sealed)
             options = ssh or SshOptions()
             if text.startswith("ssh://") and not (options.known_hosts or options.host_key_fingerprint):
-                options = SshOptions(host_key_fingerprint=sealed.get("host_key_fingerprint", ""),
-                                     identity=options.identity, timeout=options.timeout)
+                options = SshOptions(
+                    host_key_fingerprint=sealed.get("host_key_fingerprint", ""),
+                    identity=options.identity,
+                    timeout=options.timeout,
+                )
             spec = parse_source(text, name=name, excludes=tuple(sealed.get("excludes", ())), ssh=options)
             source = open_source(spec, hasher)
             try:
-                comparison = compare(name, sealed_entries, _counted(source.items(), bar),
-                                     precision_for(sealed["kind"], source.kind), sealed_problems.get(name, []))
+                comparison = compare(
+                    name,
+                    sealed_entries,
+                    _counted(source.items(), bar),
+                    precision_for(sealed["kind"], source.kind),
+                    sealed_problems.get(name, []),
+                )
                 report.current[name] = current_state(sealed, source.info())
             finally:
                 source.close()

@@ -23,10 +23,14 @@ from expertise.seal.localtsa import LocalTsa, running_tsa
 
 SSHD = "/usr/sbin/sshd"
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Vendor Dev", "GIT_AUTHOR_EMAIL": "dev@vendor.example",
-    "GIT_COMMITTER_NAME": "Vendor Dev", "GIT_COMMITTER_EMAIL": "dev@vendor.example",
-    "GIT_AUTHOR_DATE": "2026-10-01T12:00:00+00:00", "GIT_COMMITTER_DATE": "2026-10-01T12:00:00+00:00",
-    "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Vendor Dev",
+    "GIT_AUTHOR_EMAIL": "dev@vendor.example",
+    "GIT_COMMITTER_NAME": "Vendor Dev",
+    "GIT_COMMITTER_EMAIL": "dev@vendor.example",
+    "GIT_AUTHOR_DATE": "2026-10-01T12:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2026-10-01T12:00:00+00:00",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
@@ -38,7 +42,9 @@ def free_port() -> int:
 
 def git(repo: Path, *args: str) -> str:
     env = dict(os.environ, **GIT_ENV)
-    done = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 
@@ -143,29 +149,42 @@ def start_sshd(tmp_path: Path) -> Iterator[Callable[..., SshServer]]:
         folder = tmp_path / f"sshd-{len(processes)}"
         folder.mkdir()
         for name in ("host_key", "user_key"):
-            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(folder / name)],
-                           check=True)
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(folder / name)],
+                check=True,
+            )
         shutil.copyfile(folder / "user_key.pub", folder / "authorized_keys")
         port = free_port()
         config = folder / "sshd_config"
-        lines = [f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {folder / 'host_key'}",
-                 f"PidFile {folder / 'sshd.pid'}", f"AuthorizedKeysFile {folder / 'authorized_keys'}",
-                 "PermitRootLogin prohibit-password", "PasswordAuthentication no",
-                 "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
-                 "Subsystem sftp internal-sftp", "LogLevel VERBOSE"]
+        lines = [
+            f"Port {port}",
+            "ListenAddress 127.0.0.1",
+            f"HostKey {folder / 'host_key'}",
+            f"PidFile {folder / 'sshd.pid'}",
+            f"AuthorizedKeysFile {folder / 'authorized_keys'}",
+            "PermitRootLogin prohibit-password",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "UsePAM no",
+            "StrictModes no",
+            "Subsystem sftp internal-sftp",
+            "LogLevel VERBOSE",
+        ]
         if sftp_only:
             lines.append("ForceCommand internal-sftp")
         config.write_text("\n".join(lines) + "\n")
         log = folder / "sshd.log"
-        process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=open(log, "wb"),
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [SSHD, "-D", "-e", "-f", str(config)], stdout=open(log, "wb"), stderr=subprocess.STDOUT
+        )
         processes.append(process)
         _wait_for_port(port, process, log)
         host_pub = (folder / "host_key.pub").read_text().split()
         known_hosts = folder / "known_hosts"
         known_hosts.write_text(f"[127.0.0.1]:{port} {host_pub[0]} {host_pub[1]}\n")
-        fingerprint = subprocess.run(["ssh-keygen", "-lf", str(folder / "host_key.pub")], capture_output=True,
-                                     text=True, check=True).stdout.split()[1]
+        fingerprint = subprocess.run(
+            ["ssh-keygen", "-lf", str(folder / "host_key.pub")], capture_output=True, text=True, check=True
+        ).stdout.split()[1]
         key = folder / "user_key"
         key.chmod(stat.S_IRUSR | stat.S_IWUSR)
         return SshServer(port, fingerprint, known_hosts, key, log)
@@ -189,5 +208,11 @@ def sshd(start_sshd: Callable[..., SshServer]) -> SshServer:
 
 def stock(command: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run a stock command line (from VERIFY.md) with bash, as a judge's adviser would."""
-    return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, **(env or {})))
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, **(env or {})),
+    )

@@ -21,11 +21,22 @@ def seal_steps(seal: Path):  # type: ignore[no-untyped-def]
 
 def run_step(step, seal: Path, scratch: Path) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     """One step's commands as one bash script; /tmp/ paths moved into the test's scratch folder."""
-    script = "set -eo pipefail\n" + re.sub(r"/tmp/(?=verif-|now\.txt|sealed\.txt)", f"{scratch}/",
-                                            "\n".join(step.commands))
-    return subprocess.run(["bash", "-c", script], cwd=seal, capture_output=True, text=True, timeout=300,
-                          env={"PATH": f"{scratch}/bin:/usr/local/bin:/usr/bin:/bin", "SEAL": str(seal), "LC_ALL": "C.UTF-8",
-                               "HOME": str(scratch)})
+    script = "set -eo pipefail\n" + re.sub(
+        r"/tmp/(?=verif-|now\.txt|sealed\.txt)", f"{scratch}/", "\n".join(step.commands)
+    )
+    return subprocess.run(
+        ["bash", "-c", script],
+        cwd=seal,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "PATH": f"{scratch}/bin:/usr/local/bin:/usr/bin:/bin",
+            "SEAL": str(seal),
+            "LC_ALL": "C.UTF-8",
+            "HOME": str(scratch),
+        },
+    )
 
 
 def run_all_steps(seal: Path, scratch: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:

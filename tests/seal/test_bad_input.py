@@ -27,14 +27,23 @@ from expertise.seal.verify import verify_seal
 from .stockrun import manifest
 
 REPO = Path(__file__).resolve().parents[2]
-NO_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
-          "--"]
+NO_DAC = [
+    "setpriv",
+    "--bounding-set=-dac_override,-dac_read_search",
+    "--inh-caps=-dac_override,-dac_read_search",
+    "--",
+]
 
 
 def run_without_dac(*args: object) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO), EXPERTISE_OPERATOR="test-operator", COLUMNS="500")
-    return subprocess.run([*NO_DAC, sys.executable, "-m", "expertise", *map(str, args)], capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [*NO_DAC, sys.executable, "-m", "expertise", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -56,8 +65,9 @@ def test_setpriv_really_drops_read_rights(locked_tree: Path) -> None:
     assert done.returncode != 0 and b"Permission denied" in done.stderr
 
 
-def test_unreadable_paths_are_named_and_left_out(expert_key, locked_tree: Path, tmp_path: Path,
-                                                  run_cli) -> None:
+def test_unreadable_paths_are_named_and_left_out(
+    expert_key, locked_tree: Path, tmp_path: Path, run_cli
+) -> None:
     seal = tmp_path / "seal"
     done = run_without_dac("seal", "create", "--key", expert_key.path, "--out", seal, locked_tree)
     assert done.returncode == 1, done.stdout + done.stderr
@@ -65,8 +75,10 @@ def test_unreadable_paths_are_named_and_left_out(expert_key, locked_tree: Path, 
     assert "not sealed: locked: private: unlistable-directory" in done.stderr
     assert "INCOMPLETE" in done.stderr
     data = manifest(seal)
-    assert {(p["path"], p["kind"]) for p in data["problems"]} == {("secret.key", "unreadable"),
-                                                                 ("private", "unlistable-directory")}
+    assert {(p["path"], p["kind"]) for p in data["problems"]} == {
+        ("secret.key", "unreadable"),
+        ("private", "unlistable-directory"),
+    }
     assert [e["path"] for e in data["entries"] if e["type"] == "file"] == ["ok.txt"]
     assert b"secret.key" not in (seal / "SHA256SUMS").read_bytes()
     # later, with every right: the paths that were never sealed are reported, never "identical"
@@ -76,12 +88,16 @@ def test_unreadable_paths_are_named_and_left_out(expert_key, locked_tree: Path, 
     assert verified.returncode == 1
     report = json.loads(verified.stdout)
     assert {(d["path"], tuple(d["kinds"])) for d in report["differences"]} == {
-        ("secret.key", ("unsealed",)), ("private", ("unsealed",)),
-        ("private", ("mode-changed",))}  # 0000 when sealed, 0755 now: a real change
+        ("secret.key", ("unsealed",)),
+        ("private", ("unsealed",)),
+        ("private", ("mode-changed",)),
+    }  # 0000 when sealed, 0755 now: a real change
     assert report["sources"][0]["verified_files"] == 1
 
 
-def test_a_sealed_file_unreadable_at_verification_is_not_verified(expert_key, tmp_path: Path, run_cli) -> None:
+def test_a_sealed_file_unreadable_at_verification_is_not_verified(
+    expert_key, tmp_path: Path, run_cli
+) -> None:
     root = tmp_path / "tree"
     (root / "sub").mkdir(parents=True)
     for name in ("a.txt", "b.txt", "sub/c.txt"):
@@ -97,14 +113,17 @@ def test_a_sealed_file_unreadable_at_verification_is_not_verified(expert_key, tm
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert {d["path"]: d["kinds"] for d in report["differences"]} == {
-        "b.txt": ["not-verified"], "sub/c.txt": ["not-verified"],
-        "sub": ["mode-changed"]}  # the folder itself was readable: 0755 when sealed, 0000 now
+        "b.txt": ["not-verified"],
+        "sub/c.txt": ["not-verified"],
+        "sub": ["mode-changed"],
+    }  # the folder itself was readable: 0755 when sealed, 0000 now
     assert report["sources"][0]["verified_files"] == 1  # a.txt only
     assert not report["identical"]
 
 
-def test_file_vanishing_between_listing_and_examination(expert_key, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_vanishing_between_listing_and_examination(
+    expert_key, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "tree"
     root.mkdir()
     for name in ("keep.txt", "gone.txt", "zz.txt"):
@@ -127,16 +146,22 @@ def test_file_vanishing_between_listing_and_examination(expert_key, tmp_path: Pa
             pass
 
     monkeypatch.setattr(local.os, "scandir", Listing)
-    created = create_seal([parse_source(str(root))], load_private(expert_key.path), tmp_path / "seal", jobs=1,
-                          show_progress=False)
+    created = create_seal(
+        [parse_source(str(root))],
+        load_private(expert_key.path),
+        tmp_path / "seal",
+        jobs=1,
+        show_progress=False,
+    )
     monkeypatch.undo()
     assert [(p.path, p.kind) for _, p in created.problems] == [(b"gone.txt", "vanished")]
     assert not created.complete
     assert [e["path"] for e in manifest(tmp_path / "seal")["entries"]] == ["keep.txt", "zz.txt"]
 
 
-def test_file_vanishing_between_examination_and_read(expert_key, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_vanishing_between_examination_and_read(
+    expert_key, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "tree"
     (root / "dir").mkdir(parents=True)
     for name in ("a.txt", "dir/b.txt", "dir/c.txt"):
@@ -152,10 +177,17 @@ def test_file_vanishing_between_examination_and_read(expert_key, tmp_path: Path,
         return listed
 
     monkeypatch.setattr(local.LocalSource, "_children", children_then_delete)
-    created = create_seal([parse_source(str(root))], load_private(expert_key.path), tmp_path / "seal", jobs=1,
-                          show_progress=False)
-    assert sorted((p.path, p.kind) for _, p in created.problems) == [(b"dir/b.txt", "vanished"),
-                                                                     (b"dir/c.txt", "vanished")]
+    created = create_seal(
+        [parse_source(str(root))],
+        load_private(expert_key.path),
+        tmp_path / "seal",
+        jobs=1,
+        show_progress=False,
+    )
+    assert sorted((p.path, p.kind) for _, p in created.problems) == [
+        (b"dir/b.txt", "vanished"),
+        (b"dir/c.txt", "vanished"),
+    ]
     assert all("not sealed" in p.message for _, p in created.problems)
 
 
@@ -189,9 +221,24 @@ def test_truncated_sha256sums(run_cli, good_seal: Path, expert_key) -> None:  # 
     (good_seal / "SHA256SUMS").write_bytes(data[: len(data) // 2])
     message = _broken(run_cli, good_seal)
     assert "SHA256SUMS.sig" in message and "does not match the file's content" in message
-    stock = subprocess.run(["ssh-keygen", "-Y", "verify", "-f", "allowed_signers", "-I", "expert", "-n",
-                            "expertise-seal", "-s", "SHA256SUMS.sig"], cwd=good_seal,
-                           stdin=open(good_seal / "SHA256SUMS", "rb"), capture_output=True)
+    stock = subprocess.run(
+        [
+            "ssh-keygen",
+            "-Y",
+            "verify",
+            "-f",
+            "allowed_signers",
+            "-I",
+            "expert",
+            "-n",
+            "expertise-seal",
+            "-s",
+            "SHA256SUMS.sig",
+        ],
+        cwd=good_seal,
+        stdin=open(good_seal / "SHA256SUMS", "rb"),
+        capture_output=True,
+    )
     assert stock.returncode != 0
     # truncated and re-signed with the expert's own key: the manifest still tells
     _resign(good_seal, expert_key.path)
@@ -205,13 +252,19 @@ def test_sha256sums_resigned_by_another_key(run_cli, good_seal: Path, other_key)
     _resign(good_seal, other_key.path)
     message = _broken(run_cli, good_seal)
     assert f"signed by key {other_key.public.fingerprint}" in message
-    stock = subprocess.run("openssl pkeyutl -verify -pubin -inkey expert.pem -rawin -in SHA256SUMS "
-                           "-sigfile SHA256SUMS.ed25519", shell=True, cwd=good_seal, capture_output=True, text=True)
+    stock = subprocess.run(
+        "openssl pkeyutl -verify -pubin -inkey expert.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.ed25519",
+        shell=True,
+        cwd=good_seal,
+        capture_output=True,
+        text=True,
+    )
     assert stock.returncode != 0 and "Signature Verification Failure" in stock.stdout + stock.stderr
 
 
-def test_whole_seal_remade_by_someone_else_needs_the_expected_key(run_cli, good_seal: Path, expert_key,
-                                                                   other_key, tmp_path: Path) -> None:
+def test_whole_seal_remade_by_someone_else_needs_the_expected_key(
+    run_cli, good_seal: Path, expert_key, other_key, tmp_path: Path
+) -> None:
     root = tmp_path / "tree"
     (root / "file0.txt").write_text("backdoored\n")
     forged = tmp_path / "forged"
@@ -256,16 +309,24 @@ def _rewrite_manifest(seal: Path, key_path: Path, edit) -> None:  # type: ignore
     _resign(seal, key_path, "manifest.json")
 
 
-@pytest.mark.parametrize("edit, expected", [
-    (lambda t: t.replace('"path":"file1.txt"', '"path":"../../etc/passwd"'), "entries[1].path: unsafe"),
-    (lambda t: t.replace('"type":"file"', '"type":"weird"', 1), "entries[0].type: unknown type"),
-    (lambda t: t[: len(t) // 2], "file truncated"),
-    (lambda t: t.replace('"format": "expertise-seal/1"', '"format": "other/9"'), "format: unknown seal format"),
-    (lambda t: t.replace('"size":10,', '', 1), "entries[0].size: a file entry needs a size"),
-    (lambda t: t.replace('  "entries": [', '  "entries": [\n  "x",', 1), "entries[0]: an entry must be"),
-    (lambda t: t.rstrip().rstrip("}") + ',\n  "late": 1\n}\n', "\"entries\" must be the last key"),
-])
-def test_malformed_manifest_signed_by_the_right_key(run_cli, good_seal: Path, expert_key, edit, expected) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (lambda t: t.replace('"path":"file1.txt"', '"path":"../../etc/passwd"'), "entries[1].path: unsafe"),
+        (lambda t: t.replace('"type":"file"', '"type":"weird"', 1), "entries[0].type: unknown type"),
+        (lambda t: t[: len(t) // 2], "file truncated"),
+        (
+            lambda t: t.replace('"format": "expertise-seal/1"', '"format": "other/9"'),
+            "format: unknown seal format",
+        ),
+        (lambda t: t.replace('"size":10,', "", 1), "entries[0].size: a file entry needs a size"),
+        (lambda t: t.replace('  "entries": [', '  "entries": [\n  "x",', 1), "entries[0]: an entry must be"),
+        (lambda t: t.rstrip().rstrip("}") + ',\n  "late": 1\n}\n', '"entries" must be the last key'),
+    ],
+)
+def test_malformed_manifest_signed_by_the_right_key(
+    run_cli, good_seal: Path, expert_key, edit, expected
+) -> None:  # type: ignore[no-untyped-def]
     _rewrite_manifest(good_seal, expert_key.path, edit)
     message = _broken(run_cli, good_seal)
     assert "manifest.json" in message and expected in message, message
@@ -284,7 +345,10 @@ def test_entries_out_of_order_even_when_everything_else_agrees(run_cli, good_sea
     def swap(text: str) -> str:
         lines = text.splitlines(keepends=True)
         first = next(i for i, line in enumerate(lines) if '"path":"file1.txt"' in line)
-        lines[first], lines[first + 1] = lines[first + 1].replace("}\n", "},\n"), lines[first].replace("},\n", "}\n")
+        lines[first], lines[first + 1] = (
+            lines[first + 1].replace("}\n", "},\n"),
+            lines[first].replace("},\n", "}\n"),
+        )
         return "".join(lines).replace(old, new)
 
     _rewrite_manifest(good_seal, expert_key.path, swap)

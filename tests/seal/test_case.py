@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,20 +28,26 @@ def _append(case: Path, text: str) -> None:
 
 
 def _results(case: Path) -> dict[str, dict[str, str]]:
-    return {rs.source: {r.check_id: r.status.value for r in rs.results}
-            for _, rs in journal.latest_result_sets(case)}
+    return {
+        rs.source: {r.check_id: r.status.value for r in rs.results}
+        for _, rs in journal.latest_result_sets(case)
+    }
 
 
-def test_create_and_verify_with_case_are_journaled(run_cli, demo_case: Path, expert_key, tree: Path,
-                                                   tmp_path: Path) -> None:
-    done = run_cli("seal", "create", "--key", expert_key.path, "--case", demo_case, "--name", "app", tree, "--json")
+def test_create_and_verify_with_case_are_journaled(
+    run_cli, demo_case: Path, expert_key, tree: Path, tmp_path: Path
+) -> None:
+    done = run_cli(
+        "seal", "create", "--key", expert_key.path, "--case", demo_case, "--name", "app", tree, "--json"
+    )
     assert done.returncode == 0, done.stderr
     evidence = json.loads(done.stdout)["evidence"]
     assert evidence.startswith("evidence/") and (demo_case / evidence / "manifest.json").is_file()
     assert _results(demo_case)["seal:app"]["SEAL-009"] == "not_applicable"
     (tree / "app" / "main.py").write_text("changed\n")
-    verified = run_cli("seal", "verify", demo_case / evidence, tree, "--case", demo_case,
-                       "--expect-key", expert_key.pub)
+    verified = run_cli(
+        "seal", "verify", demo_case / evidence, tree, "--case", demo_case, "--expect-key", expert_key.pub
+    )
     assert verified.returncode == 1
     results = _results(demo_case)["seal:app"]
     assert results["SEAL-009"] == "fail" and results["SEAL-005"] == "pass"
@@ -57,8 +62,9 @@ def test_create_and_verify_with_case_are_journaled(run_cli, demo_case: Path, exp
     assert summary["verification"]["differences"][0]["path"] == "app/main.py"
 
 
-def test_broken_seal_in_case_is_recorded_then_exit_2(run_cli, demo_case: Path, expert_key, tree: Path,
-                                                      tmp_path: Path) -> None:
+def test_broken_seal_in_case_is_recorded_then_exit_2(
+    run_cli, demo_case: Path, expert_key, tree: Path, tmp_path: Path
+) -> None:
     seal = tmp_path / "seal"
     assert run_cli("seal", "create", "--key", expert_key.path, "--out", seal, tree).returncode == 0
     (seal / "SHA256SUMS").write_bytes(b"")
@@ -85,9 +91,12 @@ def test_collector_seals_first_then_verifies(demo_case: Path, tmp_path: Path) ->
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "1.0")
     git(repo, "tag", "v1.0")
-    _declare(demo_case, demo_case / "keys" / "expert",
-             '[[seal.components]]\nname = "vendor"\nsource = "git:vendor@v1.0"\n'
-             '[[seal.components]]\nname = "www"\nsource = "vendor/src"\n')
+    _declare(
+        demo_case,
+        demo_case / "keys" / "expert",
+        '[[seal.components]]\nname = "vendor"\nsource = "git:vendor@v1.0"\n'
+        '[[seal.components]]\nname = "www"\nsource = "vendor/src"\n',
+    )
     outcome = run_collectors(demo_case, ["expertise", "audit"])
     assert outcome["seal"] == "done"
     first = _results(demo_case)
@@ -98,7 +107,12 @@ def test_collector_seals_first_then_verifies(demo_case: Path, tmp_path: Path) ->
     assert second["seal:vendor"]["SEAL-009"] == "pass"
     assert second["seal:www"]["SEAL-009"] == "fail"
     assert second["seal:vendor"]["SEAL-002"] == "fail"  # uncommitted change in the working tree
-    assert [e["action"] for e in journal.read_entries(demo_case)] == ["seal", "seal", "seal-verify", "seal-verify"]
+    assert [e["action"] for e in journal.read_entries(demo_case)] == [
+        "seal",
+        "seal",
+        "seal-verify",
+        "seal-verify",
+    ]
     assert journal.verify(demo_case).intact
 
 
@@ -108,19 +122,35 @@ def test_collector_reports_an_unreachable_component_and_goes_on(demo_case: Path,
     generate(demo_case / "keys" / "expert")
     (demo_case / "ok").mkdir()
     (demo_case / "ok" / "f.txt").write_text("x")
-    _declare(demo_case, demo_case / "keys" / "expert",
-             '[[seal.components]]\nname = "gone"\nsource = "does-not-exist"\n'
-             '[[seal.components]]\nname = "ok"\nsource = "ok"\n')
+    _declare(
+        demo_case,
+        demo_case / "keys" / "expert",
+        '[[seal.components]]\nname = "gone"\nsource = "does-not-exist"\n'
+        '[[seal.components]]\nname = "ok"\nsource = "ok"\n',
+    )
     outcome = run_collectors(demo_case, ["expertise", "audit"])
-    assert outcome["seal"].startswith("failed:") and "gone" in outcome["seal"] and "does-not-exist" in outcome["seal"]
+    assert (
+        outcome["seal"].startswith("failed:")
+        and "gone" in outcome["seal"]
+        and "does-not-exist" in outcome["seal"]
+    )
     assert "seal:ok" in _results(demo_case)
 
 
-@pytest.mark.parametrize("section, message", [
-    ('[[seal.components]]\nname = "x"\nsource = "ssh://root@host/srv"\n', "needs known_hosts or host_key_fingerprint"),
-    ('[[seal.components]]\nname = "x"\nsource = "a"\n[[seal.components]]\nname = "x"\nsource = "b"\n', "used twice"),
-    ('[[seal.components]]\nname = "x"\nsource = "https://vendor.example/app"\n', "unsupported source"),
-])
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        (
+            '[[seal.components]]\nname = "x"\nsource = "ssh://root@host/srv"\n',
+            "needs known_hosts or host_key_fingerprint",
+        ),
+        (
+            '[[seal.components]]\nname = "x"\nsource = "a"\n[[seal.components]]\nname = "x"\nsource = "b"\n',
+            "used twice",
+        ),
+        ('[[seal.components]]\nname = "x"\nsource = "https://vendor.example/app"\n', "unsupported source"),
+    ],
+)
 def test_case_section_validation(demo_case: Path, section: str, message: str) -> None:
     _declare(demo_case, demo_case / "keys" / "expert", section)
     with pytest.raises(CaseError, match=message):
@@ -131,7 +161,9 @@ def test_demo_hook_seals_the_bundled_vendor_tree(demo_case: Path) -> None:
     with demo.prepare(demo_case):
         case = load_case(demo_case)
         assert case.data.seal is not None and [c.name for c in case.data.seal.components] == [
-            "votesur-urne", "votesur-client"]
+            "votesur-urne",
+            "votesur-client",
+        ]
         assert run_collectors(demo_case, ["expertise", "demo"])["seal"] == "done"
     vendor = demo_case / demo.VENDOR
     assert git(vendor, "rev-parse", "v4.2.0^{commit}") == "ad74c5d7904922ca525b2d89c65cf88997adaf8a"
@@ -144,11 +176,17 @@ def test_demo_hook_seals_the_bundled_vendor_tree(demo_case: Path) -> None:
 
 
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(REPO / "reports" / "templates")), autoescape=True,
-                               undefined=StrictUndefined)
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(REPO / "reports" / "templates")),
+        autoescape=True,
+        undefined=StrictUndefined,
+    )
     cat = catalogue.load()
-    env.globals.update(check=cat.check, status_label=lambda s: {"pass": "conforme", "fail": "non conforme"}.get(s, s),
-                       fmt_int=lambda n: f"{n:,}".replace(",", "\u202f"))
+    env.globals.update(
+        check=cat.check,
+        status_label=lambda s: {"pass": "conforme", "fail": "non conforme"}.get(s, s),
+        fmt_int=lambda n: f"{n:,}".replace(",", "\u202f"),
+    )
     return env
 
 
@@ -158,17 +196,24 @@ class _Source:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_report_partial_lists_each_seal_with_its_commands(run_cli, demo_case: Path, expert_key, tree: Path,
-                                                          lang: str) -> None:
+def test_report_partial_lists_each_seal_with_its_commands(
+    run_cli, demo_case: Path, expert_key, tree: Path, lang: str
+) -> None:
     hostile = tree / "<img src=x onerror=alert(1)>.js"
     hostile.write_text("x")
-    assert run_cli("seal", "create", "--key", expert_key.path, "--case", demo_case, "--name", "app",
-                   tree).returncode == 0
+    assert (
+        run_cli(
+            "seal", "create", "--key", expert_key.path, "--case", demo_case, "--name", "app", tree
+        ).returncode
+        == 0
+    )
     evidence = next(rs for _, rs in journal.latest_result_sets(demo_case)).summary["seal_path"]
     hostile.write_text("changed")
     assert run_cli("seal", "verify", demo_case / evidence, "--case", demo_case).returncode == 1
-    sources = [_Source(rs.source, rs.summary, [r.to_dict() for r in rs.results], entry["seq"], entry["time"])
-               for entry, rs in journal.latest_result_sets(demo_case)]
+    sources = [
+        _Source(rs.source, rs.summary, [r.to_dict() for r in rs.results], entry["seq"], entry["time"])
+        for entry, rs in journal.latest_result_sets(demo_case)
+    ]
     html = _environment().get_template("sections/seal.html.j2").render(lang=lang, sources=sources)
     summary = sources[0].summary
     assert summary["merkle_root"] in html and summary["key_fingerprint"] in html

@@ -31,7 +31,9 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def test_seal_records_commit_and_tree_and_stock_tools_agree(run_cli, expert_key, repo: Path, tmp_path: Path) -> None:
+def test_seal_records_commit_and_tree_and_stock_tools_agree(
+    run_cli, expert_key, repo: Path, tmp_path: Path
+) -> None:
     seal = tmp_path / "seal"
     done = run_cli("seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo}@v1.0", "--json")
     assert done.returncode == 0, done.stderr
@@ -49,7 +51,9 @@ def test_seal_records_commit_and_tree_and_stock_tools_agree(run_cli, expert_key,
     assert source["tree"] in outputs[f"git-{source['name']}"]
 
 
-def test_uncommitted_and_untracked_files_are_findings(run_cli, expert_key, repo: Path, tmp_path: Path) -> None:
+def test_uncommitted_and_untracked_files_are_findings(
+    run_cli, expert_key, repo: Path, tmp_path: Path
+) -> None:
     (repo / "src" / "server.py").write_text("import core  # hot fix\n")
     (repo / "hotfix.py").write_text("print('not committed')\n")
     (repo / "debug.log").write_text("ignored by .gitignore\n")
@@ -70,10 +74,14 @@ def test_uncommitted_and_untracked_files_are_findings(run_cli, expert_key, repo:
 
 def test_checkout_compared_with_the_sealed_commit(run_cli, expert_key, repo: Path, tmp_path: Path) -> None:
     seal = tmp_path / "seal"
-    assert run_cli("seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo}@v1.0").returncode == 0
+    assert (
+        run_cli("seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo}@v1.0").returncode == 0
+    )
     deployed = tmp_path / "deployed"
     shutil.copytree(repo, deployed, symlinks=True, ignore=shutil.ignore_patterns(".git"))
-    assert run_cli("seal", "verify", seal, deployed).returncode == 0, "folders and 0644/0664 modes are not in git"
+    assert run_cli("seal", "verify", seal, deployed).returncode == 0, (
+        "folders and 0644/0664 modes are not in git"
+    )
     (deployed / "deploy.sh").chmod(0o644)
     (deployed / "src" / "core" / "ballot.py").write_text("def cast(): return 'forged'\n")
     (deployed / "src" / "extra.py").write_text("\n")
@@ -82,13 +90,18 @@ def test_checkout_compared_with_the_sealed_commit(run_cli, expert_key, repo: Pat
     found = {d["path"]: (d["kinds"], d["detail"]) for d in json.loads(done.stdout)["differences"]}
     assert set(found) == {"deploy.sh", "src/core/ballot.py", "src/extra.py"}
     assert found["deploy.sh"] == (["mode-changed"], "executable bit set → cleared")
-    assert found["src/core/ballot.py"][0] == ["modified"] and "content: 29 bytes" in found["src/core/ballot.py"][1]
+    assert (
+        found["src/core/ballot.py"][0] == ["modified"]
+        and "content: 29 bytes" in found["src/core/ballot.py"][1]
+    )
     assert found["src/extra.py"] == (["added"], "file added")
 
 
 def test_new_commit_and_moved_tag_are_caught(run_cli, expert_key, repo: Path, tmp_path: Path) -> None:
     seal = tmp_path / "seal"
-    assert run_cli("seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo}@v1.0").returncode == 0
+    assert (
+        run_cli("seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo}@v1.0").returncode == 0
+    )
     assert run_cli("seal", "verify", seal).returncode == 0
     (repo / "src" / "server.py").write_text("import core, os\n")
     (repo / "deploy.sh").chmod(0o644)
@@ -105,7 +118,12 @@ def test_new_commit_and_moved_tag_are_caught(run_cli, expert_key, repo: Path, tm
 
 def test_subfolder_of_a_repository(run_cli, expert_key, repo: Path, tmp_path: Path) -> None:
     seal = tmp_path / "seal"
-    assert run_cli("seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo / 'src'}@v1.0").returncode == 0
+    assert (
+        run_cli(
+            "seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo / 'src'}@v1.0"
+        ).returncode
+        == 0
+    )
     source = manifest(seal)["sources"][0]
     assert source["subdir"] == "src" and source["tree"] == git(repo, "rev-parse", "v1.0:src")
     assert [e["path"] for e in manifest(seal)["entries"]] == ["core/ballot.py", "server.py"]

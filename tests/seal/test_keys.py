@@ -19,7 +19,9 @@ def test_keygen_writes_an_openssh_pair_mode_0600(run_cli, tmp_path: Path) -> Non
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     derived = subprocess.run(["ssh-keygen", "-y", "-f", str(key)], capture_output=True, text=True, check=True)
     assert derived.stdout.split()[:2] == (tmp_path / "k" / "expert.pub").read_text().split()[:2]
-    listed = subprocess.run(["ssh-keygen", "-lf", str(key) + ".pub"], capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        ["ssh-keygen", "-lf", str(key) + ".pub"], capture_output=True, text=True, check=True
+    )
     fingerprint = listed.stdout.split()[1]
     assert fingerprint in done.stdout
     assert expected_fingerprint(str(key) + ".pub") == fingerprint

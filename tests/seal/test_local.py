@@ -10,7 +10,6 @@ import stat
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from expertise.seal.create import create_seal
 from expertise.seal.keys import load_private
@@ -24,22 +23,37 @@ def create(run_cli, key, out: Path, *sources: object, extra: tuple[str, ...] = (
     return run_cli("seal", "create", "--key", key.path, "--out", out, *extra, *sources)
 
 
-def test_seal_folder_holds_everything_and_stock_tools_accept_it(run_cli, expert_key, tree: Path,
-                                                                 tmp_path: Path) -> None:
+def test_seal_folder_holds_everything_and_stock_tools_accept_it(
+    run_cli, expert_key, tree: Path, tmp_path: Path
+) -> None:
     seal = tmp_path / "seal"
     done = create(run_cli, expert_key, seal, tree, extra=("--json",))
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["complete"] is True
-    for name in ("SHA256SUMS", "SHA256SUMS.sig", "SHA256SUMS.ed25519", "manifest.json", "manifest.json.sig",
-                 "expert.pub", "expert.pem", "allowed_signers", "VERIFY.md"):
+    for name in (
+        "SHA256SUMS",
+        "SHA256SUMS.sig",
+        "SHA256SUMS.ed25519",
+        "manifest.json",
+        "manifest.json.sig",
+        "expert.pub",
+        "expert.pem",
+        "allowed_signers",
+        "VERIFY.md",
+    ):
         assert (seal / name).is_file(), name
     data = manifest(seal)
     assert data["expert"]["fingerprint"] == expert_key.public.fingerprint == summary["key_fingerprint"]
     entries = {e["path"]: e for e in data["entries"]}
     assert entries["app/run.sh"]["mode"] == "0755" and entries["app/main.py"]["mode"] == "0644"
-    assert entries["link-to-main"] == {"path": "link-to-main", "source": "src", "type": "symlink",
-                                       "mode": "0777", "target": "app/main.py"}
+    assert entries["link-to-main"] == {
+        "path": "link-to-main",
+        "source": "src",
+        "type": "symlink",
+        "mode": "0777",
+        "target": "app/main.py",
+    }
     assert entries["empty-dir"]["type"] == "directory"
     assert entries["big.bin"]["size"] == 3 * 1024 * 1024 + 17
     # sorted by bytes, a folder as if it ended with "/": app-extra.txt comes before app/...
@@ -49,7 +63,9 @@ def test_seal_folder_holds_everything_and_stock_tools_accept_it(run_cli, expert_
     assert b"\\" + entries["new\nline.txt"]["sha256"].encode() + b"  new\\nline.txt\n" in sums
     assert b"\\" + entries["carriage\rreturn.txt"]["sha256"].encode() + b"  carriage\\rreturn.txt\n" in sums
     names = [line.split(b"  ", 1)[1] for line in sums.splitlines()]
-    assert names == sorted(names, key=lambda n: n.replace(b"\\n", b"\n").replace(b"\\r", b"\r").replace(b"\\\\", b"\\"))
+    assert names == sorted(
+        names, key=lambda n: n.replace(b"\\n", b"\n").replace(b"\\r", b"\r").replace(b"\\\\", b"\\")
+    )
     outputs = run_all_steps(seal, tmp_path / "scratch")
     assert expert_key.public.fingerprint in outputs["key"]
     assert data["expert"]["spki_sha256"] in outputs["key"]
@@ -57,8 +73,9 @@ def test_seal_folder_holds_everything_and_stock_tools_accept_it(run_cli, expert_
     assert "Signature Verified Successfully" in outputs["signatures"]
     assert data["merkle"]["root"] in outputs["merkle"]
     # and the plain, documented form: sha256sum -c inside the source
-    check = subprocess.run(["sha256sum", "--strict", "-c", str(seal / "SHA256SUMS")], cwd=tree,
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        ["sha256sum", "--strict", "-c", str(seal / "SHA256SUMS")], cwd=tree, capture_output=True, text=True
+    )
     assert check.returncode == 0 and check.stdout.count(": OK") == data["sha256sums"]["lines"]
     verify_md = (seal / "VERIFY.md").read_text(encoding="utf-8")
     assert "## Français" in verify_md and "## English" in verify_md
@@ -79,17 +96,17 @@ def test_verify_identical_exits_0(run_cli, expert_key, tree: Path, tmp_path: Pat
 def test_verify_lists_every_kind_of_difference(run_cli, expert_key, tree: Path, tmp_path: Path) -> None:
     seal = tmp_path / "seal"
     assert create(run_cli, expert_key, seal, tree).returncode == 0
-    (tree / "app" / "main.py").write_text("print('tampered')\n")           # modified
-    (tree / "app" / "lib" / "crypto.py").chmod(0o664)                      # mode-changed
-    (tree / "space name.txt").unlink()                                     # removed
-    (tree / "app" / "backdoor.py").write_text("import os\n")               # added
+    (tree / "app" / "main.py").write_text("print('tampered')\n")  # modified
+    (tree / "app" / "lib" / "crypto.py").chmod(0o664)  # mode-changed
+    (tree / "space name.txt").unlink()  # removed
+    (tree / "app" / "backdoor.py").write_text("import os\n")  # added
     (tree / "empty.txt").unlink()
-    (tree / "empty.txt").mkdir()                                           # file -> folder
+    (tree / "empty.txt").mkdir()  # file -> folder
     (tree / "empty-dir").rmdir()
-    (tree / "empty-dir").write_text("now a file\n")                        # folder -> file
+    (tree / "empty-dir").write_text("now a file\n")  # folder -> file
     os.unlink(tree / "link-to-main")
-    os.symlink("app/run.sh", tree / "link-to-main")                        # link retargeted
-    (tree / "new\nline.txt").write_text("changed too\n")                   # modified, awkward name
+    os.symlink("app/run.sh", tree / "link-to-main")  # link retargeted
+    (tree / "new\nline.txt").write_text("changed too\n")  # modified, awkward name
     done = run_cli("seal", "verify", seal, "--json")
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
@@ -106,9 +123,13 @@ def test_verify_lists_every_kind_of_difference(run_cli, expert_key, tree: Path, 
     }
     text = run_cli("seal", "verify", seal)
     assert text.returncode == 1
-    assert "DIFFERENT" in text.stdout and "app/backdoor.py" in text.stdout and "mode 0644 → 0664" in text.stdout
+    assert (
+        "DIFFERENT" in text.stdout and "app/backdoor.py" in text.stdout and "mode 0644 → 0664" in text.stdout
+    )
     # the stock tool sees the content changes too
-    stock = subprocess.run(["sha256sum", "-c", str(seal / "SHA256SUMS")], cwd=tree, capture_output=True, text=True)
+    stock = subprocess.run(
+        ["sha256sum", "-c", str(seal / "SHA256SUMS")], cwd=tree, capture_output=True, text=True
+    )
     assert stock.returncode != 0 and "app/main.py: FAILED" in stock.stdout
 
 
@@ -122,7 +143,8 @@ def test_verify_a_copy_elsewhere(run_cli, expert_key, tree: Path, tmp_path: Path
     done = run_cli("seal", "verify", seal, copy, "--json")
     assert done.returncode == 1
     assert json.loads(done.stdout)["differences"] == [
-        {"source": "src", "path": "app/run.sh", "kinds": ["mode-changed"], "detail": "mode 0755 → 0644"}]
+        {"source": "src", "path": "app/run.sh", "kinds": ["mode-changed"], "detail": "mode 0755 → 0644"}
+    ]
 
 
 def test_several_sources_prefix_their_names(run_cli, expert_key, tmp_path: Path) -> None:
@@ -143,7 +165,9 @@ def test_several_sources_prefix_their_names(run_cli, expert_key, tmp_path: Path)
     (moved / "server.bin").write_bytes(b"other")
     done = run_cli("seal", "verify", seal, f"bin={moved}", "--json")
     assert done.returncode == 1
-    assert [(d["source"], d["path"]) for d in json.loads(done.stdout)["differences"]] == [("bin", "server.bin")]
+    assert [(d["source"], d["path"]) for d in json.loads(done.stdout)["differences"]] == [
+        ("bin", "server.bin")
+    ]
     wrong = run_cli("seal", "verify", seal, str(moved))
     assert wrong.returncode == 2 and "one SOURCE per source" in wrong.stderr
 
@@ -166,8 +190,13 @@ def test_special_files_are_sealed_by_type_and_never_opened(run_cli, expert_key, 
         assert f"note: special: {name}: special-file" in done.stderr
     entries = {e["path"]: e for e in manifest(seal)["entries"]}
     assert entries["pipe"]["type"] == "fifo" and entries["control.sock"]["type"] == "socket"
-    assert entries["null-device"] == {"path": "null-device", "source": "special", "type": "char-device",
-                                      "mode": "0600", "rdev": "1:3"}
+    assert entries["null-device"] == {
+        "path": "null-device",
+        "source": "special",
+        "type": "char-device",
+        "mode": "0600",
+        "rdev": "1:3",
+    }
     os.unlink(root / "null-device")
     os.mknod(root / "null-device", stat.S_IFCHR | 0o600, os.makedev(1, 5))
     changed = run_cli("seal", "verify", seal, "--json", timeout=60)
@@ -188,8 +217,13 @@ def test_link_loops_and_links_leaving_the_tree_are_named(run_cli, expert_key, tm
     done = run_cli("seal", "create", "--key", expert_key.path, "--out", tmp_path / "seal", root, "--json")
     assert done.returncode == 0, done.stderr
     problems = {(p["path"], p["kind"]) for p in json.loads(done.stdout)["problems"]}
-    assert problems == {("a", "symlink-loop"), ("b", "symlink-loop"), ("self", "symlink-loop"),
-                        ("sub/escape", "symlink-outside"), ("absolute", "symlink-outside")}
+    assert problems == {
+        ("a", "symlink-loop"),
+        ("b", "symlink-loop"),
+        ("self", "symlink-loop"),
+        ("sub/escape", "symlink-outside"),
+        ("absolute", "symlink-outside"),
+    }
     text = run_cli("seal", "create", "--key", expert_key.path, "--out", tmp_path / "seal2", root)
     assert "note: links: a: symlink-loop" in text.stderr and "sub/escape: symlink-outside" in text.stderr
 
@@ -208,7 +242,9 @@ def test_single_file_source(run_cli, expert_key, tmp_path: Path) -> None:
     assert run_cli("seal", "verify", seal).returncode == 1
 
 
-def test_excluded_paths_are_recorded_and_ignored_on_verify(run_cli, expert_key, tree: Path, tmp_path: Path) -> None:
+def test_excluded_paths_are_recorded_and_ignored_on_verify(
+    run_cli, expert_key, tree: Path, tmp_path: Path
+) -> None:
     (tree / "app" / "cache.pyc").write_bytes(b"\0")
     seal = tmp_path / "seal"
     done = create(run_cli, expert_key, seal, tree, extra=("--exclude", "*.pyc", "--json"))
@@ -248,5 +284,7 @@ def test_two_processes_give_the_same_seal_as_one(expert_key, tmp_path: Path) -> 
     serial = create_seal([parse_source(str(root))], key, tmp_path / "serial", jobs=1, show_progress=False)
     parallel = create_seal([parse_source(str(root))], key, tmp_path / "parallel", jobs=2, show_progress=False)
     assert serial.header["merkle"]["root"] == parallel.header["merkle"]["root"]
-    assert (tmp_path / "serial" / "SHA256SUMS").read_bytes() == (tmp_path / "parallel" / "SHA256SUMS").read_bytes()
+    assert (tmp_path / "serial" / "SHA256SUMS").read_bytes() == (
+        tmp_path / "parallel" / "SHA256SUMS"
+    ).read_bytes()
     assert serial.header["counts"]["files"] == 702

@@ -14,14 +14,20 @@ from expertise.seal.verify import current_state
 
 
 def _document() -> dict:  # type: ignore[type-arg]
-    return {"format": "expertise-seal/1", "name": "x", "numbers": [1, 2.5, -3e2, 12345678901234567890],
-            "text": "é \" \\ \n \u2028 😀", "nested": {"a": [None, True, False, {}]},
-            "entries": [{"path": f"f{i}", "n": i * 1000003, "s": "a" * (i % 11)} for i in range(40)]}
+    return {
+        "format": "expertise-seal/1",
+        "name": "x",
+        "numbers": [1, 2.5, -3e2, 12345678901234567890],
+        "text": 'é " \\ \n \u2028 😀',
+        "nested": {"a": [None, True, False, {}]},
+        "entries": [{"path": f"f{i}", "n": i * 1000003, "s": "a" * (i % 11)} for i in range(40)],
+    }
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 1 << 20])
-def test_reader_equals_json_load_for_any_chunk_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     chunk: int) -> None:
+def test_reader_equals_json_load_for_any_chunk_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
     path = tmp_path / "manifest.json"
     document = _document()
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -34,15 +40,18 @@ def test_reader_equals_json_load_for_any_chunk_size(tmp_path: Path, monkeypatch:
     assert header == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"a": 1}', "no \"entries\" list"),
-    ('{"a": 1, "a": 2, "entries": []}', "appears twice"),
-    ('{"entries": [1, 2', "file truncated"),
-    ('{"entries": [1 2]}', "expected ',' or ']'"),
-    ('{"entries": []} trailing', "unexpected data after the manifest"),
-    ('[1, 2]', "expected '{'"),
-    ('', "expected '{'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"a": 1}', 'no "entries" list'),
+        ('{"a": 1, "a": 2, "entries": []}', "appears twice"),
+        ('{"entries": [1, 2', "file truncated"),
+        ('{"entries": [1 2]}', "expected ',' or ']'"),
+        ('{"entries": []} trailing', "unexpected data after the manifest"),
+        ("[1, 2]", "expected '{'"),
+        ("", "expected '{'"),
+    ],
+)
 def test_malformed_documents_are_named(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "manifest.json"
     path.write_text(text)
@@ -62,8 +71,18 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 def test_package_changes_since_the_seal_are_listed() -> None:
     sealed = {"system": {"packages": {"list": ["bash\t5.2", "openssl\t3.0.17", "nginx\t1.22"]}}}
-    now = {"kind": "ssh", "host_key_fingerprint": "SHA256:x", "system": {
-        "uname": "Linux", "packages": {"count": 3, "sha256": "h", "list": ["bash\t5.2", "openssl\t3.0.19", "nginx\t1.22"]}}}
+    now = {
+        "kind": "ssh",
+        "host_key_fingerprint": "SHA256:x",
+        "system": {
+            "uname": "Linux",
+            "packages": {"count": 3, "sha256": "h", "list": ["bash\t5.2", "openssl\t3.0.19", "nginx\t1.22"]},
+        },
+    }
     state = current_state(sealed, now)
-    assert state["packages_changed"] == {"added": ["openssl\t3.0.19"], "removed": ["openssl\t3.0.17"], "count": 2}
+    assert state["packages_changed"] == {
+        "added": ["openssl\t3.0.19"],
+        "removed": ["openssl\t3.0.17"],
+        "count": 2,
+    }
     assert "list" not in state["packages"]

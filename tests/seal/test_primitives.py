@@ -15,14 +15,27 @@ from expertise.seal.coreutils import sums_line
 from expertise.seal.keys import load_private
 from expertise.seal.merkle import leaf_hash, merkle_root, node_hash
 
-NAMES = ["plain", "back\\slash", "new\nline", "carriage\rreturn", "tab\there", "both\\and\nnew", "é-utf8",
-         "-dash", "trailing space ", "\\", "\n"]
+NAMES = [
+    "plain",
+    "back\\slash",
+    "new\nline",
+    "carriage\rreturn",
+    "tab\there",
+    "both\\and\nnew",
+    "é-utf8",
+    "-dash",
+    "trailing space ",
+    "\\",
+    "\n",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_sums_line_is_byte_identical_to_sha256sum(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_bytes(b"content of " + name.encode())
-    reference = subprocess.run(["sha256sum", "--", name], cwd=tmp_path, capture_output=True, check=True).stdout
+    reference = subprocess.run(
+        ["sha256sum", "--", name], cwd=tmp_path, capture_output=True, check=True
+    ).stdout
     digest = reference.lstrip(b"\\")[:64].decode()
     assert sums_line(digest, name.encode()) == reference
 
@@ -30,14 +43,23 @@ def test_sums_line_is_byte_identical_to_sha256sum(tmp_path: Path, name: str) -> 
 def test_non_utf8_name_is_byte_identical(tmp_path: Path) -> None:
     name = b"latin1-\xe9\xff"
     (Path(os.fsdecode(tmp_path)) / os.fsdecode(name)).write_bytes(b"x")
-    reference = subprocess.run([b"sha256sum", b"--", name], cwd=tmp_path, capture_output=True, check=True).stdout
+    reference = subprocess.run(
+        [b"sha256sum", b"--", name], cwd=tmp_path, capture_output=True, check=True
+    ).stdout
     assert sums_line(reference[:64].decode(), name) == reference
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"),
-               min_size=1, max_size=12).filter(lambda n: n not in (".", "..")))
-def test_any_name_round_trips_through_sha256sum_check(tmp_path_factory: pytest.TempPathFactory, name: str) -> None:
+@given(
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"),
+        min_size=1,
+        max_size=12,
+    ).filter(lambda n: n not in (".", ".."))
+)
+def test_any_name_round_trips_through_sha256sum_check(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> None:
     folder = tmp_path_factory.mktemp("names")
     (folder / name).write_bytes(name.encode("utf-8", "surrogateescape"))
     import hashlib
@@ -49,7 +71,16 @@ def test_any_name_round_trips_through_sha256sum_check(tmp_path_factory: pytest.T
 
 
 # Certificate Transparency test vectors (RFC 6962 / 9162 tree shape)
-CT_LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+CT_LEAVES = [
+    "",
+    "00",
+    "10",
+    "2021",
+    "3031",
+    "40414243",
+    "5051525354555657",
+    "606162636465666768696a6b6c6d6e6f",
+]
 CT_ROOTS = [
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -92,8 +123,24 @@ def _allowed(tmp_path: Path, pub: Path) -> Path:
 
 def _ssh_verify(allowed: Path, signature: Path, data: Path, namespace: str = "expertise-seal"):  # type: ignore[no-untyped-def]
     with open(data, "rb") as stdin:
-        return subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", "expert", "-n", namespace,
-                               "-s", str(signature)], stdin=stdin, capture_output=True, text=True)
+        return subprocess.run(
+            [
+                "ssh-keygen",
+                "-Y",
+                "verify",
+                "-f",
+                str(allowed),
+                "-I",
+                "expert",
+                "-n",
+                namespace,
+                "-s",
+                str(signature),
+            ],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+        )
 
 
 def test_our_sshsig_verifies_with_ssh_keygen_and_theirs_with_us(tmp_path: Path, expert_key) -> None:  # type: ignore[no-untyped-def]
@@ -104,9 +151,12 @@ def test_our_sshsig_verifies_with_ssh_keygen_and_theirs_with_us(tmp_path: Path, 
     ours.write_text(sshsig.sign_file(key, data, "expertise-seal"))
     allowed = _allowed(tmp_path, expert_key.pub)
     done = _ssh_verify(allowed, ours, data)
-    assert done.returncode == 0 and "Good \"expertise-seal\" signature" in done.stdout + done.stderr
-    subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-f", str(expert_key.path), "-n", "expertise-seal",
-                    str(data)], check=True, capture_output=True)
+    assert done.returncode == 0 and 'Good "expertise-seal" signature' in done.stdout + done.stderr
+    subprocess.run(
+        ["ssh-keygen", "-Y", "sign", "-q", "-f", str(expert_key.path), "-n", "expertise-seal", str(data)],
+        check=True,
+        capture_output=True,
+    )
     theirs = Path(str(data) + ".sig")
     parsed = sshsig.verify_file(theirs.read_bytes(), data, "expertise-seal", expert_key.public.blob)
     assert parsed.fingerprint == expert_key.public.fingerprint
@@ -133,12 +183,18 @@ def test_sshsig_rejects_other_data_namespace_and_key(tmp_path: Path, expert_key,
 
 
 @settings(max_examples=300, deadline=None)
-@given(path=st.binary(min_size=1, max_size=20), kind=st.sampled_from(["file", "directory", "symlink", "fifo",
-                                                                      "char-device", "submodule"]),
-       mode=st.one_of(st.none(), st.integers(0, 0o7777)), size=st.one_of(st.none(), st.integers(0, 2**63)),
-       target=st.one_of(st.none(), st.binary(max_size=10)), source=st.text(min_size=1, max_size=8),
-       rdev=st.one_of(st.none(), st.from_regex(r"[0-9]{1,3}:[0-9]{1,3}", fullmatch=True)))
-def test_fast_canonical_line_equals_json_dumps(path: bytes, kind: str, mode, size, target, source: str, rdev) -> None:  # type: ignore[no-untyped-def]
+@given(
+    path=st.binary(min_size=1, max_size=20),
+    kind=st.sampled_from(["file", "directory", "symlink", "fifo", "char-device", "submodule"]),
+    mode=st.one_of(st.none(), st.integers(0, 0o7777)),
+    size=st.one_of(st.none(), st.integers(0, 2**63)),
+    target=st.one_of(st.none(), st.binary(max_size=10)),
+    source=st.text(min_size=1, max_size=8),
+    rdev=st.one_of(st.none(), st.from_regex(r"[0-9]{1,3}:[0-9]{1,3}", fullmatch=True)),
+)
+def test_fast_canonical_line_equals_json_dumps(
+    path: bytes, kind: str, mode, size, target, source: str, rdev
+) -> None:  # type: ignore[no-untyped-def]
     from expertise.seal.model import Entry, canonical
 
     entry = Entry(path, kind, mode, size, "ab" * 32 if kind == "file" else None, target, rdev)

@@ -41,25 +41,46 @@ def test_every_seal_check_has_a_rule_and_metadata() -> None:
     meta = catalogue.load().checks
     assert all("1-10" in meta[f"SEAL-{n:03d}"].objectives for n in range(1, 12))
     assert "2-02" in meta["SEAL-009"].objectives and "G1" in meta["SEAL-009"].guarantees
-    assert {"source-code", "sealing"} <= {e for m in meta.values() if m.id.startswith("SEAL-") for e in m.elements}
+    assert {"source-code", "sealing"} <= {
+        e for m in meta.values() if m.id.startswith("SEAL-") for e in m.elements
+    }
 
 
 def test_clean_seal_before_the_vote() -> None:
     assert verdicts("create-clean.json") == {
-        "SEAL-001": "pass", "SEAL-002": "pass", "SEAL-003": "pass", "SEAL-004": "pass", "SEAL-005": "pass",
-        "SEAL-006": "pass", "SEAL-007": "not_applicable", "SEAL-008": "pass", "SEAL-009": "not_applicable",
-        "SEAL-010": "manual"}
+        "SEAL-001": "pass",
+        "SEAL-002": "pass",
+        "SEAL-003": "pass",
+        "SEAL-004": "pass",
+        "SEAL-005": "pass",
+        "SEAL-006": "pass",
+        "SEAL-007": "not_applicable",
+        "SEAL-008": "pass",
+        "SEAL-009": "not_applicable",
+        "SEAL-010": "manual",
+    }
     assert "after it closes on 2026-12-08T17:00:00+01:00" in messages("create-clean.json")["SEAL-010"]
 
 
 def test_seal_with_every_finding() -> None:
     assert verdicts("create-findings.json") == {
-        "SEAL-001": "fail", "SEAL-002": "fail", "SEAL-003": "fail", "SEAL-004": "fail", "SEAL-005": "pass",
-        "SEAL-006": "fail", "SEAL-007": "manual", "SEAL-008": "fail", "SEAL-009": "not_applicable",
-        "SEAL-010": "manual"}
+        "SEAL-001": "fail",
+        "SEAL-002": "fail",
+        "SEAL-003": "fail",
+        "SEAL-004": "fail",
+        "SEAL-005": "pass",
+        "SEAL-006": "fail",
+        "SEAL-007": "manual",
+        "SEAL-008": "fail",
+        "SEAL-009": "not_applicable",
+        "SEAL-010": "manual",
+    }
     text = messages("create-findings.json")
     assert "tree:secret" in text["SEAL-001"]
-    assert "1 uncommitted change(s) (M app.py)" in text["SEAL-002"] and "1 untracked file(s) (new.py)" in text["SEAL-002"]
+    assert (
+        "1 uncommitted change(s) (M app.py)" in text["SEAL-002"]
+        and "1 untracked file(s) (new.py)" in text["SEAL-002"]
+    )
     assert "tree:pipe" in text["SEAL-003"]
     assert "tree:out" in text["SEAL-004"] and "tree:a, tree:b" in text["SEAL-004"]
     assert "after the vote opened" in text["SEAL-008"] and "no verified time-stamp" in text["SEAL-008"]
@@ -89,7 +110,9 @@ def test_unreadable_source_is_an_error_not_a_pass() -> None:
     assert "Connection refused" in messages("verify-source-error.json")["SEAL-009"]
 
 
-@pytest.mark.parametrize("name, status", [("reuse-eligible.json", "pass"), ("reuse-manual.json", "manual"),
-                                          ("reuse-level3.json", "fail")])
+@pytest.mark.parametrize(
+    "name, status",
+    [("reuse-eligible.json", "pass"), ("reuse-manual.json", "manual"), ("reuse-level3.json", "fail")],
+)
 def test_reuse(name: str, status: str) -> None:
     assert verdicts(name) == {"SEAL-011": status}

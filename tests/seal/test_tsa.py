@@ -18,8 +18,19 @@ from .stockrun import manifest, run_all_steps
 @pytest.fixture
 def stamped(run_cli, expert_key, tree: Path, tsa, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     seal = tmp_path / "seal"
-    done = run_cli("seal", "create", "--key", expert_key.path, "--out", seal, "--tsa", tsa.url,
-                   "--tsa-ca-file", tsa.ca_file, tree)
+    done = run_cli(
+        "seal",
+        "create",
+        "--key",
+        expert_key.path,
+        "--out",
+        seal,
+        "--tsa",
+        tsa.url,
+        "--tsa-ca-file",
+        tsa.ca_file,
+        tree,
+    )
     assert done.returncode == 0, done.stderr
     assert "token verified against the CA" in done.stdout
     return seal
@@ -27,10 +38,26 @@ def stamped(run_cli, expert_key, tree: Path, tsa, tmp_path: Path) -> Path:  # ty
 
 def test_token_verifies_with_openssl_ts_and_rfc3161_client(stamped: Path, tsa, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert (stamped / "SHA256SUMS.tsr").is_file() and (stamped / "tsa-ca.pem").is_file()
-    check = subprocess.run(["openssl", "ts", "-verify", "-data", "SHA256SUMS", "-in", "SHA256SUMS.tsr",
-                            "-CAfile", str(tsa.ca_file)], cwd=stamped, capture_output=True, text=True)
+    check = subprocess.run(
+        [
+            "openssl",
+            "ts",
+            "-verify",
+            "-data",
+            "SHA256SUMS",
+            "-in",
+            "SHA256SUMS.tsr",
+            "-CAfile",
+            str(tsa.ca_file),
+        ],
+        cwd=stamped,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0 and "Verification: OK" in check.stdout
-    info = tsa_mod.verify_token(stamped / "SHA256SUMS.tsr", (stamped / "SHA256SUMS").read_bytes(), tsa.ca_file)
+    info = tsa_mod.verify_token(
+        stamped / "SHA256SUMS.tsr", (stamped / "SHA256SUMS").read_bytes(), tsa.ca_file
+    )
     recorded = manifest(stamped)["timestamp"]
     assert info.chain_verified and info.serial == recorded["serial"] and info.gen_time == recorded["gen_time"]
     assert recorded["url"] == tsa.url and recorded["hash_algorithm"] == "sha256"
@@ -54,8 +81,22 @@ def test_token_for_other_data_is_rejected(run_cli, stamped: Path, expert_key, ts
     _resign(stamped, expert_key.path)
     with pytest.raises(SealBroken, match="does not cover this SHA256SUMS"):
         tsa_mod.verify_token(stamped / "SHA256SUMS.tsr", (stamped / "SHA256SUMS").read_bytes(), tsa.ca_file)
-    check = subprocess.run(["openssl", "ts", "-verify", "-data", "SHA256SUMS", "-in", "SHA256SUMS.tsr", "-CAfile",
-                            str(tsa.ca_file)], cwd=stamped, capture_output=True, text=True)
+    check = subprocess.run(
+        [
+            "openssl",
+            "ts",
+            "-verify",
+            "-data",
+            "SHA256SUMS",
+            "-in",
+            "SHA256SUMS.tsr",
+            "-CAfile",
+            str(tsa.ca_file),
+        ],
+        cwd=stamped,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode != 0
     done = run_cli("seal", "verify", stamped)
     assert done.returncode == 2
@@ -74,7 +115,9 @@ def test_corrupt_token(run_cli, stamped: Path) -> None:
     assert done.returncode == 2 and "SHA256SUMS.tsr" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_token_without_ca_is_covered_but_not_trusted(run_cli, expert_key, tree: Path, tsa, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_token_without_ca_is_covered_but_not_trusted(
+    run_cli, expert_key, tree: Path, tsa, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     seal = tmp_path / "seal"
     done = run_cli("seal", "create", "--key", expert_key.path, "--out", seal, "--tsa", tsa.url, tree)
     assert done.returncode == 0 and "signature not checked" in done.stdout
@@ -82,14 +125,27 @@ def test_token_without_ca_is_covered_but_not_trusted(run_cli, expert_key, tree: 
     verified = run_cli("seal", "verify", seal, "--json")
     assert verified.returncode == 0
     assert any("signature was not checked" in note for note in json.loads(verified.stdout)["notes"])
-    assert json.loads(run_cli("seal", "verify", seal, "--tsa-ca-file", tsa.ca_file, "--json").stdout)[
-        "timestamp"]["chain_verified"] is True
+    assert (
+        json.loads(run_cli("seal", "verify", seal, "--tsa-ca-file", tsa.ca_file, "--json").stdout)[
+            "timestamp"
+        ]["chain_verified"]
+        is True
+    )
 
 
 def test_unreachable_authority_fails_cleanly(run_cli, expert_key, tree: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from .conftest import free_port
 
-    done = run_cli("seal", "create", "--key", expert_key.path, "--out", tmp_path / "seal", "--tsa",
-                   f"http://127.0.0.1:{free_port()}/", tree)
+    done = run_cli(
+        "seal",
+        "create",
+        "--key",
+        expert_key.path,
+        "--out",
+        tmp_path / "seal",
+        "--tsa",
+        f"http://127.0.0.1:{free_port()}/",
+        tree,
+    )
     assert done.returncode == 2 and "cannot reach the time-stamping authority" in done.stderr
     assert not (tmp_path / "seal").exists()

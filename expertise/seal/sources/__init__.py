@@ -62,8 +62,9 @@ def split_git(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
-def parse_source(text: str, *, name: str | None = None, excludes: tuple[str, ...] = (),
-                 ssh: SshOptions | None = None) -> SourceSpec:
+def parse_source(
+    text: str, *, name: str | None = None, excludes: tuple[str, ...] = (), ssh: SshOptions | None = None
+) -> SourceSpec:
     """Parse ``[NAME=]SOURCE``."""
     if name is None and "=" in text:
         head, tail = text.split("=", 1)
@@ -78,8 +79,9 @@ def parse_source(text: str, *, name: str | None = None, excludes: tuple[str, ...
     elif text.startswith("ssh://"):
         scheme = "ssh"
     elif "://" in text:
-        raise UsageError(f"{text!r}: unsupported source scheme; use a path, git:PATH[@REV] or "
-                         "ssh://user@host[:port]/path")
+        raise UsageError(
+            f"{text!r}: unsupported source scheme; use a path, git:PATH[@REV] or ssh://user@host[:port]/path"
+        )
     else:
         scheme = "local"
     name = name or default_name(text)
@@ -122,4 +124,6 @@ def is_excluded(rel: bytes, patterns: tuple[str, ...]) -> bool:
 
     text = rel.decode("utf-8", errors="surrogateescape")
     names = text.split("/")
-    return any(fnmatchcase(text, pattern) or any(fnmatchcase(n, pattern) for n in names) for pattern in patterns)
+    return any(
+        fnmatchcase(text, pattern) or any(fnmatchcase(n, pattern) for n in names) for pattern in patterns
+    )

@@ -87,9 +87,12 @@ class GitSource:
                 stack.append(iter(self._children(item, rel)))
             elif item.mode == _SUBMODULE_MODE or item.type in ("submodule", "commit"):
                 yield Entry(rel, SUBMODULE, target=item.hexsha.encode("ascii"))
-                yield Problem(rel, SUBMODULE_NOT_FOLLOWED,
-                              f"git submodule at commit {item.hexsha}: its content is not in this seal; "
-                              "seal the submodule's repository as a source of its own")
+                yield Problem(
+                    rel,
+                    SUBMODULE_NOT_FOLLOWED,
+                    f"git submodule at commit {item.hexsha}: its content is not in this seal; "
+                    "seal the submodule's repository as a source of its own",
+                )
             elif item.mode == _SYMLINK_MODE:
                 yield Entry(rel, SYMLINK, target=item.data_stream.read())
             else:
@@ -108,8 +111,14 @@ class GitSource:
             head = self.repo.head.commit.hexsha
         except ValueError:
             head = None
-        raw = self.repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--",
-                                   self.subdir or ".", strip_newline_in_stdout=False)
+        raw = self.repo.git.status(
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--",
+            self.subdir or ".",
+            strip_newline_in_stdout=False,
+        )
         modified: list[str] = []
         untracked: list[str] = []
         fields = raw.split("\0")

@@ -9,8 +9,19 @@ from typing import Any, Iterator
 
 from ..digest import Hasher
 from ..errors import SourceError
-from ..model import (DIRECTORY, FILE, SYMLINK, UNLISTABLE, UNREADABLE, VANISHED, Entry, PendingFile, Problem,
-                     sort_key, type_of_mode)
+from ..model import (
+    DIRECTORY,
+    FILE,
+    SYMLINK,
+    UNLISTABLE,
+    UNREADABLE,
+    VANISHED,
+    Entry,
+    PendingFile,
+    Problem,
+    sort_key,
+    type_of_mode,
+)
 from . import SourceSpec, is_excluded
 
 Child = tuple[bytes, bytes, "os.stat_result | Problem"]
@@ -36,8 +47,9 @@ class LocalSource:
             self.kind = "file"
             self.root, self.single = os.path.split(real)
         else:
-            raise SourceError(f"the source is a {type_of_mode(info.st_mode)}, not a folder or a file",
-                              path=spec.text)
+            raise SourceError(
+                f"the source is a {type_of_mode(info.st_mode)}, not a folder or a file", path=spec.text
+            )
         self.link_root = self.root
 
     def items(self) -> Iterator[Entry | Problem]:
@@ -51,7 +63,9 @@ class LocalSource:
         except FileNotFoundError:
             return Problem(rel, VANISHED, "directory vanished during the walk; its content is not sealed")
         except OSError as exc:
-            return Problem(rel, UNLISTABLE, f"directory cannot be listed: {exc.strerror}; its content is not sealed")
+            return Problem(
+                rel, UNLISTABLE, f"directory cannot be listed: {exc.strerror}; its content is not sealed"
+            )
         children: list[Child] = []
         for item in found:
             child = rel + b"/" + item.name if rel else item.name
@@ -119,8 +133,12 @@ class LocalSource:
             yield self._classify(rel, info)
 
     def info(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"kind": self.kind, "origin": self.spec.text,
-                                "root": os.fsdecode(self.root), "host": socket.gethostname()}
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "origin": self.spec.text,
+            "root": os.fsdecode(self.root),
+            "host": socket.gethostname(),
+        }
         if self.single is not None:
             data["file"] = os.fsdecode(self.single)
         if self.spec.excludes:
@@ -130,4 +148,3 @@ class LocalSource:
 
     def close(self) -> None:
         pass
-

@@ -23,8 +23,20 @@ from urllib.parse import unquote, urlsplit
 import paramiko
 
 from ..errors import HostKeyRefused, SourceError
-from ..model import (CHANGED_WHILE_READING, DIRECTORY, FILE, SYMLINK, UNDECODABLE, UNLISTABLE, UNREADABLE,
-                     VANISHED, Entry, Problem, sort_key, type_of_mode)
+from ..model import (
+    CHANGED_WHILE_READING,
+    DIRECTORY,
+    FILE,
+    SYMLINK,
+    UNDECODABLE,
+    UNLISTABLE,
+    UNREADABLE,
+    VANISHED,
+    Entry,
+    Problem,
+    sort_key,
+    type_of_mode,
+)
 from . import SourceSpec, is_excluded
 
 READ_SIZE = 32768  # the largest read every SFTP server answers in full
@@ -51,7 +63,8 @@ class _PinnedKeyPolicy(paramiko.MissingHostKeyPolicy):
         seen = key_fingerprint(key)
         if seen != self.fingerprint:
             raise paramiko.SSHException(
-                f"host key {key.get_name()} {seen} does not match the pinned fingerprint {self.fingerprint}")
+                f"host key {key.get_name()} {seen} does not match the pinned fingerprint {self.fingerprint}"
+            )
 
 
 class SshSource:
@@ -75,9 +88,11 @@ class SshSource:
         if not options.known_hosts and not options.host_key_fingerprint:
             default = os.path.expanduser("~/.ssh/known_hosts")
             if not os.path.isfile(default):
-                raise SourceError("no way to check the host key: give --known-hosts FILE or "
-                                  "--host-key-fingerprint SHA256:… (unknown keys are never accepted)",
-                                  path=spec.text)
+                raise SourceError(
+                    "no way to check the host key: give --known-hosts FILE or "
+                    "--host-key-fingerprint SHA256:… (unknown keys are never accepted)",
+                    path=spec.text,
+                )
             self.known_hosts = default
         else:
             self.known_hosts = options.known_hosts
@@ -94,20 +109,31 @@ class SshSource:
             self.checked_with = f"known_hosts {self.known_hosts}"
         try:
             self.client.connect(
-                self.host, self.port, self.user,
+                self.host,
+                self.port,
+                self.user,
                 key_filename=options.identity or None,
-                look_for_keys=not options.identity, allow_agent=not options.identity,
-                timeout=options.timeout, banner_timeout=options.timeout, auth_timeout=options.timeout)
+                look_for_keys=not options.identity,
+                allow_agent=not options.identity,
+                timeout=options.timeout,
+                banner_timeout=options.timeout,
+                auth_timeout=options.timeout,
+            )
         except paramiko.BadHostKeyException as exc:
             self.client.close()
-            raise HostKeyRefused(f"the host key {key_fingerprint(exc.key)} differs from the expected "
-                             f"{key_fingerprint(exc.expected_key)} ({self.checked_with}); refusing to connect "
-                             "(possible man in the middle)", path=spec.text) from None
+            raise HostKeyRefused(
+                f"the host key {key_fingerprint(exc.key)} differs from the expected "
+                f"{key_fingerprint(exc.expected_key)} ({self.checked_with}); refusing to connect "
+                "(possible man in the middle)",
+                path=spec.text,
+            ) from None
         except paramiko.SSHException as exc:
             self.client.close()
             text = str(exc)
             if "not found in known_hosts" in text or "pinned" in text:
-                raise HostKeyRefused(f"host key refused: {text} ({self.checked_with})", path=spec.text) from None
+                raise HostKeyRefused(
+                    f"host key refused: {text} ({self.checked_with})", path=spec.text
+                ) from None
             raise SourceError(f"SSH connection failed: {text}", path=spec.text) from None
         except OSError as exc:
             self.client.close()
@@ -123,7 +149,6 @@ class SshSource:
             raise SourceError(f"remote path cannot be read: {exc.strerror or exc}", path=spec.text) from None
         self.single: str | None = None
         if stat.S_ISREG(root_attr.st_mode or 0):
-            self.kind = "ssh"
             self.root, self.single = posixpath.split(self.path)
         elif stat.S_ISDIR(root_attr.st_mode or 0):
             self.root = self.path
@@ -138,13 +163,19 @@ class SshSource:
         try:
             found = self.sftp.listdir_attr(self._remote(rel))
         except UnicodeDecodeError:
-            return Problem(rel, UNDECODABLE, "a name in this directory is not UTF-8 and SFTP cannot list it; "
-                           "its content is not sealed")
+            return Problem(
+                rel,
+                UNDECODABLE,
+                "a name in this directory is not UTF-8 and SFTP cannot list it; its content is not sealed",
+            )
         except OSError as exc:
             if getattr(exc, "errno", None) == errno.ENOENT:
                 return Problem(rel, VANISHED, "directory vanished during the walk; its content is not sealed")
-            return Problem(rel, UNLISTABLE, f"directory cannot be listed: {exc.strerror or exc}; "
-                           "its content is not sealed")
+            return Problem(
+                rel,
+                UNLISTABLE,
+                f"directory cannot be listed: {exc.strerror or exc}; its content is not sealed",
+            )
         children = []
         for attr in found:
             child = rel + b"/" + os.fsencode(attr.filename) if rel else os.fsencode(attr.filename)
@@ -167,8 +198,11 @@ class SshSource:
         try:
             before = handle.stat()
             if not stat.S_ISREG(before.st_mode or 0):
-                return Problem(rel, CHANGED_WHILE_READING,
-                               f"replaced by a {type_of_mode(before.st_mode or 0)} during the walk; not sealed")
+                return Problem(
+                    rel,
+                    CHANGED_WHILE_READING,
+                    f"replaced by a {type_of_mode(before.st_mode or 0)} during the walk; not sealed",
+                )
             size = before.st_size or 0
             digest = hashlib.sha256()
             total = 0
@@ -185,13 +219,18 @@ class SshSource:
             extra = handle.read(1)  # grown since the stat?
             after = handle.stat()
         except (OSError, paramiko.SSHException) as exc:
-            return Problem(rel, UNREADABLE, f"read error: {getattr(exc, 'strerror', None) or exc}; not sealed")
+            return Problem(
+                rel, UNREADABLE, f"read error: {getattr(exc, 'strerror', None) or exc}; not sealed"
+            )
         finally:
             handle.close()
         if extra or total != size or after.st_size != before.st_size or after.st_mtime != before.st_mtime:
-            return Problem(rel, CHANGED_WHILE_READING,
-                           f"changed while being read ({before.st_size} bytes before, {after.st_size} after); "
-                           "not sealed")
+            return Problem(
+                rel,
+                CHANGED_WHILE_READING,
+                f"changed while being read ({before.st_size} bytes before, {after.st_size} after); "
+                "not sealed",
+            )
         return Entry(rel, FILE, stat.S_IMODE(before.st_mode or 0), total, digest.hexdigest())
 
     def _classify(self, rel: bytes, attr: Any) -> Entry | Problem:
@@ -215,7 +254,9 @@ class SshSource:
             try:
                 attr = self.sftp.lstat(self.path)
             except OSError as exc:
-                raise SourceError(f"remote file cannot be read: {exc.strerror or exc}", path=self.spec.text) from None
+                raise SourceError(
+                    f"remote file cannot be read: {exc.strerror or exc}", path=self.spec.text
+                ) from None
             yield self._classify(os.fsencode(self.single), attr)
             return
         top = self._children(b"")
@@ -273,9 +314,12 @@ class SshSource:
             status, out, err = self._run(command)
             if status == 0 and out.strip():
                 lines = sorted(line for line in out.splitlines() if line.strip())
-                system["packages"] = {"manager": manager, "count": len(lines),
-                                      "sha256": hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest(),
-                                      "list": lines}
+                system["packages"] = {
+                    "manager": manager,
+                    "count": len(lines),
+                    "sha256": hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest(),
+                    "list": lines,
+                }
                 break
             package_notes.append(self._note(command, status, err))
         else:
