@@ -40,7 +40,7 @@ from .bundle import (
 from .digest import Hasher
 from .keys import PublicKey
 from .manifest import FORMAT, MANIFEST, SUMS, ManifestWriter
-from .model import FILE, Counts, Problem
+from .model import FILE, Counts, Problem, shown
 from .sources import SourceSpec, open_source
 from .tsa import request_token, verify_token
 from .verifydoc import NAMESPACE, render
@@ -150,6 +150,13 @@ def create_seal(
                 finally:
                     source.close()
         sums = writer.close_sums()
+        if not sums["lines"]:
+            # sha256sum -c refuses an empty list, and a seal of nothing proves nothing
+            named = ", ".join(spec.text for spec in specs)
+            unread = "; ".join(f"{src}: {shown(p.path)}: {p.message}" for src, p in problems if p.unsealed)
+            raise UsageError(
+                f"no regular file to seal in {named}" + (f" (not read: {unread[:500]})" if unread else "")
+            )
         sums_path = staging / SUMS
         sums_bytes = sums_path.read_bytes()
         (staging / SUMS_SIG).write_text(sshsig.sign_file(key, sums_path, NAMESPACE), encoding="ascii")

@@ -288,3 +288,12 @@ def test_two_processes_give_the_same_seal_as_one(expert_key, tmp_path: Path) -> 
         tmp_path / "parallel" / "SHA256SUMS"
     ).read_bytes()
     assert serial.header["counts"]["files"] == 702
+
+
+def test_nothing_to_seal_is_refused(run_cli, expert_key, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    (empty / "only-folders").mkdir(parents=True)
+    os.symlink("nowhere", empty / "dangling")
+    done = create(run_cli, expert_key, tmp_path / "seal", empty)
+    assert done.returncode == 2 and "no regular file to seal" in done.stderr
+    assert not (tmp_path / "seal").exists()
