@@ -207,6 +207,7 @@ def test_special_files_are_sealed_by_type_and_never_opened(run_cli, expert_key, 
 def test_link_loops_and_links_leaving_the_tree_are_named(run_cli, expert_key, tmp_path: Path) -> None:
     root = tmp_path / "links"
     (root / "sub").mkdir(parents=True)
+    (root / "sub" / "data.txt").write_text("a regular file\n")
     os.symlink("b", root / "a")
     os.symlink("a", root / "b")
     os.symlink("self", root / "self")
