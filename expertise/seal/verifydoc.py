@@ -8,7 +8,7 @@ document promises is what the tests prove.
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .keys import PRINCIPAL
@@ -32,6 +32,16 @@ class Step:
 
 def _q(value: str) -> str:
     return shlex.quote(value)
+
+
+NBSP = "\u00a0"
+
+
+def french(text: str) -> str:
+    """French typography: a non-breaking space before : ; ! ? and inside « »."""
+    for mark in (":", ";", "!", "?"):
+        text = text.replace(f" {mark}", f"{NBSP}{mark}")
+    return text.replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")
 
 
 def _content_steps(header: dict[str, Any]) -> list[Step]:
@@ -213,7 +223,7 @@ def steps(header: dict[str, Any], *, has_timestamp: bool, has_tsa_ca: bool) -> l
                 "SHA256SUMS.ed25519",
             ),
             '« Good "expertise-seal" signature for expert » deux fois, puis « Signature Verified '
-            'Successfully » ; '
+            "Successfully » ; "
             "allowed_signers se refait à la main : printf 'expert namespaces=\"expertise-seal\" %s\\n' "
             "\"$(cut -d' ' -f1,2 expert.pub)\" > allowed_signers",
             '"Good "expertise-seal" signature for expert" twice, then "Signature Verified Successfully"; '
@@ -250,26 +260,29 @@ def steps(header: dict[str, Any], *, has_timestamp: bool, has_tsa_ca: bool) -> l
         )
     )
     result.extend(_content_steps(header))
-    return result
+    return [
+        replace(step, title_fr=french(step.title_fr), expect_fr=french(step.expect_fr)) for step in result
+    ]
 
 
 def render(header: dict[str, Any], *, has_timestamp: bool, has_tsa_ca: bool) -> str:
     items = steps(header, has_timestamp=has_timestamp, has_tsa_ca=has_tsa_ca)
     name = header["name"]
     fingerprint = header["expert"]["fingerprint"]
-    lines = [f'# Scellé « {name} » — Seal "{name}"', ""]
+    lines = [french(f"# Scellé « {name} »") + f' — Seal "{name}"', ""]
     for lang in ("fr", "en"):
         if lang == "fr":
             lines += [
                 "## Français",
                 "",
-                f"Ce dossier est le scellé « {name} », créé le {header['created']} par l'expert dont la clé "
-                "a "
-                f"pour empreinte `{fingerprint}`. Il permet de vérifier, sans l'outil `expertise`, avec les "
-                "commandes standard de Debian (coreutils, OpenSSH, OpenSSL), que les fichiers n'ont pas été "
-                f"modifiés. Racine de Merkle : `{header['merkle']['root']}`.",
+                french(
+                    f"Ce dossier est le scellé « {name} », créé le {header['created']} par l'expert dont la "
+                    f"clé a pour empreinte `{fingerprint}`. Il permet de vérifier, sans l'outil `expertise`, "
+                    "avec les commandes standard de Debian (coreutils, OpenSSH, OpenSSL), que les fichiers "
+                    f"n'ont pas été modifiés. Racine de Merkle : `{header['merkle']['root']}`."
+                ),
                 "",
-                "Ouvrir un terminal dans ce dossier, puis :",
+                french("Ouvrir un terminal dans ce dossier, puis :"),
                 "",
                 "```sh",
                 'SEAL="$PWD"',
@@ -302,15 +315,18 @@ def render(header: dict[str, Any], *, has_timestamp: bool, has_tsa_ca: bool) -> 
                 *step.commands,
                 "```",
                 "",
-                ("Résultat attendu : " if lang == "fr" else "Expected: ") + expect + ".",
+                (french("Résultat attendu : ") if lang == "fr" else "Expected: ") + expect + ".",
                 "",
             ]
         if lang == "fr":
             lines += [
-                "Les fichiers `manifest.json` (chemins, tailles, modes, types, cibles des liens, SHA-256, "
-                "identifiants de commit et d'arbre, empreinte de la clé d'hôte) et `SHA256SUMS` sont "
-                "couverts par les signatures ; `problems` dans le manifeste liste nommément ce qui n'a pas "
-                "pu être scellé.",
+                french(
+                    "Les fichiers `manifest.json` (chemins, tailles, modes, types, cibles des liens, "
+                    "SHA-256, "
+                    "identifiants de commit et d'arbre, empreinte de la clé d'hôte) et `SHA256SUMS` sont "
+                    "couverts par les signatures ; `problems` dans le manifeste liste nommément ce qui n'a "
+                    "pas pu être scellé."
+                ),
                 "",
             ]
         else:
