@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -66,23 +67,30 @@ def generate(root: Path, gigabytes: float, small: int, seed: int = 1) -> tuple[i
     return index + files, total
 
 
-def _tree_memory(root_pid: int) -> tuple[int, int]:
-    """(PSS, RSS) in bytes of a process and all its descendants, from /proc."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_stats(root_pid: int, cpu_ticks: dict[int, int]) -> tuple[int, int]:
+    """(PSS, RSS) in bytes of a process and all its descendants, from /proc; CPU ticks seen per pid
+    are kept in ``cpu_ticks`` (pool workers are not children of the benchmark, so rusage misses them)."""
     children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
-                ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
             continue
-        children.setdefault(ppid, []).append(int(entry))
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        ticks[int(entry)] = int(fields[11]) + int(fields[12])
     pss = rss = 0
     stack = [root_pid]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
+        cpu_ticks[pid] = max(cpu_ticks.get(pid, 0), ticks.get(pid, 0))
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
                 for line in handle:
@@ -97,8 +105,9 @@ def _tree_memory(root_pid: int) -> tuple[int, int]:
 
 def run(
     command: list[str] | str, cwd: Path, shell: bool = False, env: dict[str, str] | None = None
-) -> tuple[float, int, int]:
-    """Wall time, peak PSS and peak RSS of the whole process tree."""
+) -> tuple[float, int, int, float]:
+    """Wall time, peak PSS, peak RSS and CPU time (user + system) of the whole process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -109,12 +118,13 @@ def run(
         executable="/bin/bash" if shell else None,
     )
     peak_pss = peak_rss = 0
+    cpu_ticks: dict[int, int] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak_pss, peak_rss
         while not stop.is_set():
-            pss, rss = _tree_memory(process.pid)
+            pss, rss = _tree_stats(process.pid, cpu_ticks)
             peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
             stop.wait(0.05)
 
@@ -126,16 +136,19 @@ def run(
     sampler.join()
     if code != 0:
         raise SystemExit(f"command failed ({code}): {command}")
-    return elapsed, peak_pss, peak_rss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max(reaped, sum(cpu_ticks.values()) / TICK)
+    return elapsed, peak_pss, peak_rss, cpu
 
 
-def best(repeat: int, measure) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
+def best(repeat: int, measure) -> tuple[float, int, int, float]:  # type: ignore[no-untyped-def]
     runs = [measure() for _ in range(repeat)]
     fastest = min(runs, key=lambda r: r[0])
-    return fastest[0], max(r[1] for r in runs), max(r[2] for r in runs)
+    return fastest[0], max(r[1] for r in runs), max(r[2] for r in runs), min(r[3] for r in runs)
 
 
-def ours(tree: Path, work: Path, key: Path, jobs: int, label: str) -> tuple[float, int, int]:
+def ours(tree: Path, work: Path, key: Path, jobs: int, label: str) -> tuple[float, int, int, float]:
     out = work / f"seal-{label}"
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -200,17 +213,17 @@ def main() -> None:
             "ours --jobs 2": best(args.repeat, lambda: ours(tree, work, key, 2, "j2")),
         }
         base_time = timings["reference (sha256sum, 1 core)"][0]
-        for label, (elapsed, pss, rss) in timings.items():
+        for label, (elapsed, pss, rss, cpu) in timings.items():
             print(
-                f"{label:<34} {elapsed:7.2f} s   ratio {base_time / elapsed:5.2f}x   "
+                f"{label:<34} {elapsed:7.2f} s   ratio {base_time / elapsed:5.2f}x   CPU {cpu:6.2f} s   "
                 f"peak PSS {pss / 2**20:6.1f} MiB   peak RSS sum {rss / 2**20:6.1f} MiB"
             )
         # flat memory: twice the small files, same peak
         generate(tree / "more", 0, args.small, seed=2)
         run(reference, tree, shell=True)
-        elapsed, pss, rss = best(args.repeat, lambda: ours(tree, work, key, 2, "j2-double"))
+        elapsed, pss, rss, cpu = best(args.repeat, lambda: ours(tree, work, key, 2, "j2-double"))
         print(
-            f"{'ours --jobs 2, 2x small files':<34} {elapsed:7.2f} s   {'':13}   "
+            f"{'ours --jobs 2, 2x small files':<34} {elapsed:7.2f} s   {'':13}   CPU {cpu:6.2f} s   "
             f"peak PSS {pss / 2**20:6.1f} MiB   peak RSS sum {rss / 2**20:6.1f} MiB"
         )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
