@@ -176,10 +176,13 @@ def test_demo_hook_seals_the_bundled_vendor_tree(demo_case: Path) -> None:
 
 
 def _environment() -> SandboxedEnvironment:
+    """The report's environment as the backbone sets it up: sandboxed, autoescaped, strict."""
     env = SandboxedEnvironment(
         loader=FileSystemLoader(str(REPO / "reports" / "templates")),
         autoescape=True,
         undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     cat = catalogue.load()
     env.globals.update(
@@ -224,4 +227,21 @@ def test_report_partial_lists_each_seal_with_its_commands(
         assert "des différences ont été constatées" in html and "Racine de Merkle" in html
     else:
         assert "differences were found" in html and "Merkle root" in html
-    assert re.search(r"SEAL-009</strong>", html)
+    assert re.search(r'<span class="mono">SEAL-009</span>[^<]*</td>\s*<td><span class="badge s-fail">', html)
+
+
+def test_report_partial_shows_broken_seals_and_reuse(run_cli, demo_case: Path, expert_key, tree: Path,
+                                                     tmp_path: Path) -> None:
+    previous, current = tmp_path / "previous", tmp_path / "current"
+    for seal in (previous, current):
+        assert run_cli("seal", "create", "--key", expert_key.path, "--out", seal, tree).returncode == 0
+    assert run_cli("seal", "reuse", "--previous", previous, "--current", current, "--previous-date",
+                   "2026-06-01", "--level", "2", "--case", demo_case).returncode == 1  # manual item
+    (current / "SHA256SUMS").write_bytes(b"")
+    assert run_cli("seal", "verify", current, "--case", demo_case).returncode == 2
+    sources = [_Source(rs.source, rs.summary, [r.to_dict() for r in rs.results], entry["seq"], entry["time"])
+               for entry, rs in journal.latest_result_sets(demo_case)]
+    html = _environment().get_template("sections/seal.html.j2").render(lang="fr", sources=sources)
+    assert "Le scellé ne se vérifie pas" in html and "scellé invalide" in html
+    assert "Reprise d’éléments d’une expertise antérieure" in html and "point à vérifier manuellement" in html
+    assert "vulnerabilities" in html
