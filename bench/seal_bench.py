@@ -14,9 +14,9 @@ PSS (proportional set size: pages shared between processes counted once — the 
 really used) and the sum of RSS (shared pages counted in every process — an upper bound).
 The same is measured on a tree with twice as many small files, to show memory stays flat.
 
-Each command runs --repeat times (default 3) and the fastest run is kept, for both sides
-alike: on a shared machine, other work only ever makes a run slower. The load average
-is printed so that a noisy run can be recognised.
+Each command runs --repeat times (default 3), in interleaved rounds, and the fastest run
+is kept, for both sides alike: on a shared machine, other work only ever makes a run
+slower. The load average is printed so that a noisy run can be recognised.
 
 Usage: python bench/seal_bench.py [--dir DIR] [--gigabytes 1.0] [--small 50000] [--repeat 3] [--keep]
 """
@@ -142,10 +142,14 @@ def run(
     return elapsed, peak_pss, peak_rss, cpu
 
 
+def fastest(runs: list[tuple[float, int, int, float]]) -> tuple[float, int, int, float]:
+    """The fastest wall time and its CPU time; the highest memory peak seen in any run."""
+    best = min(runs, key=lambda r: r[0])
+    return best[0], max(r[1] for r in runs), max(r[2] for r in runs), best[3]
+
+
 def best(repeat: int, measure) -> tuple[float, int, int, float]:  # type: ignore[no-untyped-def]
-    runs = [measure() for _ in range(repeat)]
-    fastest = min(runs, key=lambda r: r[0])
-    return fastest[0], max(r[1] for r in runs), max(r[2] for r in runs), min(r[3] for r in runs)
+    return fastest([measure() for _ in range(repeat)])
 
 
 def ours(tree: Path, work: Path, key: Path, jobs: int, label: str) -> tuple[float, int, int, float]:
@@ -206,12 +210,18 @@ def main() -> None:
         reference2 = "find . -type f -print0 | xargs -0 -P2 -n 2000 sha256sum"
         run(reference, tree, shell=True)  # warm the page cache: every run below reads from memory
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        timings = {
-            "reference (sha256sum, 1 core)": best(args.repeat, lambda: run(reference, tree, shell=True)),
-            "reference (sha256sum, xargs -P2)": best(args.repeat, lambda: run(reference2, tree, shell=True)),
-            "ours --jobs 1": best(args.repeat, lambda: ours(tree, work, key, 1, "j1")),
-            "ours --jobs 2": best(args.repeat, lambda: ours(tree, work, key, 2, "j2")),
+        commands = {
+            "reference (sha256sum, 1 core)": lambda: run(reference, tree, shell=True),
+            "reference (sha256sum, xargs -P2)": lambda: run(reference2, tree, shell=True),
+            "ours --jobs 1": lambda: ours(tree, work, key, 1, "j1"),
+            "ours --jobs 2": lambda: ours(tree, work, key, 2, "j2"),
         }
+        # interleaved rounds: a burst of load from elsewhere hits every command alike
+        runs: dict[str, list[tuple[float, int, int, float]]] = {label: [] for label in commands}
+        for _ in range(args.repeat):
+            for label, measure in commands.items():
+                runs[label].append(measure())
+        timings = {label: fastest(values) for label, values in runs.items()}
         base_time = timings["reference (sha256sum, 1 core)"][0]
         for label, (elapsed, pss, rss, cpu) in timings.items():
             print(
