@@ -51,7 +51,6 @@ ess_cert_id_alg = sha256
 class LocalTsa:
     url: str
     ca_file: Path
-    tsa_cert: Path
 
 
 def _name(common_name: str) -> x509.Name:
@@ -183,7 +182,7 @@ def running_tsa(folder: Path, port: int = 0) -> Iterator[LocalTsa]:
     thread = threading.Thread(target=server.serve_forever, name="local-tsa", daemon=True)
     thread.start()
     try:
-        yield LocalTsa(f"http://127.0.0.1:{server.server_address[1]}/", folder / "ca.pem", folder / "tsa.pem")
+        yield LocalTsa(f"http://127.0.0.1:{server.server_address[1]}/", folder / "ca.pem")
     finally:
         server.shutdown()
         server.server_close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from json.encoder import encode_basestring  # the C string encoder json.dumps itself uses
 from typing import Any
 
@@ -160,17 +160,6 @@ class Entry:
         parts.append('"type":' + encode_basestring(self.type))
         return ("{" + ",".join(parts) + "}").encode("utf-8")
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Entry":
-        path = base64.b64decode(data["path_b64"]) if "path_b64" in data else data["path"].encode("utf-8")
-        target = None
-        if "target_b64" in data:
-            target = base64.b64decode(data["target_b64"])
-        elif "target" in data:
-            target = data["target"].encode("utf-8")
-        mode = int(data["mode"], 8) if "mode" in data else None
-        return cls(path, data["type"], mode, data.get("size"), data.get("sha256"), target, data.get("rdev"))
-
 
 @dataclass(slots=True)
 class Problem:
@@ -239,9 +228,3 @@ class PendingFile:
 
     path: bytes
     size_hint: int = 0
-
-
-@dataclass
-class ListingSummary:
-    counts: Counts = field(default_factory=Counts)
-    problems: list[Problem] = field(default_factory=list)

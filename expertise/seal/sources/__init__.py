@@ -16,7 +16,6 @@ from ..errors import UsageError
 from ..model import Entry, Problem
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]+$")
-KINDS = ("dir", "file", "git", "ssh")
 
 
 @dataclass(frozen=True)
