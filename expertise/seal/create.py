@@ -112,7 +112,7 @@ def create_seal(
         raise UsageError(f"two sources are named {duplicates[0]!r}; name them with NAME=SOURCE")
     if tsa_ca_file is not None and not Path(tsa_ca_file).is_file():
         raise UsageError("no such file", path=str(tsa_ca_file), field="--tsa-ca-file")
-    public = PublicKey(key.public_key())
+    public = PublicKey(key.public_key(), "expert")
     seal_name = name or (specs[0].name if len(specs) == 1 else "seal")
     ordered = sorted(specs, key=lambda spec: spec.name.encode("utf-8") + b"/")
     staging = _prepare_out(Path(out))
