@@ -18,7 +18,12 @@ def escape(name: bytes) -> bytes:
 
 
 def sums_line(sha256_hex: str, name: bytes) -> bytes:
-    """One line as ``sha256sum`` prints it in text mode (two spaces between hash and name)."""
+    """One line as ``sha256sum`` prints it in text mode (two spaces between hash and name).
+
+    A file named ``-`` is written ``./-``: ``sha256sum -c`` reads a bare ``-`` as standard input.
+    """
+    if name == b"-":
+        name = b"./-"
     if needs_escape(name):
         return b"\\" + sha256_hex.encode("ascii") + b"  " + escape(name) + b"\n"
     return sha256_hex.encode("ascii") + b"  " + name + b"\n"

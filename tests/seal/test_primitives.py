@@ -30,6 +30,18 @@ NAMES = [
 ]
 
 
+def test_a_file_named_dash_is_not_read_as_standard_input(tmp_path: Path) -> None:
+    (tmp_path / "-").write_bytes(b"the file named dash")
+    import hashlib
+
+    line = sums_line(hashlib.sha256(b"the file named dash").hexdigest(), b"-")
+    assert line.endswith(b"  ./-\n")
+    (tmp_path / "SUMS").write_bytes(line)
+    check = subprocess.run(["sha256sum", "--strict", "-c", "SUMS"], cwd=tmp_path, capture_output=True,
+                           stdin=subprocess.DEVNULL)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_sums_line_is_byte_identical_to_sha256sum(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_bytes(b"content of " + name.encode())
