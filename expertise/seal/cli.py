@@ -13,6 +13,15 @@ from ..errors import UsageError
 from .model import UNSEALED_KINDS, shown
 
 PATH = click.Path(path_type=Path)
+JOBS = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Hashing processes (default: every CPU)."
+)
+
+
+def case_option(help_text: str):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text
+    )
 
 
 def _say(text: str) -> None:
@@ -148,16 +157,8 @@ def _print_problems(problems: list, limit: int = 50) -> None:  # type: ignore[ty
     help="Leave out paths or names matching GLOB (e.g. .git); recorded in the manifest. Repeatable.",
 )
 @ssh_options_decorator
-@click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Hashing processes (default: every CPU)."
-)
-@click.option(
-    "--case",
-    "case_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Keep the seal as evidence in this case, journal it and record its results (SEAL-xxx).",
-)
+@JOBS
+@case_option("Keep the seal as evidence in this case, journal it and record its results (SEAL-xxx).")
 @click.option("--json", "as_json", is_flag=True, help="Print the seal's summary as JSON.")
 @click.argument("sources", nargs=-1, required=True)
 def create(
@@ -324,16 +325,8 @@ def _print_report(report, limit: int) -> None:  # type: ignore[no-untyped-def]
     help="The time-stamping authority's root certificate (default: tsa-ca.pem in the seal).",
 )
 @ssh_options_decorator
-@click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Hashing processes (default: every CPU)."
-)
-@click.option(
-    "--case",
-    "case_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Journal the verification in this case and record its results (SEAL-xxx).",
-)
+@JOBS
+@case_option("Journal the verification in this case and record its results (SEAL-xxx).")
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
@@ -450,13 +443,7 @@ def verify(
     help="Accept only seals signed by these keys. Repeatable.",
 )
 @click.option("--tsa-ca-file", type=PATH, default=None, help="Root certificate to check time-stamps with.")
-@click.option(
-    "--case",
-    "case_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Journal the assessment in this case (check SEAL-011).",
-)
+@case_option("Journal the assessment in this case (check SEAL-011).")
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 def reuse(
     previous: Path,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from ..errors import UsageError
+from ..errors import SourceError, UsageError
 from ..model import Entry, Problem
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -126,3 +126,46 @@ def is_excluded(rel: bytes, patterns: tuple[str, ...]) -> bool:
     return any(
         fnmatchcase(text, pattern) or any(fnmatchcase(n, pattern) for n in names) for pattern in patterns
     )
+
+
+Child = tuple[bytes, bytes, Any]  # (sort key, relative path, what the source knows of the path)
+
+
+def depth_first(
+    children: Callable[[bytes, Any], list[Child] | Problem],
+    top: Any,
+    is_folder: Callable[[Any], bool],
+    folder: Callable[[bytes, Any], Entry | None],
+    leaf: Callable[[bytes, Any], Iterable[Entry | Problem | Any]],
+    origin: str,
+) -> Iterator[Any]:
+    """Every path in the seal's order: each folder's children sorted, a folder's content right after it.
+
+    ``children(rel, info)`` lists one folder (sorted, or a Problem when it cannot be listed);
+    ``folder`` gives the folder's own entry (None where the source records no folders);
+    ``leaf`` gives what a non-folder path contributes. An explicit stack, not recursion:
+    a deep tree costs memory in proportion to its depth only.
+    """
+    listed = children(b"", top)
+    if isinstance(listed, Problem):
+        raise SourceError(listed.message, path=origin)
+    stack = [iter(listed)]
+    while stack:
+        try:
+            _, rel, info = next(stack[-1])
+        except StopIteration:
+            stack.pop()
+            continue
+        if isinstance(info, Problem):
+            yield info
+        elif is_folder(info):
+            entry = folder(rel, info)
+            if entry is not None:
+                yield entry
+            listed = children(rel, info)
+            if isinstance(listed, Problem):
+                yield listed
+            else:
+                stack.append(iter(listed))
+        else:
+            yield from leaf(rel, info)

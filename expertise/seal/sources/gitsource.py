@@ -17,7 +17,7 @@ import git
 
 from ..errors import SourceError
 from ..model import DIRECTORY, FILE, SUBMODULE, SUBMODULE_NOT_FOLLOWED, SYMLINK, Entry, Problem, sort_key
-from . import SourceSpec, is_excluded, split_git
+from . import Child, SourceSpec, depth_first, is_excluded, split_git
 
 CHUNK = 1 << 20
 LIST_CAP = 1000
@@ -61,48 +61,49 @@ class GitSource:
             self.repo.close()
             raise SourceError(f"{self.subdir!r} is not in commit {self.commit.hexsha}", path=path) from None
 
-    @staticmethod
-    def _children(tree: Any, prefix: bytes) -> list[tuple[bytes, bytes, Any]]:
+    def _children(self, prefix: bytes, tree: Any) -> list[Child]:
         children = []
         for item in tree:
             name = os.fsencode(item.path.rsplit("/", 1)[-1])  # Submodule objects have no usable .name
             rel = prefix + b"/" + name if prefix else name
+            if is_excluded(rel, self.spec.excludes):
+                self.excluded += 1
+                continue
             kind = DIRECTORY if item.type == "tree" else FILE
             children.append((sort_key(rel, kind), rel, item))
         children.sort(key=lambda c: c[0])
         return children
 
+    def _leaf(self, rel: bytes, item: Any) -> Iterator[Entry | Problem]:
+        if item.mode == _SUBMODULE_MODE or item.type in ("submodule", "commit"):
+            yield Entry(rel, SUBMODULE, target=item.hexsha.encode("ascii"))
+            yield Problem(
+                rel,
+                SUBMODULE_NOT_FOLLOWED,
+                f"git submodule at commit {item.hexsha}: its content is not in this seal; "
+                "seal the submodule's repository as a source of its own",
+            )
+        elif item.mode == _SYMLINK_MODE:
+            yield Entry(rel, SYMLINK, target=item.data_stream.read())
+        else:
+            digest = hashlib.sha256()
+            stream = item.data_stream
+            size = 0
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+            yield Entry(rel, FILE, 0o755 if item.mode & 0o111 else 0o644, size, digest.hexdigest())
+
     def items(self) -> Iterator[Entry | Problem]:
-        stack = [iter(self._children(self.tree, b""))]
-        while stack:
-            try:
-                _, rel, item = next(stack[-1])
-            except StopIteration:
-                stack.pop()
-                continue
-            if is_excluded(rel, self.spec.excludes):
-                self.excluded += 1
-                continue
-            if item.type == "tree":
-                stack.append(iter(self._children(item, rel)))
-            elif item.mode == _SUBMODULE_MODE or item.type in ("submodule", "commit"):
-                yield Entry(rel, SUBMODULE, target=item.hexsha.encode("ascii"))
-                yield Problem(
-                    rel,
-                    SUBMODULE_NOT_FOLLOWED,
-                    f"git submodule at commit {item.hexsha}: its content is not in this seal; "
-                    "seal the submodule's repository as a source of its own",
-                )
-            elif item.mode == _SYMLINK_MODE:
-                yield Entry(rel, SYMLINK, target=item.data_stream.read())
-            else:
-                digest = hashlib.sha256()
-                stream = item.data_stream
-                size = 0
-                while chunk := stream.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                yield Entry(rel, FILE, 0o755 if item.mode & 0o111 else 0o644, size, digest.hexdigest())
+        # a commit records no folders: they are walked, not listed as entries
+        return depth_first(
+            self._children,
+            self.tree,
+            lambda item: item.type == "tree",
+            lambda rel, item: None,
+            self._leaf,
+            self.spec.text,
+        )
 
     def _working_tree(self) -> dict[str, Any]:
         if self.repo.bare or not self.repo.working_tree_dir:

@@ -22,9 +22,7 @@ from ..model import (
     sort_key,
     type_of_mode,
 )
-from . import SourceSpec, is_excluded
-
-Child = tuple[bytes, bytes, "os.stat_result | Problem"]
+from . import Child, SourceSpec, depth_first, is_excluded
 
 
 class LocalSource:
@@ -109,28 +107,14 @@ class LocalSource:
                 raise SourceError(f"cannot read the source: {exc.strerror}", path=self.spec.text) from None
             yield self._classify(self.single, info)
             return
-        top = self._children(b"")
-        if isinstance(top, Problem):
-            raise SourceError(top.message, path=self.spec.text)
-        stack = [iter(top)]
-        while stack:
-            try:
-                _, rel, info = next(stack[-1])
-            except StopIteration:
-                stack.pop()
-                continue
-            if isinstance(info, Problem):
-                yield info
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                yield Entry(rel, DIRECTORY, stat.S_IMODE(info.st_mode))
-                children = self._children(rel)
-                if isinstance(children, Problem):
-                    yield children
-                else:
-                    stack.append(iter(children))
-                continue
-            yield self._classify(rel, info)
+        yield from depth_first(
+            lambda rel, _: self._children(rel),
+            None,
+            lambda info: stat.S_ISDIR(info.st_mode),
+            lambda rel, info: Entry(rel, DIRECTORY, stat.S_IMODE(info.st_mode)),
+            lambda rel, info: (self._classify(rel, info),),
+            self.spec.text,
+        )
 
     def info(self) -> dict[str, Any]:
         data: dict[str, Any] = {

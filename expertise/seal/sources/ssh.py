@@ -37,7 +37,7 @@ from ..model import (
     sort_key,
     type_of_mode,
 )
-from . import SourceSpec, is_excluded
+from . import SourceSpec, depth_first, is_excluded
 
 READ_SIZE = 32768  # the largest read every SFTP server answers in full
 READ_WINDOW = 128  # reads in flight per file: 4 MiB, bounded memory whatever the file size
@@ -259,25 +259,14 @@ class SshSource:
                 ) from None
             yield self._classify(os.fsencode(self.single), attr)
             return
-        top = self._children(b"")
-        if isinstance(top, Problem):
-            raise SourceError(top.message, path=self.spec.text)
-        stack = [iter(top)]
-        while stack:
-            try:
-                _, rel, attr = next(stack[-1])
-            except StopIteration:
-                stack.pop()
-                continue
-            if stat.S_ISDIR(attr.st_mode or 0):
-                yield Entry(rel, DIRECTORY, stat.S_IMODE(attr.st_mode or 0))
-                children = self._children(rel)
-                if isinstance(children, Problem):
-                    yield children
-                else:
-                    stack.append(iter(children))
-                continue
-            yield self._classify(rel, attr)
+        yield from depth_first(
+            lambda rel, _: self._children(rel),
+            None,
+            lambda attr: stat.S_ISDIR(attr.st_mode or 0),
+            lambda rel, attr: Entry(rel, DIRECTORY, stat.S_IMODE(attr.st_mode or 0)),
+            lambda rel, attr: (self._classify(rel, attr),),
+            self.spec.text,
+        )
 
     def _run(self, command: str) -> tuple[int | None, str, str]:
         try:
