@@ -1,10 +1,504 @@
-"""`expertise seal` commands."""
+"""`expertise seal`: keygen, create, verify, reuse."""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+
 import click
+
+from ..console import emit_json, err, out
+from ..errors import UsageError
+from .model import UNSEALED_KINDS, shown
+
+PATH = click.Path(path_type=Path)
+JOBS = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="Hashing processes (default: every CPU)."
+)
+
+
+def case_option(help_text: str):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text
+    )
+
+
+def _say(text: str) -> None:
+    out.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
+def _warn(text: str) -> None:
+    err.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
+def _ssh_options(known_hosts: Path | None, fingerprint: str | None, identity: Path | None):  # type: ignore[no-untyped-def]
+    from .sources import SshOptions
+
+    if fingerprint and not fingerprint.startswith("SHA256:"):
+        raise UsageError(
+            "give the host key fingerprint as SHA256:… (as `ssh-keygen -lf` prints it)",
+            field="--host-key-fingerprint",
+        )
+    return SshOptions(
+        known_hosts=str(known_hosts or ""),
+        host_key_fingerprint=fingerprint or "",
+        identity=str(identity or ""),
+    )
+
+
+def ssh_options_decorator(func):  # type: ignore[no-untyped-def]
+    func = click.option(
+        "--identity",
+        type=PATH,
+        default=None,
+        help="Private key for SSH sources (default: the SSH agent and ~/.ssh keys).",
+    )(func)
+    func = click.option(
+        "--host-key-fingerprint",
+        default=None,
+        metavar="SHA256:…",
+        help="Pin the SSH host key (as `ssh-keygen -lf` prints it); unknown keys are refused.",
+    )(func)
+    func = click.option(
+        "--known-hosts",
+        type=PATH,
+        default=None,
+        help="known_hosts file for SSH sources (default ~/.ssh/known_hosts); never auto-accepted.",
+    )(func)
+    return func
 
 
 @click.group(name="seal")
 def command() -> None:
-    """(not available yet)"""
+    """Fingerprint source, binaries and remote systems so anyone can prove later that nothing changed.
+
+    \b
+    A seal is a folder a judge's adviser can re-check without this tool:
+      SHA256SUMS          coreutils format: sha256sum -c SHA256SUMS
+      SHA256SUMS.sig      SSHSIG (ssh-keygen -Y verify -n expertise-seal)
+      SHA256SUMS.ed25519  raw Ed25519 (openssl pkeyutl -verify -rawin)
+      SHA256SUMS.tsr      RFC 3161 time-stamp (openssl ts -verify), with --tsa
+      manifest.json(.sig) every path: type, mode, size, SHA-256, link target; commit, host key, Merkle root
+      expert.pub/.pem, allowed_signers, VERIFY.md (the commands, in French and English)
+    """
+
+
+@command.command()
+@click.option(
+    "--out", "out_path", type=PATH, required=True, help="Private key file to write (KEY and KEY.pub)."
+)
+@click.option("--comment", default="expert@expertise", show_default=True, help="Comment of the public key.")
+@click.option(
+    "--ask-passphrase",
+    is_flag=True,
+    help="Protect the key with a passphrase (prompted; or set EXPERTISE_KEY_PASSPHRASE).",
+)
+def keygen(out_path: Path, comment: str, ask_passphrase: bool) -> None:
+    """Make the expert's Ed25519 key pair (OpenSSH format; private key mode 0600)."""
+    from .keys import PASSPHRASE_ENV, generate
+
+    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    if ask_passphrase and not passphrase:
+        passphrase = click.prompt("passphrase", hide_input=True, confirmation_prompt=True, err=True)
+    public = generate(out_path, comment, passphrase)
+    _say(f"{out_path}  (private, mode 0600)")
+    _say(f"{out_path}.pub  {public.fingerprint}")
+    _warn("publish this fingerprint in the report: it is how others recognise your seals")
+
+
+def _case(case_dir: Path | None):  # type: ignore[no-untyped-def]
+    if case_dir is None:
+        return None
+    from ..case import load_case
+
+    return load_case(case_dir)
+
+
+def _print_problems(problems: list, limit: int = 50) -> None:  # type: ignore[type-arg]
+    for index, (source, problem) in enumerate(problems):
+        if index == limit:
+            _warn(f'… and {len(problems) - limit} more (all listed in manifest.json, "problems")')
+            break
+        label = "not sealed" if problem.kind in UNSEALED_KINDS else "note"
+        _warn(f"{label}: {source}: {shown(problem.path)}: {problem.kind}: {problem.message}")
+
+
+@command.command()
+@click.option(
+    "--key",
+    "key_path",
+    type=PATH,
+    default=None,
+    help="The expert's private key (from `seal keygen`); default with --case: the case's seal.key.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=PATH,
+    default=None,
+    help="Seal folder to write (must not exist). Optional with --case: the seal is kept as evidence.",
+)
+@click.option("--name", default=None, help="Name of the seal (default: the source's name).")
+@click.option(
+    "--tsa", default=None, metavar="URL", help="RFC 3161 time-stamping authority to time-stamp SHA256SUMS."
+)
+@click.option(
+    "--tsa-ca-file",
+    type=PATH,
+    default=None,
+    help="The authority's root certificate (PEM): checks the token, and is copied into the seal.",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out paths or names matching GLOB (e.g. .git); recorded in the manifest. Repeatable.",
+)
+@ssh_options_decorator
+@JOBS
+@case_option("Keep the seal as evidence in this case, journal it and record its results (SEAL-xxx).")
+@click.option("--json", "as_json", is_flag=True, help="Print the seal's summary as JSON.")
+@click.argument("sources", nargs=-1, required=True)
+def create(
+    key_path: Path | None,
+    out_path: Path | None,
+    name: str | None,
+    tsa: str | None,
+    tsa_ca_file: Path | None,
+    excludes: tuple[str, ...],
+    known_hosts: Path | None,
+    host_key_fingerprint: str | None,
+    identity: Path | None,
+    jobs: int | None,
+    case_dir: Path | None,
+    as_json: bool,
+    sources: tuple[str, ...],
+) -> None:
+    """Seal SOURCE...: a folder or file, git:PATH[@REV], or ssh://user@host[:port]/path.
+
+    \b
+    Name a source with NAME=SOURCE (with several sources, SHA256SUMS paths start with
+    the name). Exit 0 when every path was sealed; 1 when the seal was written but some
+    paths could not be read (each is named); 2 on usage errors.
+    """
+    from .create import create_seal
+    from .keys import load_private
+    from .sources import parse_source
+
+    case = _case(case_dir)
+    if key_path is None and case is not None and case.data.seal is not None and case.data.seal.key:
+        key_path = case.resolve(case.data.seal.key)
+    if key_path is None:
+        raise UsageError("give --key (the expert's private key from `expertise seal keygen`)", field="--key")
+    if out_path is None and case is None:
+        raise UsageError(
+            "give --out (the seal folder to write), or --case to keep the seal in a case", field="--out"
+        )
+    ssh = _ssh_options(known_hosts, host_key_fingerprint, identity)
+    specs = [parse_source(text, excludes=excludes, ssh=ssh) for text in sources]
+    show = not as_json
+    if case is not None:
+        from .casework import create_in_case
+
+        outcome = create_in_case(
+            case,
+            specs,
+            key_path,
+            sys.argv,
+            name=name,
+            out=out_path,
+            tsa_url=tsa,
+            tsa_ca_file=tsa_ca_file,
+            jobs=jobs,
+            show_progress=show,
+        )
+        created = outcome.created
+        assert created is not None
+        evidence = outcome.result_set.summary["seal_path"]
+    else:
+        assert out_path is not None
+        created = create_seal(
+            specs,
+            load_private(key_path),
+            out_path,
+            name=name,
+            tsa_url=tsa,
+            tsa_ca_file=tsa_ca_file,
+            jobs=jobs,
+            show_progress=show,
+        )
+        evidence = None
+    header = created.header
+    if as_json:
+        emit_json(
+            {
+                "folder": str(created.folder),
+                "evidence": evidence,
+                "complete": created.complete,
+                "name": header["name"],
+                "merkle_root": header["merkle"]["root"],
+                "key_fingerprint": created.integrity.fingerprint,
+                "counts": header["counts"],
+                "timestamp": header.get("timestamp"),
+                "sources": header["sources"],
+                "problems": header["problems"],
+            }
+        )
+    else:
+        counts = header["counts"]
+        _say(
+            f"sealed {counts['files']} file(s), {counts['bytes']} bytes, {counts['directories']} folder(s), "
+            f"{counts['symlinks']} link(s), {counts['special']} special file(s) into {created.folder}"
+        )
+        if evidence:
+            _say(f"kept as evidence: {case.root / evidence if case else evidence}")
+        _say(f"Merkle root   {header['merkle']['root']}")
+        _say(f"expert key    {created.integrity.fingerprint}")
+        if header.get("timestamp"):
+            stamp = header["timestamp"]
+            checked = (
+                "token verified against the CA"
+                if stamp["chain_verified"]
+                else "signature not checked (give --tsa-ca-file)"
+            )
+            _say(f"time-stamp    {stamp['gen_time']} ({checked})")
+        for source in header["sources"]:
+            tree = source.get("working_tree") or {}
+            if source["kind"] == "git" and not tree.get("bare") and not tree.get("clean", True):
+                _warn(
+                    f"warning: {source['name']}: the working tree has {tree.get('uncommitted_count', 0)} "
+                    f"uncommitted change(s) and {tree.get('untracked_count', 0)} untracked file(s); "
+                    f"the seal covers commit {source['commit']} only"
+                )
+        _print_problems(created.problems)
+        if not created.complete:
+            _warn('the seal is INCOMPLETE: the paths marked "not sealed" are not covered')
+    sys.exit(0 if created.complete else 1)
+
+
+def _print_report(report, limit: int) -> None:  # type: ignore[no-untyped-def]
+    integrity = report.integrity
+    for note in integrity.notes:
+        _warn(f"note: {note}")
+    if integrity.timestamp is not None:
+        stamp = integrity.timestamp
+        _say(
+            f"time-stamp {stamp.gen_time}: "
+            + ("token verified" if stamp.chain_verified else "token covers SHA256SUMS, signature not checked")
+        )
+    for comparison in report.comparisons:
+        _say(
+            f"{comparison.source}: {report.origins.get(comparison.source, '')}: {comparison.verified_files} "
+            f"file(s) read and matched, {len(comparison.differences)} difference(s)"
+        )
+    differences = report.differences
+    for index, difference in enumerate(differences):
+        if index == limit:
+            _say(f"… and {len(differences) - limit} more (use --json, or --limit 0 for all)")
+            break
+        _say(
+            f"{', '.join(difference.kinds):<24} {difference.source}: {shown(difference.path)}"
+            + (f"  ({difference.detail})" if difference.detail else "")
+        )
+    if report.identical:
+        _say(f"IDENTICAL: every sealed path matches (seal {integrity.name}, key {integrity.fingerprint})")
+    else:
+        counts = {k: v for k, v in report.counts().items() if v}
+        _say("DIFFERENT: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@command.command()
+@click.argument("seal", type=PATH)
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--expect-key",
+    default=None,
+    metavar="KEY|SHA256:…",
+    help="The expert's public key file or fingerprint; anything else is a broken seal (exit 2).",
+)
+@click.option(
+    "--tsa-ca-file",
+    type=PATH,
+    default=None,
+    help="The time-stamping authority's root certificate (default: tsa-ca.pem in the seal).",
+)
+@ssh_options_decorator
+@JOBS
+@case_option("Journal the verification in this case and record its results (SEAL-xxx).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Differences printed (0: all). --json always lists all.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+def verify(
+    seal: Path,
+    sources: tuple[str, ...],
+    expect_key: str | None,
+    tsa_ca_file: Path | None,
+    known_hosts: Path | None,
+    host_key_fingerprint: str | None,
+    identity: Path | None,
+    jobs: int | None,
+    case_dir: Path | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Check SEAL, then compare each source with it.
+
+    \b
+    Without SOURCE, each source is read again where it was sealed (same folder, same
+    git:REPO@REVISION, same SSH host pinned to the sealed host key). SOURCE points a
+    source elsewhere: one per sealed source in order, or NAME=SOURCE.
+    Exit 0: identical. 1: something differs; every added, removed, modified,
+    mode-changed or type-changed path is listed. 2: the seal itself is broken (bad
+    signature, malformed or missing file, unexpected key) or a usage error.
+    """
+    from .keys import expected_fingerprint
+    from .verify import verify_seal
+
+    case = _case(case_dir)
+    expected = expected_fingerprint(expect_key) if expect_key else None
+    if expected is None and case is not None and case.data.seal is not None and case.data.seal.key:
+        from .casework import expected_key
+
+        expected = expected_key(case.resolve(case.data.seal.key))
+    ssh = _ssh_options(known_hosts, host_key_fingerprint, identity)
+    if case is not None:
+        from .casework import verify_in_case
+
+        outcome = verify_in_case(
+            case,
+            seal,
+            sources,
+            sys.argv,
+            expect_fingerprint=expected,
+            tsa_ca_file=tsa_ca_file,
+            ssh=ssh,
+            jobs=jobs,
+            show_progress=not as_json,
+        )
+        if outcome.broken is not None:
+            raise outcome.broken
+        if outcome.source_error is not None:
+            raise outcome.source_error
+        report = outcome.report
+    else:
+        report = verify_seal(
+            seal,
+            sources,
+            expect_fingerprint=expected,
+            tsa_ca_file=tsa_ca_file,
+            ssh=ssh,
+            jobs=jobs,
+            show_progress=not as_json,
+        )
+    assert report is not None
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        _print_report(report, limit if limit else len(report.differences) + 1)
+    sys.exit(0 if report.identical else 1)
+
+
+@command.command()
+@click.option("--previous", type=PATH, required=True, help="Seal made at the earlier expertise.")
+@click.option("--current", type=PATH, required=True, help="Seal of the element now.")
+@click.option("--previous-date", required=True, metavar="YYYY-MM-DD", help="Date of the earlier expertise.")
+@click.option(
+    "--level",
+    type=click.IntRange(1, 3),
+    default=None,
+    help="Risk level of the new election (default with --case: the case's level).",
+)
+@click.option(
+    "--date",
+    "reference",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date the re-use is judged at (default: the current seal's date).",
+)
+@click.option(
+    "--osv",
+    type=PATH,
+    default=None,
+    help='Offline vulnerability file (OSV JSON: a record, a list, or {"vulns": [...]}); without it '
+    "the vulnerability condition is a manual item.",
+)
+@click.option(
+    "--package",
+    "packages",
+    multiple=True,
+    help="Only count OSV records affecting this package name. Repeatable.",
+)
+@click.option(
+    "--trusted-key",
+    "trusted",
+    multiple=True,
+    metavar="KEY|SHA256:…",
+    help="Accept only seals signed by these keys. Repeatable.",
+)
+@click.option("--tsa-ca-file", type=PATH, default=None, help="Root certificate to check time-stamps with.")
+@case_option("Journal the assessment in this case (check SEAL-011).")
+@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+def reuse(
+    previous: Path,
+    current: Path,
+    previous_date: str,
+    level: int | None,
+    reference: str | None,
+    osv: Path | None,
+    packages: tuple[str, ...],
+    trusted: tuple[str, ...],
+    tsa_ca_file: Path | None,
+    case_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """May an element of an earlier expertise be re-used? (CNIL 2019-053)
+
+    \b
+    Level 1: expertise at most 24 months old; level 2: 12 months; level 3: never. The
+    element must be proven unchanged (both seals verified and identical) and no
+    vulnerability on it revealed since (checked in --osv, or left as a manual item).
+    Exit 0 only when eligible; 1 when not eligible or a manual item remains; 2 when a
+    seal is broken.
+    """
+    from .keys import expected_fingerprint
+    from .reuse import ELIGIBLE, assess_reuse, parse_date
+
+    case = _case(case_dir)
+    if level is None:
+        if case is None:
+            raise UsageError("give --level (1, 2 or 3), or --case to take the case's level", field="--level")
+        level = case.level
+    assessment = assess_reuse(
+        previous,
+        current,
+        parse_date(previous_date, "--previous-date"),
+        level,
+        reference_date=parse_date(reference, "--date") if reference else None,
+        osv_file=osv,
+        packages=packages,
+        trusted_keys=[expected_fingerprint(t) for t in trusted],
+        tsa_ca_file=tsa_ca_file,
+    )
+    if case is not None:
+        from .casework import reuse_in_case
+
+        reuse_in_case(case, assessment, sys.argv)
+    if as_json:
+        emit_json(assessment.to_json())
+    else:
+        labels = {
+            "eligible": "ELIGIBLE",
+            "not_eligible": "NOT ELIGIBLE",
+            "manual": "NOT YET ELIGIBLE: manual item(s) to check",
+        }
+        _say(f"{labels[assessment.verdict]} — level {level}, window {assessment.window_months} month(s)")
+        for condition in assessment.conditions:
+            _say(f"  [{condition.status}] {condition.id}: {condition.reason}")
+    sys.exit(0 if assessment.verdict == ELIGIBLE else 1)

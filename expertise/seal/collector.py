@@ -1,20 +1,119 @@
-"""Runs the seal collector for `expertise audit` (placeholder until the seal issue lands)."""
+"""The seal collector of `expertise audit`: seal each declared component, or verify it.
+
+The first audit of a case seals every component of ``[seal]`` (one seal per component,
+journal source ``seal:<name>``); every later audit verifies the component against that
+seal, which is how a verification after the vote is made and recorded. To seal a new
+version on purpose, run ``expertise seal create --case DIR --name NAME SOURCE``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
-from ..case import Case
+from ..case import Case, SealComponent
 from ..collectors import Collector
+from ..console import err
+from ..errors import ExpertiseError, UsageError
 from ..journal import ResultSet
+from .casework import create_in_case, expected_key, latest_seal_folder, verify_in_case
+from .manifest import MANIFEST, ManifestReader
+from .sources import SshOptions, parse_source
 
 
 def _declared(case: Case) -> bool:
     return case.data.seal is not None
 
 
+def resolve_source(case: Case, text: str) -> str:
+    """Paths in case.toml are relative to the case folder, also inside git:PATH[@REV]."""
+    if text.startswith("ssh://"):
+        return text
+    if text.startswith("git:"):
+        rest = text[4:]
+        if "@" in rest:
+            path, rev = rest.rsplit("@", 1)
+            if path and rev and (case.resolve(path).exists() or not case.resolve(rest).exists()):
+                return f"git:{case.resolve(path)}@{rev}"
+        return f"git:{case.resolve(rest)}"
+    return str(case.resolve(text))
+
+
+def _ssh_options(case: Case, component: SealComponent) -> SshOptions:
+    return SshOptions(
+        known_hosts=str(case.resolve(component.known_hosts)) if component.known_hosts else "",
+        host_key_fingerprint=component.host_key_fingerprint,
+        identity=str(case.resolve(component.identity)) if component.identity else "",
+    )
+
+
+def _sealed_sources(folder: Path) -> int:
+    with ManifestReader(folder / MANIFEST) as reader:
+        sources = reader.header().get("sources")
+    return len(sources) if isinstance(sources, list) else 0
+
+
 def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
-    raise NotImplementedError("the seal collector is not available yet")
+    config = case.data.seal
+    assert config is not None
+    if not config.components:
+        raise UsageError("no component declared ([[seal.components]])", path=str(case.file), field="seal")
+    key_path = case.resolve(config.key)
+    expected = expected_key(key_path)
+    tsa_ca = case.resolve(config.tsa_ca_file) if config.tsa_ca_file else None
+    produced: list[ResultSet] = []
+    failures: list[str] = []
+    for component in config.components:
+        text = resolve_source(case, component.source)
+        spec = parse_source(
+            text, name=component.name, excludes=tuple(component.exclude), ssh=_ssh_options(case, component)
+        )
+        folder = latest_seal_folder(case, component.name)
+        try:
+            if folder is None:
+                err.print(
+                    f"seal: sealing {component.name} ({component.source})",
+                    markup=False,
+                    emoji=False,
+                    soft_wrap=True,
+                )
+                outcome = create_in_case(
+                    case,
+                    [spec],
+                    key_path,
+                    argv,
+                    name=component.name,
+                    tsa_url=config.tsa or None,
+                    tsa_ca_file=tsa_ca,
+                    show_progress=True,
+                )
+            else:
+                err.print(
+                    f"seal: verifying {component.name} against {folder.relative_to(case.root)}",
+                    markup=False,
+                    emoji=False,
+                    soft_wrap=True,
+                )
+                overrides = [text] if _sealed_sources(folder) == 1 else []
+                outcome = verify_in_case(
+                    case,
+                    folder,
+                    overrides,
+                    argv,
+                    expect_fingerprint=expected,
+                    tsa_ca_file=tsa_ca,
+                    ssh=spec.ssh,
+                    show_progress=True,
+                )
+                problem = outcome.broken or outcome.source_error
+                if problem is not None:
+                    failures.append(f"{component.name}: {problem}")
+            produced.append(outcome.result_set)
+        except ExpertiseError as exc:
+            failures.append(f"{component.name}: {exc}")
+    if failures:
+        raise UsageError("; ".join(failures), field="seal")
+    return produced
 
 
 COLLECTOR = Collector("seal", _declared, _run)

@@ -1,0 +1,224 @@
+"""Sealed entries against what a source holds now, as two sorted streams (a merge-join).
+
+Every path ends in exactly one place: verified (content read and equal), or a
+difference — added, removed, modified, mode-changed, type-changed — or not verified,
+with the reason (unreadable now, or not sealed in the first place). Nothing is counted
+as verified unless its bytes were read and matched.
+
+A git commit records no folders and only the executable bit of a file's mode; when
+either side is a git tree the comparison is made at that precision, so a checkout can
+be checked against a sealed commit (and the reverse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .model import (
+    DIRECTORY,
+    FILE,
+    SUBMODULE,
+    SYMLINK,
+    UNLISTABLE,
+    UNSEALED_KINDS,
+    Entry,
+    Problem,
+    shown,
+    sort_key,
+)
+
+ADDED = "added"
+REMOVED = "removed"
+MODIFIED = "modified"
+MODE_CHANGED = "mode-changed"
+TYPE_CHANGED = "type-changed"
+NOT_VERIFIED = "not-verified"
+UNSEALED = "unsealed"
+CATEGORIES = (ADDED, REMOVED, MODIFIED, MODE_CHANGED, TYPE_CHANGED, NOT_VERIFIED, UNSEALED)
+
+
+@dataclass
+class Difference:
+    source: str
+    path: bytes
+    kinds: list[str]
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "path": shown(self.path), "kinds": self.kinds, "detail": self.detail}
+
+
+@dataclass
+class Comparison:
+    source: str
+    precision: str
+    verified_files: int = 0
+    verified_bytes: int = 0
+    compared_entries: int = 0
+    differences: list[Difference] = field(default_factory=list)
+
+
+def precision_for(sealed_kind: str, current_kind: str) -> str:
+    return "git" if "git" in (sealed_kind, current_kind) else "full"
+
+
+def _mode_text(mode: int | None) -> str:
+    return "none" if mode is None else f"{mode:04o}"
+
+
+def _comparable_mode(entry: Entry, precision: str) -> int | None:
+    if entry.type in (SYMLINK, SUBMODULE) or entry.mode is None:
+        return None
+    if precision == "git":
+        return entry.mode & 0o100 if entry.type == FILE else None
+    return entry.mode
+
+
+def _under(path: bytes, folders: set[bytes]) -> bytes | None:
+    """The path itself or its nearest enclosing folder found in ``folders``."""
+    if not folders:
+        return None
+    if path in folders:
+        return path
+    index = path.rfind(b"/")
+    while index > 0:
+        if path[:index] in folders:
+            return path[:index]
+        index = path.rfind(b"/", 0, index)
+    return None
+
+
+def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[str], str]:
+    if sealed.type != current.type:
+        return [TYPE_CHANGED], f"{sealed.type} → {current.type}"
+    kinds: list[str] = []
+    details: list[str] = []
+    if sealed.type == FILE:
+        if sealed.sha256 != current.sha256 or sealed.size != current.size:
+            kinds.append(MODIFIED)
+            details.append(
+                f"content: {sealed.size} bytes sha256 {str(sealed.sha256)[:16]}… → {current.size} bytes "
+                f"sha256 {str(current.sha256)[:16]}…"
+            )
+    elif sealed.type in (SYMLINK, SUBMODULE):
+        if sealed.target != current.target:
+            kinds.append(MODIFIED)
+            details.append(f"target {shown(sealed.target or b'')} → {shown(current.target or b'')}")
+    elif sealed.rdev is not None and current.rdev is not None and sealed.rdev != current.rdev:
+        kinds.append(MODIFIED)
+        details.append(f"device {sealed.rdev} → {current.rdev}")
+    before, after = _comparable_mode(sealed, precision), _comparable_mode(current, precision)
+    if before is not None and after is not None and before != after:
+        kinds.append(MODE_CHANGED)
+        if precision == "git":
+            details.append("executable bit " + ("set → cleared" if before else "cleared → set"))
+        else:
+            details.append(f"mode {_mode_text(sealed.mode)} → {_mode_text(current.mode)}")
+    return kinds, "; ".join(details)
+
+
+def compare(
+    source: str,
+    sealed: Iterator[Entry],
+    current: Iterator[Entry | Problem],
+    precision: str,
+    sealed_problems: list[Problem],
+) -> Comparison:
+    """Merge-join two streams in the seal's order; every path gets one verdict."""
+    result = Comparison(source, precision)
+    unsealed = [p for p in sealed_problems if p.kind in UNSEALED_KINDS]
+    unsealed_paths = {p.path for p in unsealed}
+    for problem in unsealed:
+        result.differences.append(
+            Difference(source, problem.path, [UNSEALED], f"not sealed at creation: {problem.message}")
+        )
+    current_problems: dict[bytes, Problem] = {}
+    blocked: set[bytes] = set()  # folders that cannot be listed now
+    matched: set[bytes] = set()
+
+    def keep(entry: Entry) -> bool:
+        return not (precision == "git" and entry.type == DIRECTORY)
+
+    def next_sealed() -> Entry | None:
+        for entry in sealed:
+            if keep(entry):
+                return entry
+        return None
+
+    def next_current() -> Entry | None:
+        for item in current:
+            if isinstance(item, Problem):
+                current_problems[item.path] = item
+                if item.kind == UNLISTABLE:
+                    blocked.add(item.path)
+                continue
+            if keep(item):
+                return item
+        return None
+
+    def sealed_only(entry: Entry) -> None:
+        problem = current_problems.get(entry.path)
+        folder = _under(entry.path, blocked)
+        if problem is not None:
+            matched.add(entry.path)
+            result.differences.append(Difference(source, entry.path, [NOT_VERIFIED], problem.message))
+        elif folder is not None and folder != entry.path:
+            result.differences.append(
+                Difference(
+                    source, entry.path, [NOT_VERIFIED], f"inside {shown(folder)}, which cannot be listed now"
+                )
+            )
+        else:
+            result.differences.append(Difference(source, entry.path, [REMOVED], f"{entry.type} removed"))
+
+    def current_only(entry: Entry) -> None:
+        origin = _under(entry.path, unsealed_paths)
+        if origin is not None:
+            return  # already reported as not sealed at creation
+        result.differences.append(Difference(source, entry.path, [ADDED], f"{entry.type} added"))
+
+    left, right = next_sealed(), next_current()
+    while left is not None or right is not None:
+        if right is None or (left is not None and left.key < right.key):
+            assert left is not None
+            result.compared_entries += 1
+            sealed_only(left)
+            left = next_sealed()
+        elif left is None or right.key < left.key:
+            current_only(right)
+            right = next_current()
+        else:
+            result.compared_entries += 1
+            kinds, detail = _compare_pair(left, right, precision)
+            if kinds:
+                result.differences.append(Difference(source, left.path, kinds, detail))
+            elif left.type == FILE:
+                result.verified_files += 1
+                result.verified_bytes += left.size or 0
+            left, right = next_sealed(), next_current()
+    for path, problem in current_problems.items():
+        if path not in matched and problem.kind not in (UNLISTABLE,) and _under(path, unsealed_paths) is None:
+            result.differences.append(
+                Difference(
+                    source, path, [ADDED, NOT_VERIFIED], f"new path that could not be read: {problem.message}"
+                )
+            )
+    result.differences = _pair_type_changes(result.differences)
+    result.differences.sort(key=lambda d: (sort_key(d.path, FILE), d.kinds))
+    return result
+
+
+def _pair_type_changes(differences: list[Difference]) -> list[Difference]:
+    """A path that became a folder (or stopped being one) sorts apart: join its two halves."""
+    removed = {d.path: d for d in differences if d.kinds == [REMOVED]}
+    added = {d.path: d for d in differences if d.kinds == [ADDED]}
+    both = set(removed) & set(added)
+    if not both:
+        return differences
+    out = [d for d in differences if d.path not in both or d.kinds not in ([REMOVED], [ADDED])]
+    for path in sorted(both):
+        before = removed[path].detail.split(" ", 1)[0]
+        after = added[path].detail.split(" ", 1)[0]
+        out.append(Difference(removed[path].source, path, [TYPE_CHANGED], f"{before} → {after}"))
+    return out

@@ -1,0 +1,134 @@
+"""A local folder (or one file), walked without following symbolic links."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+from typing import Any, Iterator
+
+from ..digest import Hasher
+from ..errors import SourceError
+from ..model import (
+    DIRECTORY,
+    FILE,
+    SYMLINK,
+    UNLISTABLE,
+    UNREADABLE,
+    VANISHED,
+    Entry,
+    PendingFile,
+    Problem,
+    sort_key,
+    type_of_mode,
+)
+from . import Child, SourceSpec, depth_first, is_excluded
+
+
+class LocalSource:
+    kind = "dir"
+
+    def __init__(self, spec: SourceSpec, hasher: Hasher) -> None:
+        self.spec = spec
+        self.hasher = hasher
+        self.excluded = 0
+        origin = os.fsencode(spec.text)
+        try:
+            info = os.stat(origin)
+        except OSError as exc:
+            raise SourceError(f"cannot read the source: {exc.strerror}", path=spec.text) from None
+        real = os.path.realpath(origin)
+        self.single: bytes | None = None
+        if stat.S_ISDIR(info.st_mode):
+            self.root = real
+        elif stat.S_ISREG(info.st_mode):
+            self.kind = "file"
+            self.root, self.single = os.path.split(real)
+        else:
+            raise SourceError(
+                f"the source is a {type_of_mode(info.st_mode)}, not a folder or a file", path=spec.text
+            )
+        self.link_root = self.root
+
+    def items(self) -> Iterator[Entry | Problem]:
+        return self.hasher.run(self.root, self._walk())
+
+    def _children(self, rel: bytes) -> list[Child] | Problem:
+        directory = os.path.join(self.root, rel) if rel else self.root
+        try:
+            with os.scandir(directory) as listing:
+                found = list(listing)
+        except FileNotFoundError:
+            return Problem(rel, VANISHED, "directory vanished during the walk; its content is not sealed")
+        except OSError as exc:
+            return Problem(
+                rel, UNLISTABLE, f"directory cannot be listed: {exc.strerror}; its content is not sealed"
+            )
+        children: list[Child] = []
+        for item in found:
+            child = rel + b"/" + item.name if rel else item.name
+            if is_excluded(child, self.spec.excludes):
+                self.excluded += 1
+                continue
+            try:
+                info: os.stat_result | Problem = item.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                info = Problem(child, VANISHED, "vanished during the walk; not sealed")
+            except OSError as exc:
+                info = Problem(child, UNREADABLE, f"cannot be examined: {exc.strerror}; not sealed")
+            is_dir = not isinstance(info, Problem) and stat.S_ISDIR(info.st_mode)
+            children.append((sort_key(child, DIRECTORY if is_dir else FILE), child, info))
+        children.sort(key=lambda c: c[0])
+        return children
+
+    def _classify(self, rel: bytes, info: os.stat_result) -> Entry | PendingFile | Problem:
+        kind = type_of_mode(info.st_mode)
+        mode = stat.S_IMODE(info.st_mode)
+        if kind == FILE:
+            return PendingFile(rel, info.st_size)
+        if kind == SYMLINK:
+            try:
+                target = os.readlink(os.path.join(self.root, rel))
+            except FileNotFoundError:
+                return Problem(rel, VANISHED, "vanished during the walk; not sealed")
+            except OSError as exc:
+                return Problem(rel, UNREADABLE, f"link cannot be read: {exc.strerror}; not sealed")
+            return Entry(rel, SYMLINK, mode, target=target)
+        rdev = None
+        if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+            rdev = f"{os.major(info.st_rdev)}:{os.minor(info.st_rdev)}"
+        return Entry(rel, kind, mode, rdev=rdev)
+
+    def _walk(self) -> Iterator[Entry | PendingFile | Problem]:
+        if self.single is not None:
+            try:
+                info = os.lstat(os.path.join(self.root, self.single))
+            except OSError as exc:
+                raise SourceError(f"cannot read the source: {exc.strerror}", path=self.spec.text) from None
+            yield self._classify(self.single, info)
+            return
+        yield from depth_first(
+            lambda rel, _: self._children(rel),
+            None,
+            lambda info: stat.S_ISDIR(info.st_mode),
+            lambda rel, info: Entry(rel, DIRECTORY, stat.S_IMODE(info.st_mode)),
+            lambda rel, info: (self._classify(rel, info),),
+            self.spec.text,
+        )
+
+    def info(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "origin": self.spec.text,
+            "root": os.fsdecode(self.root),
+            "host": socket.gethostname(),
+        }
+        if self.single is not None:
+            data["file"] = os.fsdecode(self.single)
+        if self.spec.excludes:
+            data["excludes"] = list(self.spec.excludes)
+            data["excluded"] = self.excluded
+        return data
+
+    def close(self) -> None:
+        pass
