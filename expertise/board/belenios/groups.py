@@ -1,0 +1,150 @@
+"""The finite-field groups of Belenios 2.0 and fast exponentiation in them.
+
+Only the two groups the 2.0 specification names exist (section 5); their parameters are
+constants here, never read from the board, so that a crafted board cannot choose its own
+group. Membership is tested for every element read because the zero-knowledge proofs are
+only sound in the prime-order subgroup (an element with a small-order component lets a
+voter encode a value outside 0/1, or break the tally's discrete logarithm).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import gmpy2
+from gmpy2 import mpz
+
+# BELENIOS-2048 (specification 2.0, section 5.1: FIPS 186-4 generation, seed ...67746, counter 109).
+_BELENIOS_P = mpz(
+    "2069478569142254640101364365750500806492298929575110409710088478705737421924271740192223"
+    "7254497684338129066633138078958404960054389636289796393038773905722803605973749427671376"
+    "7776188985898727358650490811670993105358677809800307904916540637771737641986785272734744"
+    "7634183560003569830519314428456170191100078673730733356412397173289791324047457883446826"
+    "0652327974647951137672658693582180046317922073668860052627186363386088796882120769432366"
+    "1494910029234443463732221458841005864210502421203654335612013204811188524087310770141516"
+    "6620016231317716937218924807850771182784231749807327659882882516918310312568016207288071"
+    "9")
+_BELENIOS_Q = mpz("78571733251071885079927659812671450121821421258408794611510081919805623223441")
+_BELENIOS_G = mpz(
+    "2402352677501852209227687703532399932712287657378364916510075318787663274146353219320285"
+    "6761552696787996946682987493890950838965734256019006010684771644917354741372831046104586"
+    "8131451178164675540052740288984613986453266121505579709716201616827031288643245666383486"
+    "3635782106154918419982534315189740658186868651151358576410138882215396016043228843603930"
+    "9893336627728484065931384060102316750957637779826651036068224066350766977640253462537730"
+    "8513317349519424896775405257365904949247763147599157519877517771148149092045660020547812"
+    "7054728238140972518639858334115700568353695553423781475582491896050296680037745308460627")
+
+# RFC-3526-2048: the 2048-bit MODP group of RFC 3526 (section 3), g = 2, q = (p - 1) / 2.
+_RFC3526_P = mpz(int(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
+    "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
+    "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA4836"
+    "1C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804"
+    "F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6"
+    "955817183995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF", 16))
+_RFC3526_Q = (_RFC3526_P - 1) // 2
+_RFC3526_G = mpz(2)
+
+
+class FixedBase:
+    """Powers of one fixed base through a precomputed table (Brickell-Gordon-McCurley-Wilson).
+
+    g and the election key y are raised to some fifteen exponents per ballot; one table of
+    base^(d·2^(w·i)) turns each of those into about bits/w multiplications instead of a
+    full square-and-multiply, which is where most of the verifier's speed comes from.
+    """
+
+    __slots__ = ("modulus", "window", "mask", "rows")
+
+    def __init__(self, base: mpz, modulus: mpz, bits: int, window: int) -> None:
+        self.modulus = modulus
+        self.window = window
+        self.mask = (1 << window) - 1
+        rows: list[list[mpz]] = []
+        current = mpz(base) % modulus
+        for _ in range((bits + window - 1) // window):
+            row = [mpz(1), current]
+            for _ in range(2, 1 << window):
+                row.append(row[-1] * current % modulus)
+            rows.append(row)
+            current = row[-1] * current % modulus
+        self.rows = rows
+
+    def pow(self, exponent: int) -> mpz:
+        """base^exponent for 0 <= exponent < 2^bits (callers reduce modulo q first)."""
+        modulus = self.modulus
+        result = mpz(1)
+        if self.window == 8:
+            data = int(exponent).to_bytes((int(exponent).bit_length() + 7) // 8, "little")
+            rows = self.rows
+            for index, digit in enumerate(data):
+                if digit:
+                    result = result * rows[index][digit] % modulus
+            return result
+        e = int(exponent)
+        index = 0
+        mask = self.mask
+        window = self.window
+        rows = self.rows
+        while e:
+            digit = e & mask
+            if digit:
+                result = result * rows[index][digit] % modulus
+            e >>= window
+            index += 1
+        return result
+
+
+@dataclass(frozen=True)
+class Group:
+    """A multiplicative subgroup of order q of Z_p^*, generated by g."""
+
+    name: str
+    p: mpz
+    q: mpz
+    g: mpz
+    embedding: tuple[int, int] | None  # (padding, bits_per_int) for non-homomorphic answers
+    safe_prime: bool  # p = 2q + 1: membership is the Legendre symbol
+    window: int = 8
+    p_digits: int = field(init=False)
+    q_digits: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "p_digits", len(str(self.p)))
+        object.__setattr__(self, "q_digits", len(str(self.q)))
+
+    def is_member(self, x: mpz) -> bool:
+        """The test Belenios specifies: 0 < x < p and x^q = 1 (Legendre symbol when p = 2q + 1)."""
+        if not 0 < x < self.p:
+            return False
+        if self.safe_prime:
+            return gmpy2.jacobi(x, self.p) == 1
+        return gmpy2.powmod(x, self.q, self.p) == 1
+
+    def challenge(self, text: str) -> mpz:
+        """H(text): SHA-256 of the ASCII string, read as a big-endian integer, reduced mod q."""
+        return mpz(int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")) % self.q
+
+    def generator(self, index: int) -> mpz:
+        """CHVote GetGenerator(i): SHA-256("ggen|i")^((p-1)/q) mod p (used by shuffle proofs)."""
+        x = mpz(int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big"))
+        return gmpy2.powmod(x, (self.p - 1) // self.q, self.p)
+
+    @cached_property
+    def g_inverse(self) -> mpz:
+        return gmpy2.invert(self.g, self.p)
+
+    def fixed_base(self, base: mpz) -> FixedBase:
+        return FixedBase(base, self.p, self.q.bit_length(), self.window)
+
+
+GROUPS: dict[str, Group] = {
+    "BELENIOS-2048": Group("BELENIOS-2048", _BELENIOS_P, _BELENIOS_Q, _BELENIOS_G, None, False, 8),
+    "RFC-3526-2048": Group("RFC-3526-2048", _RFC3526_P, _RFC3526_Q, _RFC3526_G, (8, 8), True, 6),
+}
+
+
+def get_group(name: str) -> Group | None:
+    return GROUPS.get(name)
