@@ -14,10 +14,10 @@ from ..errors import UsageError
 from .report import StepStatus, VerificationReport
 
 STATUS_MARK = {
-    StepStatus.PASS: "[green]pass[/]",
-    StepStatus.FAIL: "[red bold]FAIL[/]",
-    StepStatus.NOT_VERIFIABLE: "[yellow]not verifiable[/]",
-    StepStatus.NOT_APPLICABLE: "[dim]not applicable[/]",
+    StepStatus.PASS: ("pass", "green"),
+    StepStatus.FAIL: ("FAIL", "red bold"),
+    StepStatus.NOT_VERIFIABLE: ("not verifiable", "yellow"),
+    StepStatus.NOT_APPLICABLE: ("not applicable", "dim"),
 }
 
 
@@ -125,8 +125,8 @@ def print_report(report: VerificationReport, quiet: bool = False) -> None:
             out.print(f"[bold]{escape(str(election.get('name', '')))}[/] — uuid {escape(str(election.get('uuid', '?')))}, "
                       f"{escape(str(election.get('group', '?')))}, fingerprint {escape(str(election.get('fingerprint', '?')))}")
         for step in report.steps.values():
-            line = f"{STATUS_MARK[step.status]:<28} {step.title}"
-            out.print(line)
+            label, style = STATUS_MARK[step.status]
+            out.print(f"[{style}]{label:<15}[/] {step.title}")
             if step.summary:
                 out.print(f"        {escape(step.summary)}")
             for finding in step.failures[:5]:
