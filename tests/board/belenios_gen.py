@@ -287,10 +287,12 @@ def add_event(board_dir: Path, kind: str, lines: bytes = b"") -> None:
 
 def tally(election: Election, *, stop: str | None = None) -> None:
     """EndBallots, encrypted tally, shuffles, partial decryptions and result, as the server does."""
-    spec = election.spec
-    stop = stop or spec.stop
-    d = election.dir
-    add_event(d, "EndBallots")
+    add_event(election.dir, "EndBallots")
+    finish_tally(election.spec, election.dir, election.private, stop=stop or election.spec.stop)
+
+
+def finish_tally(spec: ElectionSpec, d: Path, private: Path, *, stop: str = "result") -> None:
+    """From EndBallots on, in the board folder ``d``, with the trustees' private keys in ``private``."""
     if stop == "ended":
         return
     add_event(d, "EncryptedTally", tool("election", "compute-encrypted-tally", "--dir", str(d)).stdout)
@@ -300,16 +302,6 @@ def tally(election: Election, *, stop: str | None = None) -> None:
         for i in range(1, max(spec.singles, 1) + 1):
             add_event(d, "Shuffle", tool("election", "shuffle", f"--trustee-id={i}", "--dir", str(d)).stdout)
         add_event(d, "EndShuffles")
-    decrypt_all(election)
-    result = tool("election", "compute-result", "--dir", str(d)).stdout
-    (d / "result.json").write_bytes(result)
-    add_event(d, "Result", result)
-
-
-def decrypt_all(election: Election) -> None:
-    spec = election.spec
-    d = election.dir
-    private = election.private
     for i in range(1, spec.singles + 1):
         add_event(d, "PartialDecryption", tool("election", "decrypt", "--privkey", str(private / f"single{i}.privkey"),
                                                "--trustee-id", str(i), "--dir", str(d)).stdout)
@@ -323,6 +315,9 @@ def decrypt_all(election: Election) -> None:
             add_event(d, "PartialDecryption", tool(
                 "election", "decrypt-threshold", "--key", str(work / f"{h}.key"), "--decryption-key",
                 str(work / f"{h}.dkey"), "--trustee-id", str(spec.singles + j), "--dir", str(d)).stdout)
+    result = tool("election", "compute-result", "--dir", str(d)).stdout
+    (d / "result.json").write_bytes(result)
+    add_event(d, "Result", result)
 
 
 def tool_verify(board: Path) -> tuple[int, str]:

@@ -183,11 +183,12 @@ class BeleniosReplay:
             try:
                 for record in reader:
                     self.records += 1
+                    self._anomalies(reader)
                     self._record(record)
             except ArchiveError as exc:
+                self._anomalies(reader)
                 archive.fail(exc.record, exc.field, exc.message)
-            for anomaly in reader.anomalies:
-                archive.fail(anomaly.record, anomaly.field, anomaly.message)
+            self._anomalies(reader)
         for record in self.pending:
             archive.fail(record.label, "(record)", "data record not referenced by any event")
         self.pending = []
@@ -211,6 +212,11 @@ class BeleniosReplay:
         self.report.stats = {"seconds": round(elapsed, 3), "ballots": self.ballots, "runner": self.runner.description,
                              "ballots_per_second": round(self.ballots / elapsed, 1) if elapsed > 0 else None}
         return self.report
+
+    def _anomalies(self, reader: ArchiveReader) -> None:
+        for anomaly in reader.anomalies:
+            self.steps["archive"].fail(anomaly.record, anomaly.field, anomaly.message)
+        reader.anomalies.clear()
 
     def _record(self, record: Record) -> None:
         if record.kind == "header":
