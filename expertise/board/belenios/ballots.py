@@ -134,11 +134,14 @@ def _ciphertext(value: Any, path: str, group) -> tuple[mpz, mpz, str, str]:  # t
 def _proofs(value: Any, path: str, group, length: int) -> list[tuple[mpz, mpz]]:  # type: ignore[no-untyped-def]
     out = []
     for i, proof in enumerate(F.lst(value, path, length=length)):
-        ppath = f"{path}[{i}]"
-        F.obj(proof, ppath, ["challenge", "response"])
-        out.append((F.exponent(proof["challenge"], ppath + ".challenge", group),
-                    F.exponent(proof["response"], ppath + ".response", group)))
+        out.append(_proof(proof, f"{path}[{i}]", group))
     return out
+
+
+def _proof(value: Any, path: str, group) -> tuple[mpz, mpz]:  # type: ignore[no-untyped-def]
+    F.obj(value, path, ["challenge", "response"])
+    return (F.exponent(value["challenge"], path + ".challenge", group),
+            F.exponent(value["response"], path + ".response", group))
 
 
 def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> None:
@@ -186,11 +189,11 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
             else:
                 F.obj(answer, path, ["choices", "proof"])
                 choice = _ciphertext(answer["choices"], path + ".choices", group)
-                proof = _proofs([answer["proof"]], path + ".proof", group, 1)[0]
+                proof = _proof(answer["proof"], path + ".proof", group)
                 parsed.append((choice, proof))
         signature = F.obj(ballot["signature"], "signature", ["hash", "proof"])
         signature_hash = F.string(signature["hash"], "signature.hash", 64)
-        signature_proof = _proofs([signature["proof"]], "signature.proof", group, 1)[0]
+        signature_proof = _proof(signature["proof"], "signature.proof", group)
         election_uuid = F.string(ballot["election_uuid"], "election_uuid", 200)
         election_hash = F.string(ballot["election_hash"], "election_hash", 200)
     except FieldError as exc:

@@ -1032,11 +1032,16 @@ class BeleniosReplay:
                                       "(not a well-formed encoding)")
                 decrypted.append(rows)
                 step.count("non_homomorphic_plaintexts", len(rows))
-        self.report.stats["decrypted"] = decrypted
-        if published is not None and step.status is StepStatus.PASS:
-            self.report.result = {"result": value["result"]}
-            step.summary = "the published result is the decryption of the tally"
         self.report.election["decrypted"] = _jsonable(decrypted)
+        if published is not None and step.status is StepStatus.PASS:
+            against = "recomputed" if self.computed_tally is not None else "published (not recomputable)"
+            step.summary = f"the published result is the decryption of the {against} tally"
+            chain = ("archive", "election", "group", "trustees", "ballots", "tally", "shuffles", "decryptions",
+                     "membership")
+            if self.computed_tally is not None and all(self.steps[s].status is not StepStatus.FAIL for s in chain):
+                self.report.result = {"result": value["result"]}
+            else:
+                step.notes.append("the result is not reported as verified: an earlier step failed")
 
     def _parse_result(self, value: Any) -> list[Any]:
         assert self.election is not None and self.final_tally is not None
