@@ -91,6 +91,9 @@ def verify_command(record: Path, board_format: str, workers: int, scheduler: str
         raise UsageError("no such file", path=str(record))
     if board_format == "auto":
         detect_format(record)
+    from .clock import now as clock_now
+
+    moment, simulated = clock_now()
     runner = make_runner(workers, scheduler)
     try:
         with progress("verifying ballots", None, enabled=not quiet) as bar:
@@ -99,7 +102,8 @@ def verify_command(record: Path, board_format: str, workers: int, scheduler: str
 
             report = verify_board(record, VerifyOptions(
                 format=board_format, snapshots=snapshots, credentials_fingerprint=credentials_fingerprint,
-                electorate=electorate, opens=opens_at, closes=closes_at, progress=advance, runner=runner))
+                electorate=electorate, opens=opens_at, closes=closes_at, now=moment, clock_simulated=simulated,
+                progress=advance, runner=runner))
     finally:
         runner.close()
     if json_out is not None:

@@ -29,6 +29,7 @@ class VerifyOptions:
     opens: datetime | None = None
     closes: datetime | None = None
     now: datetime | None = None
+    clock_simulated: bool = False
     progress: Callable[[int, int | None], None] | None = None
     runner: Runner | None = field(default=None, repr=False)
 
@@ -69,6 +70,7 @@ def verify_board(path: Path, options: VerifyOptions | None = None) -> Verificati
             replay = BeleniosReplay(path, runner, ReplayOptions(
                 snapshots=list(options.snapshots), credentials_fingerprint=options.credentials_fingerprint,
                 electorate=options.electorate, opens=options.opens, closes=options.closes, now=options.now,
+                clock_simulated=options.clock_simulated,
                 progress=options.progress))
             return replay.run()
         raise UsageError(f"format {board_format} is not supported", field="--format")  # pragma: no cover

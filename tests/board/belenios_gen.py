@@ -59,6 +59,9 @@ class ElectionSpec:
     seed: int = 0
     stop: str = "result"  # "voting" (no EndBallots), "ended", "tally", "result"
     name: str = "Test election"
+    description: str = "Generated with belenios-tool for the expertise tests"
+    answers: tuple[str, ...] = ()  # homomorphic answers (default: Candidate 1…n)
+    question: str = ""
     jobs: int = 2
 
     def key(self) -> str:
@@ -131,18 +134,19 @@ def choose_votes(spec: ElectionSpec) -> tuple[list[dict[str, Any]], dict[str, An
 def _template(spec: ElectionSpec) -> dict[str, Any]:
     questions: list[Any] = []
     if spec.homomorphic:
-        q: dict[str, Any] = {"answers": [f"Candidate {i + 1}" for i in range(spec.candidates)]}
+        answers = list(spec.answers) or [f"Candidate {i + 1}" for i in range(spec.candidates)]
+        assert len(answers) == spec.candidates
+        q: dict[str, Any] = {"answers": answers}
         if spec.blank:
             q["blank"] = True
         q.update({"min": spec.minimum, "max": spec.maximum,
-                  "question": f"Choose {spec.minimum} to {spec.maximum} candidates"})
+                  "question": spec.question or f"Choose {spec.minimum} to {spec.maximum} candidates"})
         questions.append(q)
     if spec.nh_candidates:
         questions.append({"type": "NonHomomorphic",
                           "value": {"answers": [f"Option {chr(65 + i)}" for i in range(spec.nh_candidates)],
                                     "question": "Rank the options (1 = best)"}})
-    return {"description": "Generated with belenios-tool for the expertise tests", "name": spec.name,
-            "questions": questions}
+    return {"description": spec.description, "name": spec.name, "questions": questions}
 
 
 def make_election(spec: ElectionSpec, target: Path) -> Election:
@@ -181,7 +185,7 @@ def make_election(spec: ElectionSpec, target: Path) -> Election:
     if spec.threshold:
         _threshold_ceremony(spec, setup, private, g)
     tool("setup", "make-trustees", "--dir", ".", cwd=setup)
-    (setup / "template.json").write_text(json.dumps(_template(spec), separators=(",", ":")))
+    (setup / "template.json").write_text(json.dumps(_template(spec), separators=(",", ":"), ensure_ascii=False))
     tool("setup", "make-election", "--uuid", uuid, *g, "--template", "template.json", "--dir", ".", cwd=setup)
     tool("archive", "init", "--dir", ".", cwd=setup)
     board = target / f"{uuid}.bel"
@@ -341,6 +345,7 @@ def load_election(target: Path) -> Election:
     spec_data = dict(meta["spec"])
     if spec_data.get("threshold"):
         spec_data["threshold"] = tuple(spec_data["threshold"])
+    spec_data["answers"] = tuple(spec_data.get("answers") or ())
     spec = ElectionSpec(**spec_data)
     board = target / f"{meta['uuid']}.bel"
     verdict = meta.get("tool_verdict")

@@ -41,6 +41,7 @@ EVENT_DATA = {"Setup": 4, "Ballot": 1, "EndBallots": 0, "EncryptedTally": 2, "Sh
               "PartialDecryption": 2, "Result": 1}
 AFTER_TALLY = ("EndBallots", "EncryptedTally", "Shuffle", "EndShuffles", "PartialDecryption", "Result")
 MAX_DLOG_BOUND = 10**10
+CLOCK_NOTE = "EXPERTISE_BOARD_CLOCK environment variable"
 
 
 @dataclass
@@ -51,6 +52,7 @@ class ReplayOptions:
     opens: datetime | None = None
     closes: datetime | None = None
     now: datetime | None = None
+    clock_simulated: bool = False
     chunk_size: int = 32
     progress: Callable[[int, int | None], None] | None = None
 
@@ -1109,6 +1111,8 @@ class BeleniosReplay:
             else:
                 step.notes.append("a Belenios 2.0 board records no time for its events: whether EndBallots came after "
                                   "the closing is shown by `board watch` during the vote")
+        if self.options.clock_simulated:
+            step.notes.append(f"verification time {now.isoformat()} set by the {CLOCK_NOTE} (demo), not the real clock")
         if step.status is StepStatus.PASS:
             if checked:
                 step.summary = "; ".join(checked)
