@@ -158,3 +158,52 @@ def print_report(report: VerificationReport, quiet: bool = False) -> None:
                "valid-so-far": "[green bold]NO FAILURE[/]"}[report.verdict]
     out.print(f"{verdict}: {counts[StepStatus.PASS]} step(s) passed, {counts[StepStatus.FAIL]} failed, "
               f"{counts[StepStatus.NOT_VERIFIABLE]} not verifiable, {counts[StepStatus.NOT_APPLICABLE]} not applicable")
+
+
+@command.command(name="watch")
+@click.argument("source")
+@click.option("--every", type=float, required=True, metavar="SECONDS", help="Interval between two copies of the board.")
+@click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The case folder: copies and verdicts go into its journal; URLs must be in its [scope].")
+@click.option("--until", metavar="T", default=None,
+              help="Stop at this time (ISO 8601 with offset); default: when the board holds its Result, or Ctrl-C.")
+@click.option("--workers", type=int, default=0, show_default=True, help="Processes verifying the new ballots.")
+@click.option("--snapshots", "max_snapshots", type=int, default=None, help="Stop after this many copies.")
+def watch_command(source: str, every: float, case_dir: Path, until: str | None, workers: int,
+                  max_snapshots: int | None) -> None:
+    """Watch the board SOURCE (a path or an http(s) URL) during the vote.
+
+    \b
+    Every SECONDS the board is copied and kept as evidence in the case's journal (the first
+    copy whole, then what was appended), checked to extend the previous copy byte for byte
+    (nothing removed, altered or reordered), and the records appended since are verified.
+    Ballots before the opening or a count begun before the closing ([election] of the case)
+    are failures too. A failure is journaled at once (BOARD-017) and printed; the watch goes
+    on. Exit status: 0 when no failure was seen, 1 otherwise, 2 on a usage error.
+    """
+    from ..case import load_case
+    from .parallel import make_runner
+    from .watch import BoardWatch
+
+    if every <= 0:
+        raise UsageError("must be a positive number of seconds", field="--every")
+    until_at = parse_time(until, "--until")
+    case = load_case(case_dir)
+    runner = make_runner(workers, None)
+
+    def say(message: str, bad: bool) -> None:
+        from rich.markup import escape
+
+        (err if bad else out).print(f"[red bold]{escape(message)}[/]" if bad else escape(message))
+
+    watcher = None
+    try:
+        watcher = BoardWatch(case, source, every, runner, list(sys.argv), say)
+        state = watcher.run(every, until_at, max_snapshots)
+    finally:
+        if watcher is not None:
+            watcher.close()
+        runner.close()
+    out.print(f"{state.snapshots} copies from {state.started or '-'} to {state.last or '-'}, {state.ballots} ballot(s), "
+              f"{len(state.failures)} failure(s)")
+    sys.exit(1 if state.failures else 0)

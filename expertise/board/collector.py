@@ -32,6 +32,19 @@ def source_key(declared_path: str) -> str:
     return f"board:{declared_path}"
 
 
+def watched_snapshots(case: Case) -> list[tuple[int, str, str]]:
+    """The last copy of each board watch in the journal: the final board must extend it."""
+    from ..journal import latest_result_sets
+
+    out = []
+    for entry, result_set in latest_result_sets(case.root):
+        summary = result_set.summary
+        if result_set.producer == "board" and summary.get("kind") == "watch" and summary.get("last_size"):
+            out.append((int(summary["last_size"]), str(summary["last_sha256"]),
+                        f"copy of {summary.get('source')} watched at {summary.get('last')} (journal entry {entry['seq']})"))
+    return out
+
+
 def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     config = case.data.board
     assert config is not None
@@ -44,6 +57,7 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
             raise UsageError(f"snapshot {declared!r} not found", path=str(case.file), field="board.snapshots")
     election = case.data.election
     electorate = config.credentials_count or election.electorate
+    digests = watched_snapshots(case)
     with operation(case.root, "board-verify", argv) as op:
         op.add_input(board_path, label="board")
         for snapshot in snapshots:
@@ -53,7 +67,7 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
         try:
             with progress("replaying the board", None) as bar:
                 report = verify_board(board_path, VerifyOptions(
-                    format=config.format, snapshots=snapshots,
+                    format=config.format, snapshots=snapshots, snapshot_digests=digests,
                     credentials_fingerprint=config.credentials_fingerprint or None, electorate=electorate,
                     opens=election.opens, closes=election.closes, now=moment, clock_simulated=simulated,
                     progress=lambda done, total: bar.update(completed=done), runner=runner))

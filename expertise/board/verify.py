@@ -24,6 +24,7 @@ class VerifyOptions:
     workers: int = 0
     scheduler: str | None = None
     snapshots: Sequence[Path] = ()
+    snapshot_digests: Sequence[tuple[int, str, str]] = ()
     credentials_fingerprint: str | None = None
     electorate: int | None = None
     opens: datetime | None = None
@@ -68,7 +69,8 @@ def verify_board(path: Path, options: VerifyOptions | None = None) -> Verificati
             from .belenios.replay import BeleniosReplay, ReplayOptions
 
             replay = BeleniosReplay(path, runner, ReplayOptions(
-                snapshots=list(options.snapshots), credentials_fingerprint=options.credentials_fingerprint,
+                snapshots=list(options.snapshots), snapshot_digests=list(options.snapshot_digests),
+                credentials_fingerprint=options.credentials_fingerprint,
                 electorate=options.electorate, opens=options.opens, closes=options.closes, now=options.now,
                 clock_simulated=options.clock_simulated,
                 progress=options.progress))

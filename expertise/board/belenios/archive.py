@@ -115,13 +115,16 @@ class ArchiveReader:
     after the records before it were yielded. ``sha256`` is the digest of every byte read.
     """
 
-    def __init__(self, stream: BinaryIO, total_size: int | None = None) -> None:
+    def __init__(self, stream: BinaryIO, total_size: int | None = None, *, offset: int = 0, index: int = 0,
+                 timestamp: int | None = None) -> None:
+        """``offset``/``index``/``timestamp``: continue a board already read up to a record boundary."""
         self.stream = stream
         self.total_size = total_size
         self.anomalies: list[Anomaly] = []
-        self.timestamp: int | None = None
+        self.timestamp: int | None = timestamp
         self.header_json: bytes | None = None
-        self.bytes_read = 0
+        self.bytes_read = offset
+        self.first_index = index
         self._hash = hashlib.sha256()
         self.finished = False
 
@@ -139,13 +142,13 @@ class ArchiveReader:
         self.anomalies.append(Anomaly(record, field, message))
 
     def __iter__(self) -> Iterator[Record]:
-        index = 0
+        index = self.first_index
         while True:
             offset = self.bytes_read
             block = self._read(BLOCK)
             where = f"record {index} (offset {offset})"
             if not block:
-                if index == 0:
+                if index == 0 and self.bytes_read == 0:
                     raise ArchiveError(where, "file", "empty file: not a Belenios board")
                 self.finished = True
                 return
@@ -156,6 +159,7 @@ class ArchiveReader:
                 rest = self.stream.read(1 << 16)
                 self._hash.update(rest)
                 extra = len(rest)
+                self.bytes_read += extra
                 if extra == 0 or not rest.strip(b"\0"):
                     raise ArchiveError(where, "end of archive", "end-of-archive zero blocks: Belenios boards have none "
                                                                 "(the file was re-packed or padded)")

@@ -47,6 +47,7 @@ CLOCK_NOTE = "EXPERTISE_BOARD_CLOCK environment variable"
 @dataclass
 class ReplayOptions:
     snapshots: Sequence[Path] = ()
+    snapshot_digests: Sequence[tuple[int, str, str]] = ()  # (size, sha256 of the prefix, where it comes from)
     credentials_fingerprint: str | None = None
     electorate: int | None = None
     opens: datetime | None = None
@@ -139,6 +140,10 @@ class BeleniosReplay:
         self.num_tallied = 0
         self.total_weight = 0
         self.final_tally: list[Any] | None = None
+        self._started: datetime | None = None
+        self.size = 0
+        self.sha256: str | None = None
+        self.timestamp: int | None = None
 
     # ---------------------------------------------------------------- helpers
 
@@ -171,16 +176,30 @@ class BeleniosReplay:
     # ---------------------------------------------------------------- reading
 
     def run(self) -> VerificationReport:
-        started = datetime.now(timezone.utc)
+        """Replay the whole board file."""
+        self.read(0)
+        return self.finish(whole_file=True)
+
+    def read(self, start: int, end: int | None = None) -> int:
+        """Read the records of the board file from byte ``start`` (a record boundary) to ``end``.
+
+        The state carries over between calls, so that `board watch` can verify only what was
+        appended since its previous snapshot. Returns the offset reached (end of the last
+        complete record read).
+        """
         archive = self.steps["archive"]
         archive.ran = True
+        if self._started is None:
+            self._started = datetime.now(timezone.utc)
         try:
-            size = self.path.stat().st_size
+            size = self.path.stat().st_size if end is None else end
             stream = open(self.path, "rb")
         except OSError as exc:
             archive.fail(str(self.path), "file", f"cannot read: {exc.strerror}")
-            return self.report
-        reader = ArchiveReader(stream, size)
+            return start
+        self.size = size
+        stream.seek(start)
+        reader = ArchiveReader(stream, size, offset=start, index=self.records, timestamp=self.timestamp)
         with stream:
             try:
                 for record in reader:
@@ -191,10 +210,25 @@ class BeleniosReplay:
                 self._anomalies(reader)
                 archive.fail(exc.record, exc.field, exc.message)
             self._anomalies(reader)
+        self.timestamp = reader.timestamp
+        self.sha256 = reader.sha256 if reader.finished and start == 0 else None
+        return reader.bytes_read
+
+    def checkpoint(self) -> None:
+        """Wait for every ballot submitted so far (used by `board watch` after each snapshot)."""
+        if self.context is not None:
+            self._flush()
+            while self.inflight:
+                self._collect(*self.inflight.popleft())
+        self._finish_setup()
+
+    def finish(self, whole_file: bool = False) -> VerificationReport:
+        """The end-of-board steps (tally, shuffles, decryptions, result, snapshots, timing)."""
+        archive = self.steps["archive"]
         for record in self.pending:
             archive.fail(record.label, "(record)", "data record not referenced by any event")
         self.pending = []
-        self.report.board = {"path": str(self.path), "size": size, "sha256": reader.sha256 if reader.finished else None,
+        self.report.board = {"path": str(self.path), "size": self.size, "sha256": self.sha256 if whole_file else None,
                              "records": self.records, "events": dict(self.event_counts),
                              "timestamp": self.header.get("timestamp") if self.header else None,
                              "last_event": self.last_type, "head": self.event_digest}
@@ -210,7 +244,7 @@ class BeleniosReplay:
                 self.steps[step_id].fail("(verifier)", "(internal)",
                                          f"verification could not complete ({type(exc).__name__}: {exc})")
         self._summaries()
-        elapsed = (datetime.now(timezone.utc) - started).total_seconds()
+        elapsed = (datetime.now(timezone.utc) - (self._started or datetime.now(timezone.utc))).total_seconds()
         self.report.stats = {"seconds": round(elapsed, 3), "ballots": self.ballots, "runner": self.runner.description,
                              "ballots_per_second": round(self.ballots / elapsed, 1) if elapsed > 0 else None}
         return self.report
@@ -1064,10 +1098,10 @@ class BeleniosReplay:
     # ---------------------------------------------------------------- snapshots, timing, summaries
 
     def _snapshots(self) -> None:
-        from .snapshot import compare
+        from .snapshot import compare, compare_digest
 
         step = self.steps["snapshot"]
-        if not self.options.snapshots:
+        if not self.options.snapshots and not self.options.snapshot_digests:
             step.not_verifiable("no earlier snapshot given (--snapshot, [board] snapshots or `board watch`): "
                                 "a ballot removed or reordered and re-tallied would go unnoticed")
             return
@@ -1079,6 +1113,13 @@ class BeleniosReplay:
             for finding in findings:
                 step.fail(finding.record, finding.field, finding.message)
             step.notes.append(f"{snapshot}: {info}")
+        for size, digest, label in self.options.snapshot_digests:
+            checked += 1
+            finding = compare_digest(self.path, size, digest, label)
+            if finding is not None:
+                step.fail(finding.record, finding.field, finding.message)
+            else:
+                step.notes.append(f"{label}: the first {size} bytes of the board are the watched snapshot")
         step.counts.update(snapshots=checked)
         if step.status is StepStatus.PASS:
             step.summary = f"the board extends each of the {checked} snapshot(s): nothing removed, altered or reordered"

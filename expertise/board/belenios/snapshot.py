@@ -113,3 +113,29 @@ def compare(snapshot: Path, board: Path) -> tuple[list[Finding], str]:
     if board_error:
         findings.append(Finding("board", "file", board_error))
     return findings, "not a prefix of the board"
+
+
+def compare_digest(board: Path, size: int, digest: str, label: str) -> Finding | None:
+    """Is the board's prefix of ``size`` bytes the snapshot whose SHA-256 was recorded (by `board watch`)?"""
+    import hashlib
+
+    try:
+        total = board.stat().st_size
+    except OSError as exc:
+        return Finding("board", "file", f"cannot read: {exc.strerror}")
+    if total < size:
+        return Finding(label, "size", f"the board ({total} bytes) is shorter than the snapshot watched then "
+                                      f"({size} bytes): records were removed")
+    hasher = hashlib.sha256()
+    with open(board, "rb") as stream:
+        remaining = size
+        while remaining:
+            chunk = stream.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            hasher.update(chunk)
+            remaining -= len(chunk)
+    if hasher.hexdigest() != digest:
+        return Finding(label, "(bytes)", f"the first {size} bytes of the board differ from the snapshot watched "
+                                         "then: records were removed, altered or reordered since")
+    return None
