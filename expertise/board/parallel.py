@@ -72,13 +72,13 @@ class ProcessRunner:
 class DaskRunner:
     """Tasks on a Dask distributed cluster (workers need the same `expertise` installed)."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, timeout: float = 15.0) -> None:
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - dask[distributed] is a dependency
             raise UsageError("dask.distributed is not installed", field="--scheduler") from None
         try:
-            self.client = Client(address, timeout=15, set_as_default=False)
+            self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"cannot reach the Dask scheduler: {exc}", field="--scheduler") from None
         info = self.client.scheduler_info()
