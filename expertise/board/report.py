@@ -60,6 +60,7 @@ class Step:
     id: str
     status: StepStatus = StepStatus.PASS
     summary: str = ""
+    summary_fr: str = ""
     counts: dict[str, Any] = field(default_factory=dict)
     failures: list[Finding] = field(default_factory=list)
     failures_total: int = 0
@@ -77,15 +78,20 @@ class Step:
         if len(self.failures) < MAX_LISTED_FAILURES:
             self.failures.append(Finding(record, field_name, message))
 
-    def not_verifiable(self, reason: str) -> None:
+    def describe(self, english: str, french: str = "") -> None:
+        """The one-line account of the step, in English and in French (the report's default language)."""
+        self.summary = english
+        self.summary_fr = french
+
+    def not_verifiable(self, reason: str, reason_fr: str = "") -> None:
         if self.status is not StepStatus.FAIL:
             self.status = StepStatus.NOT_VERIFIABLE
-            self.summary = reason
+            self.describe(reason, reason_fr)
 
-    def not_applicable(self, reason: str) -> None:
+    def not_applicable(self, reason: str, reason_fr: str = "") -> None:
         if self.status is not StepStatus.FAIL:
             self.status = StepStatus.NOT_APPLICABLE
-            self.summary = reason
+            self.describe(reason, reason_fr)
 
     def count(self, key: str, amount: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + amount
@@ -96,6 +102,7 @@ class Step:
             "title": self.title,
             "status": self.status.value,
             "summary": self.summary,
+            "summary_fr": self.summary_fr,
             "counts": dict(self.counts),
             "failures": [f.to_dict() for f in self.failures],
             "failures_total": self.failures_total,

@@ -46,7 +46,8 @@ def summarise(report: VerificationReport, declared_path: str) -> dict[str, Any]:
     for step in data["steps"]:
         steps.append({
             "id": step["id"], "check": CHECK_OF_STEP.get(step["id"]), "title": step["title"],
-            "status": step["status"], "summary": step["summary"], "counts": step["counts"],
+            "status": step["status"], "summary": step["summary"], "summary_fr": step.get("summary_fr") or "",
+            "counts": step["counts"],
             "failures": step["failures"][:MAX_FINDINGS], "failures_total": step["failures_total"],
             "notes": step["notes"][:3],
         })

@@ -405,13 +405,17 @@ class BeleniosReplay:
         self.election = election
         self.election_label = record.label
         self.report.election = election.summary()
-        step.summary = (f"{election.name!r}, uuid {election.uuid}, fingerprint {fingerprint}, "
-                        f"{len(election.questions)} question(s)")
+        step.describe(f"{election.name!r}, uuid {election.uuid}, fingerprint {fingerprint}, "
+                      f"{len(election.questions)} question(s)",
+                      f"« {election.name} », uuid {election.uuid}, empreinte {fingerprint}, "
+                      f"{len(election.questions)} question(s)")
         step.counts.update(questions=len(election.questions))
         group = election.group
         group_step.ran = True
-        group_step.summary = (f"{group.name}: p of {group.p.bit_length()} bits, subgroup of prime order q of "
-                              f"{group.q.bit_length()} bits, generator g (parameters fixed by the specification)")
+        group_step.describe(f"{group.name}: p of {group.p.bit_length()} bits, subgroup of prime order q of "
+                            f"{group.q.bit_length()} bits, generator g (parameters fixed by the specification)",
+                            f"{group.name} : p de {group.p.bit_length()} bits, sous-groupe d’ordre premier q de "
+                            f"{group.q.bit_length()} bits, générateur g (paramètres fixés par la spécification)")
         group_step.counts.update(p_bits=group.p.bit_length(), q_bits=group.q.bit_length())
         self.crypto = Crypto(group, election.public_key)
 
@@ -433,12 +437,16 @@ class BeleniosReplay:
             return
         self.canonical(record, value, "trustees", "trustees record")
         summary = self.trustees.summary()
-        parts = []
+        parts, parts_fr = [], []
         if summary["singles"]:
             parts.append(f"{summary['singles']} single trustee(s)")
+            parts_fr.append(f"{summary['singles']} autorité(s) obligatoire(s)")
         for group in summary["pedersen"]:
             parts.append(f"threshold {group['threshold']} of {group['members']} (Pedersen)")
-        step.summary = ", ".join(parts) + f"; {checks.proofs_checked} proofs checked; election key = product of the keys"
+            parts_fr.append(f"seuil de {group['threshold']} sur {group['members']} (Pedersen)")
+        step.describe(", ".join(parts) + f"; {checks.proofs_checked} proofs checked; election key = product of the keys",
+                      ", ".join(parts_fr) + f" ; {checks.proofs_checked} preuves vérifiées ; la clé de l’élection est "
+                      "le produit des clés")
         step.counts.update(singles=summary["singles"], pedersen_members=sum(g["members"] for g in summary["pedersen"]),
                            proofs=checks.proofs_checked)
         self.report.election["trustees"] = summary
@@ -449,6 +457,7 @@ class BeleniosReplay:
         step.ran = True
         value = self.parse(record, "credentials")
         authority = self.steps["credential_authority"]
+        self.credentials_label = record.label
         self.credentials_fingerprint = base64.b64encode(bytes.fromhex(record.digest)).decode().rstrip("=")
         self.credentials_digest = record.digest
         if value is None:
@@ -601,15 +610,20 @@ class BeleniosReplay:
         duplicates.counts.update(ballots=self.ballots, identical=len(self.identical))
         if self.context is None:
             if self.election is None:
-                step.not_verifiable("the election record could not be read: ballots cannot be checked")
+                step.not_verifiable("the election record could not be read: ballots cannot be checked",
+                                    "l’enregistrement de l’élection est illisible : les bulletins ne peuvent être "
+                                    "vérifiés")
             return
         if self.ballots == 0:
-            step.summary = "no ballot on the board"
+            step.describe("no ballot on the board", "aucun bulletin dans l’urne")
         elif step.status is StepStatus.PASS:
-            step.summary = (f"{self.ballots} ballot(s): canonical, for this election, signed with a listed credential, "
-                            f"all {step.counts.get('proofs', 0)} signatures and proofs valid")
+            step.describe(f"{self.ballots} ballot(s): canonical, for this election, signed with a listed credential, "
+                          f"all {step.counts.get('proofs', 0)} signatures and proofs valid",
+                          f"{self.ballots} bulletin(s) : forme canonique, bonne élection, signés avec une accréditation "
+                          f"inscrite ; les {step.counts.get('proofs', 0)} signatures et preuves sont valides")
         else:
-            step.summary = f"{self.invalid} of {self.ballots} ballot(s) invalid"
+            step.describe(f"{self.invalid} of {self.ballots} ballot(s) invalid",
+                          f"{self.invalid} bulletin(s) invalide(s) sur {self.ballots}")
 
     # ---------------------------------------------------------------- later events (stored, checked at the end)
 
@@ -656,8 +670,8 @@ class BeleniosReplay:
         revotes = self.steps["revotes"]
         election = self.election
         if election is None or self.context is None:
-            step.not_verifiable("the election could not be read")
-            revotes.not_verifiable("the election could not be read")
+            step.not_verifiable("the election could not be read", "l’élection est illisible")
+            revotes.not_verifiable("the election could not be read", "l’élection est illisible")
             return
         p = election.group.p
         # homomorphic: product of every ballot, divided by the superseded ones (re-read by offset)
@@ -704,11 +718,13 @@ class BeleniosReplay:
             computed = None
         self.computed_tally = computed
         revotes.ran = True
-        revotes.summary = (f"{self.ballots} ballot(s) from {self.num_tallied} credential(s); "
-                           f"{len(self.superseded)} superseded by a later ballot of the same credential")
+        revotes.describe(f"{self.ballots} ballot(s) from {self.num_tallied} credential(s); "
+                         f"{len(self.superseded)} superseded by a later ballot of the same credential",
+                         f"{self.ballots} bulletin(s) de {self.num_tallied} accréditation(s) ; {len(self.superseded)} "
+                         "remplacé(s) par un bulletin ultérieur de la même accréditation")
         if self.tally_records is None:
             why = "the board has no EncryptedTally yet (voting not closed)"
-            step.not_verifiable(why)
+            step.not_verifiable(why, "l’urne ne contient pas encore de dépouillement chiffré (scrutin non clos)")
             if computed is not None:
                 self.report.tally = {"num_tallied": self.num_tallied, "total_weight": self.total_weight}
             return
@@ -749,7 +765,9 @@ class BeleniosReplay:
                                                           f"tallied ballots weigh {self.total_weight}")
         if computed is None:
             step.not_verifiable(f"{len(counted_unreadable) + unreadable_again} counted ballot(s) unreadable: the tally "
-                                "cannot be recomputed")
+                                "cannot be recomputed",
+                                f"{len(counted_unreadable) + unreadable_again} bulletin(s) compté(s) illisible(s) : "
+                                "le dépouillement ne peut être recalculé")
             return
         if published is None:
             return
@@ -764,8 +782,10 @@ class BeleniosReplay:
                     revotes.fail(tally_record.label, f"[{qi}]", "the published tally is the product of every ballot, "
                                                                 "superseded ones included: revotes were counted twice")
         if not mismatched and step.status is StepStatus.PASS:
-            step.summary = (f"recomputed from the last ballot of each of the {self.num_tallied} credential(s) "
-                            f"(total weight {self.total_weight}): identical to the published EncryptedTally")
+            step.describe(f"recomputed from the last ballot of each of the {self.num_tallied} credential(s) "
+                          f"(total weight {self.total_weight}): identical to the published EncryptedTally",
+                          f"recalculé à partir du dernier bulletin de chacune des {self.num_tallied} accréditation(s) "
+                          f"(poids total {self.total_weight}) : identique au dépouillement chiffré publié")
         step.counts.update(num_tallied=self.num_tallied, total_weight=self.total_weight)
 
     def _parse_tally(self, record: Record, value: Any) -> list[Any]:
@@ -788,7 +808,7 @@ class BeleniosReplay:
         step = self.steps["shuffles"]
         election = self.election
         if election is None:
-            step.not_verifiable("the election could not be read")
+            step.not_verifiable("the election could not be read", "l’élection est illisible")
             return
         nh_questions = [qi for qi, q in enumerate(election.questions) if not q.homomorphic]
         base = self.computed_tally if self.computed_tally is not None else self.published_tally
@@ -797,14 +817,15 @@ class BeleniosReplay:
                 step.fail(self.shuffle_records[0][0].label, "(record)", "shuffle on an election without "
                                                                         "non-homomorphic question")
             else:
-                step.not_applicable("no non-homomorphic question: nothing to shuffle")
+                step.not_applicable("no non-homomorphic question: nothing to shuffle",
+                                    "aucune question non homomorphe : rien à mélanger")
             self.final_tally = base
             return
         if self.tally_records is None:
-            step.not_verifiable("the board has no EncryptedTally yet")
+            step.not_verifiable("the board has no EncryptedTally yet", "pas encore de dépouillement chiffré dans l’urne")
             return
         if base is None:
-            step.not_verifiable("no tally to start the shuffles from")
+            step.not_verifiable("no tally to start the shuffles from", "aucun dépouillement d’où partir")
             return
         step.ran = True
         current = {qi: list(base[qi]) for qi in nh_questions}
@@ -813,7 +834,7 @@ class BeleniosReplay:
                 step.fail("(board)", "Shuffle", "non-homomorphic answers decrypted without any shuffle: every vote "
                                                 "can be linked to its ballot")
             else:
-                step.not_verifiable("no shuffle on the board yet")
+                step.not_verifiable("no shuffle on the board yet", "pas encore de mélange dans l’urne")
             return
         owners = []
         checker = ShuffleCheck(election.group, election.public_key, election.fingerprint, self.runner)
@@ -869,8 +890,10 @@ class BeleniosReplay:
             final[qi] = current[qi]
         self.final_tally = final
         if step.status is StepStatus.PASS:
-            step.summary = (f"{len(self.shuffle_records)} shuffle(s) by trustee(s) {', '.join(map(str, owners))}, "
-                            "each proof valid and chained to the previous list")
+            step.describe(f"{len(self.shuffle_records)} shuffle(s) by trustee(s) {', '.join(map(str, owners))}, "
+                          "each proof valid and chained to the previous list",
+                          f"{len(self.shuffle_records)} mélange(s) par les autorités {', '.join(map(str, owners))}, "
+                          "chaque preuve valide et enchaînée à la liste précédente")
 
     # ---------------------------------------------------------------- decryptions and result
 
@@ -878,18 +901,19 @@ class BeleniosReplay:
         step = self.steps["decryptions"]
         election, trustees = self.election, self.trustees
         if election is None or trustees is None:
-            step.not_verifiable("the election or its trustees could not be read")
+            step.not_verifiable("the election or its trustees could not be read",
+                                "l’élection ou ses autorités sont illisibles")
             return
         if self.final_tally is None:
             if self.shuffle_records or self.steps["shuffles"].status is StepStatus.FAIL:
-                step.not_verifiable("no verified list of ciphertexts to decrypt")
+                step.not_verifiable("no verified list of ciphertexts to decrypt", "aucune liste vérifiée de chiffrés")
             else:
-                step.not_verifiable("the board has no tally to decrypt yet")
+                step.not_verifiable("the board has no tally to decrypt yet", "pas encore de dépouillement à déchiffrer")
             if self.decryption_records:
                 step.status = StepStatus.NOT_VERIFIABLE
             return
         if not self.decryption_records:
-            step.not_verifiable("no partial decryption on the board yet")
+            step.not_verifiable("no partial decryption on the board yet", "pas encore de déchiffrement partiel")
             return
         if election.questions and any(not q.homomorphic for q in election.questions) \
                 and self.steps["shuffles"].status is not StepStatus.PASS:
@@ -976,8 +1000,10 @@ class BeleniosReplay:
                                                           f"Pedersen group, {pgroup.threshold} needed")
         if step.status is StepStatus.PASS:
             used = sorted(self.valid_factors)
-            step.summary = (f"{len(used)} partial decryption(s) (trustees {', '.join(map(str, used))}), "
-                            f"{step.counts.get('proofs', 0)} proofs valid; enough trustees for the threshold")
+            step.describe(f"{len(used)} partial decryption(s) (trustees {', '.join(map(str, used))}), "
+                          f"{step.counts.get('proofs', 0)} proofs valid; enough trustees for the threshold",
+                          f"{len(used)} déchiffrement(s) partiel(s) (autorités {', '.join(map(str, used))}), "
+                          f"{step.counts.get('proofs', 0)} preuves valides ; seuil d’autorités atteint")
 
     def _combined_factors(self) -> list[list[mpz]] | None:
         trustees = self.trustees
@@ -1011,10 +1037,11 @@ class BeleniosReplay:
         step = self.steps["result"]
         election = self.election
         if election is None or self.trustees is None:
-            step.not_verifiable("the election or its trustees could not be read")
+            step.not_verifiable("the election or its trustees could not be read",
+                                "l’élection ou ses autorités sont illisibles")
             return
         if self.result_record is None:
-            step.not_verifiable("the board has no Result yet")
+            step.not_verifiable("the board has no Result yet", "pas encore de résultat dans l’urne")
             return
         combined = self._combined_factors() if self.final_tally is not None else None
         step.ran = True
@@ -1030,7 +1057,8 @@ class BeleniosReplay:
             else:
                 self.canonical(record, value, "result", "result")
         if combined is None:
-            step.not_verifiable("the partial decryptions do not allow decrypting the tally")
+            step.not_verifiable("the partial decryptions do not allow decrypting the tally",
+                                "les déchiffrements partiels ne permettent pas de déchiffrer le dépouillement")
             return
         group = election.group
         p = group.p
@@ -1071,7 +1099,9 @@ class BeleniosReplay:
         self.report.election["decrypted"] = _jsonable(decrypted)
         if published is not None and step.status is StepStatus.PASS:
             against = "recomputed" if self.computed_tally is not None else "published (not recomputable)"
-            step.summary = f"the published result is the decryption of the {against} tally"
+            step.describe(f"the published result is the decryption of the {against} tally",
+                          "le résultat publié est le déchiffrement du dépouillement "
+                          + ("recalculé" if self.computed_tally is not None else "publié (non recalculable)"))
             chain = ("archive", "election", "group", "trustees", "ballots", "tally", "shuffles", "decryptions",
                      "membership")
             if self.computed_tally is not None and all(self.steps[s].status is not StepStatus.FAIL for s in chain):
@@ -1103,7 +1133,9 @@ class BeleniosReplay:
         step = self.steps["snapshot"]
         if not self.options.snapshots and not self.options.snapshot_digests:
             step.not_verifiable("no earlier snapshot given (--snapshot, [board] snapshots or `board watch`): "
-                                "a ballot removed or reordered and re-tallied would go unnoticed")
+                                "a ballot removed or reordered and re-tallied would go unnoticed",
+                                "aucune copie antérieure de l’urne (board.snapshots ou board watch) : un bulletin "
+                                "retiré ou déplacé puis redépouillé passerait inaperçu")
             return
         step.ran = True
         checked = 0
@@ -1122,16 +1154,20 @@ class BeleniosReplay:
                 step.notes.append(f"{label}: the first {size} bytes of the board are the watched snapshot")
         step.counts.update(snapshots=checked)
         if step.status is StepStatus.PASS:
-            step.summary = f"the board extends each of the {checked} snapshot(s): nothing removed, altered or reordered"
+            step.describe(f"the board extends each of the {checked} snapshot(s): nothing removed, altered or reordered",
+                          f"l’urne prolonge chacune des {checked} copie(s) antérieure(s) : rien n’a été retiré, "
+                          "modifié ou réordonné")
 
     def _timing(self) -> None:
         step = self.steps["timing"]
         opens, closes = self.options.opens, self.options.closes
         now = self.options.now or datetime.now(timezone.utc)
         if opens is None and closes is None:
-            step.not_verifiable("no opening and closing times given (--opens/--closes or the case's [election])")
+            step.not_verifiable("no opening and closing times given (--opens/--closes or the case's [election])",
+                                "heures d’ouverture et de clôture non fournies")
             return
-        checked = []
+        checked: list[str] = []
+        checked_fr: list[str] = []
         stamp = self.header.get("timestamp") if self.header else None
         if opens is not None and stamp is not None:
             created = datetime.fromtimestamp(stamp, timezone.utc)
@@ -1141,6 +1177,7 @@ class BeleniosReplay:
                                                               f"opening at {opens.isoformat()}: the board the voters "
                                                               "used since the opening is not this one")
             checked.append("created before the opening")
+            checked_fr.append("urne créée avant l’ouverture")
         if closes is not None:
             counting = [kind for kind in AFTER_TALLY if self.event_counts.get(kind)]
             if now < closes:
@@ -1149,6 +1186,7 @@ class BeleniosReplay:
                                                       f"the closing at {closes.isoformat()}: counting began while the "
                                                       "vote was open")
                 checked.append(f"no count before the closing (board read at {now.isoformat(timespec='seconds')})")
+                checked_fr.append(f"aucun dépouillement avant la clôture (urne lue le {now.isoformat(timespec='seconds')})")
             else:
                 step.notes.append("a Belenios 2.0 board records no time for its events: whether EndBallots came after "
                                   "the closing is shown by `board watch` during the vote")
@@ -1156,48 +1194,57 @@ class BeleniosReplay:
             step.notes.append(f"verification time {now.isoformat()} set by the {CLOCK_NOTE} (demo), not the real clock")
         if step.status is StepStatus.PASS:
             if checked:
-                step.summary = "; ".join(checked)
+                step.describe("; ".join(checked), " ; ".join(checked_fr))
             else:
-                step.not_verifiable("the board records no event time; watch the board during the vote")
+                step.not_verifiable("the board records no event time; watch the board during the vote",
+                                    "l’urne ne date pas ses événements : la surveiller pendant le scrutin")
 
     def _summaries(self) -> None:
         steps = self.steps
         archive = steps["archive"]
         if archive.status is StepStatus.PASS:
-            archive.summary = (f"{self.records} records, canonical tar, every name is its content's SHA-256, "
-                               f"{sum(self.event_counts.values())} events chained by their parent hash")
+            archive.describe(f"{self.records} records, canonical tar, every name is its content's SHA-256, "
+                             f"{sum(self.event_counts.values())} events chained by their parent hash",
+                             f"{self.records} enregistrements, archive canonique, chaque nom est l’empreinte SHA-256 "
+                             f"de son contenu, {sum(self.event_counts.values())} événements chaînés par empreinte")
         membership = steps["membership"]
         membership.ran = True
         tested = sum(v for v in membership.counts.values() if isinstance(v, int))
         if membership.status is StepStatus.PASS:
-            membership.summary = f"{tested} group elements tested, all in the subgroup of prime order q"
+            membership.describe(f"{tested} group elements tested, all in the subgroup of prime order q",
+                                f"{tested} éléments testés, tous dans le sous-groupe d’ordre premier q")
         credentials = steps["credentials"]
         if credentials.status is StepStatus.PASS and credentials.ran:
-            credentials.summary = (f"{credentials.counts.get('credentials', 0)} public credentials, well formed, "
-                                   "distinct, in the group")
+            credentials.describe(f"{credentials.counts.get('credentials', 0)} public credentials, well formed, "
+                                 "distinct, in the group",
+                                 f"{credentials.counts.get('credentials', 0)} accréditations publiques bien formées, "
+                                 "distinctes, dans le groupe")
         self._authority()
         duplicates = steps["duplicates"]
         if duplicates.status is StepStatus.PASS:
-            duplicates.summary = f"no ballot and no ciphertext appears twice among the {self.ballots} ballot(s)"
+            duplicates.describe(f"no ballot and no ciphertext appears twice among the {self.ballots} ballot(s)",
+                                f"aucun bulletin ni aucun chiffré en double parmi les {self.ballots} bulletin(s)")
         if self.election is None:
             for step_id in ("group", "trustees", "credentials", "credential_authority", "revotes", "duplicates",
                             "membership"):
                 if steps[step_id].status is StepStatus.PASS and not steps[step_id].ran:
-                    steps[step_id].not_verifiable("the election record could not be read")
+                    steps[step_id].not_verifiable("the election record could not be read",
+                                                  "l’enregistrement de l’élection est illisible")
         for step_id in ("election", "group", "trustees", "credentials"):
             step = steps[step_id]
             if step.status is StepStatus.PASS and not step.ran:
-                step.not_verifiable("the board has no Setup event")
+                step.not_verifiable("the board has no Setup event", "l’urne n’a pas d’événement Setup")
 
     def _authority(self) -> None:
         step = self.steps["credential_authority"]
         if not step.ran:
-            step.not_verifiable("the public credentials could not be read")
+            step.not_verifiable("the public credentials could not be read", "les accréditations publiques sont illisibles")
             return
         expected = self.options.credentials_fingerprint
         electorate = self.options.electorate
         count = len(self.credentials)
-        checks = []
+        checks: list[str] = []
+        checks_fr: list[str] = []
         step.counts.update(credentials=count)
         step.counts["fingerprint"] = self.credentials_fingerprint
         if expected:
@@ -1205,22 +1252,27 @@ class BeleniosReplay:
             if wanted.lower() == self.credentials_digest:
                 wanted = self.credentials_fingerprint
             if wanted != self.credentials_fingerprint:
-                step.fail("record 3 (public credentials)", "(record)",
+                step.fail(self.credentials_label, "(record)",
                           f"fingerprint {self.credentials_fingerprint} differs from the credential authority's "
                           f"{expected}: the list of public credentials was changed after the authority made it "
                           "(credentials added or replaced: ballot stuffing)")
             checks.append("fingerprint equals the credential authority's")
+            checks_fr.append("empreinte identique à celle de l’autorité de génération des accréditations")
         if electorate is not None:
             if count != electorate:
-                step.fail("record 3 (public credentials)", "(count)", f"{count} public credentials for an electorate "
+                step.fail(self.credentials_label, "(count)", f"{count} public credentials for an electorate "
                                                                       f"of {electorate}")
             checks.append(f"{count} credentials = electorate")
+            checks_fr.append(f"{count} accréditations = corps électoral")
         if not checks:
             step.not_verifiable(f"no fingerprint from the credential authority and no electorate given: the "
                                 f"{count} credentials (fingerprint {self.credentials_fingerprint}) could have been "
-                                "extended with stuffed credentials")
+                                "extended with stuffed credentials",
+                                f"ni empreinte de l’autorité de génération des accréditations ni corps électoral : "
+                                f"les {count} accréditations (empreinte {self.credentials_fingerprint}) pourraient "
+                                "avoir été complétées d’accréditations frauduleuses")
         elif step.status is StepStatus.PASS:
-            step.summary = "; ".join(checks)
+            step.describe("; ".join(checks), " ; ".join(checks_fr))
 
 
 def _jsonable(value: Any) -> Any:
