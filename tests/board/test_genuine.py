@@ -6,11 +6,12 @@ import json
 
 import pytest
 from conftest import SPECS
-from helpers import sample, verify
+from helpers import SAMPLES, sample, verify
 
 from expertise.board.report import StepStatus
 
 SAMPLE_NAMES = ["small", "weighted", "threshold", "rfc3526", "mixnet"]
+SAMPLE_ROOT = SAMPLES.parent
 
 
 def normalised(result: list, questions: list[dict]) -> list:
@@ -81,3 +82,23 @@ def test_board_during_the_vote_has_no_failure_and_unverifiable_count(election) -
     assert report.steps["ballots"].status is StepStatus.PASS
     assert report.steps["snapshot"].status is StepStatus.PASS
     assert report.result is None
+
+
+def test_belenios_3_3_board_in_the_finite_field_group() -> None:
+    """Belenios 3.3.0 kept the 2.0 ballots for BELENIOS-2048; its threshold keys gained signatures."""
+    board = next((SAMPLE_ROOT / "belenios-3.3" / "belenios2048-threshold").glob("*.bel"))
+    report = verify(board, workers=2)
+    assert not report.failed
+    assert report.result == json.loads((board.parent / "result.json").read_text())
+    assert report.profile == "3.x"
+    trustees = report.steps["trustees"]
+    assert trustees.status is StepStatus.PASS and trustees.counts["proofs"] >= 3 * 4 + 1
+
+
+def test_ed25519_board_is_refused_clearly() -> None:
+    board = next((SAMPLE_ROOT / "belenios-3.3" / "ed25519-single-weighted").glob("*.bel"))
+    report = verify(board)
+    assert report.verdict == "invalid" and report.result is None
+    finding = report.steps["group"].failures[0]
+    assert finding.field == "group" and "Ed25519" in finding.message
+    assert report.steps["archive"].status is StepStatus.PASS  # the container is the same

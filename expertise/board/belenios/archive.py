@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
 BLOCK = 512
-MAX_RECORD = 1 << 30  # a record larger than 1 GiB is refused rather than read into memory
+MAX_RECORD = 1 << 28  # a record above 256 MiB is refused rather than read into memory
 NAME_RE = re.compile(rb"^([0-9a-f]{64})\.(data|event)\.json$")
 
 

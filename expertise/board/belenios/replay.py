@@ -41,6 +41,7 @@ EVENT_DATA = {"Setup": 4, "Ballot": 1, "EndBallots": 0, "EncryptedTally": 2, "Sh
               "PartialDecryption": 2, "Result": 1}
 AFTER_TALLY = ("EndBallots", "EncryptedTally", "Shuffle", "EndShuffles", "PartialDecryption", "Result")
 MAX_DLOG_BOUND = 10**10
+MAX_BALLOT = 1 << 22  # 4 MiB: a 2.0 ballot is 6-16 kB per question
 CLOCK_NOTE = "EXPERTISE_BOARD_CLOCK environment variable"
 
 
@@ -365,6 +366,8 @@ class BeleniosReplay:
     # ---------------------------------------------------------------- Setup
 
     def _on_Setup(self, event: Record, data: list[Record]) -> None:
+        if self.event_counts.get("Setup", 0) > 1:
+            return  # a second Setup is an archive failure (_grammar); the first one defines the election
         election_record, trustees_record, credentials_record, setup_record = data
         archive = self.steps["archive"]
         setup = self.parse(setup_record, "archive")
@@ -436,6 +439,14 @@ class BeleniosReplay:
             step.fail(record.label, exc.field, exc.message)
             return
         self.canonical(record, value, "trustees", "trustees record")
+        if checks.later_profile:
+            later = any("signature" in vk for item in value if isinstance(item, list) and len(item) == 2
+                        and item[0] == "Pedersen" and isinstance(item[1], dict)
+                        for vk in item[1].get("verification_keys", []) if isinstance(vk, dict))
+            self.report.profile = "3.x" if later else "2.5.1+"
+            step.notes.append("threshold parameters in the format of Belenios 2.5.1 and later (certificate context, "
+                              "signed commitments" + (", signed verification keys)" if later else ")")
+                              + ": verified with that profile")
         summary = self.trustees.summary()
         parts, parts_fr = [], []
         if summary["singles"]:
@@ -539,6 +550,12 @@ class BeleniosReplay:
         else:
             self.seen_ballots[digest] = ordinal
         if self.context is None:
+            return
+        if len(record.body) > MAX_BALLOT:
+            self.invalid += 1
+            self.unreadable.add(ordinal)
+            self.steps["ballots"].fail(label, "(ballot)", f"ballot of {len(record.body)} bytes (a ballot of this "
+                                                          f"election is far smaller; more than {MAX_BALLOT} refused)")
             return
         self.chunk.append(BallotItem(ordinal, label, record.body, credential, weight))
         if len(self.chunk) >= self.options.chunk_size:

@@ -178,7 +178,7 @@ def _proof(value: Any, path: str, group: Group) -> tuple[mpz, mpz]:
 
 
 def _trustee_public_key(value: Any, path: str, group: Group) -> tuple[mpz, str, tuple[mpz, mpz], str | None]:
-    F.obj(value, path, ["pok", "public_key", "name"], optional=["name"])
+    F.obj(value, path, ["pok", "public_key", "signature", "name"], optional=["signature", "name"])
     proof = _proof(value["pok"], F.join(path, "pok"), group)
     key = F.element(value["public_key"], F.join(path, "public_key"), group)
     name = F.string(value["name"], F.join(path, "name")) if "name" in value else None
@@ -199,6 +199,7 @@ class TrusteeChecks:
         self.fail = fail
         self.member = member
         self.proofs_checked = 0
+        self.later_profile = False  # fields of Belenios 2.5.1-3.x were met
 
     def run(self, value: Any) -> Trustees:
         group = self.group
@@ -245,7 +246,8 @@ class TrusteeChecks:
 
     def _pedersen(self, value: Any, path: str, item: int, first_owner: int, trustees: Trustees) -> PedersenGroup:
         group = self.group
-        F.obj(value, path, ["threshold", "certs", "coefexps", "verification_keys"])
+        F.obj(value, path, ["threshold", "certs", "coefexps", "signatures", "verification_keys"],
+              optional=["signatures"])  # signatures: Belenios 2.5.1 and later
         threshold = F.integer(value["threshold"], F.join(path, "threshold"), 1)
         certs = F.lst(value["certs"], F.join(path, "certs"), min_length=1)
         size = len(certs)
@@ -261,7 +263,15 @@ class TrusteeChecks:
                 keys = json.loads(message)
             except ValueError:
                 raise FieldError(F.join(cpath, "message"), "certificate message is not JSON") from None
-            F.obj(keys, f"{cpath}.message", ["verification", "encryption"])
+            F.obj(keys, f"{cpath}.message", ["context", "verification", "encryption"], optional=["context"])
+            if "context" in keys:  # Belenios 2.5.1 and later bind each certificate to its place in the group
+                self.later_profile = True
+                context = F.obj(keys["context"], f"{cpath}.message.context", ["group", "size", "threshold", "index"])
+                expected = {"group": self.group.name, "size": size, "threshold": threshold, "index": i + 1}
+                for name, wanted in expected.items():
+                    if context[name] != wanted:
+                        self.fail(f"{cpath}.message.context.{name}", f"certificate of Pedersen trustee {i + 1} made "
+                                                                     f"for {name} {context[name]!r}, not {wanted!r}")
             verification = F.element(keys["verification"], f"{cpath}.message.verification", group)
             encryption = F.element(keys["encryption"], f"{cpath}.message.encryption", group)
             self.member(f"{cpath}.message.verification", verification)
@@ -290,12 +300,31 @@ class TrusteeChecks:
             if not self.crypto.verify_signed_message(message, signing_keys[i], c, r):
                 self.fail(F.join(epath, "signature"), f"Pedersen trustee {i + 1}: coefficient commitments not signed "
                                                       "by its certificate's key")
+        if "signatures" in value:
+            self.later_profile = True
+            signatures = F.lst(value["signatures"], F.join(path, "signatures"), length=size)
+            for i, signature in enumerate(signatures):
+                spath = f"{path}.signatures[{i}]"
+                c, r = _proof(signature, spath, group)
+                inner = json.loads(coefexps[i]["message"])["coefexps"]
+                message = "certs_sig|" + F.canonical({"certs": certs, "coefexps": inner})
+                self.proofs_checked += 1
+                if not self.crypto.verify_signed_message(message, signing_keys[i], c, r):
+                    self.fail(spath, f"Pedersen trustee {i + 1}: invalid signature of the certificates and of its "
+                                     "coefficient commitments")
         owners = []
         for j, vk in enumerate(vks, start=1):
             vpath = f"{path}.verification_keys[{j - 1}]"
             key, text, (c, r), name = _trustee_public_key(vk, vpath, group)
             owner = first_owner + j
             self._check_key(vpath, key, c, r, f"Pedersen trustee {j}")
+            if "signature" in vk:  # Belenios 3.0 and later: the trustee signs its verification key
+                self.later_profile = True
+                sc, sr = _proof(vk["signature"], F.join(vpath, "signature"), group)
+                self.proofs_checked += 1
+                if not self.crypto.verify_signed_message(text, signing_keys[j - 1], sc, sr):
+                    self.fail(F.join(vpath, "signature"), f"Pedersen trustee {j}: verification key not signed by the "
+                                                          "key of its certificate")
             expected = mpz(1)
             for row in commitments:
                 power = mpz(1)
