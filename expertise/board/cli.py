@@ -155,7 +155,7 @@ def print_report(report: VerificationReport, quiet: bool = False) -> None:
                       f"({stats.get('ballots_per_second')} ballots/s, {stats.get('runner')})[/]")
     counts = {status: sum(1 for s in report.steps.values() if s.status is status) for status in StepStatus}
     verdict = {"invalid": "[red bold]INVALID[/]", "valid": "[green bold]VALID[/]",
-               "valid-so-far": "[green bold]NO FAILURE[/]"}[report.verdict]
+               "no-failure": "[green bold]NO FAILURE[/]"}[report.verdict]
     out.print(f"{verdict}: {counts[StepStatus.PASS]} step(s) passed, {counts[StepStatus.FAIL]} failed, "
               f"{counts[StepStatus.NOT_VERIFIABLE]} not verifiable, {counts[StepStatus.NOT_APPLICABLE]} not applicable")
 

@@ -82,7 +82,7 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
         results = evaluate("board", observation, catalogue_mod.load())
         result_set = ResultSet(source_key(config.path), "board", results, summarise(report, config.path))
         op.add_results(result_set)
-    verdict = {"invalid": "[red]INVALID[/]", "valid": "[green]valid[/]", "valid-so-far": "[green]no failure[/]"}
+    verdict = {"invalid": "[red]INVALID[/]", "valid": "[green]valid[/]", "no-failure": "[green]no failure[/]"}
     err.print(f"board {config.path}: {verdict[report.verdict]} "
               f"({sum(1 for r in results if r.status.value == 'fail')} failing check(s))")
     return [result_set]

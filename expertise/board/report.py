@@ -136,7 +136,7 @@ class VerificationReport:
         if self.failed:
             return "invalid"
         if any(s.status is StepStatus.NOT_VERIFIABLE for s in self.steps.values()):
-            return "valid-so-far"
+            return "no-failure"
         return "valid"
 
     def to_dict(self) -> dict[str, Any]:

@@ -93,7 +93,7 @@ def test_rules_on_recorded_observations() -> None:
 
     data = REPO / "tests" / "board" / "data"
     catalogue = catalogue_mod.load()
-    for name, expected in (("valid-so-far.json", {"BOARD-010": Status.ERROR, "BOARD-007": Status.PASS}),
+    for name, expected in (("open-vote.json", {"BOARD-010": Status.ERROR, "BOARD-007": Status.PASS}),
                            ("tampered-tally.json", {"BOARD-010": Status.FAIL, "BOARD-013": Status.PASS})):
         observation = json.loads((data / name).read_text())
         results = {r.check_id: r for r in evaluate("board", observation, catalogue)}

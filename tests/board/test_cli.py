@@ -18,7 +18,7 @@ def test_valid_board_exits_0_and_writes_the_report(run_cli, tmp_path: Path) -> N
     assert data["tally"]["total_weight"] == 29 and data["tally"]["num_tallied"] == 10
     steps = {s["id"]: s["status"] for s in data["steps"]}
     assert steps["credential_authority"] == "pass" and steps["snapshot"] == "not_verifiable"
-    assert len(data["steps"]) == 16 and data["verdict"] == "valid-so-far"
+    assert len(data["steps"]) == 16 and data["verdict"] == "no-failure"
     assert "16  Candidate 1" in result.stdout and "NO FAILURE" in result.stdout
 
 
