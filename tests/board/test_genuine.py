@@ -95,10 +95,16 @@ def test_belenios_3_3_board_in_the_finite_field_group() -> None:
     assert trustees.status is StepStatus.PASS and trustees.counts["proofs"] >= 3 * 4 + 1
 
 
-def test_ed25519_board_is_refused_clearly() -> None:
-    board = next((SAMPLE_ROOT / "belenios-3.3" / "ed25519-single-weighted").glob("*.bel"))
-    report = verify(board)
-    assert report.verdict == "invalid" and report.result is None
-    finding = report.steps["group"].failures[0]
-    assert finding.field == "group" and "Ed25519" in finding.message
-    assert report.steps["archive"].status is StepStatus.PASS  # the container is the same
+@pytest.mark.parametrize("name", ["ed25519-single-weighted", "ed25519-threshold", "ed25519-nh-mixnet"])
+def test_belenios_3_3_ed25519_boards(name: str) -> None:
+    """Ed25519 (the default group since Belenios 2.1): weights, threshold, mixnet with shuffles."""
+    board = next((SAMPLE_ROOT / "belenios-3.3" / name).glob("*.bel"))
+    report = verify(board, workers=2)
+    assert not report.failed, {s.id: [f.to_dict() for f in s.failures] for s in report.steps.values()
+                               if s.status is StepStatus.FAIL}
+    assert report.result == json.loads((board.parent / "result.json").read_text())
+    assert report.election["group"] == "Ed25519" and report.profile == "3.x"
+    for step in ("ballots", "tally", "decryptions", "result", "membership"):
+        assert report.steps[step].status is StepStatus.PASS, step
+    if name == "ed25519-nh-mixnet":
+        assert report.steps["shuffles"].status is StepStatus.PASS

@@ -104,11 +104,11 @@ def test_election_record_outside_the_specification(election, tmp_path: Path) -> 
 
 def test_unknown_group_is_refused(election, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     made = election("homomorphic")
-    board = _edit_setup(made, 0, lambda e: e.update(group="Ed25519"))
+    board = _edit_setup(made, 0, lambda e: e.update(group="Ed448"))
     report = verify(write(board, tmp_path, made.uuid))
     assert "group" in failed_steps(report)
     finding = first(report, "group")
-    assert finding.field == "group" and "Ed25519" in finding.message
+    assert finding.field == "group" and "Ed448" in finding.message
     assert report.verdict == "invalid"
 
 

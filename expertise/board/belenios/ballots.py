@@ -16,7 +16,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import gmpy2
 from gmpy2 import mpz
 
 from . import fields as F
@@ -61,8 +60,8 @@ class ChunkOutcome:
     failures: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # ordinal, label, field, msg, kind
     invalid: list[int] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)  # ciphertexts not usable for the tally
-    products: dict[int, list[list[mpz]]] = field(default_factory=dict)  # question -> [[alpha, beta] per choice]
-    nh: list[tuple[int, int, mpz, mpz]] = field(default_factory=list)  # ordinal, question, alpha, beta
+    products: dict[int, list[list[Any]]] = field(default_factory=dict)  # question -> [[alpha, beta] per choice]
+    nh: list[tuple[int, int, Any, Any]] = field(default_factory=list)  # ordinal, question, alpha, beta
     alpha_keys: list[tuple[int, int]] = field(default_factory=list)  # ordinal, 64-bit digest of an alpha
     members: int = 0
     proofs: int = 0
@@ -75,7 +74,7 @@ class _Prepared:
             raise ValueError(f"unknown group {context.group}")
         self.group = group
         self.context = context
-        self.crypto = Crypto(group, mpz(context.public_key))
+        self.crypto = Crypto(group, group.parse(context.public_key, "public_key"))
 
 
 _CACHE: dict[BallotContext, _Prepared] = {}
@@ -124,7 +123,7 @@ def verify_chunk(context: BallotContext, items: list[BallotItem]) -> ChunkOutcom
     return outcome
 
 
-def _ciphertext(value: Any, path: str, group) -> tuple[mpz, mpz, str, str]:  # type: ignore[no-untyped-def]
+def _ciphertext(value: Any, path: str, group) -> tuple[Any, Any, str, str]:  # type: ignore[no-untyped-def]
     F.obj(value, path, ["alpha", "beta"])
     alpha = F.element(value["alpha"], path + ".alpha", group)
     beta = F.element(value["beta"], path + ".beta", group)
@@ -148,7 +147,6 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
     context = ready.context
     group = ready.group
     crypto = ready.crypto
-    p = group.p
     try:
         text = item.body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -200,6 +198,20 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
         outcome.unreadable.append(item.ordinal)
         raise _Invalid(exc.field, exc.message) from None
 
+    # Group membership of every element (the credential was tested with the public credentials),
+    # before any arithmetic: a value outside the group makes the ballot unusable for the tally.
+    for qi, (shape, answer) in enumerate(zip(context.questions, parsed)):
+        if shape.homomorphic:
+            elements = [(f"answers[{qi}].choices[{j}]", c[0], c[1]) for j, c in enumerate(answer[0])]
+        else:
+            elements = [(f"answers[{qi}].choices", answer[0][0], answer[0][1])]
+        for path, alpha, beta in elements:
+            outcome.members += 2
+            for name, x in ((".alpha", alpha), (".beta", beta)):
+                if not group.is_member(x):
+                    outcome.unreadable.append(item.ordinal)
+                    raise _Invalid(path + name, "not an element of the group", "membership")
+
     weight = item.weight if item.weight is not None else 1
     _tally_share(ready, item, parsed, weight, outcome)
 
@@ -215,19 +227,6 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
     if item.weight is None:
         raise _Invalid("credential", "credential is not in the election's public credentials (ballot stuffing or "
                                      "ballot from another election)")
-
-    # Group membership of every element (the credential was tested with the public credentials).
-    for qi, (shape, answer) in enumerate(zip(context.questions, parsed)):
-        if shape.homomorphic:
-            elements = [(f"answers[{qi}].choices[{j}]", c[0], c[1]) for j, c in enumerate(answer[0])]
-        else:
-            elements = [(f"answers[{qi}].choices", answer[0][0], answer[0][1])]
-        for path, alpha, beta in elements:
-            outcome.members += 2
-            if not group.is_member(alpha):
-                raise _Invalid(path + ".alpha", "not an element of the group", "membership")
-            if not group.is_member(beta):
-                raise _Invalid(path + ".beta", "not an element of the group", "membership")
 
     # Signature over the ballot without its signature field (canonical, so a suffix cut is exact).
     signature_json = F.canonical(ballot["signature"])
@@ -255,11 +254,8 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
                 raise _Invalid(f"{path}.individual_proofs[{j}]", "invalid proof that the choice encrypts 0 or 1")
         s = s0 + "|" + ",".join(f"{c[2]},{c[3]}" for c in choices)
         counted = choices[1:] if shape.blank else choices
-        alpha_sum = mpz(1)
-        beta_sum = mpz(1)
-        for c in counted:
-            alpha_sum = alpha_sum * c[0] % p
-            beta_sum = beta_sum * c[1] % p
+        alpha_sum = group.product(c[0] for c in counted)
+        beta_sum = group.product(c[1] for c in counted)
         outcome.proofs += 1
         if shape.blank:
             alpha0, beta0 = choices[0][0], choices[0][1]
@@ -270,7 +266,8 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
                                                         f"{shape.minimum} and {shape.maximum} answers")
         else:
             plaintexts = range(shape.minimum, shape.maximum + 1)
-            if not crypto.verify_iproof(s, alpha_sum, beta_sum, str(alpha_sum), str(beta_sum), overall, plaintexts):
+            if not crypto.verify_iproof(s, alpha_sum, beta_sum, group.text(alpha_sum), group.text(beta_sum), overall,
+                                        plaintexts):
                 raise _Invalid(path + ".overall_proof", f"invalid proof that between {shape.minimum} and "
                                                         f"{shape.maximum} answers are selected")
     if item.weight != 1 and any(not shape.homomorphic for shape in context.questions):
@@ -279,19 +276,19 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
 
 
 def _tally_share(ready: _Prepared, item: BallotItem, parsed: list[Any], weight: int, outcome: ChunkOutcome) -> None:
-    p = ready.group.p
+    group = ready.group
     for qi, (shape, answer) in enumerate(zip(ready.context.questions, parsed)):
         if shape.homomorphic:
             choices = answer[0]
             product = outcome.products.get(qi)
             if product is None:
-                product = outcome.products[qi] = [[mpz(1), mpz(1)] for _ in range(shape.choices)]
+                product = outcome.products[qi] = [[group.identity, group.identity] for _ in range(shape.choices)]
             for slot, (alpha, beta, alpha_text, _) in zip(product, choices):
                 if weight != 1:
-                    alpha = gmpy2.powmod(alpha, weight, p)
-                    beta = gmpy2.powmod(beta, weight, p)
-                slot[0] = slot[0] * alpha % p
-                slot[1] = slot[1] * beta % p
+                    alpha = group.pow(alpha, weight)
+                    beta = group.pow(beta, weight)
+                slot[0] = group.mul(slot[0], alpha)
+                slot[1] = group.mul(slot[1], beta)
                 outcome.alpha_keys.append((item.ordinal, alpha_key(alpha_text)))
         else:
             alpha, beta, alpha_text, _ = answer[0]
@@ -308,10 +305,10 @@ def check_members(group_name: str, values: list[tuple[int, str]]) -> list[int]:
     """Indexes (as given) of the values that are not group elements (public credentials)."""
     group = get_group(group_name)
     assert group is not None
-    return [index for index, text in values if not group.is_member(mpz(text))]
+    return [index for index, text in values if not group.is_member(group.parse(text, ""))]
 
 
-def superseded_share(context: BallotContext, bodies: list[tuple[bytes, int]]) -> dict[int, list[list[mpz]]]:
+def superseded_share(context: BallotContext, bodies: list[tuple[bytes, int]]) -> dict[int, list[list[Any]]]:
     """The weighted product of the given (already verified-readable) ballots' homomorphic ciphertexts."""
     ready = prepared(context)
     outcome = ChunkOutcome()
@@ -320,9 +317,11 @@ def superseded_share(context: BallotContext, bodies: list[tuple[bytes, int]]) ->
         parsed: list[Any] = []
         for shape, answer in zip(context.questions, ballot["answers"]):
             if shape.homomorphic:
-                parsed.append(([(mpz(c["alpha"]), mpz(c["beta"]), c["alpha"], c["beta"]) for c in answer["choices"]],))
+                parsed.append(([(ready.group.parse(c["alpha"], ""), ready.group.parse(c["beta"], ""), c["alpha"],
+                                 c["beta"]) for c in answer["choices"]],))
             else:
                 c = answer["choices"]
-                parsed.append(((mpz(c["alpha"]), mpz(c["beta"]), c["alpha"], c["beta"]),))
+                parsed.append(((ready.group.parse(c["alpha"], ""), ready.group.parse(c["beta"], ""), c["alpha"],
+                                c["beta"]),))
         _tally_share(ready, BallotItem(0, "", b"", None, weight), parsed, weight, outcome)
     return outcome.products

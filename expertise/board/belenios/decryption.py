@@ -10,7 +10,7 @@ integers. The published result is then compared with what we decrypted.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 import gmpy2
 from gmpy2 import mpz
@@ -18,7 +18,6 @@ from gmpy2 import mpz
 from .groups import Group, get_group
 from .proofs import Crypto
 
-powmod = gmpy2.powmod
 _CRYPTO: dict[tuple[str, str], Crypto] = {}
 
 
@@ -27,17 +26,17 @@ def _crypto(group: Group, y_text: str) -> Crypto:
     crypto = _CRYPTO.get(key)
     if crypto is None:
         _CRYPTO.clear()
-        crypto = _CRYPTO[key] = Crypto(group, mpz(y_text))
+        crypto = _CRYPTO[key] = Crypto(group, group.parse(y_text, "public_key"))
     return crypto
 
 
 def decryption_slice(group_name: str, y_text: str, fingerprint: str, key_text: str,
-                     items: Sequence[tuple[int, mpz, mpz, mpz, mpz]]) -> tuple[list[int], list[int]]:
+                     items: Sequence[tuple[int, Any, Any, mpz, mpz]]) -> tuple[list[int], list[int]]:
     """(indexes whose factor is not a group element, indexes whose proof is invalid)."""
     group = get_group(group_name)
     assert group is not None
     crypto = _crypto(group, y_text)
-    key = mpz(key_text)
+    key = group.parse(key_text, "public_key")
     not_members: list[int] = []
     invalid: list[int] = []
     for index, alpha, factor, challenge, response in items:
@@ -63,34 +62,28 @@ def lagrange(indexes: Sequence[int], q: mpz) -> dict[int, mpz]:
     return coefficients
 
 
-def discrete_log(target: mpz, group: Group, bound: int) -> int | None:
+def discrete_log(target: Any, group: Group, bound: int) -> int | None:
     """m in [0, bound] with g^m = target (baby-step giant-step), or None."""
-    p = group.p
     step = max(1, math.isqrt(bound) + 1)
-    baby: dict[mpz, int] = {}
-    value = mpz(1)
+    baby: dict[Any, int] = {}
+    value = group.identity
     for j in range(step):
         baby.setdefault(value, j)
-        value = value * group.g % p
-    giant = gmpy2.invert(value, p)  # g^(-step)
-    current = mpz(target)
+        value = group.mul(value, group.g)
+    giant = group.inv(value)  # g^(-step)
+    current = target
     for i in range(step + 1):
         j = baby.get(current)
         if j is not None:
             m = i * step + j
             return m if m <= bound else None
-        current = current * giant % p
+        current = group.mul(current, giant)
     return None
 
 
-def decode(value: mpz, group: Group, answers: int) -> tuple[list[int], bool]:
+def decode(value: Any, group: Group, answers: int) -> tuple[list[int], bool]:
     """group_decode: the answers' bytes of (value >> padding), most significant first.
 
     The flag says whether value had bits above the answers (not a well-formed encoding).
     """
-    assert group.embedding is not None
-    padding, bits = group.embedding
-    x = int(value) >> padding
-    mask = (1 << bits) - 1
-    out = [(x >> (bits * (answers - 1 - k))) & mask for k in range(answers)]
-    return out, (x >> (bits * answers)) != 0
+    return group.decode(value, answers)

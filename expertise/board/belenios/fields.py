@@ -189,12 +189,9 @@ def decimal(value: Any, path: str, max_digits: int) -> mpz:
     return mpz(value)
 
 
-def element(value: Any, path: str, group: Group) -> mpz:
-    """A group element's integer (0 <= x < p); membership of the subgroup is tested by the caller."""
-    x = decimal(value, path, group.p_digits)
-    if x >= group.p:
-        raise FieldError(path, "value is not below p (not an element of the group)")
-    return x
+def element(value: Any, path: str, group: Group) -> Any:
+    """A group element in its canonical serialisation; membership of the subgroup is tested by the caller."""
+    return group.parse(value, path)
 
 
 def exponent(value: Any, path: str, group: Group) -> mpz:

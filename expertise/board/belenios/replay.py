@@ -20,7 +20,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import gmpy2
 from gmpy2 import mpz
 
 from ..parallel import Runner
@@ -148,7 +147,7 @@ class BeleniosReplay:
 
     # ---------------------------------------------------------------- helpers
 
-    def member(self, step: str, record: str, field_name: str, x: mpz, kind: str) -> bool:
+    def member(self, step: str, record: str, field_name: str, x: Any, kind: str) -> bool:
         membership = self.steps["membership"]
         membership.count(kind)
         assert self.election is not None
@@ -415,11 +414,12 @@ class BeleniosReplay:
         step.counts.update(questions=len(election.questions))
         group = election.group
         group_step.ran = True
-        group_step.describe(f"{group.name}: p of {group.p.bit_length()} bits, subgroup of prime order q of "
-                            f"{group.q.bit_length()} bits, generator g (parameters fixed by the specification)",
-                            f"{group.name} : p de {group.p.bit_length()} bits, sous-groupe d’ordre premier q de "
-                            f"{group.q.bit_length()} bits, générateur g (paramètres fixés par la spécification)")
-        group_step.counts.update(p_bits=group.p.bit_length(), q_bits=group.q.bit_length())
+        group_step.describe(*group.describe())
+        group_step.counts.update(q_bits=group.q.bit_length())
+        if getattr(group, "p", None) is not None:
+            group_step.counts.update(p_bits=group.p.bit_length())
+        if group.name == "Ed25519":
+            self.report.profile = "3.x"
         self.crypto = Crypto(group, election.public_key)
 
     def _setup_trustees(self, record: Record) -> None:
@@ -479,22 +479,23 @@ class BeleniosReplay:
             step.fail(record.label, exc.field, exc.message)
             return
         self.canonical(record, value, "credentials", "public credentials")
-        previous: mpz | None = None
+        previous: Any = None
         unsorted = False
         weighted = 0
         total_weight = 0
         for index, credential in enumerate(entries):
             key = _digest16(credential.text)
             if key in self.credentials:
-                step.fail(record.label, f"[{index}]", "credential listed twice (two voters would share it, or one "
+                step.fail(record.label, f"[{credential.index}]", "credential listed twice (two voters would share it, or one "
                                                       "voter has two)")
                 continue
             self.credentials[key] = credential.weight
             total_weight += credential.weight
             weighted += credential.weighted
-            if previous is not None and credential.value < previous:
+            key_value = self.election.group.sort_key(credential.value)
+            if previous is not None and key_value < previous:
                 unsorted = True
-            previous = credential.value
+            previous = key_value
         if unsorted:
             step.notes.append("credentials are not sorted by value (Belenios sorts them; the list was written by "
                               "another tool or edited)")
@@ -505,7 +506,7 @@ class BeleniosReplay:
         self.credential_total_weight = total_weight
         batch = 512
         for start in range(0, len(entries), batch):
-            values = [(start + i, c.text) for i, c in enumerate(entries[start:start + batch])]
+            values = [(c.index, c.text) for c in entries[start:start + batch]]
             self.credential_futures.append((record.label, self.runner.submit(check_members,
                                                                              self.election.group.name, values)))
         self.steps["membership"].count("credentials", len(entries))
@@ -589,15 +590,15 @@ class BeleniosReplay:
             step.fail(label, field_name, message)
         self.steps["membership"].count("ballots", outcome.members)
         self.unreadable.update(outcome.unreadable)
-        p = self.election.group.p if self.election else mpz(0)
+        group = self.election.group if self.election else None
         for qi, slots in outcome.products.items():
             mine = self.products.get(qi)
-            if mine is None:
+            if mine is None or group is None:
                 self.products[qi] = slots
                 continue
             for slot, (alpha, beta) in zip(mine, slots):
-                slot[0] = slot[0] * alpha % p
-                slot[1] = slot[1] * beta % p
+                slot[0] = group.mul(slot[0], alpha)
+                slot[1] = group.mul(slot[1], beta)
         for ordinal, qi, alpha, beta in outcome.nh:
             self.nh.setdefault(ordinal, []).append((qi, alpha, beta))
         duplicates = self.steps["duplicates"]
@@ -690,7 +691,7 @@ class BeleniosReplay:
             step.not_verifiable("the election could not be read", "l’élection est illisible")
             revotes.not_verifiable("the election could not be read", "l’élection est illisible")
             return
-        p = election.group.p
+        group = election.group
         # homomorphic: product of every ballot, divided by the superseded ones (re-read by offset)
         readable_superseded = [ref for ref in self.superseded if ref.ordinal not in self.unreadable]
         superseded_products: dict[int, list[list[mpz]]] = {}
@@ -699,10 +700,10 @@ class BeleniosReplay:
 
         def absorb(products: dict[int, list[list[mpz]]]) -> None:
             for qi, slots in products.items():
-                mine = superseded_products.setdefault(qi, [[mpz(1), mpz(1)] for _ in slots])
+                mine = superseded_products.setdefault(qi, [[group.identity, group.identity] for _ in slots])
                 for slot, (alpha, beta) in zip(mine, slots):
-                    slot[0] = slot[0] * alpha % p
-                    slot[1] = slot[1] * beta % p
+                    slot[0] = group.mul(slot[0], alpha)
+                    slot[1] = group.mul(slot[1], beta)
 
         for ref in readable_superseded:
             body = self._read_body(ref)
@@ -721,14 +722,15 @@ class BeleniosReplay:
         all_ballots: list[Any] = []
         for qi, question in enumerate(election.questions):
             if question.homomorphic:
-                mine = self.products.get(qi) or [[mpz(1), mpz(1)] for _ in range(question.choices)]
-                minus = superseded_products.get(qi) or [[mpz(1), mpz(1)] for _ in range(question.choices)]
-                computed.append([(a * gmpy2.invert(ma, p) % p, b * gmpy2.invert(mb, p) % p)
-                                 for (a, b), (ma, mb) in zip(mine, minus)])
+                empty = [[group.identity, group.identity] for _ in range(question.choices)]
+                mine = self.products.get(qi) or empty
+                minus = superseded_products.get(qi) or empty
+                computed.append([(group.div(a, ma), group.div(b, mb)) for (a, b), (ma, mb) in zip(mine, minus)])
                 all_ballots.append([(a, b) for a, b in mine])
             else:
-                entries = sorted((alpha, beta) for ref in counted for qj, alpha, beta in self.nh.get(ref.ordinal, ())
-                                 if qj == qi)
+                key = group.sort_key
+                entries = sorted(((alpha, beta) for ref in counted for qj, alpha, beta in self.nh.get(ref.ordinal, ())
+                                  if qj == qi), key=lambda ct: (key(ct[0]), key(ct[1])))
                 computed.append(entries)
                 all_ballots.append(None)
         if counted_unreadable or unreadable_again:
@@ -938,7 +940,7 @@ class BeleniosReplay:
         step.ran = True
         group = election.group
         tally = self.final_tally
-        self.valid_factors: dict[int, list[list[mpz]]] = {}
+        self.valid_factors: dict[int, list[list[Any]]] = {}
         futures = []
         for decryption_record, owned_record in self.decryption_records:
             owned = self.parse(owned_record, "decryptions")
@@ -962,7 +964,7 @@ class BeleniosReplay:
                 F.obj(value, "", ["decryption_factors", "decryption_proofs"])
                 factors_raw = F.lst(value["decryption_factors"], "decryption_factors", length=len(tally))
                 proofs_raw = F.lst(value["decryption_proofs"], "decryption_proofs", length=len(tally))
-                factors: list[list[mpz]] = []
+                factors: list[list[Any]] = []
                 items = []
                 for qi, cts in enumerate(tally):
                     row = F.lst(factors_raw[qi], f"decryption_factors[{qi}]", length=len(cts))
@@ -1022,21 +1024,21 @@ class BeleniosReplay:
                           f"{len(used)} déchiffrement(s) partiel(s) (autorités {', '.join(map(str, used))}), "
                           f"{step.counts.get('proofs', 0)} preuves valides ; seuil d’autorités atteint")
 
-    def _combined_factors(self) -> list[list[mpz]] | None:
+    def _combined_factors(self) -> list[list[Any]] | None:
         trustees = self.trustees
         assert trustees is not None and self.election is not None
         group = self.election.group
-        p, q = group.p, group.q
+        q = group.q
         factors = getattr(self, "valid_factors", {})
         if any(o not in factors for o in trustees.singles):
             return None
         tally = self.final_tally
         assert tally is not None
-        combined = [[mpz(1) for _ in cts] for cts in tally]
+        combined = [[group.identity for _ in cts] for cts in tally]
         for owner in trustees.singles:
             for qi, row in enumerate(factors[owner]):
                 for j, f in enumerate(row):
-                    combined[qi][j] = combined[qi][j] * f % p
+                    combined[qi][j] = group.mul(combined[qi][j], f)
         for pgroup in trustees.pedersen:
             present = [o for o in pgroup.owners if o in factors][:pgroup.threshold]
             if len(present) < pgroup.threshold:
@@ -1047,7 +1049,7 @@ class BeleniosReplay:
                 coefficient = lambdas[members[owner]]
                 for qi, row in enumerate(factors[owner]):
                     for j, f in enumerate(row):
-                        combined[qi][j] = combined[qi][j] * gmpy2.powmod(f, coefficient, p) % p
+                        combined[qi][j] = group.mul(combined[qi][j], group.pow(f, coefficient))
         return combined
 
     def _result(self) -> None:
@@ -1078,16 +1080,15 @@ class BeleniosReplay:
                                 "les déchiffrements partiels ne permettent pas de déchiffrer le dépouillement")
             return
         group = election.group
-        p = group.p
         decrypted: list[Any] = []
         bound = min(self.total_weight, MAX_DLOG_BOUND)
         for qi, (question, cts) in enumerate(zip(election.questions, self.final_tally or [])):
-            plain = [b * gmpy2.invert(f, p) % p for (_, b), f in zip(cts, combined[qi])]
+            plain = [group.div(b, f) for (_, b), f in zip(cts, combined[qi])]
             if question.homomorphic:
                 counts: list[int | None] = []
                 for j, m in enumerate(plain):
                     claimed = published[qi][j] if published is not None else None
-                    if claimed is not None and gmpy2.powmod(group.g, claimed, p) == m:
+                    if claimed is not None and group.g_table.pow(claimed % group.q) == m:
                         counts.append(claimed)
                         continue
                     found = discrete_log(m, group, bound)

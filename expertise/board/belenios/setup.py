@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import gmpy2
 from gmpy2 import mpz
 
 from . import fields as F
@@ -57,7 +56,7 @@ class Election:
     name: str
     description: str
     group: Group
-    public_key: mpz
+    public_key: Any
     public_key_text: str
     questions: tuple[Question, ...]
     uuid: str
@@ -119,7 +118,7 @@ def _parse_question(value: Any, path: str, group: Group) -> Question:
             raise FieldError(path, f"non-homomorphic question in group {group.name}, which has no embedding "
                                    "(Belenios requires RFC-3526-2048)")
         padding, bits = group.embedding
-        if len(answers) * bits + padding >= group.p.bit_length() - 1:
+        if len(answers) * bits > group.embedding_capacity():
             raise FieldError(F.join(path, "value.answers"), f"{len(answers)} answers do not fit in one group element")
         return Question("non-homomorphic", F.string(inner["question"], f"{path}.value.question"), answers)
     F.obj(value, path, ["answers", "blank", "min", "max", "question"], optional=["blank"])
@@ -145,7 +144,7 @@ class TrusteeKey:
     kind: str  # "Single" or "Pedersen"
     item: int  # index in the trustees list
     member: int  # 1-based index inside a Pedersen group (0 for Single)
-    public_key: mpz
+    public_key: Any
     public_key_text: str
     name: str | None = None
 
@@ -155,7 +154,7 @@ class PedersenGroup:
     item: int
     threshold: int
     owners: list[int]
-    constant_terms: list[mpz]
+    constant_terms: list[Any]
 
 
 @dataclass
@@ -163,7 +162,7 @@ class Trustees:
     keys: dict[int, TrusteeKey] = field(default_factory=dict)
     singles: list[int] = field(default_factory=list)
     pedersen: list[PedersenGroup] = field(default_factory=list)
-    combined_key: mpz | None = None
+    combined_key: Any = None
 
     def summary(self) -> dict[str, Any]:
         return {"singles": len(self.singles),
@@ -177,7 +176,7 @@ def _proof(value: Any, path: str, group: Group) -> tuple[mpz, mpz]:
             F.exponent(value["response"], F.join(path, "response"), group))
 
 
-def _trustee_public_key(value: Any, path: str, group: Group) -> tuple[mpz, str, tuple[mpz, mpz], str | None]:
+def _trustee_public_key(value: Any, path: str, group: Group) -> tuple[Any, str, tuple[mpz, mpz], str | None]:
     F.obj(value, path, ["pok", "public_key", "signature", "name"], optional=["signature", "name"])
     proof = _proof(value["pok"], F.join(path, "pok"), group)
     key = F.element(value["public_key"], F.join(path, "public_key"), group)
@@ -206,7 +205,7 @@ class TrusteeChecks:
         trustees = Trustees()
         items = F.lst(value, "", min_length=1)
         owner = 0
-        combined = mpz(1)
+        combined = group.identity
         for index, item in enumerate(items):
             path = f"[{index}]"
             pair = F.lst(item, path, length=2)
@@ -217,13 +216,13 @@ class TrusteeChecks:
                 self._check_key(f"{path}[1]", key, c, r, f"Single trustee {owner}")
                 trustees.keys[owner] = TrusteeKey(owner, "Single", index, 0, key, text, name)
                 trustees.singles.append(owner)
-                combined = combined * key % group.p
+                combined = group.mul(combined, key)
             elif kind == "Pedersen":
                 pedersen = self._pedersen(pair[1], f"{path}[1]", index, owner, trustees)
                 owner += len(pedersen.owners)
                 trustees.pedersen.append(pedersen)
                 for term in pedersen.constant_terms:
-                    combined = combined * term % group.p
+                    combined = group.mul(combined, term)
             else:
                 raise FieldError(f"{path}[0]", f"trustee kind {kind!r} is not Single or Pedersen")
         trustees.combined_key = combined
@@ -232,10 +231,10 @@ class TrusteeChecks:
                                     "(someone else may be able to decrypt the ballots)")
         return trustees
 
-    def _check_key(self, path: str, key: mpz, challenge: mpz, response: mpz, who: str) -> None:
+    def _check_key(self, path: str, key: Any, challenge: mpz, response: mpz, who: str) -> None:
         self.member(F.join(path, "public_key"), key)
         self.proofs_checked += 1
-        if not self.crypto.verify_pok(self.group.name, key, str(key), challenge, response):
+        if not self.crypto.verify_pok(self.group.name, key, self.group.text(key), challenge, response):
             self.fail(F.join(path, "pok"), f"{who}: invalid proof of knowledge of the private key")
 
     def _signed(self, value: Any, path: str) -> tuple[str, mpz, mpz]:
@@ -255,7 +254,7 @@ class TrusteeChecks:
             raise FieldError(F.join(path, "threshold"), f"threshold {threshold} is above the {size} trustees")
         coefexps = F.lst(value["coefexps"], F.join(path, "coefexps"), length=size)
         vks = F.lst(value["verification_keys"], F.join(path, "verification_keys"), length=size)
-        signing_keys: list[mpz] = []
+        signing_keys: list[Any] = []
         for i, cert in enumerate(certs):
             cpath = f"{path}.certs[{i}]"
             message, c, r = self._signed(cert, cpath)
@@ -280,7 +279,7 @@ class TrusteeChecks:
             self.proofs_checked += 1
             if not self.crypto.verify_signed_message(message, verification, c, r):
                 self.fail(F.join(cpath, "signature"), f"Pedersen trustee {i + 1}: certificate signature invalid")
-        commitments: list[list[mpz]] = []
+        commitments: list[list[Any]] = []
         for i, signed in enumerate(coefexps):
             epath = f"{path}.coefexps[{i}]"
             message, c, r = self._signed(signed, epath)
@@ -325,11 +324,11 @@ class TrusteeChecks:
                 if not self.crypto.verify_signed_message(text, signing_keys[j - 1], sc, sr):
                     self.fail(F.join(vpath, "signature"), f"Pedersen trustee {j}: verification key not signed by the "
                                                           "key of its certificate")
-            expected = mpz(1)
+            expected = group.identity
             for row in commitments:
                 power = mpz(1)
                 for a in row:
-                    expected = expected * gmpy2.powmod(a, power, group.p) % group.p
+                    expected = group.mul(expected, group.pow(a, power))
                     power = power * j % group.q
             if expected != key:
                 self.fail(F.join(vpath, "public_key"), f"Pedersen trustee {j}: verification key does not match the "
@@ -345,9 +344,10 @@ class TrusteeChecks:
 @dataclass
 class Credential:
     text: str
-    value: mpz
+    value: Any
     weight: int
     weighted: bool  # written with ",weight"
+    index: int = 0  # position in the public credentials record
 
 
 def parse_credentials(value: Any, group: Group, fail) -> list[Credential]:  # type: ignore[no-untyped-def]
@@ -364,5 +364,5 @@ def parse_credentials(value: Any, group: Group, fail) -> list[Credential]:  # ty
         except FieldError as exc:
             fail(exc.field, exc.message)
             continue
-        out.append(Credential(element_text, x, w, bool(sep)))
+        out.append(Credential(element_text, x, w, bool(sep), index))
     return out

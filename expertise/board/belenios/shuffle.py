@@ -13,35 +13,32 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-import gmpy2
 from gmpy2 import mpz
 
 from . import fields as F
-from .fields import FieldError
 from .groups import Group, get_group
 
-powmod = gmpy2.powmod
-Ciphertext = tuple[mpz, mpz]
+Ciphertext = tuple[Any, Any]
 
 
 @dataclass
 class ShuffleProof:
-    t1: mpz
-    t2: mpz
-    t3: mpz
-    t41: mpz
-    t42: mpz
-    t_hat: list[mpz]
+    t1: Any
+    t2: Any
+    t3: Any
+    t41: Any
+    t42: Any
+    t_hat: list[Any]
     s1: mpz
     s2: mpz
     s3: mpz
     s4: mpz
     s_hat: list[mpz]
     s_prime: list[mpz]
-    commitments: list[mpz]  # c_i, the permutation commitments
-    chain: list[mpz]  # ĉ_i, the commitment chain
+    commitments: list[Any]  # c_i, the permutation commitments
+    chain: list[Any]  # ĉ_i, the commitment chain
 
-    def elements(self) -> list[tuple[str, mpz]]:
+    def elements(self) -> list[tuple[str, Any]]:
         out = [("t1", self.t1), ("t2", self.t2), ("t3", self.t3), ("t41", self.t41), ("t42", self.t42)]
         out += [(f"t_hat[{i}]", x) for i, x in enumerate(self.t_hat)]
         out += [(f"c[{i}]", x) for i, x in enumerate(self.commitments)]
@@ -65,7 +62,7 @@ def parse_proof(value: Any, path: str, group: Group, size: int) -> ShuffleProof:
     t4 = F.lst(t[3], path + "[0][3]", length=2)
     s = F.lst(s, path + "[1]", length=6)
 
-    def el(v: Any, p: str) -> mpz:
+    def el(v: Any, p: str) -> Any:
         return F.element(v, p, group)
 
     def ex(v: Any, p: str) -> mpz:
@@ -84,14 +81,15 @@ def parse_proof(value: Any, path: str, group: Group, size: int) -> ShuffleProof:
     )
 
 
-def _encode(items: Sequence[Any]) -> str:
+def _encode(group: Group, items: Sequence[Any]) -> str:
     """⟦e⟧ / ⟦c⟧ of the specification: every value followed by a comma (trailing comma included)."""
+    text = group.text
     parts: list[str] = []
     for item in items:
         if isinstance(item, tuple):
-            parts.append(f"{item[0]},{item[1]},")
+            parts.append(f"{text(item[0])},{text(item[1])},")
         else:
-            parts.append(f"{item},")
+            parts.append(f"{text(item)},")
     return "".join(parts)
 
 
@@ -103,57 +101,53 @@ def _sha_hex(text: str) -> str:
 class ShuffleSlice:
     """Partial products and the t̂ checks of one index range [start, stop)."""
 
-    prod_c: mpz
-    prod_h: mpz
-    c_tilde: mpz
-    alpha_star: mpz
-    beta_star: mpz
-    h_sprime: mpz
-    beta_sprime: mpz
-    alpha_sprime: mpz
+    prod_c: Any
+    prod_h: Any
+    c_tilde: Any
+    alpha_star: Any
+    beta_star: Any
+    h_sprime: Any
+    beta_sprime: Any
+    alpha_sprime: Any
     bad_t_hat: list[int]
 
 
+_PRODUCTS = ("prod_c", "prod_h", "c_tilde", "alpha_star", "beta_star", "h_sprime", "beta_sprime", "alpha_sprime")
+
+
+def _empty(group: Group) -> ShuffleSlice:
+    return ShuffleSlice(*(group.identity for _ in _PRODUCTS), bad_t_hat=[])
+
+
 def shuffle_slice(group_name: str, start: int, c: mpz, inputs: list[Ciphertext], outputs: list[Ciphertext],
-                  commitments: list[mpz], chain_prev: list[mpz], chain: list[mpz], t_hat: list[mpz],
+                  commitments: list[Any], chain_prev: list[Any], chain: list[Any], t_hat: list[Any],
                   s_hat: list[mpz], s_prime: list[mpz], u: list[mpz]) -> ShuffleSlice:
     group = get_group(group_name)
     assert group is not None
-    p = group.p
-    g_table = _g_table(group)
-    out = ShuffleSlice(*(mpz(1) for _ in range(8)), bad_t_hat=[])
+    mul, pw = group.mul, group.pow
+    g_table = group.g_table
+    out = _empty(group)
     for k in range(len(inputs)):
         i = start + k
         h_i = group.generator(i)
-        out.prod_c = out.prod_c * commitments[k] % p
-        out.prod_h = out.prod_h * h_i % p
-        out.c_tilde = out.c_tilde * powmod(commitments[k], u[k], p) % p
-        out.alpha_star = out.alpha_star * powmod(inputs[k][0], u[k], p) % p
-        out.beta_star = out.beta_star * powmod(inputs[k][1], u[k], p) % p
-        out.h_sprime = out.h_sprime * powmod(h_i, s_prime[k], p) % p
-        out.beta_sprime = out.beta_sprime * powmod(outputs[k][1], s_prime[k], p) % p
-        out.alpha_sprime = out.alpha_sprime * powmod(outputs[k][0], s_prime[k], p) % p
-        expected = (powmod(gmpy2.invert(chain[k], p), c, p) * g_table.pow(s_hat[k]) % p
-                    * powmod(chain_prev[k], s_prime[k], p) % p)
+        out.prod_c = mul(out.prod_c, commitments[k])
+        out.prod_h = mul(out.prod_h, h_i)
+        out.c_tilde = mul(out.c_tilde, pw(commitments[k], u[k]))
+        out.alpha_star = mul(out.alpha_star, pw(inputs[k][0], u[k]))
+        out.beta_star = mul(out.beta_star, pw(inputs[k][1], u[k]))
+        out.h_sprime = mul(out.h_sprime, pw(h_i, s_prime[k]))
+        out.beta_sprime = mul(out.beta_sprime, pw(outputs[k][1], s_prime[k]))
+        out.alpha_sprime = mul(out.alpha_sprime, pw(outputs[k][0], s_prime[k]))
+        expected = mul(mul(pw(group.inv(chain[k]), c), g_table.pow(s_hat[k])), pw(chain_prev[k], s_prime[k]))
         if expected != t_hat[k]:
             out.bad_t_hat.append(i)
     return out
 
 
-_G_TABLES: dict[str, Any] = {}
-
-
-def _g_table(group: Group):  # type: ignore[no-untyped-def]
-    table = _G_TABLES.get(group.name)
-    if table is None:
-        table = _G_TABLES[group.name] = group.fixed_base(group.g)
-    return table
-
-
 class ShuffleCheck:
     """CheckShuffleProof for one question: challenges here, per-index work through ``runner``."""
 
-    def __init__(self, group: Group, public_key: mpz, fingerprint: str, runner, slice_size: int = 64) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, group: Group, public_key: Any, fingerprint: str, runner, slice_size: int = 64) -> None:  # type: ignore[no-untyped-def]
         self.group = group
         self.public_key = public_key
         self.fingerprint = fingerprint
@@ -163,15 +157,16 @@ class ShuffleCheck:
     def verify(self, inputs: list[Ciphertext], outputs: list[Ciphertext], proof: ShuffleProof) -> list[str]:
         """The list of failed equations (empty when the proof is valid)."""
         group = self.group
-        p, q = group.p, group.q
+        q = group.q
+        mul, pw, inv = group.mul, group.pow, group.inv
         n = len(inputs)
         if len(outputs) != n:
             return [f"{len(outputs)} ciphertexts out for {n} in"]
-        str_c = _encode(inputs) + _encode(outputs) + _encode(proof.commitments)
+        str_c = _encode(group, inputs) + _encode(group, outputs) + _encode(group, proof.commitments)
         hh = _sha_hex(f"shuffle-challenges|{self.fingerprint}|{str_c}")
         u = [mpz(int(_sha_hex(hh + _sha_hex(str(i))), 16)) % q for i in range(n)]
-        str_t = _encode([proof.t1, proof.t2, proof.t3, proof.t41, proof.t42]) + _encode(proof.t_hat)
-        str_y = str_c + _encode(proof.chain) + str(self.public_key)
+        str_t = _encode(group, [proof.t1, proof.t2, proof.t3, proof.t41, proof.t42]) + _encode(group, proof.t_hat)
+        str_y = str_c + _encode(group, proof.chain) + group.text(self.public_key)
         c = group.challenge(f"shuffle-challenge|{self.fingerprint}|{str_t}{str_y}")
         h = group.generator(-1)
         chain_prev = [h] + proof.chain[:-1]
@@ -182,33 +177,30 @@ class ShuffleCheck:
                 shuffle_slice, group.name, start, c, inputs[start:stop], outputs[start:stop],
                 proof.commitments[start:stop], chain_prev[start:stop], proof.chain[start:stop],
                 proof.t_hat[start:stop], proof.s_hat[start:stop], proof.s_prime[start:stop], u[start:stop]))
-        total = ShuffleSlice(*(mpz(1) for _ in range(8)), bad_t_hat=[])
+        total = _empty(group)
         for future in futures:
             part = future.result()
-            for name in ("prod_c", "prod_h", "c_tilde", "alpha_star", "beta_star", "h_sprime", "beta_sprime",
-                         "alpha_sprime"):
-                setattr(total, name, getattr(total, name) * getattr(part, name) % p)
+            for name in _PRODUCTS:
+                setattr(total, name, mul(getattr(total, name), getattr(part, name)))
             total.bad_t_hat.extend(part.bad_t_hat)
-        g_table = _g_table(group)
-        inv = gmpy2.invert
+        g_table = group.g_table
         u_prod = mpz(1)
         for value in u:
             u_prod = u_prod * value % q
-        c_bar = total.prod_c * inv(total.prod_h, p) % p
+        c_bar = group.div(total.prod_c, total.prod_h)
         last = proof.chain[-1] if proof.chain else h
-        c_hat = last * inv(powmod(h, u_prod, p), p) % p
+        c_hat = group.div(last, pw(h, u_prod))
         failures = []
-        if proof.t1 != powmod(inv(c_bar, p), c, p) * g_table.pow(proof.s1) % p:
+        if proof.t1 != mul(pw(inv(c_bar), c), g_table.pow(proof.s1)):
             failures.append("t1 (permutation commitments)")
-        if proof.t2 != powmod(inv(c_hat, p), c, p) * g_table.pow(proof.s2) % p:
+        if proof.t2 != mul(pw(inv(c_hat), c), g_table.pow(proof.s2)):
             failures.append("t2 (commitment chain)")
-        if proof.t3 != powmod(inv(total.c_tilde, p), c, p) * g_table.pow(proof.s3) % p * total.h_sprime % p:
+        if proof.t3 != mul(mul(pw(inv(total.c_tilde), c), g_table.pow(proof.s3)), total.h_sprime):
             failures.append("t3")
-        t41 = (inv(powmod(total.beta_star, c, p) * powmod(self.public_key, proof.s4, p) % p, p)
-               * total.beta_sprime % p)
+        t41 = mul(inv(mul(pw(total.beta_star, c), pw(self.public_key, proof.s4))), total.beta_sprime)
         if proof.t41 != t41:
             failures.append("t4,1 (re-encryption of beta)")
-        t42 = inv(powmod(total.alpha_star, c, p) * g_table.pow(proof.s4) % p, p) * total.alpha_sprime % p
+        t42 = mul(inv(mul(pw(total.alpha_star, c), g_table.pow(proof.s4))), total.alpha_sprime)
         if proof.t42 != t42:
             failures.append("t4,2 (re-encryption of alpha)")
         for i in total.bad_t_hat[:5]:

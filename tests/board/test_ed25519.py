@@ -1,0 +1,121 @@
+"""Belenios 3.3 boards in the Ed25519 group: tampered and hostile points are caught like in 2.0."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from boardkit import Board, compact
+from helpers import SAMPLES, failed_steps, verify
+
+from expertise.board.belenios.groups import GROUPS
+
+ROOT = SAMPLES.parent / "belenios-3.3"
+ED = GROUPS["Ed25519"]
+ORDER_TWO = (2**255 - 20).to_bytes(32, "little")[::-1].hex()  # y = -1: the point of order 2
+
+
+def board_of(name: str) -> Path:
+    return next((ROOT / name).glob("*.bel"))
+
+
+def write(board: Board, tmp_path: Path, like: Path) -> Path:
+    return board.write(tmp_path / like.name)
+
+
+def test_group_arithmetic_against_libsodium() -> None:
+    g = ED.g
+    assert ED.text(g) == "6666666666666666666666666666666666666666666666666666666666666658"
+    assert ED.mul(ED.pow(g, 5), ED.pow(g, 7)) == ED.pow(g, 12)
+    assert ED.div(ED.pow(g, 12), ED.pow(g, 7)) == ED.pow(g, 5)
+    assert ED.pow(g, int(ED.q)) == ED.identity and ED.is_member(ED.identity)
+    assert ED.g_table.pow(9) == ED.pow(g, 9)
+    assert not ED.is_member(bytes.fromhex(ORDER_TWO)[::-1])
+    h = ED.generator(-1)
+    assert ED.is_member(h) and h not in (ED.identity, g)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("2260cdf3092329c21da25ee8c9a21f5697390f51643851560e5f46ae6af8a3c9".upper(), "lowercase"),
+    ("66" * 31, "64 lowercase"),
+    ("ff" * 32, "y ≥ p"),
+    (12, "found a number"),
+])
+def test_point_encodings_are_strict(text, message: str) -> None:  # type: ignore[no-untyped-def]
+    from expertise.board.belenios.fields import FieldError
+
+    with pytest.raises(FieldError) as info:
+        ED.parse(text, "credential")
+    assert message in info.value.message
+
+
+def test_ballot_with_an_altered_proof(tmp_path: Path) -> None:
+    source = board_of("ed25519-single-weighted")
+    board = Board.read(source)
+    ballot = board.ballots()[1]
+    value = ballot.json()
+    proof = value["answers"][0]["individual_proofs"][0][1]
+    proof["response"] = str((int(proof["response"]) + 1) % int(ED.q))
+    ballot.set_json(0, value)
+    report = verify(write(board, tmp_path, source))
+    assert "ballots" in failed_steps(report)
+    finding = report.steps["ballots"].failures[0]
+    assert "ballot #2" in finding.record and finding.field == "signature.hash"
+
+
+def test_uppercase_and_small_order_points(tmp_path: Path) -> None:
+    source = board_of("ed25519-threshold")
+    board = Board.read(source)
+    credentials = json.loads(board.steps[0].data[2])
+    credentials[0] = credentials[0].upper()
+    credentials[1] = ORDER_TWO
+    board.steps[0].data[2] = compact(credentials)
+    report = verify(write(board, tmp_path, source))
+    fields = {(f.field, f.message) for f in report.steps["credentials"].failures}
+    assert any(field == "[0]" and "not canonical" in message for field, message in fields)
+    assert any(field == "[1]" and "not an element" in message for field, message in fields)
+    assert report.steps["membership"].failures[0].field == "[1]"
+    assert "membership" in failed_steps(report)
+
+
+def test_ciphertext_off_the_subgroup(tmp_path: Path) -> None:
+    source = board_of("ed25519-single-weighted")
+    board = Board.read(source)
+    ballot = board.ballots()[0]
+    value = ballot.json()
+    value["answers"][1]["choices"][0]["alpha"] = ORDER_TWO
+    ballot.set_json(0, value)
+    report = verify(write(board, tmp_path, source))
+    assert {"membership", "ballots"} <= failed_steps(report)
+    assert report.steps["membership"].failures[0].field == "answers[1].choices[0].alpha"
+
+
+def test_shuffle_and_result_tampering(tmp_path: Path) -> None:
+    source = board_of("ed25519-nh-mixnet")
+    board = Board.read(source)
+    shuffle = board.of_type("Shuffle")[0]
+    value = shuffle.json()
+    value["proofs"][0][1][1] = str((int(value["proofs"][0][1][1]) + 1) % int(ED.q))
+    shuffle.set_json(0, value)
+    report = verify(write(board, tmp_path, source))
+    assert "shuffles" in failed_steps(report)
+    assert "t2" in report.steps["shuffles"].failures[0].message
+    board = Board.read(source)
+    (result,) = board.of_type("Result")
+    value = result.json()
+    value["result"][0][0] += 1
+    result.set_json(0, value)
+    report = verify(write(board, tmp_path / "r", source))
+    assert failed_steps(report) == {"result"}
+
+
+def test_published_tally_altered(tmp_path: Path) -> None:
+    source = board_of("ed25519-threshold")
+    board = Board.read(source)
+    (tally,) = board.of_type("EncryptedTally")
+    value = tally.json()
+    value[0][0], value[0][1] = value[0][1], value[0][0]
+    tally.set_json(0, value)
+    report = verify(write(board, tmp_path, source))
+    assert failed_steps(report) == {"tally"}
