@@ -147,6 +147,13 @@ def print_report(report: VerificationReport, quiet: bool = False) -> None:
                     labels = (["(blank)"] if question.get("blank") else []) + question["answers"]
                     for label, count in zip(labels, counts):
                         out.print(f"    {count!s:>8}  {escape(label)}")
+                elif question["type"] == "lists":
+                    names, start = question["answers"], 0
+                    for size, row in zip(question["lists"], counts):
+                        for offset, count in enumerate(row):
+                            indent = "" if offset == 0 else "  "
+                            out.print(f"    {count!s:>8}  {indent}{escape(names[start + offset])}")
+                        start += size
                 else:
                     out.print(f"    {len(counts)} ballots (raw, in shuffled order; see --json)")
         stats = report.stats

@@ -24,7 +24,17 @@ def result_table(election: dict[str, Any], result: list[Any] | None) -> list[dic
     tables = []
     for question, values in zip(election.get("questions", []), result):
         entry: dict[str, Any] = {"question": question.get("question", ""), "type": question.get("type")}
-        if question.get("type") == "homomorphic":
+        if question.get("type") == "lists":
+            names = list(question.get("answers", []))
+            rows, start = [], 0
+            for size, counts in zip(question.get("lists", []), values):
+                for offset, count in enumerate(counts):
+                    rows.append({"answer": names[start + offset], "count": int(count), "blank": False,
+                                 "list_head": offset == 0})
+                start += size
+            entry["rows"] = rows
+            entry["total"] = sum(r["count"] for r in rows if r["list_head"])
+        elif question.get("type") == "homomorphic":
             labels = (["(blank)"] if question.get("blank") else []) + list(question.get("answers", []))
             rows = [{"answer": label, "count": int(count), "blank": question.get("blank", False) and i == 0}
                     for i, (label, count) in enumerate(zip(labels, values))]

@@ -119,3 +119,52 @@ def test_published_tally_altered(tmp_path: Path) -> None:
     tally.set_json(0, value)
     report = verify(write(board, tmp_path, source))
     assert failed_steps(report) == {"tally"}
+
+
+def test_lists_question_verifies_and_its_proofs_bite(tmp_path: Path) -> None:
+    source = board_of("ed25519-lists")
+    report = verify(source)
+    assert not report.failed
+    assert report.result == json.loads((source.parent / "result.json").read_text())
+    # per ballot: 9 individual proofs, the overall proof, 3 list proofs, the non-zero proof, the signature
+    assert report.steps["ballots"].counts["proofs"] == 8 * (9 + 1 + 3 + 1 + 1)
+    for field, change in (("list_proofs[1]", lambda a: a["list_proofs"][1][0].update(
+                              challenge=str((int(a["list_proofs"][1][0]["challenge"]) + 1) % int(ED.q)))),
+                          ("nonzero_proof", lambda a: a["nonzero_proof"].update(
+                              response=[a["nonzero_proof"]["response"][1], a["nonzero_proof"]["response"][0]])),
+                          ("overall_proof", lambda a: a["overall_proof"].update(
+                              response=str((int(a["overall_proof"]["response"]) + 1) % int(ED.q))))):
+        board = Board.read(source)
+        ballot = board.ballots()[0]
+        value = ballot.json()
+        change(value["answers"][0])
+        ballot.set_json(0, value)
+        tampered = verify(write(board, tmp_path / field.replace("[", "_").replace("]", ""), source))
+        assert "ballots" in failed_steps(tampered)
+        assert tampered.steps["ballots"].failures[0].field == "signature.hash"  # any change breaks the signature
+
+
+def test_lists_proofs_checked_one_by_one() -> None:
+    """The list and non-zero proofs of a genuine ballot verify, and fail on a wrong statement."""
+    from expertise.board.belenios.ballots import _parse_lists_answer
+    from expertise.board.belenios.proofs import Crypto
+
+    source = board_of("ed25519-lists")
+    board = Board.read(source)
+    election = json.loads(board.steps[0].data[0])
+    fingerprint = __import__("expertise.board.belenios.proofs", fromlist=["b64hash"]).b64hash(board.steps[0].data[0])
+    crypto = Crypto(ED, ED.parse(election["public_key"], "public_key"))
+    ballot = board.ballots()[0].json()
+    choices, _, overall, _, (list_proofs, nonzero), _ = _parse_lists_answer(ballot["answers"][0], "a", ED, (3, 2, 4))
+    s = f"{fingerprint}|{ballot['credential']}|" + ",".join(f"{c[2]},{c[3]}" for c in choices)
+    heads = [choices[0], choices[3], choices[5]]
+    bodies = [choices[1:3], choices[4:5], choices[6:9]]
+    for head, body, proofs in zip(heads, bodies, list_proofs):
+        alpha = ED.product(c[0] for c in body)
+        beta = ED.product(c[1] for c in body)
+        assert crypto.verify_list_proof(s, head[0], head[1], alpha, beta, proofs)
+        assert not crypto.verify_list_proof(s, head[0], head[1], alpha, ED.mul(beta, ED.g), proofs)
+    alpha = ED.product(c[0] for body in bodies for c in body)
+    beta = ED.product(c[1] for body in bodies for c in body)
+    assert crypto.verify_nonzero(s, alpha, beta, *nonzero)
+    assert not crypto.verify_nonzero(s, alpha, beta, ED.identity, *nonzero[1:])

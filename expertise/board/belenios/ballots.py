@@ -28,11 +28,12 @@ BALLOT_FIELDS = ["election_uuid", "election_hash", "credential", "answers", "sig
 
 @dataclass(frozen=True)
 class QuestionShape:
-    homomorphic: bool
+    homomorphic: bool  # counted by multiplying ciphertexts (homomorphic and lists questions)
     choices: int
     minimum: int
     maximum: int
     blank: bool
+    lists: tuple[int, ...] = ()  # a lists question (Belenios 3.0): entries of each list
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,9 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
         parsed: list[Any] = []
         for qi, (shape, answer) in enumerate(zip(context.questions, answers)):
             path = f"answers[{qi}]"
-            if shape.homomorphic:
+            if shape.lists:
+                parsed.append(_parse_lists_answer(answer, path, group, shape.lists))
+            elif shape.homomorphic:
                 fields = ["choices", "individual_proofs", "overall_proof", "blank_proof"]
                 F.obj(answer, path, fields, optional=[] if shape.blank else ["blank_proof"])
                 if not shape.blank and "blank_proof" in answer:
@@ -183,7 +186,8 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
                 overall_length = shape.maximum - shape.minimum + (2 if shape.blank else 1)
                 overall = _proofs(answer["overall_proof"], path + ".overall_proof", group, overall_length)
                 blank = _proofs(answer["blank_proof"], path + ".blank_proof", group, 2) if shape.blank else None
-                parsed.append((choices, individual, overall, blank))
+                paths = [f"{path}.choices[{j}]" for j in range(len(choices))]
+                parsed.append((choices, individual, overall, blank, None, paths))
             else:
                 F.obj(answer, path, ["choices", "proof"])
                 choice = _ciphertext(answer["choices"], path + ".choices", group)
@@ -201,16 +205,19 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
     # Group membership of every element (the credential was tested with the public credentials),
     # before any arithmetic: a value outside the group makes the ballot unusable for the tally.
     for qi, (shape, answer) in enumerate(zip(context.questions, parsed)):
+        elements: list[tuple[str, Any]] = []
         if shape.homomorphic:
-            elements = [(f"answers[{qi}].choices[{j}]", c[0], c[1]) for j, c in enumerate(answer[0])]
+            for where, c in zip(answer[5], answer[0]):
+                elements += [(where + ".alpha", c[0]), (where + ".beta", c[1])]
+            if answer[4] is not None:  # the non-zero proof's commitment is a group element too
+                elements.append((f"answers[{qi}].nonzero_proof.commitment", answer[4][1][0]))
         else:
-            elements = [(f"answers[{qi}].choices", answer[0][0], answer[0][1])]
-        for path, alpha, beta in elements:
-            outcome.members += 2
-            for name, x in ((".alpha", alpha), (".beta", beta)):
-                if not group.is_member(x):
-                    outcome.unreadable.append(item.ordinal)
-                    raise _Invalid(path + name, "not an element of the group", "membership")
+            elements = [(f"answers[{qi}].choices.alpha", answer[0][0]), (f"answers[{qi}].choices.beta", answer[0][1])]
+        for where, x in elements:
+            outcome.members += 1
+            if not group.is_member(x):
+                outcome.unreadable.append(item.ordinal)
+                raise _Invalid(where, "not an element of the group", "membership")
 
     weight = item.weight if item.weight is not None else 1
     _tally_share(ready, item, parsed, weight, outcome)
@@ -247,12 +254,16 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
             if not crypto.verify_raweg(s0, alpha, alpha_text, beta_text, *proof):
                 raise _Invalid(path + ".proof", "invalid proof of knowledge of the encryption randomness")
             continue
-        choices, individual, overall, blank = answer
-        for j, ((alpha, beta, alpha_text, beta_text), proofs) in enumerate(zip(choices, individual)):
+        choices, individual, overall, blank, lists, paths = answer
+        for where, (alpha, beta, alpha_text, beta_text), proofs in zip(paths, choices, individual):
             outcome.proofs += 1
             if not crypto.verify_iproof(s0, alpha, beta, alpha_text, beta_text, proofs, (0, 1)):
-                raise _Invalid(f"{path}.individual_proofs[{j}]", "invalid proof that the choice encrypts 0 or 1")
+                raise _Invalid(where.replace(".choices", ".individual_proofs"), "invalid proof that the choice "
+                                                                                "encrypts 0 or 1")
         s = s0 + "|" + ",".join(f"{c[2]},{c[3]}" for c in choices)
+        if lists is not None:
+            _verify_lists(crypto, s, path, choices, overall, lists, shape.lists, outcome)
+            continue
         counted = choices[1:] if shape.blank else choices
         alpha_sum = group.product(c[0] for c in counted)
         beta_sum = group.product(c[1] for c in counted)
@@ -273,6 +284,60 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
     if item.weight != 1 and any(not shape.homomorphic for shape in context.questions):
         raise _Invalid("credential", f"voter of weight {item.weight} on a non-homomorphic question (weights "
                                      "must be 1 there)")
+
+
+def _parse_lists_answer(answer: Any, path: str, group, sizes: tuple[int, ...]) -> tuple:  # type: ignore[no-untyped-def,type-arg]
+    """choices and individual proofs per list, one overall proof, one list proof per list, a non-zero proof."""
+    F.obj(answer, path, ["choices", "individual_proofs", "overall_proof", "list_proofs", "nonzero_proof"])
+    rows = F.lst(answer["choices"], path + ".choices", length=len(sizes))
+    proof_rows = F.lst(answer["individual_proofs"], path + ".individual_proofs", length=len(sizes))
+    choices, individual, paths = [], [], []
+    for i, (size, row, proof_row) in enumerate(zip(sizes, rows, proof_rows)):
+        F.lst(row, f"{path}.choices[{i}]", length=size)
+        F.lst(proof_row, f"{path}.individual_proofs[{i}]", length=size)
+        for j, (c, pr) in enumerate(zip(row, proof_row)):
+            choices.append(_ciphertext(c, f"{path}.choices[{i}][{j}]", group))
+            individual.append(_proofs(pr, f"{path}.individual_proofs[{i}][{j}]", group, 2))
+            paths.append(f"{path}.choices[{i}][{j}]")
+    overall = [_proof(answer["overall_proof"], path + ".overall_proof", group)]
+    list_proofs = [_proofs(pr, f"{path}.list_proofs[{i}]", group, 2)
+                   for i, pr in enumerate(F.lst(answer["list_proofs"], path + ".list_proofs", length=len(sizes)))]
+    nonzero = F.obj(answer["nonzero_proof"], path + ".nonzero_proof", ["commitment", "challenge", "response"])
+    response = F.lst(nonzero["response"], path + ".nonzero_proof.response", length=2)
+    nonzero_values = (F.element(nonzero["commitment"], path + ".nonzero_proof.commitment", group),
+                      F.exponent(nonzero["challenge"], path + ".nonzero_proof.challenge", group),
+                      F.exponent(response[0], path + ".nonzero_proof.response[0]", group),
+                      F.exponent(response[1], path + ".nonzero_proof.response[1]", group))
+    return choices, individual, overall, None, (list_proofs, nonzero_values), paths
+
+
+def _verify_lists(crypto: Crypto, s: str, path: str, choices: list[Any], overall: list[tuple[mpz, mpz]],
+                  lists: tuple[Any, Any], sizes: tuple[int, ...], outcome: ChunkOutcome) -> None:
+    """Lists answers (spec 3.x): exactly one list chosen; a list's candidates only if it is chosen; one at least."""
+    group = crypto.group
+    list_proofs, (commitment, challenge, t1, t2) = lists
+    heads, bodies, start = [], [], 0
+    for size in sizes:
+        heads.append(choices[start])
+        bodies.append(choices[start + 1:start + size])
+        start += size
+    alpha_l = group.product(c[0] for c in heads)
+    beta_l = group.product(c[1] for c in heads)
+    outcome.proofs += 1
+    if not crypto.verify_iproof(s, alpha_l, beta_l, group.text(alpha_l), group.text(beta_l), overall, (1,)):
+        raise _Invalid(path + ".overall_proof", "invalid proof that exactly one list is chosen")
+    for i, (head, body, proofs) in enumerate(zip(heads, bodies, list_proofs)):
+        outcome.proofs += 1
+        alpha = group.product(c[0] for c in body)
+        beta = group.product(c[1] for c in body)
+        if not crypto.verify_list_proof(s, head[0], head[1], alpha, beta, proofs):
+            raise _Invalid(f"{path}.list_proofs[{i}]", f"invalid proof that list {i + 1} is chosen or none of its "
+                                                       "candidates is")
+    outcome.proofs += 1
+    alpha = group.product(c[0] for body in bodies for c in body)
+    beta = group.product(c[1] for body in bodies for c in body)
+    if not crypto.verify_nonzero(s, alpha, beta, commitment, challenge, t1, t2):
+        raise _Invalid(path + ".nonzero_proof", "invalid proof that at least one candidate is chosen")
 
 
 def _tally_share(ready: _Prepared, item: BallotItem, parsed: list[Any], weight: int, outcome: ChunkOutcome) -> None:
@@ -317,8 +382,9 @@ def superseded_share(context: BallotContext, bodies: list[tuple[bytes, int]]) ->
         parsed: list[Any] = []
         for shape, answer in zip(context.questions, ballot["answers"]):
             if shape.homomorphic:
+                flat = [c for row in answer["choices"] for c in row] if shape.lists else answer["choices"]
                 parsed.append(([(ready.group.parse(c["alpha"], ""), ready.group.parse(c["beta"], ""), c["alpha"],
-                                 c["beta"]) for c in answer["choices"]],))
+                                 c["beta"]) for c in flat],))
             else:
                 c = answer["choices"]
                 parsed.append(((ready.group.parse(c["alpha"], ""), ready.group.parse(c["beta"], ""), c["alpha"],

@@ -144,3 +144,21 @@ class Crypto:
         a = group.mul(self.g_table.pow(response), group.pow(key, challenge))
         b = group.mul(group.pow(alpha, response), group.pow(factor, challenge))
         return self.hash(f"decrypt|{fingerprint}|{key_text}|{self.texts([a, b])}") == challenge
+
+    # -- lists questions (Belenios 3.0) ----------------------------------------------------------
+
+    def verify_list_proof(self, s: str, alpha0: Any, beta0: Any, alpha: Any, beta: Any,
+                          proofs: Sequence[tuple[mpz, mpz]]) -> bool:
+        """L_i = 1 or Σ_j C_ij = 0: A0 = g^r0 α0^c0, B0 = y^r0 (β0/g)^c0, A1 = g^r1 α^c1, B1 = y^r1 β^c1."""
+        commitments, total = self.range_commitments(alpha0, beta0, proofs[:1], (1,))
+        more, total_more = self.range_commitments(alpha, beta, proofs[1:], (0,))
+        return self.hash(f"lproof|{s}|{self.texts(commitments + more)}") == (total + total_more) % self.q
+
+    def verify_nonzero(self, s: str, alpha: Any, beta: Any, commitment: Any, challenge: mpz, t1: mpz, t2: mpz) -> bool:
+        """(α, β) encrypts a non-zero value: A0 ≠ 1, A1 = α^t1 g^t2, A2 = β^t1 y^t2 A0^c, c = H("nonzero|S|A0,A1,A2")."""
+        group = self.group
+        if commitment == group.identity:
+            return False
+        a1 = group.mul(group.pow(alpha, t1), self.g_table.pow(t2))
+        a2 = group.mul(group.mul(group.pow(beta, t1), self.y_table.pow(t2)), group.pow(commitment, challenge))
+        return self.hash(f"nonzero|{s}|{self.texts([commitment, a1, a2])}") == challenge

@@ -30,7 +30,7 @@ from .ballots import BallotContext, BallotItem, ChunkOutcome, QuestionShape, che
 from .decryption import decode, decryption_slice, discrete_log, lagrange
 from .fields import FieldError, parse_json
 from .proofs import Crypto, b64hash
-from .setup import Credential, Election, TrusteeChecks, Trustees, parse_credentials, parse_election
+from .setup import Credential, Election, TrusteeChecks, Trustees, nest, parse_credentials, parse_election
 from .shuffle import ShuffleCheck, parse_ciphertexts, parse_proof
 
 EVENT_TYPES = ("Setup", "Ballot", "EndBallots", "EncryptedTally", "Shuffle", "EndShuffles", "PartialDecryption",
@@ -388,7 +388,7 @@ class BeleniosReplay:
         self.context = BallotContext(
             group=self.election.group.name, public_key=self.election.public_key_text,
             fingerprint=self.election.fingerprint, uuid=self.election.uuid,
-            questions=tuple(QuestionShape(q.homomorphic, q.choices, q.minimum, q.maximum, q.blank)
+            questions=tuple(QuestionShape(q.homomorphic, q.choices, q.minimum, q.maximum, q.blank, q.lists)
                             for q in self.election.questions))
 
     def _setup_election(self, record: Record) -> None:
@@ -814,7 +814,12 @@ class BeleniosReplay:
         for qi, (question, entries) in enumerate(zip(self.election.questions,
                                                      F.lst(value, "", length=len(self.election.questions)))):
             length = question.choices if question.homomorphic else None
-            cts = parse_ciphertexts(entries, f"[{qi}]", group, length)
+            if question.lists:
+                rows = F.lst(entries, f"[{qi}]", length=len(question.lists))
+                cts = [ct for i, (row, size) in enumerate(zip(rows, question.lists))
+                       for ct in parse_ciphertexts(row, f"[{qi}][{i}]", group, size)]
+            else:
+                cts = parse_ciphertexts(entries, f"[{qi}]", group, length)
             for j, (alpha, beta) in enumerate(cts):
                 self.member("tally", record.label, f"[{qi}][{j}].alpha", alpha, "tally")
                 self.member("tally", record.label, f"[{qi}][{j}].beta", beta, "tally")
@@ -967,8 +972,8 @@ class BeleniosReplay:
                 factors: list[list[Any]] = []
                 items = []
                 for qi, cts in enumerate(tally):
-                    row = F.lst(factors_raw[qi], f"decryption_factors[{qi}]", length=len(cts))
-                    prow = F.lst(proofs_raw[qi], f"decryption_proofs[{qi}]", length=len(cts))
+                    row = _flat(factors_raw[qi], f"decryption_factors[{qi}]", len(cts), election.questions[qi].lists)
+                    prow = _flat(proofs_raw[qi], f"decryption_proofs[{qi}]", len(cts), election.questions[qi].lists)
                     fq = []
                     for j, ((alpha, _), f, pr) in enumerate(zip(cts, row, prow)):
                         factor = F.element(f, f"decryption_factors[{qi}][{j}]", group)
@@ -1114,6 +1119,7 @@ class BeleniosReplay:
                                       "(not a well-formed encoding)")
                 decrypted.append(rows)
                 step.count("non_homomorphic_plaintexts", len(rows))
+        decrypted = [nest(values, q.lists) if q.lists else values for q, values in zip(election.questions, decrypted)]
         self.report.election["decrypted"] = _jsonable(decrypted)
         if published is not None and step.status is StepStatus.PASS:
             against = "recomputed" if self.computed_tally is not None else "published (not recomputable)"
@@ -1134,7 +1140,8 @@ class BeleniosReplay:
                                                          F.lst(value, "result", length=len(self.election.questions)))):
             path = f"result[{qi}]"
             if question.homomorphic:
-                out.append([F.weight(v, f"{path}[{j}]") for j, v in enumerate(F.lst(entry, path, length=len(cts)))])
+                out.append([F.weight(v, f"{path}{where}") for where, v in _flat_paths(entry, path, len(cts),
+                                                                                       question.lists)])
             else:
                 rows = []
                 for k, row in enumerate(F.lst(entry, path, length=len(cts))):
@@ -1291,6 +1298,20 @@ class BeleniosReplay:
                                 "avoir été complétées d’accréditations frauduleuses")
         elif step.status is StepStatus.PASS:
             step.describe("; ".join(checks), " ; ".join(checks_fr))
+
+
+def _flat_paths(value: Any, path: str, length: int, lists: tuple[int, ...]) -> list[tuple[str, Any]]:
+    """(sub-path, item) of a per-answer list, nested per candidate list for a lists question."""
+    if not lists:
+        return [(f"[{j}]", v) for j, v in enumerate(F.lst(value, path, length=length))]
+    out = []
+    for i, (row, size) in enumerate(zip(F.lst(value, path, length=len(lists)), lists)):
+        out += [(f"[{i}][{j}]", v) for j, v in enumerate(F.lst(row, f"{path}[{i}]", length=size))]
+    return out
+
+
+def _flat(value: Any, path: str, length: int, lists: tuple[int, ...]) -> list[Any]:
+    return [v for _, v in _flat_paths(value, path, length, lists)]
 
 
 def _jsonable(value: Any) -> Any:

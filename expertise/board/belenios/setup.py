@@ -25,16 +25,18 @@ BASE58 = set("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
 
 @dataclass(frozen=True)
 class Question:
-    kind: str  # "homomorphic" or "non-homomorphic"
+    kind: str  # "homomorphic", "non-homomorphic" or "lists" (Belenios 3.0)
     text: str
-    answers: tuple[str, ...]
+    answers: tuple[str, ...]  # for lists: every list name and candidate, flattened
     minimum: int = 0
     maximum: int = 0
     blank: bool = False
+    lists: tuple[int, ...] = ()  # lists: entries (list name + candidates) of each list
 
     @property
     def homomorphic(self) -> bool:
-        return self.kind == "homomorphic"
+        """Counted by multiplying the ballots' ciphertexts (homomorphic and lists questions)."""
+        return self.kind != "non-homomorphic"
 
     @property
     def choices(self) -> int:
@@ -43,9 +45,20 @@ class Question:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": self.kind, "question": self.text, "answers": list(self.answers)}
-        if self.homomorphic:
+        if self.kind == "homomorphic":
             data.update(min=self.minimum, max=self.maximum, blank=self.blank)
+        if self.kind == "lists":
+            data["lists"] = list(self.lists)
         return data
+
+
+def nest(flat: list[Any], lists: tuple[int, ...]) -> list[list[Any]]:
+    """The flat list of a lists question cut back into one list per candidate list."""
+    out, start = [], 0
+    for size in lists:
+        out.append(flat[start:start + size])
+        start += size
+    return out
 
 
 @dataclass
@@ -108,9 +121,11 @@ def _parse_question(value: Any, path: str, group: Group) -> Question:
     if isinstance(value, dict) and "type" in value:
         F.obj(value, path, ["type", "value", "extra"], optional=["extra"])
         kind = F.string(value["type"], F.join(path, "type"), 100)
+        if kind == "Lists":
+            return _parse_lists(value, path)
         if kind != "NonHomomorphic":
-            raise FieldError(F.join(path, "type"), f"question type {kind[:40]!r} is not defined in Belenios 2.0 "
-                                                   "(NonHomomorphic only; Lists appeared in 3.0)")
+            raise FieldError(F.join(path, "type"), f"question type {kind[:40]!r} is not defined by Belenios "
+                                                   "(NonHomomorphic, Lists)")
         inner = F.obj(value["value"], F.join(path, "value"), ["answers", "question"])
         answers = tuple(F.string(a, f"{path}.value.answers[{i}]")
                         for i, a in enumerate(F.lst(inner["answers"], f"{path}.value.answers", min_length=1)))
@@ -133,6 +148,21 @@ def _parse_question(value: Any, path: str, group: Group) -> Question:
         raise FieldError(F.join(path, "max"), f"max {maximum} is above the number of answers ({len(answers)})")
     return Question("homomorphic", F.string(value["question"], F.join(path, "question")), answers,
                     minimum, maximum, blank)
+
+
+def _parse_lists(value: Any, path: str) -> Question:
+    """A Lists question (Belenios 3.0): choose one list, and at least one candidate of that list."""
+    if "extra" in value:
+        raise FieldError(F.join(path, "extra"), "unknown field for a Lists question")
+    inner = F.obj(value["value"], F.join(path, "value"), ["answers", "question"])
+    flat: list[str] = []
+    sizes: list[int] = []
+    for i, group_answers in enumerate(F.lst(inner["answers"], f"{path}.value.answers", min_length=1)):
+        names = F.lst(group_answers, f"{path}.value.answers[{i}]", min_length=1)
+        flat.extend(F.string(a, f"{path}.value.answers[{i}][{j}]") for j, a in enumerate(names))
+        sizes.append(len(names))
+    return Question("lists", F.string(inner["question"], f"{path}.value.question"), tuple(flat), 1, 1,
+                    lists=tuple(sizes))
 
 
 # -- trustees -----------------------------------------------------------------------------------
