@@ -8,7 +8,6 @@ board replaces the verdicts of the earlier one.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Sequence
 
 from .. import catalogue as catalogue_mod

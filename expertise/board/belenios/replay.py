@@ -1,4 +1,4 @@
-"""The replay of a Belenios 2.0 board: every audit step of the specification (3.5), and more.
+"""The replay of a Belenios board (2.0, and 2.1-3.3): every audit step of the specification, and more.
 
 The board is read once, record by record. Setup records are checked here; ballots go in
 chunks to the runner (local processes or Dask) while reading continues, with a bounded
@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -30,7 +29,7 @@ from .ballots import BallotContext, BallotItem, ChunkOutcome, QuestionShape, che
 from .decryption import decode, decryption_slice, discrete_log, lagrange
 from .fields import FieldError, parse_json
 from .proofs import Crypto, b64hash
-from .setup import Credential, Election, TrusteeChecks, Trustees, nest, parse_credentials, parse_election
+from .setup import Election, TrusteeChecks, Trustees, nest, parse_credentials, parse_election
 from .shuffle import ShuffleCheck, parse_ciphertexts, parse_proof
 
 EVENT_TYPES = ("Setup", "Ballot", "EndBallots", "EncryptedTally", "Shuffle", "EndShuffles", "PartialDecryption",
