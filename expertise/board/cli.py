@@ -22,15 +22,9 @@ STATUS_MARK = {
 
 
 def parse_time(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not an ISO 8601 time (e.g. 2026-12-01T09:00:00+01:00)", field=option) from None
-    if moment.tzinfo is None:
-        raise UsageError("time has no time zone; write it with an offset, e.g. 2026-12-01T09:00:00+01:00", field=option)
-    return moment
+    from .clock import parse_moment
+
+    return None if value is None else parse_moment(value, option)
 
 
 @click.group(name="board")

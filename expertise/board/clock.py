@@ -14,15 +14,20 @@ from ..errors import UsageError
 CLOCK_VARIABLE = "EXPERTISE_BOARD_CLOCK"
 
 
+def parse_moment(value: str, field: str) -> datetime:
+    """An ISO 8601 time with its offset (a time without zone would be read in the machine's zone)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not an ISO 8601 time (e.g. 2026-12-01T09:00:00+01:00)", field=field) from None
+    if moment.tzinfo is None:
+        raise UsageError("time has no time zone; write it with an offset, e.g. 2026-12-01T09:00:00+01:00", field=field)
+    return moment
+
+
 def now() -> tuple[datetime, bool]:
     """(now, simulated)."""
     value = os.environ.get(CLOCK_VARIABLE)
     if not value:
         return datetime.now(timezone.utc), False
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not an ISO 8601 time", field=CLOCK_VARIABLE) from None
-    if moment.tzinfo is None:
-        raise UsageError("time has no time zone", field=CLOCK_VARIABLE)
-    return moment, True
+    return parse_moment(value, CLOCK_VARIABLE), True

@@ -7,11 +7,10 @@ records can join without touching the command line. The vendor's code is never c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ..errors import UsageError
+from .belenios.replay import ReplayOptions
 from .parallel import Runner, make_runner
 from .report import VerificationReport
 
@@ -19,19 +18,12 @@ FORMATS = ("auto", "belenios")
 
 
 @dataclass
-class VerifyOptions:
+class VerifyOptions(ReplayOptions):
+    """What to verify the board against (ReplayOptions), the format, and where the work runs."""
+
     format: str = "auto"
     workers: int = 0
     scheduler: str | None = None
-    snapshots: Sequence[Path] = ()
-    snapshot_digests: Sequence[tuple[int, str, str]] = ()
-    credentials_fingerprint: str | None = None
-    electorate: int | None = None
-    opens: datetime | None = None
-    closes: datetime | None = None
-    now: datetime | None = None
-    clock_simulated: bool = False
-    progress: Callable[[int, int | None], None] | None = None
     runner: Runner | None = field(default=None, repr=False)
 
 
@@ -66,15 +58,9 @@ def verify_board(path: Path, options: VerifyOptions | None = None) -> Verificati
     runner = options.runner or make_runner(options.workers, options.scheduler)
     try:
         if board_format == "belenios":
-            from .belenios.replay import BeleniosReplay, ReplayOptions
+            from .belenios.replay import BeleniosReplay
 
-            replay = BeleniosReplay(path, runner, ReplayOptions(
-                snapshots=list(options.snapshots), snapshot_digests=list(options.snapshot_digests),
-                credentials_fingerprint=options.credentials_fingerprint,
-                electorate=options.electorate, opens=options.opens, closes=options.closes, now=options.now,
-                clock_simulated=options.clock_simulated,
-                progress=options.progress))
-            return replay.run()
+            return BeleniosReplay(path, runner, options).run()
         raise UsageError(f"format {board_format} is not supported", field="--format")  # pragma: no cover
     finally:
         if options.runner is None:

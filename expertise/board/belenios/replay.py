@@ -654,22 +654,22 @@ class BeleniosReplay:
             self._referenced(sized, value, "encrypted_tally", tally)
         self.tally_records = (tally, sized)
 
-    def _on_Shuffle(self, event: Record, data: list[Record]) -> None:
-        shuffle, owned = data
-        value = self.parse(owned, "shuffles")
+    def _owned(self, data: list[Record], step: str) -> tuple[Record, Record]:
+        """A (payload, owned) pair: the owned record must name the payload record before it."""
+        payload, owned = data
+        value = self.parse(owned, step)
         if value is not None and isinstance(value, dict):
-            self._referenced(owned, value, "payload", shuffle)
-        self.shuffle_records.append((shuffle, owned))
+            self._referenced(owned, value, "payload", payload)
+        return payload, owned
+
+    def _on_Shuffle(self, event: Record, data: list[Record]) -> None:
+        self.shuffle_records.append(self._owned(data, "shuffles"))
 
     def _on_EndShuffles(self, event: Record, data: list[Record]) -> None:
         pass
 
     def _on_PartialDecryption(self, event: Record, data: list[Record]) -> None:
-        decryption, owned = data
-        value = self.parse(owned, "decryptions")
-        if value is not None and isinstance(value, dict):
-            self._referenced(owned, value, "payload", decryption)
-        self.decryption_records.append((decryption, owned))
+        self.decryption_records.append(self._owned(data, "decryptions"))
 
     def _on_Result(self, event: Record, data: list[Record]) -> None:
         self.result_record = data[0]

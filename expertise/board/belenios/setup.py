@@ -288,10 +288,7 @@ class TrusteeChecks:
         for i, cert in enumerate(certs):
             cpath = f"{path}.certs[{i}]"
             message, c, r = self._signed(cert, cpath)
-            try:
-                keys = json.loads(message)
-            except ValueError:
-                raise FieldError(F.join(cpath, "message"), "certificate message is not JSON") from None
+            keys = _inner_json(message, F.join(cpath, "message"))
             F.obj(keys, f"{cpath}.message", ["context", "verification", "encryption"], optional=["context"])
             if "context" in keys:  # Belenios 2.5.1 and later bind each certificate to its place in the group
                 self.later_profile = True
@@ -313,10 +310,7 @@ class TrusteeChecks:
         for i, signed in enumerate(coefexps):
             epath = f"{path}.coefexps[{i}]"
             message, c, r = self._signed(signed, epath)
-            try:
-                inner = json.loads(message)
-            except ValueError:
-                raise FieldError(F.join(epath, "message"), "coefexps message is not JSON") from None
+            inner = _inner_json(message, F.join(epath, "message"))
             F.obj(inner, f"{epath}.message", ["coefexps"])
             values = F.lst(inner["coefexps"], f"{epath}.message.coefexps", length=threshold)
             row = []
@@ -366,6 +360,14 @@ class TrusteeChecks:
             trustees.keys[owner] = TrusteeKey(owner, "Pedersen", item, j, key, text, name)
             owners.append(owner)
         return PedersenGroup(item, threshold, owners, [row[0] for row in commitments])
+
+
+def _inner_json(message: str, path: str) -> Any:
+    """A signed message's content: JSON inside a JSON string, read as strictly as a record."""
+    try:
+        return F.parse_json(message.encode("utf-8"))
+    except FieldError as exc:
+        raise FieldError(path if exc.field == "(record)" else f"{path}.{exc.field}", exc.message) from None
 
 
 # -- credentials --------------------------------------------------------------------------------
