@@ -323,3 +323,11 @@ def test_any_changed_field_of_any_record_is_caught(tmp_path: Path, seed: int, na
         return  # the change was to a reference that the rebuild recomputes
     report = verify(path)
     assert report.failed, (step.type, index, step.data[index][:200])
+
+
+def test_header_timestamp_must_be_the_records_mtime(tmp_path: Path) -> None:
+    data = bytearray(SMALL.read_bytes())
+    data[538] ^= 2  # first digit of the header's timestamp (found by the property test above)
+    path = tmp_path / SMALL.name
+    path.write_bytes(bytes(data))
+    assert_rejected(path, "archive", field="timestamp", record="record 0")

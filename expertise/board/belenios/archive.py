@@ -37,6 +37,7 @@ class Record:
     kind: str  # "header", "data" or "event"
     digest: str  # SHA-256 (hex) of the body
     body: bytes
+    mtime: int = 0  # the tar header's mtime (Belenios writes the board's timestamp in every record)
 
     @property
     def end(self) -> int:
@@ -198,7 +199,7 @@ class ArchiveReader:
                                                       "not a Belenios board")
                 self.header_json = body
                 self.timestamp = mtime
-                yield Record(index, offset, name, "header", digest, body)
+                yield Record(index, offset, name, "header", digest, body, mtime)
             else:
                 if self.timestamp is not None and mtime != self.timestamp:
                     self._anomaly(label, "tar header mtime",
@@ -213,5 +214,5 @@ class ArchiveReader:
                     if match.group(1).decode() != digest:
                         self._anomaly(label, "name", f"record name says SHA-256 {match.group(1).decode()[:16]}… but the "
                                                      f"content hashes to {digest[:16]}… (record altered)")
-                yield Record(index, offset, name, kind, digest, body)
+                yield Record(index, offset, name, kind, digest, body, mtime)
             index += 1

@@ -282,6 +282,9 @@ class BeleniosReplay:
             return
         if F.canonical(value) != record.body.decode("utf-8", "replace"):
             archive.fail(record.label, "(record)", "archive header is not in canonical form")
+        if stamp != record.mtime:
+            archive.fail(record.label, "timestamp", f"timestamp {stamp} differs from the tar mtime {record.mtime} "
+                                                    "Belenios writes with it (header altered)")
         self.header = {"version": version, "timestamp": stamp}
 
     def _event(self, record: Record) -> None:
