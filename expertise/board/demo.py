@@ -1,11 +1,34 @@
-"""What `expertise demo` adds for the board domain (placeholder until the board issue lands)."""
+"""What `expertise demo` adds for the board domain.
+
+The board itself and the [board] section are static (fixtures/demo/board/, fixtures/demo/case.toml).
+The demo election is fictitious and dated in December 2026; the demo plays an audit made the
+day after its closing, so the hook sets the board verification's clock to that day (the
+timing step says which clock it used). Without it, a tallied board read before the declared
+closing would rightly fail BOARD-016.
+"""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+import os
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Iterator
+
+from ..case import load_case
+from .clock import CLOCK_VARIABLE
 
 
-def prepare(case_dir: Path) -> AbstractContextManager[None]:
-    """Set up the board part of the demo in the copied case folder; the context ends it."""
-    return nullcontext()
+@contextmanager
+def prepare(case_dir: Path) -> Iterator[None]:
+    case = load_case(case_dir)
+    previous = os.environ.get(CLOCK_VARIABLE)
+    if case.data.board is not None:
+        os.environ[CLOCK_VARIABLE] = (case.data.election.closes + timedelta(days=1)).isoformat()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(CLOCK_VARIABLE, None)
+        else:
+            os.environ[CLOCK_VARIABLE] = previous

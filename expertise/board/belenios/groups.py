@@ -1,0 +1,426 @@
+"""The groups of Belenios and fast exponentiation in them.
+
+Only the groups the specifications name exist: BELENIOS-2048 and RFC-3526-2048 (2.0, section
+5) and Ed25519 (from 2.1). Their parameters are constants here, never read from the board, so
+that a crafted board cannot choose its own group. Membership is tested for every element
+read because the zero-knowledge proofs are only sound in the prime-order subgroup (an element
+with a small-order component lets a voter encode a value outside 0/1, or break the tally's
+discrete logarithm). Every group offers the same operations, written multiplicatively (for
+Ed25519, "multiply" is point addition and "power" scalar multiplication).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from typing import Any
+
+import gmpy2
+from gmpy2 import mpz
+
+# BELENIOS-2048 (specification 2.0, section 5.1: FIPS 186-4 generation, seed ...67746, counter 109).
+_BELENIOS_P = mpz(
+    "2069478569142254640101364365750500806492298929575110409710088478705737421924271740192223"
+    "7254497684338129066633138078958404960054389636289796393038773905722803605973749427671376"
+    "7776188985898727358650490811670993105358677809800307904916540637771737641986785272734744"
+    "7634183560003569830519314428456170191100078673730733356412397173289791324047457883446826"
+    "0652327974647951137672658693582180046317922073668860052627186363386088796882120769432366"
+    "1494910029234443463732221458841005864210502421203654335612013204811188524087310770141516"
+    "6620016231317716937218924807850771182784231749807327659882882516918310312568016207288071"
+    "9")
+_BELENIOS_Q = mpz("78571733251071885079927659812671450121821421258408794611510081919805623223441")
+_BELENIOS_G = mpz(
+    "2402352677501852209227687703532399932712287657378364916510075318787663274146353219320285"
+    "6761552696787996946682987493890950838965734256019006010684771644917354741372831046104586"
+    "8131451178164675540052740288984613986453266121505579709716201616827031288643245666383486"
+    "3635782106154918419982534315189740658186868651151358576410138882215396016043228843603930"
+    "9893336627728484065931384060102316750957637779826651036068224066350766977640253462537730"
+    "8513317349519424896775405257365904949247763147599157519877517771148149092045660020547812"
+    "7054728238140972518639858334115700568353695553423781475582491896050296680037745308460627")
+
+# RFC-3526-2048: the 2048-bit MODP group of RFC 3526 (section 3), g = 2, q = (p - 1) / 2.
+_RFC3526_P = mpz(int(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
+    "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
+    "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA4836"
+    "1C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804"
+    "F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6"
+    "955817183995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF", 16))
+_RFC3526_Q = (_RFC3526_P - 1) // 2
+_RFC3526_G = mpz(2)
+
+
+class FixedBase:
+    """Powers of one fixed base through a precomputed table (Brickell-Gordon-McCurley-Wilson).
+
+    g and the election key y are raised to some fifteen exponents per ballot; one table of
+    base^(d·2^(w·i)) turns each of those into about bits/w multiplications instead of a
+    full square-and-multiply, which is where most of the verifier's speed comes from.
+    """
+
+    __slots__ = ("modulus", "window", "mask", "rows")
+
+    def __init__(self, base: mpz, modulus: mpz, bits: int, window: int) -> None:
+        self.modulus = modulus
+        self.window = window
+        self.mask = (1 << window) - 1
+        rows: list[list[mpz]] = []
+        current = mpz(base) % modulus
+        for _ in range((bits + window - 1) // window):
+            row = [mpz(1), current]
+            for _ in range(2, 1 << window):
+                row.append(row[-1] * current % modulus)
+            rows.append(row)
+            current = row[-1] * current % modulus
+        self.rows = rows
+
+    def pow(self, exponent: int) -> mpz:
+        """base^exponent for 0 <= exponent < 2^bits (callers reduce modulo q first)."""
+        modulus = self.modulus
+        result = mpz(1)
+        if self.window == 8:
+            data = int(exponent).to_bytes((int(exponent).bit_length() + 7) // 8, "little")
+            rows = self.rows
+            for index, digit in enumerate(data):
+                if digit:
+                    result = result * rows[index][digit] % modulus
+            return result
+        e = int(exponent)
+        index = 0
+        mask = self.mask
+        window = self.window
+        rows = self.rows
+        while e:
+            digit = e & mask
+            if digit:
+                result = result * rows[index][digit] % modulus
+            e >>= window
+            index += 1
+        return result
+
+
+class Group:
+    """What the verifier needs of a prime-order group; elements are opaque to the callers."""
+
+    name: str
+    q: mpz
+    g: Any
+    identity: Any
+    embedding: tuple[int, int] | None  # (padding, bits_per_int) for non-homomorphic answers
+
+    @cached_property
+    def q_digits(self) -> int:
+        return len(str(self.q))
+
+    def challenge(self, text: str) -> mpz:
+        """H(text): SHA-256 of the string, read as a big-endian integer, reduced mod q."""
+        return mpz(int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big")) % self.q
+
+    # element-wise operations, implemented by each group
+    def parse(self, value: Any, path: str) -> Any:  # canonical serialisation -> element (no membership test)
+        raise NotImplementedError
+
+    def text(self, x: Any) -> str:  # element -> its serialisation (used in hashes)
+        raise NotImplementedError
+
+    def is_member(self, x: Any) -> bool:
+        raise NotImplementedError
+
+    def mul(self, a: Any, b: Any) -> Any:
+        raise NotImplementedError
+
+    def div(self, a: Any, b: Any) -> Any:
+        raise NotImplementedError
+
+    def pow(self, a: Any, e: int) -> Any:
+        raise NotImplementedError
+
+    def fixed_base(self, base: Any) -> Any:  # an object with .pow(e)
+        raise NotImplementedError
+
+    def generator(self, index: int) -> Any:  # CHVote GetGenerator(i)
+        raise NotImplementedError
+
+    def sort_key(self, x: Any) -> Any:  # the order Belenios sorts elements in
+        raise NotImplementedError
+
+    def decode(self, x: Any, answers: int) -> tuple[list[int], bool]:
+        raise NotImplementedError
+
+    def embedding_capacity(self) -> int:  # bits available for encoded answers
+        raise NotImplementedError
+
+    def describe(self) -> tuple[str, str]:  # (English, French)
+        raise NotImplementedError
+
+    def inv(self, a: Any) -> Any:
+        return self.div(self.identity, a)
+
+    def product(self, items: Any) -> Any:
+        result = self.identity
+        for item in items:
+            result = self.mul(result, item)
+        return result
+
+    @cached_property
+    def g_table(self) -> Any:
+        return self.fixed_base(self.g)
+
+
+class FiniteFieldGroup(Group):
+    """A multiplicative subgroup of order q of Z_p^*, generated by g; elements are integers."""
+
+    def __init__(self, name: str, p: mpz, q: mpz, g: mpz, embedding: tuple[int, int] | None, safe_prime: bool,
+                 window: int) -> None:
+        self.name = name
+        self.p = p
+        self.q = q
+        self.g = g
+        self.identity = mpz(1)
+        self.embedding = embedding
+        self.safe_prime = safe_prime  # p = 2q + 1: membership is the Legendre symbol
+        self.window = window
+        self.p_digits = len(str(p))
+
+    def parse(self, value: Any, path: str) -> mpz:
+        from .fields import FieldError, decimal
+
+        x = decimal(value, path, self.p_digits)
+        if x >= self.p:
+            raise FieldError(path, "value is not below p (not an element of the group)")
+        return x
+
+    def text(self, x: mpz) -> str:
+        return str(x)
+
+    def is_member(self, x: mpz) -> bool:
+        """The test Belenios specifies: 0 < x < p and x^q = 1 (Legendre symbol when p = 2q + 1)."""
+        if not 0 < x < self.p:
+            return False
+        if self.safe_prime:
+            return gmpy2.jacobi(x, self.p) == 1
+        return gmpy2.powmod(x, self.q, self.p) == 1
+
+    def mul(self, a: mpz, b: mpz) -> mpz:
+        return a * b % self.p
+
+    def div(self, a: mpz, b: mpz) -> mpz:
+        return a * gmpy2.invert(b, self.p) % self.p
+
+    def inv(self, a: mpz) -> mpz:
+        return gmpy2.invert(a, self.p)
+
+    def pow(self, a: mpz, e: int) -> mpz:
+        return gmpy2.powmod(a, e, self.p)
+
+    def fixed_base(self, base: mpz) -> FixedBase:
+        return FixedBase(base, self.p, self.q.bit_length(), self.window)
+
+    def generator(self, index: int) -> mpz:
+        x = mpz(int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big"))
+        return gmpy2.powmod(x, (self.p - 1) // self.q, self.p)
+
+    def sort_key(self, x: mpz) -> mpz:
+        return x
+
+    def decode(self, x: mpz, answers: int) -> tuple[list[int], bool]:
+        assert self.embedding is not None
+        padding, bits = self.embedding
+        return _decode_bits(int(x) >> padding, bits, answers)
+
+    def embedding_capacity(self) -> int:
+        assert self.embedding is not None
+        return self.p.bit_length() - 1 - self.embedding[0]
+
+    def describe(self) -> tuple[str, str]:
+        return (f"{self.name}: p of {self.p.bit_length()} bits, subgroup of prime order q of {self.q.bit_length()} "
+                "bits, generator g (parameters fixed by the specification)",
+                f"{self.name} : p de {self.p.bit_length()} bits, sous-groupe d’ordre premier q de "
+                f"{self.q.bit_length()} bits, générateur g (paramètres fixés par la spécification)")
+
+
+def _decode_bits(x: int, bits: int, answers: int) -> tuple[list[int], bool]:
+    mask = (1 << bits) - 1
+    out = [(x >> (bits * (answers - 1 - k))) & mask for k in range(answers)]
+    return out, (x >> (bits * answers)) != 0
+
+
+# -- Ed25519 (Belenios 2.1 and later) -----------------------------------------------------------
+
+_ED_P = 2**255 - 19
+_ED_D = -121665 * pow(121666, -1, _ED_P) % _ED_P
+_ED_SQRT_M1 = pow(2, (_ED_P - 1) // 4, _ED_P)
+_ED_L = 2**252 + 27742317777372353535851937790883648493
+_ED_IDENTITY = bytes([1]) + bytes(31)
+
+
+def _ed_decompress(z: int) -> tuple[int, int] | None:
+    """RFC 8032 point decoding of the 256-bit number z = y | sign(x) << 255; None if not on the curve."""
+    y = z & ((1 << 255) - 1)
+    sign = z >> 255
+    if y >= _ED_P:
+        return None
+    u = (y * y - 1) % _ED_P
+    v = (_ED_D * y * y + 1) % _ED_P
+    x2 = u * pow(v, -1, _ED_P) % _ED_P
+    x = pow(x2, (_ED_P + 3) // 8, _ED_P)
+    if (x * x - x2) % _ED_P:
+        x = x * _ED_SQRT_M1 % _ED_P
+    if (x * x - x2) % _ED_P:
+        return None
+    if x == 0 and sign:
+        return None
+    if x & 1 != sign:
+        x = _ED_P - x
+    return x, y
+
+
+def _ed_add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    (x1, y1), (x2, y2) = a, b
+    t = _ED_D * x1 * x2 * y1 * y2 % _ED_P
+    x3 = (x1 * y2 + y1 * x2) * pow(1 + t, -1, _ED_P) % _ED_P
+    y3 = (y1 * y2 + x1 * x2) * pow(1 - t, -1, _ED_P) % _ED_P
+    return x3, y3
+
+
+def _ed_compress(point: tuple[int, int]) -> bytes:
+    x, y = point
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+class _EdPower:
+    __slots__ = ("group", "base")
+
+    def __init__(self, group: "Ed25519Group", base: bytes) -> None:
+        self.group = group
+        self.base = base
+
+    def pow(self, e: int) -> bytes:
+        return self.group.pow(self.base, e)
+
+
+class _EdBasePower:
+    __slots__ = ()
+
+    def pow(self, e: int) -> bytes:
+        from nacl.bindings import crypto_scalarmult_ed25519_base_noclamp
+
+        scalar = int(e) % _ED_L
+        if scalar == 0:
+            return _ED_IDENTITY
+        return crypto_scalarmult_ed25519_base_noclamp(scalar.to_bytes(32, "little"))
+
+
+class Ed25519Group(Group):
+    """The prime-order subgroup of the Ed25519 curve (RFC 7748), through libsodium.
+
+    Elements are 32-byte RFC 8032 encodings; Belenios writes them as the 256-bit number
+    y | sign(x) << 255 in 64 hexadecimal digits, i.e. the encoding byte-reversed.
+    """
+
+    def __init__(self) -> None:
+        self.name = "Ed25519"
+        self.q = mpz(_ED_L)
+        self.identity = _ED_IDENTITY
+        self.g = bytes.fromhex("5866666666666666666666666666666666666666666666666666666666666666")
+        self.embedding = (14, 8)
+
+    def parse(self, value: Any, path: str) -> bytes:
+        from .fields import FieldError, type_name
+
+        if not isinstance(value, str):
+            raise FieldError(path, f"expected a point in 64 hexadecimal digits, found {type_name(value)}")
+        if len(value) != 64 or not all(c in "0123456789abcdef" for c in value):
+            shown = value if len(value) <= 70 else value[:64] + "…"
+            raise FieldError(path, f"{shown!r} is not a point written in 64 lowercase hexadecimal digits "
+                                   "(not canonical)")
+        encoded = bytes.fromhex(value)[::-1]
+        if int.from_bytes(encoded, "little") & ((1 << 255) - 1) >= _ED_P:
+            raise FieldError(path, "point encoding with y ≥ p (not canonical)")
+        return encoded
+
+    def text(self, x: bytes) -> str:
+        return x[::-1].hex()
+
+    def is_member(self, x: bytes) -> bool:
+        from nacl.bindings import crypto_core_ed25519_is_valid_point
+
+        return x == _ED_IDENTITY or bool(crypto_core_ed25519_is_valid_point(x))
+
+    def _fail(self, *points: bytes) -> ValueError:
+        bad = [self.text(p) for p in points if not self.is_member(p)]
+        return ValueError(f"not a point of the group: {bad[0] if bad else '?'}")
+
+    def mul(self, a: bytes, b: bytes) -> bytes:
+        from nacl.bindings import crypto_core_ed25519_add
+
+        if a == _ED_IDENTITY:
+            return b
+        if b == _ED_IDENTITY:
+            return a
+        try:
+            return crypto_core_ed25519_add(a, b)
+        except Exception:
+            raise self._fail(a, b) from None
+
+    def div(self, a: bytes, b: bytes) -> bytes:
+        from nacl.bindings import crypto_core_ed25519_sub
+
+        if b == _ED_IDENTITY:
+            return a
+        try:
+            return crypto_core_ed25519_sub(a, b)
+        except Exception:
+            raise self._fail(a, b) from None
+
+    def pow(self, a: bytes, e: int) -> bytes:
+        from nacl.bindings import crypto_scalarmult_ed25519_noclamp
+
+        scalar = int(e) % _ED_L
+        if scalar == 0 or a == _ED_IDENTITY:
+            return _ED_IDENTITY
+        if scalar == 1:
+            return a
+        try:
+            return crypto_scalarmult_ed25519_noclamp(scalar.to_bytes(32, "little"), a)
+        except Exception:
+            raise self._fail(a) from None
+
+    def fixed_base(self, base: bytes) -> Any:
+        return _EdBasePower() if base == self.g else _EdPower(self, base)
+
+    def generator(self, index: int) -> bytes:
+        x = int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big") >> 2
+        epsilon = 0
+        while (point := _ed_decompress(x + epsilon)) is None:
+            epsilon += 1
+        for _ in range(3):  # multiply by the cofactor 8
+            point = _ed_add(point, point)
+        return _ed_compress(point)
+
+    def sort_key(self, x: bytes) -> bytes:
+        return x  # Belenios compares the encodings byte by byte
+
+    def decode(self, x: bytes, answers: int) -> tuple[list[int], bool]:
+        padding, bits = 14, 8
+        return _decode_bits(int.from_bytes(x, "little") >> padding, bits, answers)
+
+    def embedding_capacity(self) -> int:
+        return 254 - 14
+
+    def describe(self) -> tuple[str, str]:
+        return ("Ed25519: the curve of RFC 7748, subgroup of prime order q of 253 bits, base point g "
+                "(parameters fixed by the specification)",
+                "Ed25519 : la courbe de la RFC 7748, sous-groupe d’ordre premier q de 253 bits, point de base g "
+                "(paramètres fixés par la spécification)")
+
+
+GROUPS: dict[str, Group] = {
+    "BELENIOS-2048": FiniteFieldGroup("BELENIOS-2048", _BELENIOS_P, _BELENIOS_Q, _BELENIOS_G, None, False, 8),
+    "RFC-3526-2048": FiniteFieldGroup("RFC-3526-2048", _RFC3526_P, _RFC3526_Q, _RFC3526_G, (8, 8), True, 6),
+    "Ed25519": Ed25519Group(),
+}
+
+
+def get_group(name: str) -> Group | None:
+    return GROUPS.get(name)

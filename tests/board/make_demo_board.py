@@ -1,0 +1,60 @@
+"""Regenerate the demo board (fixtures/demo/board/) with belenios-tool.
+
+    PYTHONPATH=. python tests/board/make_demo_board.py
+
+The demo case (fixtures/demo/case.toml) declares 1 850 voters and two decryption-key holders:
+the election below has 1 850 credentials, two Single trustees, a blank vote, a few revotes,
+and a copy of the board taken in the middle of the vote. Its [board] section in case.toml
+gives the credential authority's fingerprint printed at the end.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import belenios_gen as gen  # noqa: E402
+
+TARGET = HERE.parents[1] / "fixtures" / "demo" / "board"
+
+SPEC = gen.ElectionSpec(
+    voters=1850, abstain=1850 - 64, revotes=4, candidates=4, minimum=1, maximum=1, blank=True, singles=2, seed=2026,
+    name="CSE 2026 — Groupe Hexagone Mutualité — titulaires, collège unique",
+    description="Élection des membres titulaires du comité social et économique (scrutin de liste, premier tour).",
+    answers=("Liste A — Agir ensemble", "Liste B — Solidarité Hexagone", "Liste C — Cadres et techniciens",
+             "Liste D — Indépendants"),
+    question="Élection des membres titulaires du CSE : choisissez une liste",
+)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        made = gen.make_election(SPEC, Path(scratch) / "election")
+        if made.tool_verdict[0] != 0:
+            raise SystemExit(f"belenios-tool rejects the demo board: {made.tool_verdict}")
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        (TARGET / "snapshots").mkdir(parents=True)
+        shutil.copy(made.board, TARGET / made.board.name)
+        shutil.copy(made.snapshots["mid_voting"], TARGET / "snapshots" / "mi-scrutin.bel")
+        (TARGET / "README.md").write_text(
+            "# Urne de démonstration\n\n"
+            "Urne Belenios 2.0 produite avec `belenios-tool` (Debian) par `tests/board/make_demo_board.py` : "
+            f"{SPEC.voters} accréditations, {SPEC.voters - SPEC.abstain} votants, {SPEC.revotes} revotes, "
+            "vote blanc possible, deux autorités de déchiffrement. `snapshots/mi-scrutin.bel` est une copie de "
+            "l'urne prise au milieu du scrutin.\n\n"
+            f"- uuid : `{made.uuid}`\n- empreinte des accréditations publiques (autorité de génération) : "
+            f"`{made.credentials_fingerprint}`\n- résultat attendu (d'après les votes en clair) : "
+            f"`{made.expected['result']}`\n", encoding="utf-8")
+        print(f'path = "board/{made.board.name}"')
+        print(f'credentials_fingerprint = "{made.credentials_fingerprint}"')
+        print('snapshots = ["board/snapshots/mi-scrutin.bel"]')
+
+
+if __name__ == "__main__":
+    main()
