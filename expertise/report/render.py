@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader, Undefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -39,10 +39,14 @@ def load_labels(lang: str, root: Path | None = None) -> dict[str, Any]:
 
 
 def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Path | None = None) -> SandboxedEnvironment:
+    """Undefined values render empty rather than failing: a domain summary may legitimately
+    lack an optional field (a board without lists, a probe without SSH), and a missing detail
+    must not cost the expert the whole report."""
     root = root or templates_dir()
     env = SandboxedEnvironment(loader=FileSystemLoader(str(root)),
                                autoescape=select_autoescape(["html", "j2", "xml"], default=True),
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                               undefined=Undefined, trim_blocks=True, lstrip_blocks=True,
+                               extensions=["jinja2.ext.do"])
     french = lang == "fr"
     env.filters["fr"] = (lambda value: text.typo_fr(value)) if french else (lambda value: value)
     env.globals.update(
@@ -67,3 +71,19 @@ def render_html(context: dict[str, Any], catalogue: Any, root: Path | None = Non
     css = (root / "report.css").read_text(encoding="utf-8")
     template = env.get_template("report.html.j2")
     return template.render(**context, css=Markup(css))  # noqa: S704 - our own stylesheet
+
+
+def render_section(producer: str, sources: list[Any], lang: str, catalogue: Any = None, **overrides: Any) -> str:
+    """One domain chapter (``sections/<producer>.html.j2``) alone, in the report's own environment.
+
+    Used by the domains' tests, so that a partial is always exercised exactly as the report
+    renders it (same sandbox, filters, labels and helpers); ``overrides`` replace helpers,
+    e.g. ``charts`` with a recorder.
+    """
+    from .. import catalogue as catalogue_mod
+
+    catalogue = catalogue or catalogue_mod.load()
+    labels = load_labels(lang)
+    env = make_environment(lang, catalogue, labels)
+    return env.get_template(f"sections/{producer}.html.j2").render(lang=lang, t=labels, sources=sources,
+                                                                   **overrides)

@@ -13,16 +13,14 @@ from types import SimpleNamespace
 
 import pytest
 from boardkit import Board
-from helpers import REPO, sample
-from jinja2 import FileSystemLoader
-from jinja2.sandbox import SandboxedEnvironment
+from helpers import sample
 from markupsafe import Markup, escape
 
-from expertise import catalogue as catalogue_mod
 from expertise import journal
 from expertise.board.collector import COLLECTOR
 from expertise.board.demo import prepare
 from expertise.case import load_case
+from expertise.report.render import render_section
 
 
 class Charts:
@@ -39,8 +37,6 @@ class Charts:
 
 
 def render(case_dir: Path, lang: str) -> tuple[str, Charts]:
-    catalogue = catalogue_mod.load()
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(REPO / "reports" / "templates")), autoescape=True)
     charts = Charts()
     sources = []
     for entry, result_set in journal.latest_result_sets(case_dir):
@@ -48,12 +44,7 @@ def render(case_dir: Path, lang: str) -> tuple[str, Charts]:
             sources.append(SimpleNamespace(source=result_set.source, summary=result_set.summary,
                                            results=[r.to_dict() for r in result_set.results], seq=entry["seq"],
                                            time=entry["time"]))
-    labels = {"pass": "conforme", "fail": "non conforme", "error": "non vérifiable",
-              "not_applicable": "sans objet", "manual": "à examiner", "informational": "information"}
-    html = env.get_template("sections/board.html.j2").render(
-        lang=lang, sources=sources, check=catalogue.check, status_label=lambda s: labels[s],
-        fmt_int=lambda n: f"{int(n):,}".replace(",", "\u202f"), charts=charts)
-    return html, charts
+    return render_section("board", sources, lang, charts=charts), charts
 
 
 def test_partial_shows_steps_counts_and_verified_result(demo_case: Path) -> None:
@@ -66,7 +57,7 @@ def test_partial_shows_steps_counts_and_verified_result(demo_case: Path) -> None
     assert "1\u202f850" in html  # listed credentials
     ((kind, bars, title),) = charts.calls
     assert kind == "bars" and [v for _, v in bars] == [10, 10, 11, 10, 23]
-    assert "conforme" in html and "non conforme" not in html
+    assert "Conforme" in html and "Non conforme" not in html
     english, _ = render(demo_case, "en")
     assert "Independent replay of the electronic ballot box" in english and "Verified result" in english
 
@@ -87,4 +78,4 @@ def test_partial_escapes_what_the_board_says(demo_case: Path, tmp_path: Path, la
     html, _ = render(demo_case, lang)
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
-    assert "non conforme" in html or lang == "en"
+    assert "Non conforme" in html or lang == "en"

@@ -11,17 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from expertise import catalogue
 from expertise.probe.observations import (HttpObservation, PortsObservation, ProbeObservation, SshObservation,
                                           TlsObservation)
 from expertise.probe.summary import summarise
+from expertise.report.render import render_section
 from expertise.rules import evaluate
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "reports" / "templates"
 
 
 @dataclass
@@ -43,18 +40,8 @@ class Charts:
         return Markup('<svg class="stub-chart"></svg>')
 
 
-def environment(lang: str) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)),
-                               autoescape=select_autoescape(["html", "j2"], default=True),
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["fr"] = lambda value: str(value)
-    labels = {"pass": "Conforme", "fail": "Non conforme", "error": "Non testé", "manual": "À examiner",
-              "not_applicable": "Sans objet", "informational": "Information"}
-    env.globals.update(check=catalogue.load().check, status_label=lambda s: labels.get(str(s), str(s)),
-                       severity_label=lambda s: str(s), fmt_int=lambda n: str(n),
-                       fmt_utc=lambda value: str(value), charts=Charts,
-                       yesno=lambda value: Markup("<b>oui</b>") if value else Markup("<b>non</b>"))
-    return env
+def render(lang: str, sources: list[Source]) -> str:
+    return render_section("probe", sources, lang, charts=Charts)
 
 
 def make_source(observation: ProbeObservation, source: str, seq: int = 7) -> Source:
@@ -86,7 +73,7 @@ def sources(recorded) -> list[Source]:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_partial_renders_every_part(sources, lang: str) -> None:
-    html = environment(lang).get_template("sections/probe.html.j2").render(lang=lang, sources=sources)
+    html = render(lang, sources)
     # hosts first, then each target
     assert html.index(">127.0.0.1</h2>") < html.index("https://127.0.0.1:54171/</h2>")
     assert "TLSv1.0" in html and "CN=weak.example" in html
@@ -101,14 +88,14 @@ def test_partial_renders_every_part(sources, lang: str) -> None:
 
 
 def test_hostile_text_is_escaped(sources) -> None:
-    html = environment("fr").get_template("sections/probe.html.j2").render(lang="fr", sources=sources)
+    html = render("fr", sources)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
 
 
 def test_french_prose_and_failing_families(sources) -> None:
     Charts.calls.clear()
-    html = environment("fr").get_template("sections/probe.html.j2").render(lang="fr", sources=sources)
+    html = render("fr", sources)
     assert "avant l’envoi du moindre paquet" in html
     assert "Constats" in html and "Correction&#160;:" in html
     labels, values, title = Charts.calls[-1]
@@ -117,5 +104,5 @@ def test_french_prose_and_failing_families(sources) -> None:
 
 
 def test_empty_sources_render(sources) -> None:
-    html = environment("en").get_template("sections/probe.html.j2").render(lang="en", sources=[])
+    html = render("en", [])
     assert "<section class=\"probe\">" in html and "Findings" not in html
