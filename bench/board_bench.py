@@ -27,10 +27,10 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "board"))
+sys.path.insert(0, str(REPO))
 
-import belenios_gen as gen  # noqa: E402
-from boardkit import read_raw  # noqa: E402
+from tests.board import belenios_gen as gen  # noqa: E402
+from tests.board.boardkit import read_raw  # noqa: E402
 
 
 def default_cache() -> Path:

@@ -220,11 +220,11 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
     guarantees = []
     for item in framework.guarantees:
         cited = [r for r in everything if item.id in r.guarantees]
-        guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), "partial")))
+        guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation)))
     elements = []
     for item in framework.elements:
         cited = [r for r in everything if item.id in _elements_of(catalogue, r)]
-        elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), "partial")))
+        elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation)))
     return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements)
 
 

@@ -44,6 +44,7 @@ class Item:
     id: str
     text_fr: str
     text_en: str
+    automation: str = "partial"
 
 
 @dataclass(frozen=True)
@@ -182,15 +183,20 @@ def _require(data: dict[str, Any], key: str, path: Path, where: str) -> Any:
     return data[key]
 
 
+def _automation(raw: dict[str, Any], path: Path, where: str) -> str:
+    automation = raw.get("automation", "partial")
+    if automation not in ("full", "partial", "none"):
+        raise CatalogueError(f"automation must be full, partial or none, not {automation!r}",
+                             path=str(path), field=where)
+    return str(automation)
+
+
 def load_framework(path: Path) -> Framework:
     data = _read_toml(path)
     objectives = []
     for index, raw in enumerate(_require(data, "objectives", path, "objectives")):
         where = f"objectives[{index}]"
-        automation = raw.get("automation", "partial")
-        if automation not in ("full", "partial", "none"):
-            raise CatalogueError(f"automation must be full, partial or none, not {automation!r}",
-                                 path=str(path), field=where)
+        automation = _automation(raw, path, where)
         objectives.append(Objective(
             id=_require(raw, "id", path, where), level=int(_require(raw, "level", path, where)),
             text_fr=_require(raw, "text_fr", path, where), summary_en=raw.get("summary_en", ""),
@@ -206,8 +212,10 @@ def load_framework(path: Path) -> Framework:
                            description_en=l.get("description_en", ""))
                      for l in data["levels"]),
         objectives=tuple(objectives),
-        elements=tuple(Item(e["id"], e["text_fr"], e["text_en"]) for e in data.get("elements", [])),
-        guarantees=tuple(Item(g["id"], g["text_fr"], g["text_en"]) for g in data.get("guarantees", [])),
+        elements=tuple(Item(e["id"], e["text_fr"], e["text_en"], _automation(e, path, f"elements[{i}]"))
+                       for i, e in enumerate(data.get("elements", []))),
+        guarantees=tuple(Item(g["id"], g["text_fr"], g["text_en"], _automation(g, path, f"guarantees[{i}]"))
+                         for i, g in enumerate(data.get("guarantees", []))),
         reuse_months={int(k.split("_")[1]): int(v) for k, v in reuse.items()},
     )
 

@@ -294,7 +294,7 @@ def _threshold_ceremony(spec: ElectionSpec, setup: Path, private: Path, g: list[
 
 def append_ballots(board: Path, ballots: list[bytes]) -> None:
     """Append Ballot events exactly as `belenios-tool archive add-event` would (same bytes), in one pass."""
-    from boardkit import read_raw, record_bytes, sha
+    from .boardkit import read_raw, record_bytes, sha
 
     records = read_raw(board)
     timestamp = int(json.loads(records[0][1])["timestamp"])

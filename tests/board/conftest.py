@@ -7,16 +7,14 @@ keyed by their parameters); by default they live in the session's temporary fold
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from . import belenios_gen as gen
 
-import belenios_gen as gen  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 
 SPECS: dict[str, gen.ElectionSpec] = {

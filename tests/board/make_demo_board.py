@@ -1,6 +1,6 @@
 """Regenerate the demo board (fixtures/demo/board/) with belenios-tool.
 
-    PYTHONPATH=. python tests/board/make_demo_board.py
+    PYTHONPATH=. python -m tests.board.make_demo_board
 
 The demo case (fixtures/demo/case.toml) declares 1 850 voters and two decryption-key holders:
 the election below has 1 850 credentials, two Single trustees, a blank vote, a few revotes,
@@ -11,14 +11,12 @@ gives the credential authority's fingerprint printed at the end.
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from . import belenios_gen as gen
 
-import belenios_gen as gen  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 TARGET = HERE.parents[1] / "fixtures" / "demo" / "board"
 

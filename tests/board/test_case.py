@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import REPO, sample
+from .helpers import REPO, sample
 
 from expertise import catalogue as catalogue_mod
 from expertise import journal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import sample
+from .helpers import sample
 
 
 def test_valid_board_exits_0_and_writes_the_report(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from boardkit import Board, compact
-from helpers import SAMPLES, failed_steps, verify
+from .boardkit import Board, compact
+from .helpers import SAMPLES, failed_steps, verify
 
 from expertise.board.belenios.groups import GROUPS
 

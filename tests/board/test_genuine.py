@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SPECS
-from helpers import SAMPLES, sample, verify
+from .conftest import SPECS
+from .helpers import SAMPLES, sample, verify
 
 from expertise.board.report import StepStatus
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from boardkit import Board, compact, read_raw, tar_header, write_raw
-from helpers import REPO, failed_steps, sample, verify
+from .boardkit import Board, compact, read_raw, tar_header, write_raw
+from .helpers import REPO, failed_steps, sample, verify
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

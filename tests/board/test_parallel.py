@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from boardkit import Board
-from helpers import REPO, sample, verify
+from .boardkit import Board
+from .helpers import REPO, sample, verify
 
 from expertise.board.parallel import DaskRunner, InlineRunner, ProcessRunner, make_runner
 from expertise.errors import UsageError

@@ -12,8 +12,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from boardkit import Board
-from helpers import sample
+from .boardkit import Board
+from .helpers import sample
 from markupsafe import Markup, escape
 
 from expertise import journal

@@ -8,8 +8,8 @@ import json
 
 import gmpy2
 import pytest
-from boardkit import Board
-from helpers import sample
+from .boardkit import Board
+from .helpers import sample
 
 from expertise.board.belenios import fields as F
 from expertise.board.belenios.archive import ArchiveReader, tar_header

@@ -12,11 +12,11 @@ import json
 import shutil
 from pathlib import Path
 
-import belenios_gen as gen
+from . import belenios_gen as gen
 import gmpy2
 import pytest
-from boardkit import Board, compact, read_raw, write_raw
-from helpers import failed_steps, verify
+from .boardkit import Board, compact, read_raw, write_raw
+from .helpers import failed_steps, verify
 
 from expertise.board.belenios.groups import GROUPS
 from expertise.board.report import StepStatus
@@ -166,7 +166,7 @@ def test_stuffed_credential_and_retally_caught_by_the_authority_fingerprint(elec
     (work / "choices").write_text("[[1,0,0]]\n")
     stuffed = gen.tool("election", "generate-ballot", "--dir", str(scratch), "--privcred", str(work / "cred"),
                        "--ballot", str(work / "choices")).stdout.strip()
-    from boardkit import Step
+    from .boardkit import Step
 
     board.steps.append(Step("Ballot", [stuffed]))
     path = retally(made, board, tmp_path / "board")
@@ -227,7 +227,7 @@ def test_tally_counting_superseded_ballots(election, tmp_path: Path) -> None:  #
     sized = {"num_tallied": len(board.ballots()),
              "total_weight": sum(weights[b.json()["credential"]] for b in board.ballots()),
              "encrypted_tally": ""}
-    from boardkit import Step
+    from .boardkit import Step
 
     board.steps.append(Step("EncryptedTally", [compact(tally), compact(sized)]))
     report = verify(write(board, tmp_path, made.uuid))

@@ -14,10 +14,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import belenios_gen as gen
+from . import belenios_gen as gen
 import pytest
-from boardkit import Board, Step
-from helpers import REPO
+from .boardkit import Board, Step
+from .helpers import REPO
 
 from expertise import journal
 from expertise.board.collector import COLLECTOR
