@@ -60,7 +60,9 @@ def init(case_dir: Path, force: bool) -> None:
     (case_dir / journal.EVIDENCE_DIR).mkdir(exist_ok=True)
     template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
     target.write_text(template, encoding="utf-8")
-    err.print(f"wrote {target}; fill it in, then run `expertise risk {case_dir}`")
+    with journal.operation(case_dir, "init", sys.argv) as op:
+        op.add_input(target, label="case template")
+    err.print(f"wrote {target}; fill it in, then run `expertise risk {case_dir}`", markup=False)
 
 
 @cli.command()
@@ -81,12 +83,16 @@ def risk(case_dir: Path, as_json: bool) -> None:
     result = score(grid, case.data.risk.answers)
     chosen = case.level
     below = result.computed_level is not None and chosen < result.computed_level
+    data = {
+        "grid": grid.id, "score": result.score, "computed_level": result.computed_level, "chosen_level": chosen,
+        "missing": result.missing, "chosen_below_computed": below,
+        "answers": [{"id": a.statement.id, "text_fr": a.statement.text_fr, "answer": a.value,
+                     "scores_when": a.statement.risk_when, "points": a.points} for a in result.answers]}
+    with journal.operation(case.root, "risk", sys.argv) as op:
+        op.add_input(case.file, label="case")
+        op.store_json("risk.json", data, label="risk score")
     if as_json:
-        emit_json({
-            "score": result.score, "computed_level": result.computed_level, "chosen_level": chosen,
-            "missing": result.missing, "chosen_below_computed": below,
-            "answers": [{"id": a.statement.id, "text_fr": a.statement.text_fr, "answer": a.value,
-                         "scores_when": a.statement.risk_when, "points": a.points} for a in result.answers]})
+        emit_json(data)
     else:
         from rich.table import Table
 

@@ -24,6 +24,10 @@ def test_init_writes_a_template_that_loads(run_cli, tmp_path: Path) -> None:
     assert case.level == 2
     assert case.data.election.opens.utcoffset() is not None
     assert (tmp_path / "c" / "evidence").is_dir()
+    from expertise import journal
+
+    entry = journal.read_entries(tmp_path / "c")[0]
+    assert entry["action"] == "init" and entry["inputs"][0]["path"].endswith("case.toml")
 
 
 def test_init_refuses_to_overwrite(run_cli, tmp_path: Path) -> None:

@@ -70,3 +70,14 @@ def test_unanswered_statements_that_could_raise_the_level_need_examination(run_c
     results = {r["check_id"]: r for r in json.loads(proc.stdout)["case_results"]}
     assert results["RISK-001"]["status"] == "manual"
     assert results["RISK-002"]["status"] == "fail"
+
+
+def test_risk_scoring_is_journaled(run_cli, demo_case: Path) -> None:
+    from expertise import journal
+
+    assert run_cli("risk", demo_case).returncode == 0
+    entry = journal.read_entries(demo_case)[-1]
+    assert entry["action"] == "risk"
+    assert entry["inputs"][0]["path"].endswith("case.toml")
+    stored = json.loads((demo_case / entry["outputs"][0]["path"]).read_text(encoding="utf-8"))
+    assert stored["score"] == 5 and stored["computed_level"] == 2
