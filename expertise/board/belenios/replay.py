@@ -165,6 +165,16 @@ class BeleniosReplay:
             return None
         return value
 
+    def owner(self, owned_record: Record, step: str) -> int | None:
+        """The trustee id of an ``{"owner", "payload"}`` record (a shuffle or a partial decryption)."""
+        owned = self.parse(owned_record, step)
+        try:
+            F.obj(owned, "", ["owner", "payload"])
+            return F.integer(owned["owner"], "owner", 1)
+        except FieldError as exc:
+            self.steps[step].fail(owned_record.label, exc.field, exc.message)
+            return None
+
     def canonical(self, record: Record, value: Any, step: str, what: str) -> bool:
         if F.canonical(value) != record.body.decode("utf-8", "replace"):
             self.steps[step].fail(record.label, "(record)", f"{what} is not in canonical form (compact JSON as "
@@ -865,13 +875,7 @@ class BeleniosReplay:
         owners = []
         checker = ShuffleCheck(election.group, election.public_key, election.fingerprint, self.runner)
         for shuffle_record, owned_record in self.shuffle_records:
-            owned = self.parse(owned_record, "shuffles")
-            try:
-                F.obj(owned, "", ["owner", "payload"])
-                owner = F.integer(owned["owner"], "owner", 1)
-            except FieldError as exc:
-                step.fail(owned_record.label, exc.field, exc.message)
-                owner = None
+            owner = self.owner(owned_record, "shuffles")
             if owner is not None:
                 if self.trustees is not None and owner not in self.trustees.keys:
                     step.fail(owned_record.label, "owner", f"shuffle by owner {owner}, who is not a trustee")
@@ -941,21 +945,16 @@ class BeleniosReplay:
         if not self.decryption_records:
             step.not_verifiable("no partial decryption on the board yet", "pas encore de déchiffrement partiel")
             return
-        if election.questions and any(not q.homomorphic for q in election.questions) \
-                and self.steps["shuffles"].status is not StepStatus.PASS:
-            pass  # reported by the shuffles step; the decryptions are still checked against the list we have
+        # A failed shuffle is reported by its own step; the decryptions are still checked against
+        # the list of ciphertexts we have.
         step.ran = True
         group = election.group
         tally = self.final_tally
         self.valid_factors: dict[int, list[list[Any]]] = {}
         futures = []
         for decryption_record, owned_record in self.decryption_records:
-            owned = self.parse(owned_record, "decryptions")
-            try:
-                F.obj(owned, "", ["owner", "payload"])
-                owner = F.integer(owned["owner"], "owner", 1)
-            except FieldError as exc:
-                step.fail(owned_record.label, exc.field, exc.message)
+            owner = self.owner(owned_record, "decryptions")
+            if owner is None:
                 continue
             key = trustees.keys.get(owner)
             if key is None:
