@@ -89,6 +89,15 @@ def test_empty_and_garbage_files(tmp_path: Path) -> None:
     assert cli(str(tmp_path / "missing.bel")).returncode == 2
 
 
+def test_nothing_read_is_not_certified(tmp_path: Path) -> None:
+    """An unreadable board must not pass the membership step on zero elements."""
+    empty = tmp_path / "x.bel"
+    empty.write_bytes(b"")
+    report = verify(empty)
+    assert report.steps["membership"].status.value == "not_verifiable"
+    assert not any(s.status.value == "pass" for s in report.steps.values())
+
+
 def _set_size(data: bytearray, offset: int, size_field: bytes) -> None:
     data[offset + 124:offset + 136] = size_field
 

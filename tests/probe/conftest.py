@@ -64,7 +64,7 @@ def _stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> ServerFiles:
     """Root → intermediate → RSA-3072 leaf for localhost / 127.0.0.1."""
-    return server_pki(tmp_path_factory.mktemp("pki"), dns_names=["localhost"], ip_addresses=["127.0.0.1"],
+    return server_pki(tmp_path_factory.mktemp("pki"), dns_names=["localhost"], ip_addresses=["127.0.0.1", "::1"],
                       leaf_key="rsa:3072")
 
 
@@ -294,13 +294,15 @@ def sshd_weak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
 class TcpServer:
     """A tiny threaded TCP server running ``handler(conn)`` per connection; records peers."""
 
-    def __init__(self, handler: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, handler: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None,
+                 host: str = "127.0.0.1") -> None:
         self.handler = handler
         self.tls = tls
         self.connections: list[tuple[str, int]] = []
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._sock = socket.socket(family, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock.bind((host, 0))
         self._sock.listen(64)
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
@@ -345,8 +347,9 @@ class TcpServer:
 def tcp_server() -> Iterator[Callable[..., TcpServer]]:
     servers: list[TcpServer] = []
 
-    def make(handler: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None) -> TcpServer:
-        server = TcpServer(handler, tls)
+    def make(handler: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None,
+             host: str = "127.0.0.1") -> TcpServer:
+        server = TcpServer(handler, tls, host)
         servers.append(server)
         return server
 

@@ -1236,7 +1236,11 @@ class BeleniosReplay:
         membership = steps["membership"]
         membership.ran = True
         tested = sum(v for v in membership.counts.values() if isinstance(v, int))
-        if membership.status is StepStatus.PASS:
+        if membership.status is StepStatus.PASS and tested == 0:
+            # Nothing was read: a pass here would certify elements nobody saw.
+            membership.not_verifiable("no group element could be read from the board",
+                                      "aucun élément de groupe n’a pu être lu dans l’urne")
+        elif membership.status is StepStatus.PASS:
             membership.describe(f"{tested} group elements tested, all in the subgroup of prime order q",
                                 f"{tested} éléments testés, tous dans le sous-groupe d’ordre premier q")
         credentials = steps["credentials"]
