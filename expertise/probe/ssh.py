@@ -5,6 +5,8 @@ disabled (it opens dozens of connections, which a platform may rightly treat as 
 attack) and a hard timeout; its JSON is kept verbatim. paramiko completes the key
 exchange without authenticating, records the host key, then asks for the "none" method,
 whose refusal lists the methods the server offers (RFC 4252 §5.2) — no password is tried.
+Against a server offering only SHA-1 key exchanges, which paramiko no longer speaks, the
+methods come from the OpenSSH client instead (`openssh_client`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from typing import Any
 
 from .bounded import SocketWatchdog
+from .openssh_client import openssh_facts
 from .observations import SshHostKey, SshObservation
 
 PROBE_USER = "expertise-probe"
@@ -103,6 +106,7 @@ def paramiko_facts(address: str, port: int, timeout: float) -> dict[str, Any]:
                 facts["banner"] = transport.remote_version
             if isinstance(exc, paramiko.ssh_exception.IncompatiblePeer):
                 facts["error"] = f"key exchange impossible with a current client: {exc}"
+                facts["incompatible"] = True
             elif watchdog.fired:
                 facts["error"] = f"no SSH handshake within {watchdog.seconds:.0f} s (server too slow)"
                 facts["stalled"] = True
@@ -135,6 +139,15 @@ def collect_ssh(*, endpoint: str, host: str, address: str, port: int,
     artifacts: dict[str, bytes] = {}
     facts = paramiko_facts(address, port, timeout)
     artifacts["paramiko.json"] = json.dumps(facts, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+    if facts.get("incompatible"):
+        # paramiko speaks no SHA-1 key exchange: ask the OpenSSH client, which still does
+        fallback = openssh_facts(address, port, timeout, PROBE_USER)
+        artifacts["openssh-client.log"] = str(fallback.pop("client_log", "")).encode("utf-8")
+        if "auth_methods" in fallback:
+            facts = {**facts, **fallback, "auth_via": "OpenSSH client (SHA-1 key exchange)"}
+            facts.pop("error", None)
+        else:
+            facts["error"] = f"{facts['error']}; {fallback['error']}"
     if facts.get("stalled"):
         # the server drips bytes: ssh-audit's per-read timeout would never fire
         report, raw, audit_error = None, b"", "not run: the server did not complete the SSH handshake in time"

@@ -238,6 +238,15 @@ PasswordAuthentication yes
 KbdInteractiveAuthentication yes
 """
 
+# An old server: nothing but SHA-1 key exchanges, which current paramiko no longer speaks.
+SSHD_SHA1_ONLY = """
+HostKey {dir}/ssh_host_rsa_key
+HostKeyAlgorithms ssh-rsa,rsa-sha2-256
+KexAlgorithms diffie-hellman-group14-sha1,diffie-hellman-group1-sha1
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+"""
+
 
 @dataclass
 class SshServer:
@@ -286,6 +295,11 @@ def sshd_strong(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]
 @pytest.fixture(scope="session")
 def sshd_weak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     yield from _sshd(tmp_path_factory, "sshd-weak", SSHD_WEAK, [["-t", "rsa", "-b", "1024"]])
+
+
+@pytest.fixture(scope="session")
+def sshd_sha1_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
+    yield from _sshd(tmp_path_factory, "sshd-sha1", SSHD_SHA1_ONLY, [["-t", "rsa", "-b", "2048"]])
 
 
 # ------------------------------------------------------------------ hostile servers

@@ -123,3 +123,17 @@ def test_raw_tool_outputs_are_kept(weak) -> None:
     files = {Path(p).name for rs in weak.data["result_sets"] for r in rs["results"] for p in r["evidence"]}
     assert {"nmap.xml", "sslyze.json", "s_client-etm.txt", "http-exchanges.json", "ssh-audit.json",
             "paramiko.json", "observation.json"} <= files
+
+
+def test_sha1_only_server_still_gets_its_authentication_methods(sshd_sha1_only, cli, tmp_path) -> None:
+    """paramiko refuses SHA-1 key exchanges; the OpenSSH client still lists the methods."""
+    run = cli("probe", "--target", sshd_sha1_only.target, "--ports", "none", "--timeout", "5",
+              "--json", "out.json", "--evidence", "ev", "--no-progress", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr + run.stdout
+    ssh = run.results(f"ssh://127.0.0.1:{sshd_sha1_only.port}")
+    assert ssh["SSH-002"]["status"] == "fail" and "sha1" in ssh["SSH-002"]["message"]
+    assert ssh["SSH-008"]["status"] == "fail", ssh["SSH-008"]
+    assert "password" in ssh["SSH-008"]["details"]["methods"]
+    assert ssh["SSH-010"]["message"].startswith("ssh-rsa SHA256:")
+    log = next((tmp_path / "ev").rglob("openssh-client.log")).read_text()
+    assert "kex: algorithm: diffie-hellman-group" in log and "Permission denied" in log

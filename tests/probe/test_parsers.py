@@ -164,3 +164,21 @@ def test_scan_where_no_port_answered_is_untested() -> None:
     assert ports.error and "net-unreach" in ports.error
     closed = xml.replace(b'state="filtered" count="2"', b'state="closed" count="2"')
     assert parse_nmap_xml(closed, host="h", address="127.0.0.1", ports_spec="1,2", expected=[]).error is None
+
+
+def test_openssh_client_log_parsing() -> None:
+    from expertise.probe.openssh_client import parse
+
+    log = ("debug1: Remote protocol version 2.0, remote software version OpenSSH_5.3\n"
+           "debug1: kex: algorithm: diffie-hellman-group1-sha1\n"
+           "debug1: Server host key: ssh-rsa SHA256:abcDEF+/012\n"
+           "debug1: Authentications that can continue: publickey,gssapi-with-mic,password\n"
+           "expertise-probe@10.0.0.1: Permission denied (publickey,gssapi-with-mic,password).\n")
+    facts = parse(log)
+    assert facts["banner"] == "SSH-2.0-OpenSSH_5.3"
+    assert facts["negotiated"] == {"kex": "diffie-hellman-group1-sha1"}
+    assert (facts["host_key_type"], facts["host_key_fingerprint"]) == ("ssh-rsa", "SHA256:abcDEF+/012")
+    assert facts["auth_methods"] == ["publickey", "gssapi-with-mic", "password"]
+    let_in = parse('debug1: Authenticated to 10.0.0.1 ([10.0.0.1]:22) using "none".\n')
+    assert let_in["auth_methods"] == ["none"]
+    assert "auth_methods" not in parse("ssh: connect to host 10.0.0.1 port 22: Connection refused\n")
