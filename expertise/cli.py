@@ -254,11 +254,12 @@ def checks_command(as_json: bool) -> None:
 
 
 def _register_domains() -> None:
+    from .archive_cli import command as archive_command
     from .board.cli import command as board_command
     from .probe.cli import command as probe_command
     from .seal.cli import command as seal_command
 
-    for command in (seal_command, probe_command, board_command):
+    for command in (seal_command, probe_command, board_command, archive_command):
         cli.add_command(command)
 
 

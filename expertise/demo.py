@@ -3,6 +3,8 @@
 Each domain contributes a ``prepare`` hook (``expertise/<domain>/demo.py``) that sets up its
 part in the copied case folder — a local server to probe, a board to replay, a tree to
 seal — and tears it down afterwards. The hooks are listed here by hand, like the rules.
+The report is written, and the case with it sealed into ``archive/``, while they still run
+(the seal's time-stamping authority is one of them).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import shutil
 from contextlib import ExitStack
 from pathlib import Path
 
+from .archive import create_archive
 from .audit import run_collectors
 from .console import err
 from .errors import UsageError
@@ -29,10 +32,12 @@ def _hooks():  # type: ignore[no-untyped-def]
 def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[str, Path]:
     out_dir = Path(out_dir)
     case_dir = out_dir / "case"
-    if case_dir.exists():
-        if not force:
-            raise UsageError("demo folder already exists (use --force to replace it)", path=str(case_dir))
-        shutil.rmtree(case_dir)
+    archive_dir = out_dir / "archive"
+    for previous in (case_dir, archive_dir):
+        if previous.exists():
+            if not force:
+                raise UsageError("demo folder already exists (use --force to replace it)", path=str(previous))
+            shutil.rmtree(previous)
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(demo_case_dir(), case_dir)
     (case_dir / "evidence").mkdir(exist_ok=True)
@@ -41,5 +46,11 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
         for prepare in _hooks():
             stack.enter_context(prepare(case_dir))
         outcome = run_collectors(case_dir, ["expertise", "demo", "--out", str(out_dir)])
-    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome)
-    return {"case": case_dir, **written}
+        written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome)
+        # sealed while the demo's time-stamping authority still runs; the expert key inside the
+        # demo case is left out of the archive (and named), as any private key would be
+        archived = create_archive(case_dir, archive_dir, reports=[p for p in written.values() if p.is_file()],
+                                  argv=["expertise", "demo", "--out", str(out_dir)])
+    for item in archived.left_out:
+        err.print(f"not archived: {item}", markup=False)
+    return {"case": case_dir, **written, "archive": archive_dir}

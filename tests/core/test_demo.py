@@ -24,5 +24,12 @@ def test_demo_writes_a_real_report(run_cli, tmp_path: Path) -> None:
     meta = subprocess.run(["pdfinfo", "-meta", str(out / "report.pdf")], capture_output=True, text=True).stdout
     assert 'pdfaid:part="3"' in meta
     assert journal.verify(out / "case").intact
+    # the case and its reports, sealed and time-stamped, without the expert's private key
+    archive = out / "archive"
+    assert (archive / "seal" / "SHA256SUMS.tsr").is_file()
+    assert {p.name for p in (archive / "report").iterdir()} == {"report.html", "report.pdf", "results.json"}
+    assert not (archive / "case" / "keys" / "expert").exists() and "keys/expert" in proc.stderr
+    checked = run_cli("archive", "verify", archive)
+    assert checked.returncode == 0 and "archive intact" in checked.stdout, checked.stdout + checked.stderr
     again = run_cli("demo", "--out", out)
     assert again.returncode == 2 and "--force" in again.stderr

@@ -1,0 +1,113 @@
+"""`expertise archive`: seal the case for the legal retention period, and check it later."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .console import emit_json, err, out
+from .errors import UsageError
+
+PATH = click.Path(path_type=Path)
+
+
+def _say(text: str) -> None:
+    out.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
+@click.group(name="archive")
+def command() -> None:
+    """Sealed archive of a case, kept until every appeal is exhausted.
+
+    \b
+    The recommendation asks that every supporting file be kept under seal until the
+    appeal periods are exhausted, then destroyed. `archive create` copies the case (and
+    the reports written outside it), seals the copy with the expert's key (SHA256SUMS,
+    SSHSIG, raw Ed25519, optional RFC 3161 time-stamp, VERIFY.md with stock commands)
+    and journals it; `archive verify` checks such a folder years later.
+    """
+
+
+@command.command()
+@click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=PATH, required=True, help="Folder to create (never overwritten).")
+@click.option("--key", "key_path", type=PATH, default=None,
+              help="Expert's Ed25519 key (default: [seal] key of case.toml).")
+@click.option("--tsa", "tsa_url", default=None, metavar="URL",
+              help="RFC 3161 time-stamping authority (default: [seal] tsa of case.toml, if any).")
+@click.option("--tsa-ca-file", type=PATH, default=None, help="Root certificate of the time-stamping authority.")
+@click.option("--no-tsa", is_flag=True, help="No time-stamp, even when case.toml names an authority.")
+@click.option("--report", "reports", type=PATH, multiple=True,
+              help="A report file or folder written outside the case (e.g. report.pdf). Repeatable.")
+@click.option("--retain-until", default=None, metavar="YYYY-MM-DD",
+              help="End of the retention period, when known (recorded in the archive's README).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was archived as JSON.")
+def create(case_dir: Path, out_dir: Path, key_path: Path | None, tsa_url: str | None, tsa_ca_file: Path | None,
+           no_tsa: bool, reports: tuple[Path, ...], retain_until: str | None, as_json: bool) -> None:
+    """Copy CASE_DIR (and --report files) into --out and seal the copy.
+
+    \b
+    Private keys and special files found in the case are not archived, and are named.
+    Exit 0: archived. 1: refused — the journal does not verify, or an operation is still
+    being written. 2: usage error (missing key, existing --out, unreadable file).
+    """
+    from .archive import create_archive
+
+    until = None
+    if retain_until:
+        try:
+            until = date.fromisoformat(retain_until)
+        except ValueError:
+            raise UsageError(f"not a date: {retain_until!r} (YYYY-MM-DD)", field="--retain-until") from None
+    if no_tsa and tsa_url:
+        raise UsageError("--no-tsa and --tsa contradict each other", field="--no-tsa")
+    archived = create_archive(case_dir, out_dir, key_path=key_path, tsa_url="" if no_tsa else tsa_url,
+                              tsa_ca_file=tsa_ca_file,
+                              reports=[Path(r) for r in reports], retain_until=until, argv=sys.argv,
+                              show_progress=not as_json)
+    if as_json:
+        emit_json(archived.to_json())
+        return
+    _say(f"archived {archived.files} file(s) into {archived.folder}")
+    _say(f"Merkle root   {archived.merkle_root}")
+    _say(f"expert key    {archived.key_fingerprint}")
+    _say(f"journal       {archived.journal_entries} entries, head {archived.journal_head}")
+    _say(f"time-stamp    {'yes (RFC 3161)' if archived.timestamped else 'none'}")
+    for item in archived.left_out:
+        err.print(f"not archived: {item}", markup=False, highlight=False)
+
+
+@command.command()
+@click.argument("folder", type=PATH)
+@click.option("--expect-key", default=None, metavar="SHA256:…",
+              help="Accept only an archive sealed with this key fingerprint.")
+@click.option("--tsa-ca-file", type=PATH, default=None, help="Root certificate to check the time-stamp with.")
+@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_json: bool) -> None:
+    """Check an archive: its seal against its files, then the archived journal.
+
+    \b
+    Exit 0: intact. 1: a file differs from the seal or the archived journal does not
+    verify (each difference is listed). 2: the seal itself is broken or FOLDER is not an
+    archive.
+    """
+    from .archive import verify_archive
+
+    if expect_key and not expect_key.startswith("SHA256:"):
+        raise UsageError("give the key fingerprint as SHA256:… (as `ssh-keygen -lf` prints it)", field="--expect-key")
+    check = verify_archive(folder, expect_fingerprint=expect_key, tsa_ca_file=tsa_ca_file, show_progress=not as_json)
+    if as_json:
+        emit_json(check.to_json())
+    else:
+        _say(f"seal          {'identical' if check.seal_identical else 'DIFFERS'} "
+             f"(key {check.key_fingerprint}, Merkle root {check.merkle_root})")
+        for difference in check.differences[:200]:
+            _say(f"  {', '.join(difference['kinds']):<14} {difference['source']}/{difference['path']}")
+        _say(f"journal       {'intact' if check.journal_intact else 'BROKEN'}")
+        for problem in check.journal_problems[:50]:
+            _say(f"  {problem}")
+        _say("archive intact" if check.ok else "ARCHIVE NOT INTACT")
+    sys.exit(0 if check.ok else 1)
