@@ -183,12 +183,24 @@ class Board(_Section):
 
 
 class Registers(_Section):
-    """Placeholders for the registers cross-checks (émargement, paper votes, voter list)."""
+    """The registers cross-checked by `expertise registers check` (CSV files, one voter a row).
 
-    voters: str = ""
-    emargement: str = ""
-    paper_votes: str = ""
-    credentials: str = ""
+    The émargement list is the other half of the urn: the guarantee « la liste
+    d'émargement ne comprend que la liste des électeurs ayant voté » is checked by
+    comparing it with the voter list, the paper votes, the opening hours and the board.
+    """
+
+    voters: str = Field(default="", description="CSV of the electoral list (one voter a row)")
+    emargement: str = Field(default="", description="CSV of the internet émargement list: voter id and time")
+    paper_votes: str = Field(default="", description="CSV of the voters who voted on paper (mixed votes)")
+    id_column: str = Field(default="voter_id", min_length=1)
+    time_column: str = Field(default="time", min_length=1)
+
+    @model_validator(mode="after")
+    def _something_declared(self) -> "Registers":
+        if not (self.voters or self.emargement or self.paper_votes):
+            raise ValueError("declare at least one register file (voters, emargement or paper_votes)")
+        return self
 
 
 class Actor(_Section):
@@ -196,6 +208,9 @@ class Actor(_Section):
     role: str = Field(min_length=1)
     organisation: str = ""
     holds: list[str] = Field(default_factory=list)
+    electoral_board: bool = Field(default=False, description="member of the bureau de vote (électronique)")
+    provider_staff: bool = Field(default=False, description="works for the voting provider")
+    key_parts: int = Field(default=0, ge=0, description="decryption-key parts (trustee keys) this actor holds")
 
 
 class Judgment(_Section):

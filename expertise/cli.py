@@ -257,9 +257,10 @@ def _register_domains() -> None:
     from .archive_cli import command as archive_command
     from .board.cli import command as board_command
     from .probe.cli import command as probe_command
+    from .registers.cli import command as registers_command
     from .seal.cli import command as seal_command
 
-    for command in (seal_command, probe_command, board_command, archive_command):
+    for command in (seal_command, probe_command, board_command, registers_command, archive_command):
         cli.add_command(command)
 
 

@@ -24,6 +24,8 @@ class Collector:
 def all_collectors() -> list[Collector]:
     from .board.collector import COLLECTOR as board
     from .probe.collector import COLLECTOR as probe
+    from .registers.collector import COLLECTOR as registers
     from .seal.collector import COLLECTOR as seal
 
-    return [seal, probe, board]
+    # registers last: it compares the émargement list with the board just replayed
+    return [seal, probe, board, registers]

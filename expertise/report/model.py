@@ -25,11 +25,13 @@ from .fingerprint import tree_fingerprint
 DOMAIN_CHAPTERS = (
     ("probe", "platform", "chap_platform"),
     ("board", "board", "chap_board"),
+    ("registers", "registers", "chap_registers"),
     ("seal", "aposteriori", "chap_aposteriori"),
 )
 PRODUCER_LABELS = {
-    "fr": {"probe": "Sonde de la plateforme", "board": "Rejeu de l’urne", "seal": "Scellement"},
-    "en": {"probe": "Platform probe", "board": "Board replay", "seal": "Sealing"},
+    "fr": {"probe": "Sonde de la plateforme", "board": "Rejeu de l’urne", "registers": "Registres",
+           "seal": "Scellement"},
+    "en": {"probe": "Platform probe", "board": "Board replay", "registers": "Registers", "seal": "Sealing"},
 }
 _FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.MANUAL)
 

@@ -28,10 +28,10 @@ class Rule:
 
 
 def all_rules() -> dict[str, Rule]:
-    from . import board, case_rules, probe, seal
+    from . import board, case_rules, probe, registers, seal
 
     registry: dict[str, Rule] = {}
-    for module in (case_rules, seal, board, probe):
+    for module in (case_rules, seal, board, probe, registers):
         for rule in module.RULES:
             if rule.check_id in registry:
                 raise CatalogueError(f"rule {rule.check_id} registered twice")

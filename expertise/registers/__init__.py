@@ -1,0 +1,1 @@
+"""Registers: the voter list, the émargement list and the paper votes, cross-checked."""

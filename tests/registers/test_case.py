@@ -1,0 +1,100 @@
+"""The registers in a case: the command, the journal, `audit` after a board replay, the report chapter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from expertise import journal
+from expertise.case import load_case
+from expertise.registers.collector import check_in_case
+from expertise.report.render import render_section
+
+CLOCK = {"EXPERTISE_BOARD_CLOCK": "2026-12-09T12:00:00+01:00"}
+
+
+def test_check_command_journals_the_registers_and_names_the_anomaly(run_cli, demo_case: Path) -> None:
+    done = run_cli("registers", "check", demo_case, "--json")
+    assert done.returncode == 1, done.stderr  # the demo's émargement two minutes before the opening
+    data = json.loads(done.stdout)
+    results = {r["check_id"]: r for r in data["results"]}
+    assert results["REG-003"]["status"] == "fail" and "HM01848" in results["REG-003"]["message"]
+    assert results["REG-001"]["status"] == "pass" and results["REG-002"]["status"] == "pass"
+    assert results["REG-005"]["status"] == "manual"  # no board replayed yet in this case
+    assert results["REG-007"]["status"] == "pass"
+    entry = journal.read_entries(demo_case)[-1]
+    assert entry["action"] == "registers"
+    inputs = {i["label"]: i for i in entry["inputs"]}
+    assert inputs["register-emargement"]["sha256"] == data["summary"]["emargement"]["sha256"]
+    assert Path(inputs["register-voters"]["path"]).name == "voters.csv"
+    assert journal.verify(demo_case).intact
+    # the registers are personal data: no copy in the evidence folder
+    assert not list((demo_case / "evidence").rglob("*.csv"))
+
+
+def test_audit_compares_the_emargement_with_the_board_just_replayed(run_cli, demo_case: Path, tmp_path: Path) -> None:
+    done = run_cli("audit", demo_case, "--no-pdf", "--out", tmp_path / "out", env=CLOCK)
+    assert done.returncode == 0, done.stderr
+    sets = {rs.producer: rs for _, rs in journal.latest_result_sets(demo_case)}
+    results = {r.check_id: r for r in sets["registers"].results}
+    assert results["REG-005"].status.value == "pass", results["REG-005"].message
+    assert sets["registers"].summary["board"]["counted"] == 64
+    assert "2 decryption-key part(s)" in results["REG-007"].message and "trustee keys" in results["REG-007"].message
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Émargement et détenteurs des clés" in html and "REG-005" in html
+
+
+def test_a_ballot_more_than_voters_signed_fails(run_cli, demo_case: Path, tmp_path: Path) -> None:
+    emargement = demo_case / "registers" / "emargement.csv"
+    rows = emargement.read_text(encoding="utf-8").splitlines()
+    emargement.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")  # one signature lost
+    done = run_cli("audit", demo_case, "--no-pdf", "--out", tmp_path / "out", env=CLOCK)
+    assert done.returncode == 0, done.stderr
+    sets = {rs.producer: rs for _, rs in journal.latest_result_sets(demo_case)}
+    result = next(r for r in sets["registers"].results if r.check_id == "REG-005")
+    assert result.status.value == "fail"
+    assert "64 ballot(s) for 63 voter(s)" in result.message and "1 ballot(s) without a voter" in result.message
+
+
+def test_hostile_register_gives_a_named_error_not_a_traceback(run_cli, demo_case: Path) -> None:
+    (demo_case / "registers" / "emargement.csv").write_bytes(b"voter_id;time\nHM00001;\xff\xfe\n")
+    done = run_cli("registers", "check", demo_case)
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "REG-001" in done.stdout and "could not test" in done.stdout
+    assert "registers/emargement.csv: line 2" in done.stdout and "not UTF-8" in done.stdout
+
+
+def test_nothing_declared_is_a_usage_error(run_cli, demo_case: Path) -> None:
+    text = (demo_case / "case.toml").read_text(encoding="utf-8")
+    start = text.index("[registers]")
+    end = text.index("[[actors]]")
+    text = text[:start] + text[end:]
+    text = text.replace("key_parts = 1\n", "")
+    (demo_case / "case.toml").write_text(text, encoding="utf-8")
+    done = run_cli("registers", "check", demo_case)
+    assert done.returncode == 2 and "nothing to check" in done.stderr
+
+
+def test_report_chapter_escapes_what_the_registers_say(demo_case: Path) -> None:
+    (demo_case / "registers" / "emargement.csv").write_text(
+        "voter_id;time\n<script>alert(1)</script>;2026-12-01T10:00:00+01:00\n", encoding="utf-8")
+    result_set = check_in_case(load_case(demo_case), ["test"])
+    source = {"source": result_set.source, "summary": result_set.summary,
+              "results": [r.to_dict() for r in result_set.results], "seq": 1, "time": "2026-12-09T12:00:00Z"}
+    for lang in ("fr", "en"):
+        html = render_section("registers", [source], lang)
+        assert "<script>" not in html and "&lt;script&gt;" in html
+        assert "REG-001" in html
+    assert "Liste électorale" in render_section("registers", [source], "fr")
+
+
+def test_case_toml_validation_of_the_registers(run_cli, demo_case: Path) -> None:
+    case_file = demo_case / "case.toml"
+    text = case_file.read_text(encoding="utf-8")
+    case_file.write_text(text.replace('voters = "registers/voters.csv"\nemargement = "registers/emargement.csv"\n', ""),
+                         encoding="utf-8")
+    done = run_cli("registers", "check", demo_case)
+    assert done.returncode == 2 and "registers" in done.stderr and "at least one register file" in done.stderr
+    case_file.write_text(text.replace("key_parts = 1", "key_parts = -1", 1), encoding="utf-8")
+    done = run_cli("registers", "check", demo_case)
+    assert done.returncode == 2 and "key_parts" in done.stderr and "Traceback" not in done.stderr
