@@ -50,6 +50,9 @@ class Result:
     :func:`expertise.catalogue.Catalogue.enrich`) so that a rule never restates what the
     catalogue says; rules only fill ``check_id``, ``status``, ``message``, ``subject``,
     ``evidence`` and ``details``.
+
+    ``message`` is English; ``messages`` maps another language (``"fr"``) to the same
+    statement, for the report in that language.
     """
 
     check_id: str
@@ -61,6 +64,11 @@ class Result:
     severity: Severity | None = None
     objectives: tuple[str, ...] = ()
     guarantees: tuple[str, ...] = ()
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """The message in the report's language; ``message`` (English) when none was given."""
+        return message_in({"message": self.message, "messages": self.messages}, lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +79,7 @@ class Result:
             "guarantees": list(self.guarantees),
             "subject": self.subject,
             "message": self.message,
+            "messages": dict(self.messages),
             "evidence": list(self.evidence),
             "details": dict(self.details),
         }
@@ -88,7 +97,18 @@ class Result:
             severity=Severity(severity) if severity else None,
             objectives=tuple(data.get("objectives", ())),
             guarantees=tuple(data.get("guarantees", ())),
+            messages={str(k): str(v) for k, v in (data.get("messages") or {}).items()},
         )
+
+
+def message_in(result: Mapping[str, Any], lang: str) -> str:
+    """A result's message (as a dict, the form the templates and results.json hold) in ``lang``.
+
+    ``message`` is the English text machines read in results.json; ``messages`` carries the
+    same statement in other languages, so that a French report never shows English prose.
+    """
+    messages = result.get("messages") or {}
+    return str(messages.get(lang) or result.get("message", ""))
 
 
 def count_by_status(results: Iterable[Result]) -> dict[str, int]:

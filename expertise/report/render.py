@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..paths import templates_dir
+from ..results import message_in
 from . import charts, text
 
 
@@ -59,6 +60,7 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
         status_label=lambda status: labels["statuses"].get(str(status), str(status)),
         conclusion_label=lambda value: labels["conclusions"].get(str(value), str(value)),
         severity_label=lambda value: labels["severities"].get(str(value), str(value)),
+        msg=lambda result: message_in(result, lang),
         check=catalogue.check,
         charts=charts.ChartHelpers,
     )
