@@ -60,7 +60,7 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
         status_label=lambda status: labels["statuses"].get(str(status), str(status)),
         conclusion_label=lambda value: labels["conclusions"].get(str(value), str(value)),
         severity_label=lambda value: labels["severities"].get(str(value), str(value)),
-        msg=lambda result: message_in(result, lang),
+        msg=lambda result: text.typo_fr(message_in(result, lang)) if french else message_in(result, lang),
         check=catalogue.check,
         charts=charts.ChartHelpers,
     )
