@@ -94,14 +94,30 @@ def command() -> None:
     is_flag=True,
     help="Protect the key with a passphrase (prompted; or set EXPERTISE_KEY_PASSPHRASE).",
 )
-def keygen(out_path: Path, comment: str, ask_passphrase: bool) -> None:
-    """Make the expert's Ed25519 key pair (OpenSSH format; private key mode 0600)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the key files and fingerprint as JSON.")
+def keygen(out_path: Path, comment: str, ask_passphrase: bool, as_json: bool) -> None:
+    """Make the expert's Ed25519 key pair (OpenSSH format; private key mode 0600).
+
+    \b
+    Writes KEY (private, never overwritten) and KEY.pub. Publish the fingerprint in
+    the report: it is how anyone recognises the expert's seals later.
+    """
     from .keys import PASSPHRASE_ENV, generate
 
     passphrase = os.environ.get(PASSPHRASE_ENV) or None
     if ask_passphrase and not passphrase:
         passphrase = click.prompt("passphrase", hide_input=True, confirmation_prompt=True, err=True)
     public = generate(out_path, comment, passphrase)
+    if as_json:
+        emit_json(
+            {
+                "private_key": str(out_path),
+                "public_key": f"{out_path}.pub",
+                "fingerprint": public.fingerprint,
+                "encrypted": bool(passphrase),
+            }
+        )
+        return
     _say(f"{out_path}  (private, mode 0600)")
     _say(f"{out_path}.pub  {public.fingerprint}")
     _warn("publish this fingerprint in the report: it is how others recognise your seals")
