@@ -14,7 +14,7 @@ from .model import UNSEALED_KINDS, shown
 
 PATH = click.Path(path_type=Path)
 JOBS = click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Hashing processes (default: every CPU)."
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Hashing processes (default: every CPU)."
 )
 
 
