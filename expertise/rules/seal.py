@@ -91,6 +91,19 @@ def _current(obs: SealObservation, name: str) -> dict[str, Any]:
     return {}
 
 
+def _ignored(tree: dict[str, Any]) -> tuple[str, str]:
+    """Files .gitignore hides: not a finding, but named, since they are beside the seal."""
+    count = int(tree.get("ignored_count") or 0)
+    if not count:
+        return "", ""
+    names = ", ".join(tree.get("ignored", [])[:5]) + ("…" if count > 5 else "")
+    return (
+        f" ({count} file(s) ignored by .gitignore, not sealed: {names})",
+        f" ({french.plural(count, 'fichier ignoré', 'fichiers ignorés')} par .gitignore, non "
+        f"scellé(s) : {names})",
+    )
+
+
 def git_tree_clean(obs: SealObservation) -> Iterator[Result]:
     """On a verification, the working tree as it is now; on a creation, as it was when sealed."""
     if not _sealing(obs):
@@ -135,8 +148,9 @@ def git_tree_clean(obs: SealObservation) -> Iterator[Result]:
                 count = tree["untracked_count"]
                 bits.append(f"{count} untracked file(s) ({names})")
                 bits_fr.append(f"{french.plural(count, 'fichier non suivi', 'fichiers non suivis')} ({names})")
-            parts.append(f"{source['name']}: " + "; ".join(bits))
-            parts_fr.append(f"{source['name']} : " + " ; ".join(bits_fr))
+            ignored_en, ignored_fr = _ignored(tree)
+            parts.append(f"{source['name']}: " + "; ".join(bits) + ignored_en)
+            parts_fr.append(f"{source['name']} : " + " ; ".join(bits_fr) + ignored_fr)
         yield _result(
             obs,
             "SEAL-002",
@@ -154,14 +168,15 @@ def git_tree_clean(obs: SealObservation) -> Iterator[Result]:
             f"dépôt nu, sans copie de travail : {', '.join(unknown)}",
         )
     else:
+        notes = [_ignored(s.get("working_tree") or {}) for s in gits]
         yield _result(
             obs,
             "SEAL-002",
             Status.PASS,
             "working tree clean and at the sealed commit: "
-            + ", ".join(f"{s['name']} {s['commit'][:12]}" for s in gits),
+            + ", ".join(f"{s['name']} {s['commit'][:12]}{n[0]}" for s, n in zip(gits, notes)),
             "copie de travail propre et au commit scellé : "
-            + ", ".join(f"{s['name']} {s['commit'][:12]}" for s in gits),
+            + ", ".join(f"{s['name']} {s['commit'][:12]}{n[1]}" for s, n in zip(gits, notes)),
         )
 
 

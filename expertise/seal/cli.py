@@ -288,6 +288,12 @@ def create(
                     f"uncommitted change(s) and {tree.get('untracked_count', 0)} untracked file(s); "
                     f"the seal covers commit {source['commit']} only"
                 )
+            if source["kind"] == "git" and tree.get("ignored_count"):
+                _warn(
+                    f"note: {source['name']}: {tree['ignored_count']} file(s) in the working tree are "
+                    f"ignored by .gitignore and not sealed (listed in manifest.json): "
+                    + ", ".join(tree.get("ignored", [])[:5])
+                )
         _print_problems(created.problems)
         if not created.complete:
             _warn('the seal is INCOMPLETE: the paths marked "not sealed" are not covered')
