@@ -143,7 +143,13 @@ def test_verify_a_copy_elsewhere(run_cli, expert_key, tree: Path, tmp_path: Path
     done = run_cli("seal", "verify", seal, copy, "--json")
     assert done.returncode == 1
     assert json.loads(done.stdout)["differences"] == [
-        {"source": "src", "path": "app/run.sh", "kinds": ["mode-changed"], "detail": "mode 0755 → 0644"}
+        {
+            "source": "src",
+            "path": "app/run.sh",
+            "kinds": ["mode-changed"],
+            "detail": "mode 0755 → 0644",
+            "detail_fr": "droits 0755 → 0644",
+        }
     ]
 
 
