@@ -304,3 +304,10 @@ def test_nothing_to_seal_is_refused(run_cli, expert_key, tmp_path: Path) -> None
     done = create(run_cli, expert_key, tmp_path / "seal", empty)
     assert done.returncode == 2 and "no regular file to seal" in done.stderr
     assert not (tmp_path / "seal").exists()
+
+
+def test_out_inside_the_sealed_folder_is_refused(run_cli, expert_key, tree: Path) -> None:
+    """Else the seal would hold its own half-written SHA256SUMS and never verify."""
+    done = create(run_cli, expert_key, tree / "sub" / "seal", tree)
+    assert done.returncode == 2 and "inside the source it seals" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not (tree / "sub").exists()
