@@ -99,8 +99,8 @@ def _ignored(tree: dict[str, Any]) -> tuple[str, str]:
     names = ", ".join(tree.get("ignored", [])[:5]) + ("…" if count > 5 else "")
     return (
         f" ({count} file(s) ignored by .gitignore, not sealed: {names})",
-        f" ({french.plural(count, 'fichier ignoré', 'fichiers ignorés')} par .gitignore, non "
-        f"scellé(s) : {names})",
+        f" ({french.plural(count, 'fichier ignoré', 'fichiers ignorés')} par .gitignore, "
+        f"{'non scellé' if count == 1 else 'non scellés'} : {names})",
     )
 
 
