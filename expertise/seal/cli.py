@@ -300,6 +300,11 @@ def create(
     sys.exit(0 if created.complete else 1)
 
 
+def _broken_json(seal: Path, exc: Exception) -> None:
+    """With --json, a broken seal is still an answer on stdout (the message also goes to stderr)."""
+    emit_json({"seal": str(seal), "identical": False, "broken": str(exc)})
+
+
 def _print_report(report, limit: int) -> None:  # type: ignore[no-untyped-def]
     integrity = report.integrity
     for note in integrity.notes:
@@ -380,6 +385,7 @@ def verify(
     mode-changed or type-changed path is listed. 2: the seal itself is broken (bad
     signature, malformed or missing file, unexpected key) or a usage error.
     """
+    from .errors import SealBroken
     from .keys import expected_fingerprint
     from .verify import verify_seal
 
@@ -405,20 +411,27 @@ def verify(
             show_progress=not as_json,
         )
         if outcome.broken is not None:
+            if as_json:
+                _broken_json(seal, outcome.broken)
             raise outcome.broken
         if outcome.source_error is not None:
             raise outcome.source_error
         report = outcome.report
     else:
-        report = verify_seal(
-            seal,
-            sources,
-            expect_fingerprint=expected,
-            tsa_ca_file=tsa_ca_file,
-            ssh=ssh,
-            jobs=jobs,
-            show_progress=not as_json,
-        )
+        try:
+            report = verify_seal(
+                seal,
+                sources,
+                expect_fingerprint=expected,
+                tsa_ca_file=tsa_ca_file,
+                ssh=ssh,
+                jobs=jobs,
+                show_progress=not as_json,
+            )
+        except SealBroken as exc:
+            if as_json:
+                _broken_json(seal, exc)
+            raise
     assert report is not None
     if as_json:
         emit_json(report.to_json())

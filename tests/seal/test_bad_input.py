@@ -216,6 +216,14 @@ def _resign(seal: Path, key_path: Path, name: str = "SHA256SUMS") -> None:
         (seal / "SHA256SUMS.ed25519").write_bytes(key.sign((seal / name).read_bytes()))
 
 
+def test_broken_seal_with_json_still_answers_on_stdout(run_cli, good_seal: Path) -> None:  # type: ignore[no-untyped-def]
+    (good_seal / "SHA256SUMS").write_bytes((good_seal / "SHA256SUMS").read_bytes()[:-10])
+    done = run_cli("seal", "verify", good_seal, "--json")
+    assert done.returncode == 2 and "error:" in done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["identical"] is False and "SHA256SUMS" in answer["broken"]
+
+
 def test_truncated_sha256sums(run_cli, good_seal: Path, expert_key) -> None:  # type: ignore[no-untyped-def]
     data = (good_seal / "SHA256SUMS").read_bytes()
     (good_seal / "SHA256SUMS").write_bytes(data[: len(data) // 2])
