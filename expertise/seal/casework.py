@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from .. import catalogue as catalogue_mod
 from .. import journal, rules
+from . import french
 from ..case import Case
 from ..journal import ResultSet
 from ..results import Result
@@ -211,7 +212,13 @@ def verify_in_case(
                 source_key(name),
                 PRODUCER,
                 _evaluate(observation),
-                {"operation": VERIFY, "name": name, "seal_path": seal_path, "broken": str(exc)},
+                {
+                    "operation": VERIFY,
+                    "name": name,
+                    "seal_path": seal_path,
+                    "broken": str(exc),
+                    "broken_fr": french.broken(str(exc)),
+                },
             )
             op.add_results(result_set)
             return CaseOutcome(result_set, broken=exc)
@@ -233,6 +240,7 @@ def verify_in_case(
             )
             data = summary(integrity, seal_path, VERIFY, case)
             data["verification_error"] = str(exc)
+            data["verification_error_fr"] = french.source_error(str(exc))
             result_set = ResultSet(source_key(integrity.name), PRODUCER, _evaluate(observation), data)
             op.add_results(result_set)
             return CaseOutcome(result_set, source_error=exc)

@@ -14,7 +14,7 @@ from .model import UNSEALED_KINDS, shown
 
 PATH = click.Path(path_type=Path)
 JOBS = click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, help="Hashing processes (default: every CPU)."
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Hashing processes (default: every CPU)."
 )
 
 
@@ -94,14 +94,30 @@ def command() -> None:
     is_flag=True,
     help="Protect the key with a passphrase (prompted; or set EXPERTISE_KEY_PASSPHRASE).",
 )
-def keygen(out_path: Path, comment: str, ask_passphrase: bool) -> None:
-    """Make the expert's Ed25519 key pair (OpenSSH format; private key mode 0600)."""
+@click.option("--json", "as_json", is_flag=True, help="Print the key files and fingerprint as JSON.")
+def keygen(out_path: Path, comment: str, ask_passphrase: bool, as_json: bool) -> None:
+    """Make the expert's Ed25519 key pair (OpenSSH format; private key mode 0600).
+
+    \b
+    Writes KEY (private, never overwritten) and KEY.pub. Publish the fingerprint in
+    the report: it is how anyone recognises the expert's seals later.
+    """
     from .keys import PASSPHRASE_ENV, generate
 
     passphrase = os.environ.get(PASSPHRASE_ENV) or None
     if ask_passphrase and not passphrase:
         passphrase = click.prompt("passphrase", hide_input=True, confirmation_prompt=True, err=True)
     public = generate(out_path, comment, passphrase)
+    if as_json:
+        emit_json(
+            {
+                "private_key": str(out_path),
+                "public_key": f"{out_path}.pub",
+                "fingerprint": public.fingerprint,
+                "encrypted": bool(passphrase),
+            }
+        )
+        return
     _say(f"{out_path}  (private, mode 0600)")
     _say(f"{out_path}.pub  {public.fingerprint}")
     _warn("publish this fingerprint in the report: it is how others recognise your seals")
@@ -272,10 +288,21 @@ def create(
                     f"uncommitted change(s) and {tree.get('untracked_count', 0)} untracked file(s); "
                     f"the seal covers commit {source['commit']} only"
                 )
+            if source["kind"] == "git" and tree.get("ignored_count"):
+                _warn(
+                    f"note: {source['name']}: {tree['ignored_count']} file(s) in the working tree are "
+                    f"ignored by .gitignore and not sealed (listed in manifest.json): "
+                    + ", ".join(tree.get("ignored", [])[:5])
+                )
         _print_problems(created.problems)
         if not created.complete:
             _warn('the seal is INCOMPLETE: the paths marked "not sealed" are not covered')
     sys.exit(0 if created.complete else 1)
+
+
+def _broken_json(seal: Path, exc: Exception) -> None:
+    """With --json, a broken seal is still an answer on stdout (the message also goes to stderr)."""
+    emit_json({"seal": str(seal), "identical": False, "broken": str(exc)})
 
 
 def _print_report(report, limit: int) -> None:  # type: ignore[no-untyped-def]
@@ -358,6 +385,7 @@ def verify(
     mode-changed or type-changed path is listed. 2: the seal itself is broken (bad
     signature, malformed or missing file, unexpected key) or a usage error.
     """
+    from .errors import SealBroken
     from .keys import expected_fingerprint
     from .verify import verify_seal
 
@@ -383,20 +411,27 @@ def verify(
             show_progress=not as_json,
         )
         if outcome.broken is not None:
+            if as_json:
+                _broken_json(seal, outcome.broken)
             raise outcome.broken
         if outcome.source_error is not None:
             raise outcome.source_error
         report = outcome.report
     else:
-        report = verify_seal(
-            seal,
-            sources,
-            expect_fingerprint=expected,
-            tsa_ca_file=tsa_ca_file,
-            ssh=ssh,
-            jobs=jobs,
-            show_progress=not as_json,
-        )
+        try:
+            report = verify_seal(
+                seal,
+                sources,
+                expect_fingerprint=expected,
+                tsa_ca_file=tsa_ca_file,
+                ssh=ssh,
+                jobs=jobs,
+                show_progress=not as_json,
+            )
+        except SealBroken as exc:
+            if as_json:
+                _broken_json(seal, exc)
+            raise
     assert report is not None
     if as_json:
         emit_json(report.to_json())

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from . import french
 from .model import (
     DIRECTORY,
     FILE,
@@ -44,9 +45,16 @@ class Difference:
     path: bytes
     kinds: list[str]
     detail: str = ""
+    detail_fr: str = ""  # the same detail for the French report
 
     def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "path": shown(self.path), "kinds": self.kinds, "detail": self.detail}
+        return {
+            "source": self.source,
+            "path": shown(self.path),
+            "kinds": self.kinds,
+            "detail": self.detail,
+            "detail_fr": self.detail_fr or self.detail,
+        }
 
 
 @dataclass
@@ -89,33 +97,49 @@ def _under(path: bytes, folders: set[bytes]) -> bytes | None:
     return None
 
 
-def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[str], str]:
+def _type_change(before: str, after: str) -> tuple[str, str]:
+    return f"{before} → {after}", f"{french.type_name(before)} → {french.type_name(after)}"
+
+
+def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[str], str, str]:
+    """The kinds of difference, and the detail in English and in French."""
     if sealed.type != current.type:
-        return [TYPE_CHANGED], f"{sealed.type} → {current.type}"
+        return ([TYPE_CHANGED], *_type_change(sealed.type, current.type))
     kinds: list[str] = []
     details: list[str] = []
+    details_fr: list[str] = []
     if sealed.type == FILE:
         if sealed.sha256 != current.sha256 or sealed.size != current.size:
             kinds.append(MODIFIED)
+            before_hash, after_hash = str(sealed.sha256)[:16], str(current.sha256)[:16]
             details.append(
-                f"content: {sealed.size} bytes sha256 {str(sealed.sha256)[:16]}… → {current.size} bytes "
-                f"sha256 {str(current.sha256)[:16]}…"
+                f"content: {sealed.size} bytes sha256 {before_hash}… → {current.size} bytes sha256 {after_hash}…"
+            )
+            details_fr.append(
+                f"contenu : {french.plural(sealed.size or 0, 'octet')} sha256 {before_hash}… → "
+                f"{french.plural(current.size or 0, 'octet')} sha256 {after_hash}…"
             )
     elif sealed.type in (SYMLINK, SUBMODULE):
         if sealed.target != current.target:
             kinds.append(MODIFIED)
-            details.append(f"target {shown(sealed.target or b'')} → {shown(current.target or b'')}")
+            change = f"{shown(sealed.target or b'')} → {shown(current.target or b'')}"
+            details.append(f"target {change}")
+            details_fr.append(f"cible {change}")
     elif sealed.rdev is not None and current.rdev is not None and sealed.rdev != current.rdev:
         kinds.append(MODIFIED)
         details.append(f"device {sealed.rdev} → {current.rdev}")
+        details_fr.append(f"périphérique {sealed.rdev} → {current.rdev}")
     before, after = _comparable_mode(sealed, precision), _comparable_mode(current, precision)
     if before is not None and after is not None and before != after:
         kinds.append(MODE_CHANGED)
         if precision == "git":
             details.append("executable bit " + ("set → cleared" if before else "cleared → set"))
+            details_fr.append("droit d’exécution " + ("retiré" if before else "ajouté"))
         else:
-            details.append(f"mode {_mode_text(sealed.mode)} → {_mode_text(current.mode)}")
-    return kinds, "; ".join(details)
+            change = f"{_mode_text(sealed.mode)} → {_mode_text(current.mode)}"
+            details.append(f"mode {change}")
+            details_fr.append(f"droits {change}")
+    return kinds, "; ".join(details), "; ".join(details_fr)
 
 
 def compare(
@@ -131,11 +155,18 @@ def compare(
     unsealed_paths = {p.path for p in unsealed}
     for problem in unsealed:
         result.differences.append(
-            Difference(source, problem.path, [UNSEALED], f"not sealed at creation: {problem.message}")
+            Difference(
+                source,
+                problem.path,
+                [UNSEALED],
+                f"not sealed at creation: {problem.message}",
+                f"non scellé à la création : {french.problem(problem.kind)}",
+            )
         )
     current_problems: dict[bytes, Problem] = {}
-    blocked: set[bytes] = set()  # folders that cannot be listed now
+    blocked: set[bytes] = set()  # folders that cannot be listed (or vanished) now
     matched: set[bytes] = set()
+    last_folder: list[bytes | None] = [None]  # the latest folder of the current stream
 
     def keep(entry: Entry) -> bool:
         return not (precision == "git" and entry.type == DIRECTORY)
@@ -149,10 +180,15 @@ def compare(
     def next_current() -> Entry | None:
         for item in current:
             if isinstance(item, Problem):
-                current_problems[item.path] = item
-                if item.kind == UNLISTABLE:
+                # a source yields a folder, then the problem of listing it (if any): such a
+                # problem is about the folder's content, the folder itself was compared
+                if item.kind == UNLISTABLE or item.path == last_folder[0]:
                     blocked.add(item.path)
+                else:
+                    current_problems[item.path] = item
                 continue
+            if item.type == DIRECTORY:
+                last_folder[0] = item.path
             if keep(item):
                 return item
         return None
@@ -162,21 +198,45 @@ def compare(
         folder = _under(entry.path, blocked)
         if problem is not None:
             matched.add(entry.path)
-            result.differences.append(Difference(source, entry.path, [NOT_VERIFIED], problem.message))
+            result.differences.append(
+                Difference(
+                    source,
+                    entry.path,
+                    [NOT_VERIFIED],
+                    problem.message,
+                    f"{french.problem(problem.kind)} lors de la vérification",
+                )
+            )
         elif folder is not None and folder != entry.path:
             result.differences.append(
                 Difference(
-                    source, entry.path, [NOT_VERIFIED], f"inside {shown(folder)}, which cannot be listed now"
+                    source,
+                    entry.path,
+                    [NOT_VERIFIED],
+                    f"inside {shown(folder)}, which cannot be listed now",
+                    f"dans {shown(folder)}, qui ne peut plus être listé",
                 )
             )
         else:
-            result.differences.append(Difference(source, entry.path, [REMOVED], f"{entry.type} removed"))
+            result.differences.append(
+                Difference(
+                    source,
+                    entry.path,
+                    [REMOVED],
+                    f"{entry.type} removed",
+                    f"{french.type_name(entry.type)} supprimé",
+                )
+            )
 
     def current_only(entry: Entry) -> None:
         origin = _under(entry.path, unsealed_paths)
         if origin is not None:
             return  # already reported as not sealed at creation
-        result.differences.append(Difference(source, entry.path, [ADDED], f"{entry.type} added"))
+        result.differences.append(
+            Difference(
+                source, entry.path, [ADDED], f"{entry.type} added", f"{french.type_name(entry.type)} ajouté"
+            )
+        )
 
     left, right = next_sealed(), next_current()
     while left is not None or right is not None:
@@ -190,18 +250,22 @@ def compare(
             right = next_current()
         else:
             result.compared_entries += 1
-            kinds, detail = _compare_pair(left, right, precision)
+            kinds, detail, detail_fr = _compare_pair(left, right, precision)
             if kinds:
-                result.differences.append(Difference(source, left.path, kinds, detail))
+                result.differences.append(Difference(source, left.path, kinds, detail, detail_fr))
             elif left.type == FILE:
                 result.verified_files += 1
                 result.verified_bytes += left.size or 0
             left, right = next_sealed(), next_current()
     for path, problem in current_problems.items():
-        if path not in matched and problem.kind not in (UNLISTABLE,) and _under(path, unsealed_paths) is None:
+        if path not in matched and _under(path, unsealed_paths) is None:
             result.differences.append(
                 Difference(
-                    source, path, [ADDED, NOT_VERIFIED], f"new path that could not be read: {problem.message}"
+                    source,
+                    path,
+                    [ADDED, NOT_VERIFIED],
+                    f"new path that could not be read: {problem.message}",
+                    f"nouveau chemin illisible : {french.problem(problem.kind)}",
                 )
             )
     result.differences = _pair_type_changes(result.differences)
@@ -220,5 +284,5 @@ def _pair_type_changes(differences: list[Difference]) -> list[Difference]:
     for path in sorted(both):
         before = removed[path].detail.split(" ", 1)[0]
         after = added[path].detail.split(" ", 1)[0]
-        out.append(Difference(removed[path].source, path, [TYPE_CHANGED], f"{before} → {after}"))
+        out.append(Difference(removed[path].source, path, [TYPE_CHANGED], *_type_change(before, after)))
     return out

@@ -93,6 +93,22 @@ def _prepare_out(out: Path) -> Path:
     return staging
 
 
+def _refuse_out_inside_a_source(specs: Sequence[SourceSpec], out: Path) -> None:
+    """A seal written inside the folder it seals would seal its own half-written files."""
+    target = Path(os.path.realpath(out))
+    for spec in specs:
+        if spec.scheme != "local" or not os.path.isdir(spec.text):
+            continue
+        root = Path(os.path.realpath(spec.text))
+        if target == root or root in target.parents:
+            raise UsageError(
+                f"the seal folder would be inside the source it seals ({spec.text}); choose an --out "
+                "outside it",
+                path=str(out),
+                field="--out",
+            )
+
+
 def create_seal(
     specs: Sequence[SourceSpec],
     key: Ed25519PrivateKey,
@@ -112,6 +128,7 @@ def create_seal(
         raise UsageError(f"two sources are named {duplicates[0]!r}; name them with NAME=SOURCE")
     if tsa_ca_file is not None and not Path(tsa_ca_file).is_file():
         raise UsageError("no such file", path=str(tsa_ca_file), field="--tsa-ca-file")
+    _refuse_out_inside_a_source(specs, Path(out))
     public = PublicKey(key.public_key(), "expert")
     seal_name = name or (specs[0].name if len(specs) == 1 else "seal")
     ordered = sorted(specs, key=lambda spec: spec.name.encode("utf-8") + b"/")

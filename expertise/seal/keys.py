@@ -90,6 +90,13 @@ def load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKey
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read the private key: {exc.strerror}", path=str(path)) from None
+    if data.lstrip().startswith((b"ssh-", b"-----BEGIN PUBLIC KEY-----")):
+        private = path.with_name(path.name[: -len(".pub")]) if path.name.endswith(".pub") else None
+        raise UsageError(
+            "this is a public key; give the private key"
+            + (f" ({private})" if private is not None else " (the file `seal keygen --out` wrote)"),
+            path=str(path),
+        )
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise UsageError(
             f"private key is readable by others (mode {stat.S_IMODE(info.st_mode):04o}); run chmod 600 on it",

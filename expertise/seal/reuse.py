@@ -20,6 +20,7 @@ from .. import catalogue as catalogue_mod
 from ..errors import UsageError
 from .bundle import Integrity, check_integrity
 from .compare import Difference, compare, precision_for
+from . import french
 from .errors import SealBroken
 from .model import UNSEALED_KINDS, Entry, shown
 
@@ -33,9 +34,16 @@ class Condition:
     status: str
     reason: str
     details: dict[str, Any] = field(default_factory=dict)
+    reason_fr: str = ""  # the same reason for the French report
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "reason": self.reason, "details": self.details}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "reason": self.reason,
+            "reason_fr": self.reason_fr or self.reason,
+            "details": self.details,
+        }
 
 
 @dataclass
@@ -236,7 +244,11 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
     }
     if unmatched:
         return Condition(
-            "unchanged", FAILED, f"sources sealed on one side only: {', '.join(unmatched)}", details
+            "unchanged",
+            FAILED,
+            f"sources sealed on one side only: {', '.join(unmatched)}",
+            details,
+            f"sources scellées d’un seul côté : {', '.join(unmatched)}",
         )
     if unsealed:
         details["unsealed"] = unsealed[:200]
@@ -246,15 +258,19 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
             f"{len(unsealed)} path(s) were not sealed, so the element cannot be "
             f"proven unchanged: {', '.join(unsealed[:5])}",
             details,
+            f"{french.plural(len(unsealed), 'chemin non scellé', 'chemins non scellés')} : l’élément ne "
+            f"peut pas être prouvé inchangé ({', '.join(unsealed[:5])})",
         )
     if differences:
         listed = ", ".join(f"{d.kinds[0]} {shown(d.path)}" for d in differences[:5])
+        listed_fr = ", ".join(f"{shown(d.path)} {french.difference_kinds(d.kinds[:1])}" for d in differences[:5])
+        more = "…" if len(differences) > 5 else ""
         return Condition(
             "unchanged",
             FAILED,
-            f"the element changed: {len(differences)} difference(s) "
-            f"({listed}{'…' if len(differences) > 5 else ''})",
+            f"the element changed: {len(differences)} difference(s) ({listed}{more})",
             details,
+            f"l’élément a changé : {french.plural(len(differences), 'différence')} ({listed_fr}{more})",
         )
     return Condition(
         "unchanged",
@@ -262,6 +278,8 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
         f"identical: {compared} entries compared, Merkle roots "
         f"{previous.header['merkle']['root'][:16]}… and {current.header['merkle']['root'][:16]}…",
         details,
+        f"identique : {french.plural(compared, 'entrée comparée', 'entrées comparées')}, racines de "
+        f"Merkle {previous.header['merkle']['root'][:16]}… et {current.header['merkle']['root'][:16]}…",
     )
 
 
@@ -306,6 +324,8 @@ def assess_reuse(
                 f"level {level}: the expertise must be redone for each "
                 "element, for each election; nothing may be re-used",
                 {"months": 0},
+                f"niveau {level} : l’expertise doit être refaite pour chaque élément, à chaque "
+                "scrutin ; aucune reprise n’est permise",
             )
         )
     else:
@@ -324,6 +344,8 @@ def assess_reuse(
                     f"the earlier expertise ({previous_date}) is within the "
                     f"{months}-month window of level {level} on {reference} (until {limit})",
                     details,
+                    f"l’expertise antérieure ({previous_date}) est dans le délai de {months} mois du "
+                    f"niveau {level} au {reference} (jusqu’au {limit})",
                 )
             )
         else:
@@ -335,6 +357,8 @@ def assess_reuse(
                     f"the {months}-month window of level {level} on {reference} (it ended on "
                     f"{limit})",
                     details,
+                    f"l’expertise antérieure ({previous_date}) dépasse le délai de {months} mois du "
+                    f"niveau {level} au {reference} (il a expiré le {limit})",
                 )
             )
     sealed_on = parse_date(previous.header["created"], "created")
@@ -347,6 +371,8 @@ def assess_reuse(
                 f"than a month from the earlier expertise ({previous_date}): check that it "
                 "seals the element that expertise examined",
                 {"sealed_on": str(sealed_on)},
+                f"le scellé antérieur date du {sealed_on}, à plus d’un mois de l’expertise antérieure "
+                f"({previous_date}) : vérifier qu’il scelle bien l’élément alors expertisé",
             )
         )
     conditions.append(_unchanged(previous, current))
@@ -363,6 +389,8 @@ def assess_reuse(
                     f"{len(found)} vulnerability record(s) published "
                     f"between {previous_date} and {reference}: {ids}",
                     details,
+                    f"{french.plural(len(found), 'vulnérabilité publiée', 'vulnérabilités publiées')} "
+                    f"entre le {previous_date} et le {reference} : {ids}",
                 )
             )
         else:
@@ -374,6 +402,9 @@ def assess_reuse(
                     f"{Path(osv_file).name} was published between {previous_date} and "
                     f"{reference}" + (f" for {', '.join(packages)}" if packages else ""),
                     details,
+                    f"aucune des vulnérabilités recensées dans {Path(osv_file).name} ({len(records)}) "
+                    f"n’a été publiée entre le {previous_date} et le {reference}"
+                    + (f" pour {', '.join(packages)}" if packages else ""),
                 )
             )
     else:
@@ -385,6 +416,9 @@ def assess_reuse(
                 f"was revealed between {previous_date} and {reference} (vendor advisories, "
                 "CVE/OSV for its components), or give --osv FILE",
                 {},
+                "vérifier manuellement qu’aucune vulnérabilité de cet élément n’a été révélée entre "
+                f"le {previous_date} et le {reference} (bulletins de l’éditeur, CVE/OSV de ses "
+                "composants), ou fournir --osv FICHIER",
             )
         )
     return ReuseAssessment(level, months, previous_date, reference, previous, current, conditions)

@@ -216,6 +216,14 @@ def _resign(seal: Path, key_path: Path, name: str = "SHA256SUMS") -> None:
         (seal / "SHA256SUMS.ed25519").write_bytes(key.sign((seal / name).read_bytes()))
 
 
+def test_broken_seal_with_json_still_answers_on_stdout(run_cli, good_seal: Path) -> None:  # type: ignore[no-untyped-def]
+    (good_seal / "SHA256SUMS").write_bytes((good_seal / "SHA256SUMS").read_bytes()[:-10])
+    done = run_cli("seal", "verify", good_seal, "--json")
+    assert done.returncode == 2 and "error:" in done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["identical"] is False and "SHA256SUMS" in answer["broken"]
+
+
 def test_truncated_sha256sums(run_cli, good_seal: Path, expert_key) -> None:  # type: ignore[no-untyped-def]
     data = (good_seal / "SHA256SUMS").read_bytes()
     (good_seal / "SHA256SUMS").write_bytes(data[: len(data) // 2])
@@ -366,3 +374,50 @@ def test_manifest_entries_disagreeing_with_sha256sums(good_seal: Path, expert_ke
 def test_not_a_seal_folder(run_cli, tmp_path: Path) -> None:
     done = run_cli("seal", "verify", tmp_path / "nothing")
     assert done.returncode == 2 and "not a seal folder" in done.stderr
+
+
+def _vanish_folder_when_listed(monkeypatch: pytest.MonkeyPatch, root: Path, rel: bytes) -> None:
+    """The folder is really deleted after its parent listed it, just before it is listed itself."""
+    original = local.LocalSource._children
+
+    def children(self, here):  # type: ignore[no-untyped-def]
+        if here == rel:
+            shutil.rmtree(root / os.fsdecode(rel))
+        return original(self, here)
+
+    monkeypatch.setattr(local.LocalSource, "_children", children)
+
+
+def test_folder_vanishing_mid_walk_is_named_when_sealing_and_verifying(
+    expert_key, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "tree"
+    (root / "dir").mkdir(parents=True)
+    for name in ("a.txt", "dir/b.txt", "dir/c.txt", "z.txt"):
+        (root / name).write_text(name)
+    key = load_private(expert_key.path)
+    # while sealing: the folder is named, its content is not claimed
+    _vanish_folder_when_listed(monkeypatch, root, b"dir")
+    created = create_seal([parse_source(str(root))], key, tmp_path / "gone", jobs=1, show_progress=False)
+    monkeypatch.undo()
+    assert [(p.path, p.kind) for _, p in created.problems] == [(b"dir", "vanished")]
+    assert not created.complete
+    # while verifying: a sealed folder that vanishes is not verified, and not reported as new
+    (root / "dir").mkdir()
+    for name in ("dir/b.txt", "dir/c.txt"):
+        (root / name).write_text(name)
+    seal = tmp_path / "seal"
+    assert create_seal([parse_source(str(root))], key, seal, jobs=1, show_progress=False).complete
+    _vanish_folder_when_listed(monkeypatch, root, b"dir")
+    report = verify_seal(seal, jobs=1, show_progress=False)
+    monkeypatch.undo()
+    assert {(shown_path(d.path), tuple(d.kinds)) for d in report.differences} == {
+        ("dir/b.txt", ("not-verified",)),
+        ("dir/c.txt", ("not-verified",)),
+    }
+    assert not report.identical and report.comparisons[0].verified_files == 2  # a.txt, z.txt
+    assert all("dans dir" in d.detail_fr for d in report.differences)
+
+
+def shown_path(path: bytes) -> str:
+    return path.decode("utf-8")

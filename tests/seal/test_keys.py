@@ -63,3 +63,23 @@ def test_not_a_key_is_a_clear_error(tmp_path: Path) -> None:
         load_private(bogus)
     with pytest.raises(UsageError, match="fingerprint"):
         expected_fingerprint("SHA256:tooshort")
+
+
+def test_public_key_given_as_the_private_key_says_so(expert_key, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UsageError, match=r"this is a public key; give the private key \(.*expert\)"):
+        load_private(expert_key.pub)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a").write_text("a")
+    done = run_cli("seal", "create", "--key", expert_key.pub, "--out", tmp_path / "seal", tmp_path / "src")
+    assert done.returncode == 2 and "this is a public key" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_keygen_json(run_cli, tmp_path: Path) -> None:
+    import json
+
+    done = run_cli("seal", "keygen", "--out", tmp_path / "expert", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    listed = subprocess.run(["ssh-keygen", "-lf", data["public_key"]], capture_output=True, text=True, check=True)
+    assert data["fingerprint"] == listed.stdout.split()[1] and data["encrypted"] is False
+    assert stat.S_IMODE(Path(data["private_key"]).stat().st_mode) == 0o600

@@ -143,7 +143,13 @@ def test_verify_a_copy_elsewhere(run_cli, expert_key, tree: Path, tmp_path: Path
     done = run_cli("seal", "verify", seal, copy, "--json")
     assert done.returncode == 1
     assert json.loads(done.stdout)["differences"] == [
-        {"source": "src", "path": "app/run.sh", "kinds": ["mode-changed"], "detail": "mode 0755 → 0644"}
+        {
+            "source": "src",
+            "path": "app/run.sh",
+            "kinds": ["mode-changed"],
+            "detail": "mode 0755 → 0644",
+            "detail_fr": "droits 0755 → 0644",
+        }
     ]
 
 
@@ -298,3 +304,10 @@ def test_nothing_to_seal_is_refused(run_cli, expert_key, tmp_path: Path) -> None
     done = create(run_cli, expert_key, tmp_path / "seal", empty)
     assert done.returncode == 2 and "no regular file to seal" in done.stderr
     assert not (tmp_path / "seal").exists()
+
+
+def test_out_inside_the_sealed_folder_is_refused(run_cli, expert_key, tree: Path) -> None:
+    """Else the seal would hold its own half-written SHA256SUMS and never verify."""
+    done = create(run_cli, expert_key, tree / "sub" / "seal", tree)
+    assert done.returncode == 2 and "inside the source it seals" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and not (tree / "sub").exists()

@@ -116,3 +116,17 @@ def test_unreadable_source_is_an_error_not_a_pass() -> None:
 )
 def test_reuse(name: str, status: str) -> None:
     assert verdicts(name) == {"SEAL-011": status}
+
+
+def test_files_ignored_by_gitignore_are_named_but_not_a_finding() -> None:
+    import dataclasses
+
+    clean = observation("create-clean.json")
+    header = json.loads(json.dumps(clean.header))
+    header["sources"][0]["working_tree"].update(ignored_count=2, ignored=["build/app.so", "local.env"])
+    results = {
+        r.check_id: r for r in evaluate("seal", dataclasses.replace(clean, header=header), catalogue.load())
+    }
+    assert results["SEAL-002"].status.value == "pass"
+    assert "2 file(s) ignored by .gitignore, not sealed: build/app.so, local.env" in results["SEAL-002"].message
+    assert "2 fichiers ignorés par .gitignore" in results["SEAL-002"].messages["fr"]

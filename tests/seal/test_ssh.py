@@ -154,6 +154,17 @@ def test_sftp_only_account_records_why_system_facts_are_missing(
     assert "uname" not in system and "packages" not in system
     assert any("uname -a" in note for note in system["not_recorded"])
     assert any(e["path"] == "server.bin" for e in manifest(seal)["entries"])  # the files were still sealed
+    # the rule says so, in English and in French, from this real observation
+    from expertise import catalogue
+    from expertise.rules import evaluate
+    from expertise.seal.observation import CREATE, SealObservation
+
+    header = {k: v for k, v in manifest(seal).items() if k != "entries"}
+    results = {r.check_id: r for r in evaluate("seal", SealObservation("remote", CREATE, header), catalogue.load())}
+    remote = results["SEAL-007"]
+    assert remote.status.value == "manual" and "uname, packages not recorded" in remote.message
+    assert "uname et liste des paquets non enregistré(s)" in remote.messages["fr"], remote.messages
+    assert "'uname -a' : " in remote.messages["fr"] and "exit status" not in remote.messages["fr"]
 
 
 def test_missing_remote_path(run_cli, expert_key, sshd, tmp_path: Path) -> None:

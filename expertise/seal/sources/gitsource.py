@@ -3,7 +3,9 @@
 The commit and tree ids are recorded, but the seal also holds a SHA-256 of every file's
 content: git object ids are SHA-1 in most repositories, and a stock ``sha256sum -c``
 needs plain file digests. The working tree is examined as well, because what runs is
-often a checkout: uncommitted changes and untracked files are recorded as findings.
+often a checkout: uncommitted changes and untracked files are recorded as findings, and
+files ignored by ``.gitignore`` are listed too (a built binary or a local configuration
+file is deployable yet in no commit), so that nothing beside the seal goes unmentioned.
 """
 
 from __future__ import annotations
@@ -116,12 +118,14 @@ class GitSource:
             "--porcelain=v1",
             "-z",
             "--untracked-files=all",
+            "--ignored=matching",
             "--",
             self.subdir or ".",
             strip_newline_in_stdout=False,
         )
         modified: list[str] = []
         untracked: list[str] = []
+        ignored: list[str] = []
         fields = raw.split("\0")
         index = 0
         while index < len(fields):
@@ -132,6 +136,8 @@ class GitSource:
             code, name = record[:2], record[3:]
             if code == "??":
                 untracked.append(name)
+            elif code == "!!":
+                ignored.append(name)
             else:
                 modified.append(f"{code.strip()} {name}")
                 if code[0] in "RC":
@@ -145,6 +151,8 @@ class GitSource:
             "untracked_count": len(untracked),
             "uncommitted": modified[:LIST_CAP],
             "untracked": untracked[:LIST_CAP],
+            "ignored_count": len(ignored),  # beside the seal, not a finding of SEAL-002: named
+            "ignored": ignored[:LIST_CAP],
         }
 
     def info(self) -> dict[str, Any]:
