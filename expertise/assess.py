@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from . import catalogue as catalogue_mod
 from . import journal
@@ -41,6 +41,29 @@ class Basis(StrEnum):
 _WEIGHTY = {Status.PASS, Status.FAIL, Status.ERROR, Status.MANUAL}
 
 
+@dataclass(frozen=True)
+class Note:
+    """A remark of the assessment on one verdict, in English and in the report's other languages.
+
+    Shaped like a result's message (``message`` English for machines, ``messages`` per
+    language) so that the report's ``msg`` helper shows it in the report's language and a
+    French report never carries an English sentence.
+    """
+
+    message: str
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "messages": dict(self.messages)}
+
+
+def _note(en: str, fr: str) -> Note:
+    return Note(en, {"fr": fr})
+
+
 @dataclass
 class Verdict:
     """How one objective, guarantee or element stands, and why."""
@@ -49,7 +72,7 @@ class Verdict:
     basis: Basis
     results: list[Result]
     judgment: Judgment | None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -77,9 +100,14 @@ class Verdict:
             "counts": self.counts,
             "checks": sorted({r.check_id for r in self.results}),
             "judgment": self.judgment.model_dump() if self.judgment else None,
-            "notes": self.notes,
+            "notes": [note.to_dict() for note in self.notes],
             "evidence": self.evidence,
         }
+
+
+def _s(count: int) -> str:
+    """French plural mark."""
+    return "s" if count > 1 else ""
 
 
 def decide(results: Sequence[Result], judgment: Judgment | None, automation: str) -> Verdict:
@@ -87,19 +115,23 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
     fails = [r for r in relevant if r.status is Status.FAIL]
     passes = [r for r in relevant if r.status is Status.PASS]
     untested = [r for r in relevant if r.status in (Status.ERROR, Status.MANUAL)]
-    notes: list[str] = []
+    notes: list[Note] = []
     if judgment is not None and judgment.status != "not_assessed":
         wanted = Conclusion(judgment.status)
         if wanted is Conclusion.NOT_APPLICABLE:
             if not judgment.rationale.strip():
-                notes.append("not applicable without a rationale")
+                notes.append(_note("not applicable without a rationale",
+                                   "« sans objet » sans justification"))
             return Verdict(Conclusion.NOT_APPLICABLE, Basis.JUDGMENT, list(results), judgment, notes)
         contradicts = bool(fails) and wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET)
         if contradicts and not judgment.rationale.strip():
-            notes.append("expert judgment set aside: it contradicts failing checks and gives no rationale")
+            notes.append(_note("expert judgment set aside: it contradicts failing checks and gives no rationale",
+                               "jugement de l’expert écarté : il contredit des contrôles en échec sans être motivé"))
         elif wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET) and not (judgment.evidence or passes):
-            notes.append("expert judgment set aside: nothing is met without evidence "
-                         "(no evidence reference and no passing check)")
+            notes.append(_note("expert judgment set aside: nothing is met without evidence "
+                               "(no evidence reference and no passing check)",
+                               "jugement de l’expert écarté : rien n’est atteint sans élément de preuve "
+                               "(aucune pièce citée et aucun contrôle conforme)"))
         else:
             basis = Basis.OVERRIDE if contradicts else Basis.JUDGMENT
             return Verdict(wanted, basis, list(results), judgment, notes)
@@ -110,9 +142,15 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
     if passes and automation == "full" and not untested:
         return Verdict(Conclusion.MET, Basis.AUTOMATED, list(results), judgment, notes)
     if passes:
-        notes.append(f"{len(passes)} automated check(s) passed; the expert's judgment is needed to conclude")
+        n = len(passes)
+        notes.append(_note(f"{n} automated check(s) passed; the expert's judgment is needed to conclude",
+                           f"{n} contrôle{_s(n)} automatisé{_s(n)} conforme{_s(n)} ; "
+                           "le jugement de l’expert est nécessaire pour conclure"))
     if untested:
-        notes.append(f"{len(untested)} check(s) could not be completed automatically")
+        n = len(untested)
+        notes.append(_note(f"{n} check(s) could not be completed automatically",
+                           f"{n} contrôle{_s(n)} n’{'ont' if n > 1 else 'a'} pas pu être mené{_s(n)} à terme "
+                           "automatiquement"))
     return Verdict(Conclusion.NOT_ASSESSED, Basis.NONE, list(results), judgment, notes)
 
 

@@ -56,10 +56,11 @@ class SourceView:
     time: str | None
 
 
-def _counts_text(verdict: Verdict, lang: str, status_names: dict[str, str]) -> str:
+def _counts_text(verdict: Verdict, status_names: dict[str, str], plurals: dict[str, str]) -> str:
+    """"5 conformes, 1 non conforme": French adjectives agree with the count (``statuses_plural``)."""
     counts = verdict.counts
-    parts = [f"{counts[key]} {status_names[key].lower()}" for key in ("pass", "fail", "error", "manual")
-             if counts.get(key)]
+    parts = [f"{counts[key]} {(plurals.get(key, status_names[key]) if counts[key] > 1 else status_names[key]).lower()}"
+             for key in ("pass", "fail", "error", "manual") if counts.get(key)]
     return ", ".join(parts)
 
 
@@ -81,7 +82,7 @@ def _evidence_rows(case_root: Path, refs: list[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, str],
+def _row(verdict: Verdict, case_root: Path, lang: str, status_names: tuple[dict[str, str], dict[str, str]],
          origin: dict[int, tuple[int | None, str]]) -> dict[str, Any]:
     """One row of the specific part: judgment documents are listed one by one (with their
     fingerprint); automated evidence is summarised by the journal entries it comes from, the
@@ -99,8 +100,8 @@ def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, s
         "basis": verdict.basis.value,
         "override": verdict.override,
         "judgment": verdict.judgment,
-        "notes": verdict.notes,
-        "counts_text": _counts_text(verdict, lang, status_names),
+        "notes": [note.to_dict() for note in verdict.notes],
+        "counts_text": _counts_text(verdict, *status_names),
         "failed_checks": _failed_checks(verdict),
         "checks": sorted({r.check_id for r in verdict.results}),
         "evidence": _evidence_rows(case_root, judgment_refs),
@@ -110,7 +111,8 @@ def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, s
     }
 
 
-def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str, status_names: dict[str, str],
+def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str,
+               status_names: tuple[dict[str, str], dict[str, str]],
                origin: dict[int, tuple[int | None, str]]) -> list[dict[str, Any]]:
     return [{"id": row.item.id, "text_fr": row.item.text_fr, "text_en": row.item.text_en,
              **_row(row.verdict, case_root, lang, status_names, origin)} for row in items]
@@ -148,7 +150,7 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
     catalogue = assessment.catalogue
     framework = catalogue.framework
     generated = generated or datetime.now(timezone.utc)
-    status_names = labels["statuses"]
+    status_names = (labels["statuses"], labels.get("statuses_plural", {}))
     origin = {id(result): (source.entry.get("seq"), PRODUCER_LABELS[lang].get(source.result_set.producer,
                                                                              source.result_set.producer))
               for source in assessment.sources for result in source.result_set.results}
@@ -247,7 +249,8 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "chapters": chapters,
         "domain_chapters": domain_chapters,
         "journal": {"entries": journal.entries, "head": journal.head, "intact": journal.intact,
-                    "problems": [p.message for p in journal.problems]},
+                    "problems": [(p.fr or p.message) if lang == "fr" else p.message
+                                 for p in journal.problems]},
         "journal_entries": journal_entries,
         "attachments": attachments,
         "checks_table": _checks_table(assessment),

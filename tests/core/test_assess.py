@@ -24,7 +24,7 @@ def test_passing_checks_alone_conclude_only_full_automation_objectives() -> None
     assert decide([res(Status.PASS)], None, "full").conclusion is Conclusion.MET
     partial = decide([res(Status.PASS)], None, "partial")
     assert partial.conclusion is Conclusion.NOT_ASSESSED
-    assert "expert's judgment is needed" in partial.notes[0]
+    assert "expert's judgment is needed" in partial.notes[0].message
     assert decide([res(Status.PASS), res(Status.ERROR)], None, "full").conclusion is Conclusion.NOT_ASSESSED
 
 
@@ -37,7 +37,7 @@ def test_judgment_of_met_needs_evidence() -> None:
     bare = Judgment(status="met", rationale="trust me")
     verdict = decide([], bare, "none")
     assert verdict.conclusion is Conclusion.NOT_ASSESSED
-    assert "nothing is met without evidence" in verdict.notes[0]
+    assert "nothing is met without evidence" in verdict.notes[0].message
     documented = Judgment(status="met", rationale="PV", evidence=["docs/pv.pdf"])
     assert decide([], documented, "none").conclusion is Conclusion.MET
     assert decide([res(Status.PASS)], bare, "partial").basis is Basis.JUDGMENT
@@ -47,7 +47,7 @@ def test_contradicting_a_failing_check_needs_a_rationale() -> None:
     failing = [res(Status.FAIL)]
     unexplained = decide(failing, Judgment(status="met", evidence=["x"]), "partial")
     assert unexplained.conclusion is Conclusion.NOT_MET and unexplained.basis is Basis.AUTOMATED
-    assert "set aside" in unexplained.notes[0]
+    assert "set aside" in unexplained.notes[0].message
     explained = decide(failing, Judgment(status="met", rationale="compensating control", evidence=["x"]), "partial")
     assert explained.conclusion is Conclusion.MET and explained.override
 
@@ -95,4 +95,4 @@ def test_guarantees_and_elements_follow_their_own_automation(demo_case: Path) ->
     assert guarantees["G7"].conclusion is Conclusion.NOT_ASSESSED
     # the expert's judgment on G5 cites no document and no check has run yet: set aside
     assert guarantees["G5"].conclusion is Conclusion.NOT_ASSESSED
-    assert "nothing is met without evidence" in guarantees["G5"].notes[0]
+    assert "nothing is met without evidence" in guarantees["G5"].notes[0].message
