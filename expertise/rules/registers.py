@@ -44,8 +44,19 @@ def _unread_fr(*registers: RegisterRead | None) -> str:
 
 
 def _result(check_id: str, status: Status, en: str, fr: str, **fields: Any) -> Result:
-    """Every result in both languages: the report is French by default."""
+    """Every result in both languages: the report is French by default.
+
+    A result about the registers names, as its subject, the first register file it read: the
+    reader of the findings sees which file to open, in no particular language."""
+    evidence = fields.get("evidence") or ()
+    if fields.get("subject") == "registers" and evidence:
+        fields["subject"] = evidence[0]
     return Result(check_id, status, en, messages={"fr": fr}, **fields)
+
+
+def _n(value: int) -> str:
+    """A count the French way: 1 850 (narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 # What a missing register is called, in each language.
@@ -100,7 +111,7 @@ def emargement_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
                     "émargement d’électeurs absents de la liste électorale"),
                    (f"all {n} émargement(s) are voters of the list of {len(listed)}",
                     f"{'les ' if n > 1 else 'l’'}{n} émargement{_s(n)} concerne{'nt' if n > 1 else ''} des "
-                    f"électeurs de la liste électorale ({len(listed)} inscrits)"),
+                    f"électeurs de la liste électorale ({_n(len(listed))} inscrits)"),
                    obs.emargement, obs.voters)
 
 
@@ -213,11 +224,11 @@ def turnout_within_the_electorate(obs: RegistersObservation) -> Iterator[Result]
     if electorate:
         turnout = 100 * voted / electorate
         ok = (f"{voted} voter(s) for {electorate} registered (turnout {turnout:.1f} %)",
-              f"{voted} votant{_s(voted)} pour {electorate} inscrit{_s(electorate)} "
-              f"(participation {turnout:.1f} %)".replace(".", ",", 1))
+              f"{_n(voted)} votant{_s(voted)} pour {_n(electorate)} inscrit{_s(electorate)} "
+              f"(participation {f'{turnout:.1f}'.replace('.', ',')}\u00a0%)")
     else:
         ok = ("no electorate declared", "aucun corps électoral déclaré")
-    bad_fr = [f"{voted} votants pour {electorate} inscrit{_s(electorate)}"] if bad else []
+    bad_fr = [f"{_n(voted)} votants pour {_n(electorate)} inscrit{_s(electorate)}"] if bad else []
     yield _verdict("REG-006", bad, ("more voters than registered voters", "plus de votants que d’inscrits"), ok,
                    obs.emargement, obs.voters, obs.paper, details=details, bad_fr=bad_fr)
 
@@ -260,8 +271,8 @@ def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator
         yield _result("REG-007", Status.PASS,
                       f"{declared} decryption-key part(s), one each, held by {n} members of the electoral board"
                       + (", as many as the board's trustee keys" if on_board else ""),
-                      f"{declared} part{_s(declared)} de la clé de déchiffrement, une chacun, détenue{_s(declared)} "
-                      f"par {n} membre{_s(n)} du bureau de vote"
+                      f"{declared} part{_s(declared)} de la clé de déchiffrement détenue{_s(declared)} par {n} "
+                      f"membre{_s(n)} du bureau de vote, une part chacun"
                       + (", autant que de clés d’autorité dans l’urne" if on_board else ""),
                       subject="actors", evidence=evidence, details=details)
 
