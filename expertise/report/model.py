@@ -213,7 +213,8 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "t": labels,
         "doc": {
             "generated": generated,
-            "generated_iso": generated.isoformat(),
+            # whole seconds: the PDF's Info date has no fraction, and PDF/A wants XMP to match it
+            "generated_iso": generated.replace(microsecond=0).isoformat(),
             "tool_version": __version__,
             "python": sys.version.split()[0],
             "tool_fingerprint": tree_fingerprint(Path(__file__).resolve().parents[1], suffixes=(".py",)),
