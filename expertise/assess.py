@@ -142,15 +142,16 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
     if passes and automation == "full" and not untested:
         return Verdict(Conclusion.MET, Basis.AUTOMATED, list(results), judgment, notes)
     if passes:
-        n = len(passes)
-        notes.append(_note(f"{n} automated check(s) passed; the expert's judgment is needed to conclude",
-                           f"{n} contrôle{_s(n)} automatisé{_s(n)} conforme{_s(n)} ; "
-                           "le jugement de l’expert est nécessaire pour conclure"))
+        # the counts are beside the note in the report: the note says what they do not
+        notes.append(_note("the passing automated checks cover only part of this point: the expert's judgment "
+                           "is needed to conclude",
+                           "les contrôles automatisés conformes ne couvrent qu’une partie de ce point : le jugement "
+                           "de l’expert est nécessaire pour conclure"))
     if untested:
         n = len(untested)
-        notes.append(_note(f"{n} check(s) could not be completed automatically",
+        notes.append(_note(f"{n} check(s) could not be completed automatically or call for the expert's examination",
                            f"{n} contrôle{_s(n)} n’{'ont' if n > 1 else 'a'} pas pu être mené{_s(n)} à terme "
-                           "automatiquement"))
+                           f"automatiquement ou appelle{'nt' if n > 1 else ''} l’examen de l’expert"))
     return Verdict(Conclusion.NOT_ASSESSED, Basis.NONE, list(results), judgment, notes)
 
 

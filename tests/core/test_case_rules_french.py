@@ -73,4 +73,5 @@ def test_assessment_notes_have_a_french_wording() -> None:
     assert len(notes) == 5
     problems = french_problems(notes)
     assert not problems, "\n".join(problems)
-    assert notes[0]["messages"]["fr"].startswith("2 contrôles automatisés conformes")
+    assert notes[0]["messages"]["fr"].startswith("les contrôles automatisés conformes ne couvrent")
+    assert notes[1]["messages"]["fr"].startswith("1 contrôle n’a pas pu être mené à terme")
