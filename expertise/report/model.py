@@ -133,6 +133,23 @@ def _findings(assessment: Assessment) -> list[Finding]:
     return findings
 
 
+_STATE_PREFIXES = {"fr": {"failed: ": "échec : ", "not available: ": "indisponible : "}}
+
+
+def _collectors_missing(states: dict[str, str], lang: str) -> list[dict[str, str]]:
+    """The collectors that did not run to completion, named and explained in the report's language
+    (the cause itself is the collector's error message, as it was raised)."""
+    rows = []
+    for name, state in states.items():
+        if state in ("done", "skipped"):
+            continue
+        for prefix, translated in _STATE_PREFIXES.get(lang, {}).items():
+            if state.startswith(prefix):
+                state = translated + state[len(prefix):]
+        rows.append({"label": PRODUCER_LABELS[lang].get(name, name), "state": state})
+    return rows
+
+
 def _checks_table(assessment: Assessment) -> list[dict[str, Any]]:
     table: dict[str, dict[str, int]] = {}
     for result in assessment.all_results:
@@ -247,6 +264,7 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "key_findings": key_findings,
         "sources_table": sources_table,
         "collectors_state": collectors_state,
+        "collectors_missing": _collectors_missing(collectors_state, lang),
         "chapters": chapters,
         "domain_chapters": domain_chapters,
         "journal": {"entries": journal.entries, "head": journal.head, "intact": journal.intact,

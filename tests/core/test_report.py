@@ -163,3 +163,16 @@ def test_an_override_is_shown_and_hostile_results_are_escaped(demo_case: Path, t
     assert "Dérogation motivée" in page
     assert "<script>alert(3)" not in page and "bannière &lt;script&gt;alert(3)&lt;/script&gt;" in page
     assert "<b>host</b>" not in page and "<i>x</i>" not in page
+
+
+def test_collectors_that_did_not_run_are_named_in_the_report_language(demo_case: Path, tmp_path: Path) -> None:
+    states = {"seal": "failed: the TSA did not answer", "probe": "not available: no nmap", "board": "done",
+              "registers": "skipped"}
+    page = build_report(demo_case, out_dir=tmp_path / "fr", pdf=False, collectors_state=states,
+                        argv=["x"])["html"].read_text(encoding="utf-8")
+    assert "<td>Scellement</td>" in page and "échec\u00a0: the TSA did not answer" in page
+    assert "<td>Sonde de la plateforme</td>" in page and "indisponible\u00a0: no nmap" in page
+    assert "<td>Rejeu de l’urne</td>" not in page and "<td>Registres</td>" not in page
+    english = build_report(demo_case, lang="en", out_dir=tmp_path / "en", pdf=False, collectors_state=states,
+                           argv=["x"])["html"].read_text(encoding="utf-8")
+    assert "<td>Sealing</td>" in english and "failed: the TSA did not answer" in english
