@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import catalogue as catalogue_mod
 from . import journal
@@ -110,12 +110,21 @@ def _s(count: int) -> str:
     return "s" if count > 1 else ""
 
 
-def decide(results: Sequence[Result], judgment: Judgment | None, automation: str) -> Verdict:
+def decide(results: Sequence[Result], judgment: Judgment | None, automation: str,
+           found: Callable[[str], bool] | None = None) -> Verdict:
+    """``found`` tells whether an evidence reference of the judgment exists (see
+    :func:`evidence_finder`); a cited file that is not there supports nothing."""
     relevant = [r for r in results if r.status in _WEIGHTY]
     fails = [r for r in relevant if r.status is Status.FAIL]
     passes = [r for r in relevant if r.status is Status.PASS]
     untested = [r for r in relevant if r.status in (Status.ERROR, Status.MANUAL)]
     notes: list[Note] = []
+    cited = list(judgment.evidence) if judgment is not None else []
+    absent = [ref for ref in cited if found is not None and not found(ref)]
+    if absent:
+        listed = ", ".join(absent)
+        notes.append(_note(f"cited evidence not found in the case folder: {listed}",
+                           f"pièce citée introuvable dans le dossier : {listed}"))
     if judgment is not None and judgment.status != "not_assessed":
         wanted = Conclusion(judgment.status)
         if wanted is Conclusion.NOT_APPLICABLE:
@@ -127,11 +136,11 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
         if contradicts and not judgment.rationale.strip():
             notes.append(_note("expert judgment set aside: it contradicts failing checks and gives no rationale",
                                "jugement de l’expert écarté : il contredit des contrôles en échec sans être motivé"))
-        elif wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET) and not (judgment.evidence or passes):
+        elif wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET) and not (len(cited) > len(absent) or passes):
             notes.append(_note("expert judgment set aside: nothing is met without evidence "
-                               "(no evidence reference and no passing check)",
+                               "(no evidence found and no passing check)",
                                "jugement de l’expert écarté : rien n’est atteint sans élément de preuve "
-                               "(aucune pièce citée et aucun contrôle conforme)"))
+                               "(aucune pièce trouvée et aucun contrôle conforme)"))
         else:
             basis = Basis.OVERRIDE if contradicts else Basis.JUDGMENT
             return Verdict(wanted, basis, list(results), judgment, notes)
@@ -235,6 +244,22 @@ class Assessment:
         }
 
 
+def evidence_finder(case: Case) -> Callable[[str], bool]:
+    """Whether a judgment's evidence reference exists.
+
+    A reference without spaces and without a scheme is a file of the case folder (relative to
+    it, or absolute) and must exist; anything else (« PV du 17 novembre », a URL) names a
+    document outside the case and is taken as the expert declares it."""
+
+    def found(ref: str) -> bool:
+        text = ref.strip()
+        if not text or any(ch.isspace() for ch in text) or "://" in text:
+            return bool(text)
+        return case.resolve(text).exists()
+
+    return found
+
+
 def _judgment_for(case: Case, key: str) -> Judgment | None:
     return case.data.judgments.get(key)
 
@@ -251,19 +276,20 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
         source.result_set.results = [_safe_enrich(catalogue, r) for r in source.result_set.results]
     everything = list(case_results) + [r for s in sources for r in s.result_set.results]
 
+    found = evidence_finder(case)
     objectives = []
     for objective in framework.applicable(case.level):
         cited = [r for r in everything if objective.id in r.objectives]
         objectives.append(ObjectiveAssessment(
-            objective, decide(cited, _judgment_for(case, objective.id), objective.automation)))
+            objective, decide(cited, _judgment_for(case, objective.id), objective.automation, found)))
     guarantees = []
     for item in framework.guarantees:
         cited = [r for r in everything if item.id in r.guarantees]
-        guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation)))
+        guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation, found)))
     elements = []
     for item in framework.elements:
         cited = [r for r in everything if item.id in _elements_of(catalogue, r)]
-        elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation)))
+        elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation, found)))
     return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements)
 
 

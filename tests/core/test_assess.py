@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from expertise import journal
-from expertise.assess import Basis, Conclusion, assess, decide
+from expertise.assess import Basis, Conclusion, assess, decide, evidence_finder
 from expertise.case import Judgment, load_case
 from expertise.results import Result, Severity, Status
 
@@ -96,3 +96,25 @@ def test_guarantees_and_elements_follow_their_own_automation(demo_case: Path) ->
     # the expert's judgment on G5 cites no document and no check has run yet: set aside
     assert guarantees["G5"].conclusion is Conclusion.NOT_ASSESSED
     assert "nothing is met without evidence" in guarantees["G5"].notes[0].message
+
+
+def test_cited_evidence_must_exist_in_the_case(demo_case: Path) -> None:
+    """A judgment of "met" resting only on a file that is not in the case folder is set aside;
+    a paper document (a reference with spaces) or a URL is taken as the expert declares it."""
+    text = (demo_case / "case.toml").read_text(encoding="utf-8")
+    assert 'evidence = ["docs/pv-ceremonie-des-cles.md"]' in text
+    (demo_case / "case.toml").write_text(text.replace(
+        'evidence = ["docs/pv-ceremonie-des-cles.md"]', 'evidence = ["docs/pv-ceremonie-des-clés.md"]'),
+        encoding="utf-8")
+    by_id = {row.objective.id: row.verdict for row in assess(load_case(demo_case)).objectives}
+    verdict = by_id["1-08"]
+    assert verdict.conclusion is not Conclusion.MET
+    assert "not found in the case folder: docs/pv-ceremonie-des-clés.md" in verdict.notes[0].message
+    assert any("nothing is met without evidence" in note.message for note in verdict.notes)
+
+    found = evidence_finder(load_case(demo_case))
+    assert found("docs/architecture.md") and not found("docs/nowhere.md")
+    assert found("PV de la cérémonie des clés du 20 novembre") and found("https://example.org/pv.pdf")
+    partly = decide([], Judgment(status="met", rationale="r", evidence=["docs/architecture.md", "docs/x.md"]),
+                    "none", found)
+    assert partly.conclusion is Conclusion.MET and "docs/x.md" in partly.notes[0].message

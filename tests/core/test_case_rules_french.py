@@ -68,9 +68,10 @@ def test_assessment_notes_have_a_french_wording() -> None:
         decide([failing], Judgment(status="met", evidence=["x"]), "partial"),
         decide([], Judgment(status="met", rationale="trust me"), "none"),
         decide([], Judgment(status="not_applicable"), "none"),
+        decide([], Judgment(status="met", rationale="r", evidence=["docs/absent.pdf"]), "none", lambda ref: False),
     ]
     notes = [note.to_dict() for verdict in verdicts for note in verdict.notes]
-    assert len(notes) == 5
+    assert len(notes) == 7
     problems = french_problems(notes)
     assert not problems, "\n".join(problems)
     assert notes[0]["messages"]["fr"].startswith("les contrôles automatisés conformes ne couvrent")
