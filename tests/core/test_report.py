@@ -176,3 +176,21 @@ def test_collectors_that_did_not_run_are_named_in_the_report_language(demo_case:
     english = build_report(demo_case, lang="en", out_dir=tmp_path / "en", pdf=False, collectors_state=states,
                            argv=["x"])["html"].read_text(encoding="utf-8")
     assert "<td>Sealing</td>" in english and "failed: the TSA did not answer" in english
+
+
+def test_the_synthesis_chart_shows_objective_status_by_level(french_report: dict[str, Path]) -> None:
+    """The chart is a real drawing of the table beside it: one bar per level, a segment per
+    conclusion reached, labelled with its count, and the French legend."""
+    import re
+
+    page = french_report["html"].read_text(encoding="utf-8")
+    chart = page[page.index('<div class="chart">'):]
+    chart = chart[:chart.index("</svg>")]
+    assert "<svg" in chart and 'aria-label="Synthèse"' in chart
+    for label in ("Niveau 1", "Niveau 2", "Atteint", "Partiellement atteint", "Non atteint", "Non évalué"):
+        assert f">{label}<" in chart, label
+    results = json.loads(french_report["results"].read_text(encoding="utf-8"))
+    totals = {level: sum(1 for o in results["objectives"] if o["level"] == level) for level in (1, 2)}
+    assert totals == {1: 11, 2: 7}
+    # each level's total is written at the end of its bar
+    assert all(re.search(rf">{total}<", chart) for total in totals.values())
