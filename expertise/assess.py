@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import catalogue as catalogue_mod
 from . import journal
@@ -41,6 +41,29 @@ class Basis(StrEnum):
 _WEIGHTY = {Status.PASS, Status.FAIL, Status.ERROR, Status.MANUAL}
 
 
+@dataclass(frozen=True)
+class Note:
+    """A remark of the assessment on one verdict, in English and in the report's other languages.
+
+    Shaped like a result's message (``message`` English for machines, ``messages`` per
+    language) so that the report's ``msg`` helper shows it in the report's language and a
+    French report never carries an English sentence.
+    """
+
+    message: str
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "messages": dict(self.messages)}
+
+
+def _note(en: str, fr: str) -> Note:
+    return Note(en, {"fr": fr})
+
+
 @dataclass
 class Verdict:
     """How one objective, guarantee or element stands, and why."""
@@ -49,7 +72,7 @@ class Verdict:
     basis: Basis
     results: list[Result]
     judgment: Judgment | None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -77,29 +100,47 @@ class Verdict:
             "counts": self.counts,
             "checks": sorted({r.check_id for r in self.results}),
             "judgment": self.judgment.model_dump() if self.judgment else None,
-            "notes": self.notes,
+            "notes": [note.to_dict() for note in self.notes],
             "evidence": self.evidence,
         }
 
 
-def decide(results: Sequence[Result], judgment: Judgment | None, automation: str) -> Verdict:
+def _s(count: int) -> str:
+    """French plural mark."""
+    return "s" if count > 1 else ""
+
+
+def decide(results: Sequence[Result], judgment: Judgment | None, automation: str,
+           found: Callable[[str], bool] | None = None) -> Verdict:
+    """``found`` tells whether an evidence reference of the judgment exists (see
+    :func:`evidence_finder`); a cited file that is not there supports nothing."""
     relevant = [r for r in results if r.status in _WEIGHTY]
     fails = [r for r in relevant if r.status is Status.FAIL]
     passes = [r for r in relevant if r.status is Status.PASS]
     untested = [r for r in relevant if r.status in (Status.ERROR, Status.MANUAL)]
-    notes: list[str] = []
+    notes: list[Note] = []
+    cited = list(judgment.evidence) if judgment is not None else []
+    absent = [ref for ref in cited if found is not None and not found(ref)]
+    if absent:
+        listed = ", ".join(absent)
+        notes.append(_note(f"cited evidence not found in the case folder: {listed}",
+                           f"pièce citée introuvable dans le dossier : {listed}"))
     if judgment is not None and judgment.status != "not_assessed":
         wanted = Conclusion(judgment.status)
         if wanted is Conclusion.NOT_APPLICABLE:
             if not judgment.rationale.strip():
-                notes.append("not applicable without a rationale")
+                notes.append(_note("not applicable without a rationale",
+                                   "« sans objet » sans justification"))
             return Verdict(Conclusion.NOT_APPLICABLE, Basis.JUDGMENT, list(results), judgment, notes)
         contradicts = bool(fails) and wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET)
         if contradicts and not judgment.rationale.strip():
-            notes.append("expert judgment set aside: it contradicts failing checks and gives no rationale")
-        elif wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET) and not (judgment.evidence or passes):
-            notes.append("expert judgment set aside: nothing is met without evidence "
-                         "(no evidence reference and no passing check)")
+            notes.append(_note("expert judgment set aside: it contradicts failing checks and gives no rationale",
+                               "jugement de l’expert écarté : il contredit des contrôles en échec sans être motivé"))
+        elif wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET) and not (len(cited) > len(absent) or passes):
+            notes.append(_note("expert judgment set aside: nothing is met without evidence "
+                               "(no evidence found and no passing check)",
+                               "jugement de l’expert écarté : rien n’est atteint sans élément de preuve "
+                               "(aucune pièce trouvée et aucun contrôle conforme)"))
         else:
             basis = Basis.OVERRIDE if contradicts else Basis.JUDGMENT
             return Verdict(wanted, basis, list(results), judgment, notes)
@@ -110,9 +151,16 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
     if passes and automation == "full" and not untested:
         return Verdict(Conclusion.MET, Basis.AUTOMATED, list(results), judgment, notes)
     if passes:
-        notes.append(f"{len(passes)} automated check(s) passed; the expert's judgment is needed to conclude")
+        # the counts are beside the note in the report: the note says what they do not
+        notes.append(_note("the passing automated checks cover only part of this point: the expert's judgment "
+                           "is needed to conclude",
+                           "les contrôles automatisés conformes ne couvrent qu’une partie de ce point : le jugement "
+                           "de l’expert est nécessaire pour conclure"))
     if untested:
-        notes.append(f"{len(untested)} check(s) could not be completed automatically")
+        n = len(untested)
+        notes.append(_note(f"{n} check(s) could not be completed automatically or call for the expert's examination",
+                           f"{n} contrôle{_s(n)} n’{'ont' if n > 1 else 'a'} pas pu être mené{_s(n)} à terme "
+                           f"automatiquement ou appelle{'nt' if n > 1 else ''} l’examen de l’expert"))
     return Verdict(Conclusion.NOT_ASSESSED, Basis.NONE, list(results), judgment, notes)
 
 
@@ -196,6 +244,22 @@ class Assessment:
         }
 
 
+def evidence_finder(case: Case) -> Callable[[str], bool]:
+    """Whether a judgment's evidence reference exists.
+
+    A reference without spaces and without a scheme is a file of the case folder (relative to
+    it, or absolute) and must exist; anything else (« PV du 17 novembre », a URL) names a
+    document outside the case and is taken as the expert declares it."""
+
+    def found(ref: str) -> bool:
+        text = ref.strip()
+        if not text or any(ch.isspace() for ch in text) or "://" in text:
+            return bool(text)
+        return case.resolve(text).exists()
+
+    return found
+
+
 def _judgment_for(case: Case, key: str) -> Judgment | None:
     return case.data.judgments.get(key)
 
@@ -212,19 +276,20 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
         source.result_set.results = [_safe_enrich(catalogue, r) for r in source.result_set.results]
     everything = list(case_results) + [r for s in sources for r in s.result_set.results]
 
+    found = evidence_finder(case)
     objectives = []
     for objective in framework.applicable(case.level):
         cited = [r for r in everything if objective.id in r.objectives]
         objectives.append(ObjectiveAssessment(
-            objective, decide(cited, _judgment_for(case, objective.id), objective.automation)))
+            objective, decide(cited, _judgment_for(case, objective.id), objective.automation, found)))
     guarantees = []
     for item in framework.guarantees:
         cited = [r for r in everything if item.id in r.guarantees]
-        guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation)))
+        guarantees.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation, found)))
     elements = []
     for item in framework.elements:
         cited = [r for r in everything if item.id in _elements_of(catalogue, r)]
-        elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation)))
+        elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation, found)))
     return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements)
 
 

@@ -293,9 +293,12 @@ def read_entries(case_dir: Path) -> list[dict[str, Any]]:
 
 @dataclass
 class JournalProblem:
+    """``message`` is English (CLI, results.json); ``fr`` the same for the French report."""
+
     line: int
     seq: int | None
     message: str
+    fr: str = ""
 
 
 @dataclass
@@ -325,39 +328,49 @@ def verify(case_dir: Path) -> JournalReport:
     count = 0
     raw = path.read_bytes()
     if raw and not raw.endswith(b"\n"):
-        problems.append(JournalProblem(raw.count(b"\n") + 1, None, "last line is incomplete (truncated write)"))
+        problems.append(JournalProblem(raw.count(b"\n") + 1, None, "last line is incomplete (truncated write)",
+                                       "dernière ligne incomplète (écriture interrompue)"))
     for number, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
         if not line.strip():
-            problems.append(JournalProblem(number, None, "empty line inside the journal"))
+            problems.append(JournalProblem(number, None, "empty line inside the journal",
+                                           "ligne vide au milieu du journal"))
             break
         try:
             entry = json.loads(line)
             if not isinstance(entry, dict):
                 raise ValueError("not an object")
         except ValueError as exc:
-            problems.append(JournalProblem(number, None, f"not a JSON object ({exc})"))
+            problems.append(JournalProblem(number, None, f"not a JSON object ({exc})",
+                                           f"pas un objet JSON ({exc})"))
             break
         seq = entry.get("seq")
         count += 1
         if seq != count:
             problems.append(JournalProblem(number, seq if isinstance(seq, int) else None,
-                                           f"entry number is {seq!r}, expected {count} (entry removed or reordered)"))
+                                           f"entry number is {seq!r}, expected {count} (entry removed or reordered)",
+                                           f"numéro d’entrée {seq!r} au lieu de {count} (entrée supprimée ou "
+                                           "déplacée)"))
             break
         if entry.get("prev") != prev:
             problems.append(JournalProblem(number, seq, "does not chain to the previous entry "
-                                           "(an earlier entry was removed, reordered or edited)"))
+                                           "(an earlier entry was removed, reordered or edited)",
+                                           "ne s’enchaîne pas à l’entrée précédente (une entrée antérieure a été "
+                                           "supprimée, déplacée ou modifiée)"))
             break
         if entry.get("hash") != entry_hash(entry):
-            problems.append(JournalProblem(number, seq, "content does not match its hash (entry edited)"))
+            problems.append(JournalProblem(number, seq, "content does not match its hash (entry edited)",
+                                           "le contenu ne correspond pas à son empreinte (entrée modifiée)"))
             break
         for output in entry.get("outputs", []):
             rel = output.get("path", "")
             recorded.add(rel)
             file_path = case_dir / rel
             if not file_path.is_file():
-                problems.append(JournalProblem(number, seq, f"evidence file missing: {rel}"))
+                problems.append(JournalProblem(number, seq, f"evidence file missing: {rel}",
+                                               f"élément de preuve absent : {rel}"))
             elif sha256_file(file_path) != output.get("sha256"):
-                problems.append(JournalProblem(number, seq, f"evidence file modified: {rel}"))
+                problems.append(JournalProblem(number, seq, f"evidence file modified: {rel}",
+                                               f"élément de preuve modifié : {rel}"))
         prev = entry["hash"]
     if not problems:
         evidence_root = case_dir / EVIDENCE_DIR
@@ -366,7 +379,9 @@ def verify(case_dir: Path) -> JournalReport:
                 rel = file_path.relative_to(case_dir).as_posix()
                 if file_path.is_file() and ".pending-" not in rel and rel not in recorded:
                     problems.append(JournalProblem(0, None, f"evidence file not recorded in the journal "
-                                                            f"(entry removed, or an interrupted operation): {rel}"))
+                                                            f"(entry removed, or an interrupted operation): {rel}",
+                                                    "élément de preuve absent du journal (entrée supprimée ou "
+                                                    f"opération interrompue) : {rel}"))
     return JournalReport(count, prev, problems)
 
 

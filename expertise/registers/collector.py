@@ -83,7 +83,8 @@ def summary(obs: RegistersObservation) -> dict[str, Any]:
             return None
         return {"file": read.file, "sha256": read.sha256, "size": read.size, "rows": len(read.entries),
                 "distinct": len({e.voter_id for e in read.entries}), "complete": read.complete,
-                "problems": [str(p) for p in read.problems], "problems_total": read.problems_total}
+                "problems": [str(p) for p in read.problems],
+                "problems_fr": [p.in_french() for p in read.problems], "problems_total": read.problems_total}
 
     times = sorted(e.time for e in obs.emargement.entries if e.time) if obs.emargement else []
     return {

@@ -56,10 +56,11 @@ class SourceView:
     time: str | None
 
 
-def _counts_text(verdict: Verdict, lang: str, status_names: dict[str, str]) -> str:
+def _counts_text(verdict: Verdict, status_names: dict[str, str], plurals: dict[str, str]) -> str:
+    """"5 conformes, 1 non conforme": French adjectives agree with the count (``statuses_plural``)."""
     counts = verdict.counts
-    parts = [f"{counts[key]} {status_names[key].lower()}" for key in ("pass", "fail", "error", "manual")
-             if counts.get(key)]
+    parts = [f"{counts[key]} {(plurals.get(key, status_names[key]) if counts[key] > 1 else status_names[key]).lower()}"
+             for key in ("pass", "fail", "error", "manual") if counts.get(key)]
     return ", ".join(parts)
 
 
@@ -81,7 +82,7 @@ def _evidence_rows(case_root: Path, refs: list[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, str],
+def _row(verdict: Verdict, case_root: Path, lang: str, status_names: tuple[dict[str, str], dict[str, str]],
          origin: dict[int, tuple[int | None, str]]) -> dict[str, Any]:
     """One row of the specific part: judgment documents are listed one by one (with their
     fingerprint); automated evidence is summarised by the journal entries it comes from, the
@@ -99,8 +100,8 @@ def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, s
         "basis": verdict.basis.value,
         "override": verdict.override,
         "judgment": verdict.judgment,
-        "notes": verdict.notes,
-        "counts_text": _counts_text(verdict, lang, status_names),
+        "notes": [note.to_dict() for note in verdict.notes],
+        "counts_text": _counts_text(verdict, *status_names),
         "failed_checks": _failed_checks(verdict),
         "checks": sorted({r.check_id for r in verdict.results}),
         "evidence": _evidence_rows(case_root, judgment_refs),
@@ -110,7 +111,8 @@ def _row(verdict: Verdict, case_root: Path, lang: str, status_names: dict[str, s
     }
 
 
-def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str, status_names: dict[str, str],
+def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str,
+               status_names: tuple[dict[str, str], dict[str, str]],
                origin: dict[int, tuple[int | None, str]]) -> list[dict[str, Any]]:
     return [{"id": row.item.id, "text_fr": row.item.text_fr, "text_en": row.item.text_en,
              **_row(row.verdict, case_root, lang, status_names, origin)} for row in items]
@@ -131,6 +133,23 @@ def _findings(assessment: Assessment) -> list[Finding]:
     return findings
 
 
+_STATE_PREFIXES = {"fr": {"failed: ": "échec : ", "not available: ": "indisponible : "}}
+
+
+def _collectors_missing(states: dict[str, str], lang: str) -> list[dict[str, str]]:
+    """The collectors that did not run to completion, named and explained in the report's language
+    (the cause itself is the collector's error message, as it was raised)."""
+    rows = []
+    for name, state in states.items():
+        if state in ("done", "skipped"):
+            continue
+        for prefix, translated in _STATE_PREFIXES.get(lang, {}).items():
+            if state.startswith(prefix):
+                state = translated + state[len(prefix):]
+        rows.append({"label": PRODUCER_LABELS[lang].get(name, name), "state": state})
+    return rows
+
+
 def _checks_table(assessment: Assessment) -> list[dict[str, Any]]:
     table: dict[str, dict[str, int]] = {}
     for result in assessment.all_results:
@@ -148,7 +167,7 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
     catalogue = assessment.catalogue
     framework = catalogue.framework
     generated = generated or datetime.now(timezone.utc)
-    status_names = labels["statuses"]
+    status_names = (labels["statuses"], labels.get("statuses_plural", {}))
     origin = {id(result): (source.entry.get("seq"), PRODUCER_LABELS[lang].get(source.result_set.producer,
                                                                              source.result_set.producer))
               for source in assessment.sources for result in source.result_set.results}
@@ -211,7 +230,8 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "t": labels,
         "doc": {
             "generated": generated,
-            "generated_iso": generated.isoformat(),
+            # whole seconds: the PDF's Info date has no fraction, and PDF/A wants XMP to match it
+            "generated_iso": generated.replace(microsecond=0).isoformat(),
             "tool_version": __version__,
             "python": sys.version.split()[0],
             "tool_fingerprint": tree_fingerprint(Path(__file__).resolve().parents[1], suffixes=(".py",)),
@@ -244,10 +264,12 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "key_findings": key_findings,
         "sources_table": sources_table,
         "collectors_state": collectors_state,
+        "collectors_missing": _collectors_missing(collectors_state, lang),
         "chapters": chapters,
         "domain_chapters": domain_chapters,
         "journal": {"entries": journal.entries, "head": journal.head, "intact": journal.intact,
-                    "problems": [p.message for p in journal.problems]},
+                    "problems": [(p.fr or p.message) if lang == "fr" else p.message
+                                 for p in journal.problems]},
         "journal_entries": journal_entries,
         "attachments": attachments,
         "checks_table": _checks_table(assessment),

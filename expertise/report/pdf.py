@@ -24,6 +24,18 @@ def _inline_only() -> URLFetcher:
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
 
+def _one_af_entry_per_file(document: object, pdf: object) -> None:
+    """WeasyPrint lists each attachment twice in the catalogue's /AF (once from the name tree,
+    once from the file specifications); an associated file is listed once."""
+    catalog = getattr(pdf, "catalog")
+    if "AF" in catalog:
+        seen: list[object] = []
+        for reference in catalog["AF"]:
+            if str(reference) not in {str(s) for s in seen}:
+                seen.append(reference)
+        catalog["AF"][:] = seen
+
+
 def write_pdf(html: str, target: Path, attachments: list[tuple[Path, str]]) -> None:
     """``attachments``: (file, description) pairs embedded as PDF/A-3 associated files."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -34,6 +46,7 @@ def write_pdf(html: str, target: Path, attachments: list[tuple[Path, str]]) -> N
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_inline_only())
-        document.write_pdf(str(target), pdf_variant=PDF_VARIANT, attachments=files, pdf_identifier=identifier)
+        document.write_pdf(str(target), pdf_variant=PDF_VARIANT, attachments=files, pdf_identifier=identifier,
+                           finisher=_one_af_entry_per_file)
     except OSError as exc:
         raise ExpertiseError(f"cannot write the PDF: {exc}", path=str(target)) from None

@@ -11,7 +11,7 @@ read completely reports what the rows read show, and never passes.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..registers.observation import RegistersObservation
 from ..registers.reader import Entry, RegisterRead
@@ -19,6 +19,11 @@ from ..results import Result, Status
 from .registry import Rule
 
 SHOWN = 5
+
+
+def _s(count: int) -> str:
+    """French plural mark."""
+    return "s" if count > 1 else ""
 
 
 def _named(values: list[str]) -> str:
@@ -34,36 +39,79 @@ def _unread(*registers: RegisterRead | None) -> str:
     return "; ".join(r.first_problem() for r in registers if r is not None and not r.complete)
 
 
+def _unread_fr(*registers: RegisterRead | None) -> str:
+    return " ; ".join(r.first_problem_fr() for r in registers if r is not None and not r.complete)
+
+
+def _result(check_id: str, status: Status, en: str, fr: str, **fields: Any) -> Result:
+    """Every result in both languages: the report is French by default.
+
+    A result about the registers names, as its subject, the first register file it read: the
+    reader of the findings sees which file to open, in no particular language."""
+    evidence = fields.get("evidence") or ()
+    if fields.get("subject") == "registers" and evidence:
+        fields["subject"] = evidence[0]
+    return Result(check_id, status, en, messages={"fr": fr}, **fields)
+
+
+def _n(value: int) -> str:
+    """A count the French way: 1 850 (narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+# What a missing register is called, in each language.
+_WHAT = {
+    "emargement": ("émargement list", "liste d’émargement"),
+    "voters": ("voter list", "liste électorale"),
+    "paper": ("paper-vote list", "liste des votants sur papier"),
+}
+
+
 def _missing(check_id: str, what: str) -> Result:
-    return Result(check_id, Status.MANUAL, f"no {what} declared in [registers]: the expert must check this by hand "
-                                           f"or declare the file", subject="registers")
+    en, fr = _WHAT[what]
+    return _result(check_id, Status.MANUAL,
+                   f"no {en} declared in [registers]: the expert must check this by hand or declare the file",
+                   f"aucune {fr} déclarée dans [registers] : l’expert doit faire ce contrôle lui-même ou "
+                   "déclarer le fichier", subject="registers")
 
 
-def _verdict(check_id: str, bad: list[str], fail: str, ok: str, *registers: RegisterRead | None,
-             details: dict | None = None) -> Result:
-    """FAIL on any bad row read; PASS only when every register was read completely."""
+def _verdict(check_id: str, bad: list[str], fail: tuple[str, str], ok: tuple[str, str],
+             *registers: RegisterRead | None, details: dict | None = None,
+             bad_fr: list[str] | None = None) -> Result:
+    """FAIL on any bad row read; PASS only when every register was read completely.
+
+    ``fail`` and ``ok`` are (English, French) pairs; ``bad_fr`` names the bad rows in French
+    when their description has words (``bad`` otherwise)."""
     evidence = _evidence(*registers)
     details = dict(details or {})
     unread = _unread(*registers)
     if bad:
         details["count"] = len(bad)
         note = f" (registers not read completely: {unread})" if unread else ""
-        return Result(check_id, Status.FAIL, f"{fail}: {_named(bad)}{note}", subject="registers",
-                      evidence=evidence, details=details)
+        note_fr = f" (registres lus partiellement : {_unread_fr(*registers)})" if unread else ""
+        return _result(check_id, Status.FAIL, f"{fail[0]}: {_named(bad)}{note}",
+                       f"{fail[1]} : {_named(bad_fr or bad)}{note_fr}", subject="registers", evidence=evidence,
+                       details=details)
     if unread:
-        return Result(check_id, Status.ERROR, f"could not test: {unread}", subject="registers", evidence=evidence,
-                      details=details)
-    return Result(check_id, Status.PASS, ok, subject="registers", evidence=evidence, details=details)
+        return _result(check_id, Status.ERROR, f"could not test: {unread}",
+                       f"contrôle impossible : {_unread_fr(*registers)}", subject="registers", evidence=evidence,
+                       details=details)
+    return _result(check_id, Status.PASS, ok[0], ok[1], subject="registers", evidence=evidence, details=details)
 
 
 def emargement_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
     if obs.emargement is None or obs.voters is None:
-        yield _missing("REG-001", "émargement list" if obs.emargement is None else "voter list")
+        yield _missing("REG-001", "emargement" if obs.emargement is None else "voters")
         return
     listed = {e.voter_id for e in obs.voters.entries}
     unknown = [e.voter_id for e in obs.emargement.entries if e.voter_id not in listed]
-    yield _verdict("REG-001", unknown, "émargement of voters absent from the voter list",
-                   f"all {len(obs.emargement.entries)} émargement(s) are voters of the list of {len(listed)}",
+    n = len(obs.emargement.entries)
+    yield _verdict("REG-001", unknown,
+                   ("émargement of voters absent from the voter list",
+                    "émargement d’électeurs absents de la liste électorale"),
+                   (f"all {n} émargement(s) are voters of the list of {len(listed)}",
+                    f"{'les ' if n > 1 else 'l’'}{n} émargement{_s(n)} concerne{'nt' if n > 1 else ''} des "
+                    f"électeurs de la liste électorale ({_n(len(listed))} inscrits)"),
                    obs.emargement, obs.voters)
 
 
@@ -74,82 +122,115 @@ def _twice(entries: list[Entry]) -> list[str]:
 
 def no_double_emargement(obs: RegistersObservation) -> Iterator[Result]:
     if obs.emargement is None:
-        yield _missing("REG-002", "émargement list")
+        yield _missing("REG-002", "emargement")
         return
     twice = _twice(obs.emargement.entries)
-    yield _verdict("REG-002", twice, "voters signed more than once",
-                   f"{len(obs.emargement.entries)} émargement(s), each voter once", obs.emargement)
+    n = len(obs.emargement.entries)
+    yield _verdict("REG-002", twice,
+                   ("voters signed more than once", "électeurs émargés plus d’une fois"),
+                   (f"{n} émargement(s), each voter once",
+                    f"{n} émargement{_s(n)}, chaque électeur une seule fois"), obs.emargement)
 
 
 def emargement_within_opening_hours(obs: RegistersObservation) -> Iterator[Result]:
     if obs.emargement is None:
-        yield _missing("REG-003", "émargement list")
+        yield _missing("REG-003", "emargement")
         return
-    outside = [f"{e.voter_id} at {e.time.isoformat()} (line {e.line})" for e in obs.emargement.entries
-               if e.time is not None and not obs.opens <= e.time <= obs.closes]
-    yield _verdict("REG-003", outside, f"émargement outside the opening hours ({obs.opens.isoformat()} – "
-                                       f"{obs.closes.isoformat()})",
-                   f"every émargement between {obs.opens.isoformat()} and {obs.closes.isoformat()}", obs.emargement)
+    late = [e for e in obs.emargement.entries if e.time is not None and not obs.opens <= e.time <= obs.closes]
+    outside = [f"{e.voter_id} at {e.time.isoformat()} (line {e.line})" for e in late if e.time]
+    outside_fr = [f"{e.voter_id} à {e.time.isoformat()} (ligne {e.line})" for e in late if e.time]
+    hours = f"{obs.opens.isoformat()} – {obs.closes.isoformat()}"
+    yield _verdict("REG-003", outside,
+                   (f"émargement outside the opening hours ({hours})",
+                    f"émargement hors des heures d’ouverture du scrutin ({hours})"),
+                   (f"every émargement between {obs.opens.isoformat()} and {obs.closes.isoformat()}",
+                    f"chaque émargement entre {obs.opens.isoformat()} et {obs.closes.isoformat()}"),
+                   obs.emargement, bad_fr=outside_fr)
 
 
 def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]:
     if not obs.mixed_paper:
-        yield Result("REG-004", Status.NOT_APPLICABLE, "no paper voting in this election ([election] mixed_paper)",
-                     subject="registers")
+        yield _result("REG-004", Status.NOT_APPLICABLE, "no paper voting in this election ([election] mixed_paper)",
+                      "pas de vote papier dans ce scrutin ([election] mixed_paper)", subject="registers")
         return
     if obs.emargement is None or obs.paper is None:
-        yield _missing("REG-004", "émargement list" if obs.emargement is None else "paper-vote list")
+        yield _missing("REG-004", "emargement" if obs.emargement is None else "paper")
         return
     on_paper = {e.voter_id for e in obs.paper.entries}
     both = sorted({e.voter_id for e in obs.emargement.entries if e.voter_id in on_paper})
     twice_on_paper = _twice(obs.paper.entries)
     bad = both + [f"{voter} (twice on paper)" for voter in twice_on_paper]
-    yield _verdict("REG-004", bad, "voters who voted both on paper and by internet",
-                   f"no voter among the {len(on_paper)} paper voters also voted by internet", obs.emargement, obs.paper)
+    bad_fr = both + [f"{voter} (deux fois sur papier)" for voter in twice_on_paper]
+    n = len(on_paper)
+    yield _verdict("REG-004", bad,
+                   ("voters who voted both on paper and by internet",
+                    "électeurs ayant voté à la fois sur papier et par internet"),
+                   (f"no voter among the {n} paper voters also voted by internet",
+                    f"aucun des {n} votant{_s(n)} sur papier n’a aussi voté par internet"),
+                   obs.emargement, obs.paper, bad_fr=bad_fr)
 
 
 def emargement_matches_the_board(obs: RegistersObservation) -> Iterator[Result]:
     if obs.emargement is None:
-        yield _missing("REG-005", "émargement list")
+        yield _missing("REG-005", "emargement")
         return
     if obs.board is None:
-        yield Result("REG-005", Status.MANUAL, "no board replay in the journal: compare the number of émargements "
-                                               "with the ballots counted (or declare [board] and run the audit)",
-                     subject="registers", evidence=_evidence(obs.emargement))
+        yield _result("REG-005", Status.MANUAL, "no board replay in the journal: compare the number of émargements "
+                                                "with the ballots counted (or declare [board] and run the audit)",
+                      "aucun rejeu de l’urne au journal : comparer le nombre d’émargements au nombre de bulletins "
+                      "dépouillés (ou déclarer [board] et lancer l’audit)",
+                      subject="registers", evidence=_evidence(obs.emargement))
         return
     signed = len({e.voter_id for e in obs.emargement.entries})
-    details = {"emargements": signed, "ballots_counted": obs.board.counted, "board": obs.board.source}
+    counted = obs.board.counted
+    details = {"emargements": signed, "ballots_counted": counted, "board": obs.board.source}
     evidence = _evidence(obs.emargement) + (obs.board.evidence,)
-    if signed != obs.board.counted:
-        gap = obs.board.counted - signed
+    if signed != counted:
+        gap = counted - signed
         relation = f"{gap} ballot(s) without a voter signed" if gap > 0 else f"{-gap} voter(s) signed without a ballot"
-        yield Result("REG-005", Status.FAIL,
-                     f"the board counts {obs.board.counted} ballot(s) for {signed} voter(s) on the émargement list: "
-                     f"{relation}" + ("" if obs.emargement.complete else
-                                           f" (émargement not read completely: {_unread(obs.emargement)})"),
-                     subject="registers", evidence=evidence, details=details)
+        relation_fr = (f"{gap} bulletin{_s(gap)} sans électeur émargé" if gap > 0
+                       else f"{-gap} électeur{_s(-gap)} émargé{_s(-gap)} sans bulletin")
+        partial = "" if obs.emargement.complete else f" (émargement not read completely: {_unread(obs.emargement)})"
+        partial_fr = "" if obs.emargement.complete else \
+            f" (liste d’émargement lue partiellement : {_unread_fr(obs.emargement)})"
+        yield _result("REG-005", Status.FAIL,
+                      f"the board counts {counted} ballot(s) for {signed} voter(s) on the émargement list: "
+                      f"{relation}{partial}",
+                      f"l’urne compte {counted} bulletin{_s(counted)} pour {signed} électeur{_s(signed)} "
+                      f"sur la liste d’émargement : {relation_fr}{partial_fr}",
+                      subject="registers", evidence=evidence, details=details)
     elif not obs.emargement.complete:
-        yield Result("REG-005", Status.ERROR, f"could not test: {_unread(obs.emargement)}", subject="registers",
-                     evidence=evidence, details=details)
+        yield _result("REG-005", Status.ERROR, f"could not test: {_unread(obs.emargement)}",
+                      f"contrôle impossible : {_unread_fr(obs.emargement)}", subject="registers",
+                      evidence=evidence, details=details)
     else:
-        yield Result("REG-005", Status.PASS, f"{signed} voter(s) signed, {obs.board.counted} ballot(s) counted on the "
-                                             f"replayed board", subject="registers", evidence=evidence, details=details)
+        yield _result("REG-005", Status.PASS,
+                      f"{signed} voter(s) signed, {counted} ballot(s) counted on the replayed board",
+                      f"{signed} électeur{_s(signed)} émargé{_s(signed)}, {counted} bulletin{_s(counted)} "
+                      f"dans l’urne rejouée", subject="registers", evidence=evidence, details=details)
 
 
 def turnout_within_the_electorate(obs: RegistersObservation) -> Iterator[Result]:
     if obs.emargement is None:
-        yield _missing("REG-006", "émargement list")
+        yield _missing("REG-006", "emargement")
         return
     listed = len({e.voter_id for e in obs.voters.entries}) if obs.voters is not None else 0
     electorate = listed or obs.electorate
     signed = len({e.voter_id for e in obs.emargement.entries})
     paper = len({e.voter_id for e in obs.paper.entries}) if obs.paper is not None else 0
+    voted = signed + paper
     details = {"electorate": electorate, "internet": signed, "paper": paper}
-    bad = [f"{signed + paper} voters for {electorate} registered"] if signed + paper > electorate else []
-    yield _verdict("REG-006", bad, "more voters than registered voters",
-                   f"{signed + paper} voter(s) for {electorate} registered "
-                   f"(turnout {100 * (signed + paper) / electorate:.1f} %)" if electorate else "no electorate declared",
-                   obs.emargement, obs.voters, obs.paper, details=details)
+    bad = [f"{voted} voters for {electorate} registered"] if voted > electorate else []
+    if electorate:
+        turnout = 100 * voted / electorate
+        ok = (f"{voted} voter(s) for {electorate} registered (turnout {turnout:.1f} %)",
+              f"{_n(voted)} votant{_s(voted)} pour {_n(electorate)} inscrit{_s(electorate)} "
+              f"(participation {f'{turnout:.1f}'.replace('.', ',')}\u00a0%)")
+    else:
+        ok = ("no electorate declared", "aucun corps électoral déclaré")
+    bad_fr = [f"{_n(voted)} votants pour {_n(electorate)} inscrit{_s(electorate)}"] if bad else []
+    yield _verdict("REG-006", bad, ("more voters than registered voters", "plus de votants que d’inscrits"), ok,
+                   obs.emargement, obs.voters, obs.paper, details=details, bad_fr=bad_fr)
 
 
 def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator[Result]:
@@ -159,27 +240,41 @@ def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator
     if obs.board is not None and obs.board.trustees is not None:
         details["board_trustees"] = obs.board.trustees
     if not holders:
-        yield Result("REG-007", Status.MANUAL, "no actor declares a decryption-key part ([[actors]] key_parts): "
-                                               "record who holds each trustee key", subject="actors",
-                     evidence=(obs.case_file,), details=details)
+        yield _result("REG-007", Status.MANUAL, "no actor declares a decryption-key part ([[actors]] key_parts): "
+                                                "record who holds each trustee key",
+                      "aucun acteur ne déclare de part de la clé de déchiffrement ([[actors]] key_parts) : "
+                      "indiquer qui détient chaque clé d’autorité de déchiffrement", subject="actors",
+                      evidence=(obs.case_file,), details=details)
         return
-    bad: list[str] = []
-    bad += [f"{a.name} (not a member of the electoral board)" for a in holders if not a.electoral_board]
-    bad += [f"{a.name} (provider's staff)" for a in holders if a.provider_staff]
-    bad += [f"{a.name} ({a.key_parts} parts)" for a in holders if a.key_parts > 1]
+    bad: list[tuple[str, str]] = []
+    bad += [(f"{a.name} (not a member of the electoral board)", f"{a.name} (non membre du bureau de vote)")
+            for a in holders if not a.electoral_board]
+    bad += [(f"{a.name} (provider's staff)", f"{a.name} (personnel du prestataire)")
+            for a in holders if a.provider_staff]
+    bad += [(f"{a.name} ({a.key_parts} parts)", f"{a.name} ({a.key_parts} parts)") for a in holders if a.key_parts > 1]
     if len(holders) < 2:
-        bad.append(f"a single holder ({holders[0].name}): the secret is not shared")
+        bad.append((f"a single holder ({holders[0].name}): the secret is not shared",
+                    f"un seul détenteur ({holders[0].name}) : le secret n’est pas partagé"))
     if obs.board is not None and obs.board.trustees is not None and obs.board.trustees != declared:
-        bad.append(f"{declared} part(s) declared, {obs.board.trustees} trustee key(s) on the board")
+        trustees = obs.board.trustees
+        bad.append((f"{declared} part(s) declared, {trustees} trustee key(s) on the board",
+                    f"{declared} part{_s(declared)} déclarée{_s(declared)}, {trustees} clé{_s(trustees)} "
+                    f"d’autorité dans l’urne"))
     evidence = (obs.case_file,) + ((obs.board.evidence,) if obs.board is not None else ())
     if bad:
-        yield Result("REG-007", Status.FAIL, f"decryption-key parts: {'; '.join(bad)}", subject="actors",
-                     evidence=evidence, details=details)
+        yield _result("REG-007", Status.FAIL, f"decryption-key parts: {'; '.join(en for en, _ in bad)}",
+                      f"parts de la clé de déchiffrement : {' ; '.join(fr for _, fr in bad)}", subject="actors",
+                      evidence=evidence, details=details)
     else:
-        on_board = "" if "board_trustees" not in details else ", as many as the board's trustee keys"
-        yield Result("REG-007", Status.PASS, f"{declared} decryption-key part(s), one each, held by {len(holders)} "
-                                             f"members of the electoral board{on_board}", subject="actors",
-                     evidence=evidence, details=details)
+        on_board = "board_trustees" in details
+        n = len(holders)
+        yield _result("REG-007", Status.PASS,
+                      f"{declared} decryption-key part(s), one each, held by {n} members of the electoral board"
+                      + (", as many as the board's trustee keys" if on_board else ""),
+                      f"{declared} part{_s(declared)} de la clé de déchiffrement détenue{_s(declared)} par {n} "
+                      f"membre{_s(n)} du bureau de vote, une part chacun"
+                      + (", autant que de clés d’autorité dans l’urne" if on_board else ""),
+                      subject="actors", evidence=evidence, details=details)
 
 
 RULES = (

@@ -59,7 +59,9 @@ def evaluate(domain: str, observation: Any, catalogue: Catalogue) -> list[Result
         except Exception as exc:  # a defect in a rule must not hide the other checks
             produced = [Result(rule.check_id, Status.ERROR,
                                f"internal error in rule {rule.check_id}: {type(exc).__name__}: {exc}",
-                               details={"traceback": traceback.format_exc(limit=5)})]
+                               details={"traceback": traceback.format_exc(limit=5)},
+                               messages={"fr": f"erreur interne de la règle {rule.check_id} : "
+                                               f"{type(exc).__name__} : {exc}"})]
         for result in produced:
             if result.check_id != rule.check_id:
                 raise CatalogueError(f"rule {rule.check_id} produced a result for {result.check_id}")

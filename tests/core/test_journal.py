@@ -85,13 +85,16 @@ def test_a_removed_entry_is_detected(run_cli, demo_case: Path) -> None:
     assert "removed or reordered" in proc.stderr
 
 
-def test_reordered_entries_are_detected(demo_case: Path) -> None:
+def test_reordered_entries_are_detected(run_cli, demo_case: Path) -> None:
     make_entries(demo_case, 3)
     rows = lines(demo_case)
     write_lines(demo_case, [rows[0], rows[2], rows[1]])
     report = journal.verify(demo_case)
     assert not report.intact
     assert report.problems[0].line == 2
+    proc = run_cli("journal", "verify", demo_case)
+    assert proc.returncode == 1
+    assert "entry 3 (line 2)" in proc.stderr and "removed or reordered" in proc.stderr
 
 
 def test_removing_the_last_entry_leaves_its_evidence_orphaned(demo_case: Path) -> None:

@@ -64,6 +64,38 @@ def test_pdf_is_pdf_a_3b_with_results_and_journal_attached(french_report: dict[s
     assert len(reader.pages) >= 10
 
 
+def test_pdf_a_structure(french_report: dict[str, Path]) -> None:
+    """What PDF/A-3b asks beyond the XMP identification, checked as far as we can without veraPDF
+    (not installable here): sRGB output intent with its profile, every font embedded, each
+    attachment an associated file (/AF, /AFRelationship, MIME subtype, modification date), and
+    the document information matching the XMP metadata."""
+    import re
+
+    reader = PdfReader(str(french_report["pdf"]))
+    root = reader.trailer["/Root"]
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1" and intent["/DestOutputProfile"].get_object().get_data()
+    fonts = subprocess.run(["pdffonts", str(french_report["pdf"])], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+    names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+    specs = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    assert sorted(str(ref) for ref in root["/AF"]) == sorted(str(ref) for ref in specs.values())
+    for spec in specs.values():
+        spec = spec.get_object()
+        stream = spec["/EF"]["/F"].get_object()
+        assert spec["/AFRelationship"] == "/Data" and spec["/Desc"]
+        assert stream["/Subtype"] and "/ModDate" in stream["/Params"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    info = reader.trailer["/Info"].get_object()
+    assert f"<rdf:li xml:lang=\"x-default\">{info['/Title']}</rdf:li>" in xmp
+    assert f"<rdf:li>{info['/Author']}</rdf:li>" in xmp and f'pdf:Producer="{info["/Producer"]}"' in xmp
+    assert f"<xmp:CreatorTool>{info['/Creator']}</xmp:CreatorTool>" in xmp
+    created = re.search(r"<xmp:CreateDate>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\+00:00</xmp:CreateDate>", xmp)
+    assert created, "xmp:CreateDate in whole seconds, UTC"
+    assert info["/CreationDate"].startswith("D:" + "".join(created.groups()))
+
+
 def test_the_report_is_journaled_with_copies_as_evidence(french_report: dict[str, Path]) -> None:
     case = french_report["case"]
     entry = journal.read_entries(case)[-1]
@@ -108,3 +140,57 @@ def test_report_cli_default_output(run_cli, demo_case: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert (demo_case / "report" / "report.html").is_file()
     assert (demo_case / "report" / "results.json").is_file()
+
+
+def test_an_override_is_shown_and_hostile_results_are_escaped(demo_case: Path, tmp_path: Path) -> None:
+    """The expert's "met" on 1-05 (with rationale and evidence) against a failing check of 1-05: the
+    report lists it among the overrides; the failing result's own strings, which come from the
+    audited platform, are shown escaped."""
+    from expertise.results import Result, Status
+
+    check = next(meta for meta in catalogue_mod.load().checks.values() if "1-05" in meta.objectives)
+    hostile = Result(check.id, Status.FAIL, "banner <script>alert(3)</script>", subject="<b>host</b>",
+                     evidence=("evidence/<i>x</i>.json",), messages={"fr": "bannière <script>alert(3)</script>"})
+    with journal.operation(demo_case, "probe", ["expertise", "probe"]) as op:
+        op.add_results(journal.ResultSet("probe:hostile", "probe", [hostile]))
+    written = build_report(demo_case, out_dir=tmp_path / "out", pdf=False, argv=["x"])
+    page = written["html"].read_text(encoding="utf-8")
+    results = json.loads(written["results"].read_text(encoding="utf-8"))
+    row = next(o for o in results["objectives"] if o["id"] == "1-05")
+    assert row["conclusion"] == "met" and row["basis"] == "override" and check.id in row["checks"]
+    assert 'id="overrides"' in page and "Jugements de l’expert contraires à un contrôle automatisé" in page
+    assert '<tr class="override"><td class="id">1-05</td>' in page
+    assert "Dérogation motivée" in page
+    assert "<script>alert(3)" not in page and "bannière &lt;script&gt;alert(3)&lt;/script&gt;" in page
+    assert "<b>host</b>" not in page and "<i>x</i>" not in page
+
+
+def test_collectors_that_did_not_run_are_named_in_the_report_language(demo_case: Path, tmp_path: Path) -> None:
+    states = {"seal": "failed: the TSA did not answer", "probe": "not available: no nmap", "board": "done",
+              "registers": "skipped"}
+    page = build_report(demo_case, out_dir=tmp_path / "fr", pdf=False, collectors_state=states,
+                        argv=["x"])["html"].read_text(encoding="utf-8")
+    assert "<td>Scellement</td>" in page and "échec\u00a0: the TSA did not answer" in page
+    assert "<td>Sonde de la plateforme</td>" in page and "indisponible\u00a0: no nmap" in page
+    assert "<td>Rejeu de l’urne</td>" not in page and "<td>Registres</td>" not in page
+    english = build_report(demo_case, lang="en", out_dir=tmp_path / "en", pdf=False, collectors_state=states,
+                           argv=["x"])["html"].read_text(encoding="utf-8")
+    assert "<td>Sealing</td>" in english and "failed: the TSA did not answer" in english
+
+
+def test_the_synthesis_chart_shows_objective_status_by_level(french_report: dict[str, Path]) -> None:
+    """The chart is a real drawing of the table beside it: one bar per level, a segment per
+    conclusion reached, labelled with its count, and the French legend."""
+    import re
+
+    page = french_report["html"].read_text(encoding="utf-8")
+    chart = page[page.index('<div class="chart">'):]
+    chart = chart[:chart.index("</svg>")]
+    assert "<svg" in chart and 'aria-label="Synthèse"' in chart
+    for label in ("Niveau 1", "Niveau 2", "Atteint", "Partiellement atteint", "Non atteint", "Non évalué"):
+        assert f">{label}<" in chart, label
+    results = json.loads(french_report["results"].read_text(encoding="utf-8"))
+    totals = {level: sum(1 for o in results["objectives"] if o["level"] == level) for level in (1, 2)}
+    assert totals == {1: 11, 2: 7}
+    # each level's total is written at the end of its bar
+    assert all(re.search(rf">{total}<", chart) for total in totals.values())

@@ -98,3 +98,20 @@ def test_case_toml_validation_of_the_registers(run_cli, demo_case: Path) -> None
     case_file.write_text(text.replace("key_parts = 1", "key_parts = -1", 1), encoding="utf-8")
     done = run_cli("registers", "check", demo_case)
     assert done.returncode == 2 and "key_parts" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_report_chapter_speaks_the_report_language(demo_case: Path) -> None:
+    """A register that cannot be read completely: the chapter's reading column and the results
+    say so in French in the French report, in English in the English one."""
+    (demo_case / "registers" / "emargement.csv").write_text(
+        "voter_id;time\nHM00001;2026-12-01T10:00:00\n", encoding="utf-8")
+    result_set = check_in_case(load_case(demo_case), ["test"])
+    source = {"source": result_set.source, "summary": result_set.summary,
+              "results": [r.to_dict() for r in result_set.results], "seq": 1, "time": "2026-12-09T12:00:00Z"}
+    french = render_section("registers", [source], "fr")
+    assert "registers/emargement.csv, ligne 2, time\u00a0: heure sans décalage UTC" in french
+    assert "contrôle impossible" in french and "could not test" not in french
+    assert "without a UTC offset" not in french
+    english = render_section("registers", [source], "en")
+    assert "registers/emargement.csv: line 2: time: time without a UTC offset" in english
+    assert "could not test" in english
