@@ -106,8 +106,19 @@ _RULES: list[tuple[re.Pattern[str], Rewrite]] = [(re.compile(p + r"\Z", re.S), r
     # ---- tls.py
     (r"sslyze returned no result", _sub("sslyze n’a rendu aucun résultat")),
     (r"no TLS connection: (.*)", _sub("pas de connexion TLS : {1}", 1)),
+    # sslyze's connectivity errors (sslyze/connection_helpers), the last line of its trace
     (r"Server rejected the connection", _sub("le serveur a refusé la connexion")),
     (r"Connection to the server timed out", _sub("délai de connexion au serveur dépassé")),
+    (r"Connection to the server failed", _sub("échec de la connexion au serveur")),
+    (r"Connection to server timed out during the TLS handshake",
+     _sub("délai dépassé pendant la négociation TLS avec le serveur")),
+    (r"Server interrupted the TLS handshake", _sub("le serveur a interrompu la négociation TLS")),
+    (r"DH key too small", _sub("clé DH trop petite")),
+    (r"TLS probing failed: could not find a TLS version and cipher suite supported by the server",
+     _sub("échec du sondage TLS : aucune version de TLS ni suite cryptographique acceptée par le serveur n’a été "
+          "trouvée")),
+    (r"WARNING: Server only supports SSL 2.0 and is therefore affected by critical vulnerabilities\.",
+     _sub("ATTENTION : le serveur n’accepte que SSL 2.0 et présente donc des vulnérabilités critiques.")),
     (r"Could not connect to the server", _sub("connexion au serveur impossible")),
     (r"no TLS handshake within (\S+) s \(server too slow\)", _sub("pas de négociation TLS en {1} s (serveur trop lent)")),
     (r"not a TLS server \(its first bytes are not a TLS record: (.*)\)",

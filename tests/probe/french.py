@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-# Function words and verbs of our English sentences; none is French, none is an identifier we print.
+# Function words and verbs of our English sentences; none is French, none is an identifier we print
+# (not "unknown": nmap's name for an unrecognised service).
 ENGLISH_WORDS = ("the", "could", "not", "with", "without", "only", "accepts", "accepted", "offered", "is", "are",
                  "and", "found", "received", "refused", "failed", "within", "after", "too", "slow",
-                 "server", "header", "redirect", "answered", "reached", "every", "any", "unknown", "listed")
+                 "server", "header", "redirect", "answered", "reached", "every", "any", "listed")
 _ENGLISH = re.compile(r"(?<![\w\-./=])(" + "|".join(ENGLISH_WORDS) + r")(?![\w\-./=])")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|«[^»]*»|https?://\S+|ssh://\S+|tls://\S+")
 

@@ -119,6 +119,10 @@ SAMPLES = [
     ('port scan disabled (probe.ports = "none")', 'balayage des ports désactivé (probe.ports = "none")'),
     ("sslyze returned no result", "sslyze n’a rendu aucun résultat"),
     ("no TLS connection: Server rejected the connection", "pas de connexion TLS : le serveur a refusé la connexion"),
+    ("no TLS connection: Connection to the server failed", "pas de connexion TLS : échec de la connexion au serveur"),
+    ("no TLS connection: TLS probing failed: could not find a TLS version and cipher suite supported by the server",
+     "pas de connexion TLS : échec du sondage TLS : aucune version de TLS ni suite cryptographique acceptée par le "
+     "serveur n’a été trouvée"),
     ("no TLS handshake within 4 s (server too slow)", "pas de négociation TLS en 4 s (serveur trop lent)"),
     ("not a TLS server (its first bytes are not a TLS record: wrong version number)",
      "pas un serveur TLS (ses premiers octets ne forment pas un enregistrement TLS : wrong version number)"),

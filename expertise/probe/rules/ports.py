@@ -42,7 +42,8 @@ def only_expected_services(ports: PortsObservation) -> Outcome:
     unexpected = [p.label for p in ports.open_ports if p.port not in expected]
     if ports.scanned:
         scanned = f"{ports.scanned} ports scanned ({ports.ports_spec})"
-        scanned_fr = f"{ports.scanned} ports balayés ({ports.ports_spec})"
+        plural = "s" if ports.scanned > 1 else ""
+        scanned_fr = f"{ports.scanned} port{plural} balayé{plural} ({ports.ports_spec})"
     else:
         scanned, scanned_fr = f"ports {ports.ports_spec}", f"ports {ports.ports_spec}"
     if unexpected:
