@@ -164,3 +164,25 @@ def test_demo_probe_end_to_end(demo_case: Path) -> None:
     assert results["HTTP-005"].status.value == "fail"  # the portal's deliberate gap
     assert results["HTTP-008"].status.value == "pass"  # its clear-text port only redirects
     assert verify(demo_case).intact
+
+
+def test_french_report_of_the_demo_probe_speaks_french(demo_case: Path, tmp_path: Path) -> None:
+    """The « Plateforme » chapter of the real report, from a real probe: French sentences only."""
+    import re
+
+    from expertise.audit import run_collectors
+    from expertise.probe.demo import prepare
+    from expertise.report.build import build_report
+
+    with prepare(demo_case):
+        assert run_collectors(demo_case, ["expertise", "demo"])["probe"] == "done"
+    html = build_report(demo_case, lang="fr", out_dir=tmp_path / "report", pdf=False)["html"].read_text()
+    start = html.index('<section class="probe">')
+    chapter = html[start:html.index("</section>", start)]
+    assert "Plateforme" in html[:start]
+    text = re.sub(r"<[^>]+>", " ", chapter).replace("\u00a0", " ").replace("&#160;", " ")
+    assert "pas d’en-tête Referrer-Policy" in text  # the portal's deliberate gap (HTTP-005), in French
+    assert "chaîne validée par : autorité déclarée par l’expert (ca_file)" in text  # TLS-023, sslyze's store named
+    for english in ("could not test", "no Referrer-Policy", "accepts only", "redirects to", "only expected ports",
+                    "Supplied CA file"):
+        assert english not in text, english

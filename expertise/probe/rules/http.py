@@ -198,12 +198,12 @@ def redirect_to_https(http: HttpObservation) -> Outcome:
             bad_fr.append(f"{exchange.url} {verdict.detail_fr}")
     if bad:
         return Outcome(Status.FAIL, f"clear-text HTTP does not redirect to HTTPS: {listing(bad, 3)}", {"problems": bad},
-                       ("http",), fr=f"HTTP en clair ne redirige pas vers HTTPS : {listing_fr(bad_fr, 3)}")
+                       ("http",), fr=f"l’accès HTTP en clair ne redirige pas vers HTTPS : {listing_fr(bad_fr, 3)}")
     if failures:
         return _plain_untested(failures)
     if answered:
         return passed(f"clear-text HTTP redirects to HTTPS ({listing(e.url for e in answered)})",
-                      fr=f"HTTP en clair redirige vers HTTPS ({listing_fr(e.url for e in answered)})")
+                      fr=f"l’accès HTTP en clair redirige vers HTTPS ({listing_fr(e.url for e in answered)})")
     tried = http.plain_unreachable
     if tried:
         return passed(f"no clear-text HTTP service answers ({listing(tried, 3)}): no redirect needed",
@@ -231,7 +231,7 @@ def no_clear_text_pages(http: HttpObservation) -> Outcome:
     answered = [f"{e.url} → {e.status}" for e in http.plain if e.status is not None]
     if answered:
         return passed(f"clear-text HTTP serves no page ({listing(answered)})",
-                      fr=f"HTTP en clair ne sert aucune page ({listing_fr(answered)})")
+                      fr=f"l’accès HTTP en clair ne sert aucune page ({listing_fr(answered)})")
     if http.plain_unreachable:
         return passed(f"no clear-text HTTP service answers ({listing(http.plain_unreachable, 3)})",
                       fr=f"aucun service HTTP en clair ne répond ({listing_fr(http.plain_unreachable, 3)})")

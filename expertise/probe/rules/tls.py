@@ -25,6 +25,10 @@ _FORBIDDEN_FR = {
 }
 
 
+# sslyze's name for the trust store built from probe.ca_file; the public stores keep their names
+STORE_FR = {"Supplied CA file": "autorité déclarée par l’expert (ca_file)"}
+
+
 def _forbidden_fr(name: str) -> str:
     reason = policy.suite_forbidden_reason(name) or ""
     return _FORBIDDEN_FR.get(reason, reason)
@@ -352,8 +356,8 @@ def certificate_trusted(tls: TlsObservation) -> Outcome:
         return untested("no path validation result", fr="aucun résultat de validation du chemin de certification")
     trusted = [t.store for t in tls.trust if t.ok]
     if trusted:
-        return passed(f"chain validated by: {', '.join(trusted)}", fr=f"chaîne validée par : {', '.join(trusted)}",
-                      stores=trusted)
+        return passed(f"chain validated by: {', '.join(trusted)}",
+                      fr=f"chaîne validée par : {', '.join(STORE_FR.get(t, t) for t in trusted)}", stores=trusted)
     errors = sorted({t.error or "validation failed" for t in tls.trust})
     # the validator's own message is quoted as it is: it is the tool's wording, not ours
     errors_fr = sorted({f"« {t.error} »" if t.error else "échec de la validation" for t in tls.trust})
