@@ -384,7 +384,7 @@ def certificate_dates(tls: TlsObservation) -> Outcome:
     leaf = tls.chain[0]
     days = (leaf.not_after - now).days
     return passed(f"valid until {leaf.not_after.date().isoformat()} ({days} days left at probe time)",
-                  fr=f"valide jusqu’au {leaf.not_after.date().isoformat()} ({days} jours restants lors de la sonde)",
+                  fr=f"valide jusqu’au {leaf.not_after.date().isoformat()} ({days} jours restants au moment de la sonde)",
                   not_after=leaf.not_after.isoformat(), days_left=days)
 
 
