@@ -35,23 +35,25 @@ def _ports(value: str | None) -> str | None:
 @click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--target", "-t", "targets", multiple=True, metavar="TARGET",
               help="https://HOST[:PORT]/PATH, http://HOST[:PORT]/, HOST:PORT (TLS), ssh://HOST[:PORT] or HOST "
-                   "(port scan only). Repeatable. With CASE_DIR, replaces the case's [probe] targets.")
+                   "(port scan only); IPv6 addresses in brackets ([::1]:8443). Repeatable. With CASE_DIR, "
+                   "replaces the case's [probe] targets.")
 @click.option("--scope", "-s", "scope_entries", multiple=True, metavar="HOST|CIDR",
               help="Ad-hoc scope (names, *.domain, addresses, CIDR ranges). Repeatable. Default: the targets "
                    "themselves. Not allowed with CASE_DIR, whose scope is [scope] in case.toml.")
 @click.option("--ports", default=None, metavar="SPEC",
               help="Ports to scan: top-N (default top-1000), a list such as 22,443,8000-8100, or none.")
-@click.option("--timeout", type=click.FloatRange(min=0.5, max=300), default=None,
-              help="Network timeout per operation, in seconds (default 10).")
-@click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+@click.option("--timeout", type=click.FloatRange(min=0.5, max=300), default=None, metavar="SECONDS",
+              help="Network timeout per operation (default 10); every collector's deadline is a multiple of it.")
+@click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, metavar="PEM",
               help="A CA certificate (PEM) to validate a platform certificate issued by a private CA.")
-@click.option("--expect-port", "expected_ports", multiple=True, type=click.IntRange(1, 65535),
+@click.option("--expect-port", "expected_ports", multiple=True, type=click.IntRange(1, 65535), metavar="PORT",
               help="A port expected open besides the targets' own (PORT-001). Repeatable.")
 @click.option("--no-service-detection", is_flag=True, help="Skip nmap -sV (faster, no versions).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
-              help="Write the results as JSON to this file ('-' for standard output).")
+              metavar="OUT", help="Write the results as JSON to this file ('-' for standard output, then no table).")
 @click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Ad-hoc mode: folder for the raw evidence (default ./expertise-probe-<UTC time>).")
+              metavar="DIR", help="Ad-hoc mode: new or empty folder for the raw evidence "
+                                  "(default ./expertise-probe-<UTC time>).")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tuple[str, ...], ports: str | None,
             timeout: float | None, ca_file: Path | None, expected_ports: tuple[int, ...],
@@ -82,10 +84,10 @@ def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tupl
         from .collector import case_settings, probe_case, with_overrides
 
         if scope_entries:
-            raise UsageError("--scope cannot widen or replace a case's scope; edit the scope section of case.toml",
-                             field="--scope")
+            raise UsageError("a case's scope cannot be widened or replaced on the command line; edit [scope] in "
+                             "case.toml", field="--scope")
         if evidence_dir is not None:
-            raise UsageError("--evidence is for ad-hoc probes; a case keeps its evidence under evidence/",
+            raise UsageError("only for ad-hoc probes; a case keeps its evidence under its evidence/ folder",
                              field="--evidence")
         case = load_case(case_dir)
         settings = with_overrides(case_settings(case), ports=ports, timeout=timeout, ca_file=ca_file,

@@ -40,7 +40,8 @@ def probe_case(case: Case, argv: Sequence[str], *, targets: list[Target] | None 
                settings: ProbeSettings | None = None, show_progress: bool = True) -> ProbeRun:
     if targets is None:
         if case.data.probe is None:
-            raise UsageError("no probe section: add one with its targets (or give --target)", path=str(case.file))
+            raise UsageError("no [probe] section: add one with its targets (see docs/probe.md), or give --target",
+                             path=str(case.file))
         targets = parse_targets(case.data.probe.targets)
     settings = settings or case_settings(case)
     scope = case_scope(case)

@@ -79,9 +79,10 @@ def make_ca(common_name: str, issuer: Issued | None = None, *, key: str = "ec", 
 
 
 def make_leaf(issuer: Issued, *, dns_names: list[str], ip_addresses: list[str] = (), key: str = "ec",  # type: ignore[assignment]
-              days: int = 30, revocation_urls: bool = True) -> Issued:
+              days: int = 30, revocation_urls: bool = True, expired: bool = False) -> Issued:
+    """``expired``: valid for ``days`` days ending a day ago (a certificate left to lapse)."""
     private = new_key(key)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc) - (timedelta(days=days + 1) if expired else timedelta(0))
     names: list[x509.GeneralName] = [x509.DNSName(n) for n in dns_names]
     names += [x509.IPAddress(ipaddress.ip_address(a)) for a in ip_addresses]
     usage = x509.KeyUsage(digital_signature=True, content_commitment=False,

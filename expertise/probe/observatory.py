@@ -412,22 +412,26 @@ def assess_scripts(exchange: HttpExchange) -> ScriptsAssessment:
 class RedirectAssessment:
     expectation: str
     detail: str
+    detail_fr: str = ""
 
 
 def assess_plain(exchange: HttpExchange, https_host: str) -> RedirectAssessment:
     """How one clear-text response treats the visitor (first hop only)."""
     if exchange.error:
-        return RedirectAssessment("error", exchange.error)
+        return RedirectAssessment("error", exchange.error, exchange.error)
     if not exchange.is_redirect:
-        return RedirectAssessment("redirection-missing", f"answers {exchange.status} without redirecting")
+        return RedirectAssessment("redirection-missing", f"answers {exchange.status} without redirecting",
+                                  f"répond {exchange.status} sans rediriger")
     location = urljoin(exchange.url, exchange.header("location") or "")
     parts = urlsplit(location)
     if parts.scheme != "https":
         # only the first hop is followed: an HTTP hop is scored as "not to HTTPS"
-        return RedirectAssessment("redirection-not-to-https", f"redirects to {location}, not to HTTPS")
+        return RedirectAssessment("redirection-not-to-https", f"redirects to {location}, not to HTTPS",
+                                  f"redirige vers {location}, pas vers HTTPS")
     if (parts.hostname or "").lower() != https_host.lower():
-        return RedirectAssessment("redirection-off-host-from-http", f"redirects to another host: {location}")
-    return RedirectAssessment("redirection-to-https", f"redirects to {location}")
+        return RedirectAssessment("redirection-off-host-from-http", f"redirects to another host: {location}",
+                                  f"redirige vers un autre hôte : {location}")
+    return RedirectAssessment("redirection-to-https", f"redirects to {location}", f"redirige vers {location}")
 
 
 # ------------------------------------------------------------------ the score

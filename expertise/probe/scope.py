@@ -82,7 +82,9 @@ class ScopeSpec:
             name = entry.lower().rstrip(".")
             bare = name[2:] if name.startswith("*.") else name
             if not valid_hostname(_idna(bare)) or is_ip(bare):
-                raise UsageError(f"not a host name, address or CIDR range: {raw!r}", field=f"{where}.hosts[{index}]")
+                # a command-line option is named as such; a case.toml list by its key and position
+                raise UsageError(f"not a host name, address or CIDR range: {raw!r}",
+                                 field=where if where.startswith("--") else f"{where}.hosts[{index}]")
             names.add(("*." if name.startswith("*.") else "") + _idna(bare))
         for index, raw in enumerate(urls):
             parts = urlsplit(raw.strip())

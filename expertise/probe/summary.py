@@ -11,6 +11,7 @@ from typing import Any
 
 from ..results import Result, count_by_status
 from . import observatory
+from .french import reason_fr
 from .observations import ProbeObservation
 
 SECURITY_HEADERS = ("strict-transport-security", "content-security-policy", "x-content-type-options",
@@ -23,6 +24,11 @@ def _clip(value: str) -> str:
     return value if len(value) <= MAX_VALUE else value[:MAX_VALUE] + "…"
 
 
+def _fr(reason: str | None) -> str | None:
+    """The French wording of a collector's reason, for the French report (None stays None)."""
+    return reason_fr(reason) if reason else None
+
+
 def summarise(observation: ProbeObservation, results: list[Result]) -> dict[str, Any]:
     summary: dict[str, Any] = {"kind": observation.kind, "target": observation.target,
                                "counts": count_by_status(results)}
@@ -30,7 +36,7 @@ def summarise(observation: ProbeObservation, results: list[Result]) -> dict[str,
         ports = observation.ports
         summary["ports"] = {
             "host": ports.host, "address": ports.address, "spec": ports.ports_spec, "scanned": ports.scanned,
-            "error": ports.error, "expected": ports.expected,
+            "error": ports.error, "error_fr": _fr(ports.error), "expected": ports.expected,
             "open": [{"port": p.port, "service": p.service, "product": p.product, "version": p.version,
                       "tunnel": p.tunnel, "expected": p.port in ports.expected} for p in ports.open_ports]}
     if observation.tls is not None:
@@ -40,7 +46,7 @@ def summarise(observation: ProbeObservation, results: list[Result]) -> dict[str,
         for suite in tls.suites:
             by_version.setdefault(suite.version, []).append(suite.name)
         summary["tls"] = {
-            "endpoint": tls.endpoint, "address": tls.address, "error": tls.error,
+            "endpoint": tls.endpoint, "address": tls.address, "error": tls.error, "error_fr": _fr(tls.error),
             "versions": {v: accepted for v, accepted in tls.versions.items()},
             "suites": by_version,
             "certificate": None if leaf is None else {
@@ -53,24 +59,28 @@ def summarise(observation: ProbeObservation, results: list[Result]) -> dict[str,
         http = observation.http
         final = http.final
         score = observatory.observatory_score(http) if http.url.startswith("https://") else None
+        page_error = next((e.error for e in http.exchanges if e.error), None)
         summary["http"] = {
-            "url": http.url, "error": http.error, "refused_redirect": http.refused_redirect,
+            "url": http.url, "error": http.error, "error_fr": _fr(http.error),
+            "refused_redirect": http.refused_redirect, "refused_redirect_fr": _fr(http.refused_redirect),
             "status": final.status if final else None, "final_url": final.url if final else None,
-            "page_error": next((e.error for e in http.exchanges if e.error), None),
+            "page_error": page_error, "page_error_fr": _fr(page_error),
             "headers": {name: _clip(value) for name in SECURITY_HEADERS
                         if final is not None and (value := final.header(name)) is not None},
             "cookies": [{"name": c.name, "secure": c.secure, "httponly": c.http_only, "samesite": c.same_site}
                         for c in observatory.cookies_of(http.exchanges)][:20],
             "observatory": None if score is None else {"score": score["score"], "grade": score["grade"]},
-            "plain": [{"url": e.url, "status": e.status, "location": e.header("location"), "error": e.error}
-                      for e in http.plain] + [{"url": u, "status": None, "location": None, "error": "connection refused"}
-                                              for u in http.plain_unreachable]}
+            "plain": [{"url": e.url, "status": e.status, "location": e.header("location"), "error": e.error,
+                       "error_fr": _fr(e.error)} for e in http.plain]
+            + [{"url": u, "status": None, "location": None, "error": "connection refused",
+                "error_fr": _fr("connection refused")} for u in http.plain_unreachable]}
     if observation.ssh is not None:
         ssh = observation.ssh
         summary["ssh"] = {
-            "endpoint": ssh.endpoint, "error": ssh.error, "banner": _clip(ssh.banner), "kex": ssh.kex,
+            "endpoint": ssh.endpoint, "error": ssh.error, "error_fr": _fr(ssh.error), "banner": _clip(ssh.banner),
+            "kex": ssh.kex,
             "ciphers": ssh.ciphers, "macs": ssh.macs,
             "host_keys": [f"{k.algorithm}" + (f" ({k.size} bits)" if k.size else "") for k in ssh.host_keys],
             "auth_methods": ssh.auth_methods, "fingerprint": ssh.host_key_fingerprint,
-            "audit_error": ssh.audit_error}
+            "audit_error": ssh.audit_error, "audit_error_fr": _fr(ssh.audit_error)}
     return summary

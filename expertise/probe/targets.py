@@ -112,7 +112,7 @@ def _port(value: str | int | None, spec: str) -> int:
     try:
         port = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise UsageError(f"invalid port in target {spec!r}") from None
+        raise UsageError(f"invalid port in target {spec!r} (1-65535)") from None
     if not 1 <= port <= 65535:
         raise UsageError(f"port out of range (1-65535) in target {spec!r}")
     return port
@@ -154,7 +154,7 @@ def parse_target(spec: str) -> Target:
         try:
             explicit = parts.port
         except ValueError:
-            raise UsageError(f"invalid port in target {spec!r}") from None
+            raise UsageError(f"invalid port in target {spec!r} (1-65535)") from None
         if scheme in ("https", "http"):
             path = parts.path or "/"
             if parts.query:

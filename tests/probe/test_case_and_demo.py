@@ -85,9 +85,9 @@ def test_weak_case_exits_one(demo_case: Path, nginx_weak, cli, tmp_path) -> None
 
 
 @pytest.mark.parametrize("body,args,text", [
-    ("", ["--scope", "127.0.0.1"], "--scope cannot widen"),
-    ("", ["--evidence", "x"], "--evidence is for ad-hoc"),
-    (None, [], "no probe section"),
+    ("", ["--scope", "127.0.0.1"], "error: --scope: a case's scope cannot be widened"),
+    ("", ["--evidence", "x"], "error: --evidence: only for ad-hoc probes"),
+    (None, [], "no [probe] section"),
     ('targets = ["https://127.0.0.1/"]\nports = "all"\n', [], "probe.ports"),
     ('targets = ["127.0.0.0/24"]\n', [], "ranges are never scanned"),
     ('targets = []\n', [], "probe.targets"),
@@ -107,11 +107,25 @@ def test_case_usage_errors(demo_case: Path, cli, tmp_path, body, args, text) -> 
     ([], "give a CASE_DIR or at least one --target"),
     (["--target", "https://127.0.0.1:1/", "--ports", "1-0"], "invalid port range"),
     (["--target", "gopher://127.0.0.1/"], "unsupported scheme"),
-    (["--target", "https://127.0.0.1:1/", "--scope", "not a host"], "not a host name"),
+    (["--target", "https://127.0.0.1:1/", "--scope", "not a host"],
+     "error: --scope: not a host name, address or CIDR range: 'not a host'"),
+    (["--target", "https://127.0.0.1:99999/"], "invalid port in target 'https://127.0.0.1:99999/' (1-65535)"),
+    (["--target", "https://127.0.0.1:1/", "--timeout", "0"], "'--timeout': 0.0 is not in the range 0.5<=x<=300"),
 ])
 def test_ad_hoc_usage_errors(cli, tmp_path, args, text) -> None:
     run = cli("probe", *args, "--no-progress", cwd=tmp_path)
-    assert run.returncode == 2 and text in run.stderr
+    assert run.returncode == 2 and text in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and list(tmp_path.iterdir()) == []  # nothing probed, nothing written
+
+
+def test_help_names_the_forms_the_scope_guard_and_the_exit_codes(cli, tmp_path) -> None:
+    run = cli("probe", "--help", cwd=tmp_path)
+    assert run.returncode == 0
+    text = " ".join(run.stdout.split())
+    for expected in ("expertise probe CASE_DIR", "--target TARGET", "ssh://HOST[:PORT]", "--scope HOST|CIDR",
+                     "--json OUT", "--timeout SECONDS", "--expect-port PORT", "refused before any packet is sent",
+                     "0 no failing check, 1 at least one failing check, 2 usage error or a target out of scope"):
+        assert expected in text, expected
 
 
 def test_json_on_standard_output(cli, tmp_path, nginx_strong) -> None:
@@ -164,3 +178,25 @@ def test_demo_probe_end_to_end(demo_case: Path) -> None:
     assert results["HTTP-005"].status.value == "fail"  # the portal's deliberate gap
     assert results["HTTP-008"].status.value == "pass"  # its clear-text port only redirects
     assert verify(demo_case).intact
+
+
+def test_french_report_of_the_demo_probe_speaks_french(demo_case: Path, tmp_path: Path) -> None:
+    """The « Plateforme » chapter of the real report, from a real probe: French sentences only."""
+    import re
+
+    from expertise.audit import run_collectors
+    from expertise.probe.demo import prepare
+    from expertise.report.build import build_report
+
+    with prepare(demo_case):
+        assert run_collectors(demo_case, ["expertise", "demo"])["probe"] == "done"
+    html = build_report(demo_case, lang="fr", out_dir=tmp_path / "report", pdf=False)["html"].read_text()
+    start = html.index('<section class="probe">')
+    chapter = html[start:html.index("</section>", start)]
+    assert "Plateforme" in html[:start]
+    text = re.sub(r"<[^>]+>", " ", chapter).replace("\u00a0", " ").replace("&#160;", " ")
+    assert "pas d’en-tête Referrer-Policy" in text  # the portal's deliberate gap (HTTP-005), in French
+    assert "chaîne validée par : autorité déclarée par l’expert (ca_file)" in text  # TLS-023, sslyze's store named
+    for english in ("could not test", "no Referrer-Policy", "accepts only", "redirects to", "only expected ports",
+                    "Supplied CA file"):
+        assert english not in text, english

@@ -137,3 +137,27 @@ def test_sha1_only_server_still_gets_its_authentication_methods(sshd_sha1_only, 
     assert ssh["SSH-010"]["message"].startswith("ssh-rsa SHA256:")
     log = next((tmp_path / "ev").rglob("openssh-client.log")).read_text()
     assert "kex: algorithm: diffie-hellman-group" in log and "Permission denied" in log
+
+
+def test_clear_text_ftp_is_a_sensitive_service(tcp_server, cli, tmp_path) -> None:
+    """nmap -sV recognises an FTP banner on an unusual port; PORT-002 names it, in both languages."""
+    import socket
+
+    def vsftpd(conn: socket.socket) -> None:
+        conn.sendall(b"220 (vsFTPd 3.0.3)\r\n")
+        conn.settimeout(5)
+        try:
+            conn.recv(1024)
+        except OSError:
+            pass
+
+    server = tcp_server(vsftpd)
+    run = cli("probe", "--target", "127.0.0.1", "--ports", str(server.port), "--timeout", "5", "--json", "out.json",
+              "--evidence", "ev", "--no-progress", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    ports = run.results("probe:host:127.0.0.1")
+    assert ports["PORT-002"]["status"] == "fail"
+    assert f"{server.port}/tcp ftp" in ports["PORT-002"]["message"] and "FTP (clear-text credentials)" in \
+        ports["PORT-002"]["message"]
+    assert "FTP (identifiants en clair)" in ports["PORT-002"]["messages"]["fr"]
+    assert ports["PORT-001"]["status"] == "fail"  # a bare host target expects no port at all

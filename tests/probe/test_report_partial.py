@@ -80,7 +80,8 @@ def test_partial_renders_every_part(sources, lang: str) -> None:
     assert "diffie-hellman-group1-sha1" in html
     assert "sessionid" in html
     assert "TLS-001" in html and "SSH-008" in html and "HTTP-008" in html
-    assert "connection refused" in html  # the unreachable server is explained, not hidden
+    # the unreachable server is explained, not hidden, in the report's language
+    assert ("connexion refusée" if lang == "fr" else "connection refused") in html
     assert "evidence/" in html  # evidence files are cited
     assert '<svg class="stub-chart">' in html
     meta = catalogue.load().check("TLS-001")
@@ -101,6 +102,17 @@ def test_french_prose_and_failing_families(sources) -> None:
     labels, values, title = Charts.calls[-1]
     assert labels == ["PORT", "TLS", "HTTP", "SSH"] and title == "Contrôles en échec par famille"
     assert values[1] >= 10 and values[3] >= 7
+
+
+def test_french_report_shows_no_english_reason(sources) -> None:
+    """Results and collector reasons (callouts, clear-text probes) are shown in French."""
+    html = render("fr", sources)
+    assert "test impossible\u00a0: connexion refusée" in html  # typo_fr: no-break space before the colon
+    assert "SSH non observé&#160;: connexion refusée" in html
+    for english in ("could not test", "connection refused", "accepts ", "not offered", "no Strict-Transport",
+                    "outside the ANSSI profile", "more)"):
+        assert english not in html, english
+    assert "accepte TLSv1.0, TLSv1.1" in html and "clé du serveur trop faible" in html
 
 
 def test_empty_sources_render(sources) -> None:

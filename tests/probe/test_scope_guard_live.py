@@ -79,6 +79,38 @@ def test_redirect_outside_the_scope_is_not_followed(tcp_server, tls_server_conte
     assert "not a declared name" in record
 
 
+def test_redirect_to_an_address_outside_the_scope_is_not_followed(tcp_server, tls_server_context, cli,
+                                                                 tmp_path) -> None:
+    """Same machine, other loopback address: ::1 is not 127.0.0.1, so the trap must stay silent."""
+    trap = tcp_server(_silent, host="::1")
+    portal = tcp_server(_redirecting_to(f"https://[::1]:{trap.port}/vote"), tls=tls_server_context)
+    run = cli("probe", "--target", f"https://127.0.0.1:{portal.port}/", "--scope", "127.0.0.1", "--ports", "none",
+              "--timeout", "3", "--json", "out.json", "--evidence", "ev", "--no-progress", cwd=tmp_path)
+    assert run.returncode in (0, 1), run.stderr
+    assert portal.connections, "the in-scope portal was probed"
+    assert trap.connections == []
+    record = next((tmp_path / "ev").glob("https-*/http-exchanges.json")).read_text()
+    assert f"redirect to https://[::1]:{trap.port}/vote refused" in record
+    assert "outside the declared scope" in record and "nothing was sent" in record
+
+
+def test_redirect_to_a_declared_name_resolving_outside_the_scope_is_not_followed(tcp_server, tls_server_context,
+                                                                                cli, tmp_path) -> None:
+    """« localhost » is declared, but it resolves to 127.0.0.1 while the scope's addresses are ::1 only."""
+    assert "127.0.0.1" in {info[4][0] for info in socket.getaddrinfo("localhost", None, type=socket.SOCK_STREAM)}
+    trap = tcp_server(_silent)  # 127.0.0.1
+    portal = tcp_server(_redirecting_to(f"https://localhost:{trap.port}/vote"), tls=tls_server_context, host="::1")
+    run = cli("probe", "--target", f"https://[::1]:{portal.port}/", "--scope", "::1", "--scope", "localhost",
+              "--ports", "none", "--timeout", "3", "--json", "out.json", "--evidence", "ev", "--no-progress",
+              cwd=tmp_path)
+    assert run.returncode in (0, 1), run.stderr
+    assert portal.connections, "the in-scope portal was probed"
+    assert trap.connections == []
+    record = next((tmp_path / "ev").glob("https-*/http-exchanges.json")).read_text()
+    assert f"redirect to https://localhost:{trap.port}/vote refused" in record
+    assert "resolves to 127.0.0.1, outside the declared addresses" in record
+
+
 def test_redirect_inside_the_scope_is_followed(tcp_server, tls_server_context, cli, tmp_path) -> None:
     """Positive control for the test above: same set-up, the redirect stays in scope."""
     landing = tcp_server(_redirecting_to("https://127.0.0.1:1/never"), tls=tls_server_context)

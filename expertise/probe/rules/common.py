@@ -15,40 +15,56 @@ from typing import Any, Callable, Iterable, Sequence
 from ...results import Result, Status
 from ...rules.registry import Rule
 from ..observations import ProbeObservation
+from ..french import reason_fr
 
 DOMAIN = "probe"
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """A rule's verdict: the English sentence (results.json) and the French one (the report)."""
+
     status: Status
     message: str
     details: dict[str, Any] = field(default_factory=dict)
     evidence_filter: Sequence[str] = ()  # keep only evidence files whose name contains one of these
+    fr: str = ""
 
 
-def passed(message: str, **details: Any) -> Outcome:
-    return Outcome(Status.PASS, message, details)
+# ``fr`` is keyword-only and required: a rule cannot produce a verdict without its French wording.
+
+def passed(message: str, *, fr: str, **details: Any) -> Outcome:
+    return Outcome(Status.PASS, message, details, fr=fr)
 
 
-def failed(message: str, **details: Any) -> Outcome:
-    return Outcome(Status.FAIL, message, details)
+def failed(message: str, *, fr: str, **details: Any) -> Outcome:
+    return Outcome(Status.FAIL, message, details, fr=fr)
 
 
-def untested(message: str, **details: Any) -> Outcome:
-    return Outcome(Status.ERROR, message, details)
+def untested(message: str, *, fr: str, **details: Any) -> Outcome:
+    return Outcome(Status.ERROR, message, details, fr=fr)
 
 
-def not_applicable(message: str, **details: Any) -> Outcome:
-    return Outcome(Status.NOT_APPLICABLE, message, details)
+def not_applicable(message: str, *, fr: str, **details: Any) -> Outcome:
+    return Outcome(Status.NOT_APPLICABLE, message, details, fr=fr)
 
 
-def informational(message: str, **details: Any) -> Outcome:
-    return Outcome(Status.INFORMATIONAL, message, details)
+def informational(message: str, *, fr: str, **details: Any) -> Outcome:
+    return Outcome(Status.INFORMATIONAL, message, details, fr=fr)
 
 
-def manual(message: str, **details: Any) -> Outcome:
-    return Outcome(Status.MANUAL, message, details)
+def manual(message: str, *, fr: str, **details: Any) -> Outcome:
+    return Outcome(Status.MANUAL, message, details, fr=fr)
+
+
+def could_not_test(reason: str | None) -> tuple[str, str]:
+    """("could not test: …", "test impossible : …") for a collector's reason."""
+    reason = reason or "no answer"
+    return f"could not test: {reason}", f"test impossible : {reason_fr(reason)}"
+
+
+def _messages(fr: str) -> dict[str, str]:
+    return {"fr": fr} if fr else {}
 
 
 def _evidence(files: Iterable[str], keep: Sequence[str]) -> tuple[str, ...]:
@@ -66,14 +82,15 @@ def family_rule(check_id: str, part: str, subject: Callable[[Any], str]) -> Call
             if observed is None:
                 return []
             if observed.error:
-                return [Result(check_id, Status.ERROR, f"could not test: {observed.error}",
-                               subject=subject(observed), evidence=tuple(observed.evidence))]
+                english, french = could_not_test(observed.error)
+                return [Result(check_id, Status.ERROR, english, subject=subject(observed),
+                               evidence=tuple(observed.evidence), messages=_messages(french))]
             outcome = function(observed)
             if outcome is None:
                 return []
             return [Result(check_id, outcome.status, outcome.message, subject=subject(observed),
                            evidence=_evidence(observed.evidence, outcome.evidence_filter),
-                           details=outcome.details)]
+                           details=outcome.details, messages=_messages(outcome.fr))]
 
         run.__name__ = function.__name__
         run.__doc__ = function.__doc__
@@ -98,7 +115,15 @@ def ports_rule(check_id: str) -> Callable[[Callable[[Any], Outcome | None]], Rul
     return family_rule(check_id, "ports", lambda ports: ports.host)
 
 
-def listing(items: Iterable[str], limit: int = 8) -> str:
+def listing(items: Iterable[str], limit: int = 8, lang: str = "en") -> str:
+    """The first ``limit`` distinct items, and how many more there are."""
     items = list(dict.fromkeys(items))
     shown = ", ".join(items[:limit])
-    return shown + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
+    more = len(items) - limit
+    if more <= 0:
+        return shown
+    return shown + (f" (+{more} autre{'s' if more > 1 else ''})" if lang == "fr" else f" (+{more} more)")
+
+
+def listing_fr(items: Iterable[str], limit: int = 8) -> str:
+    return listing(items, limit, "fr")

@@ -7,7 +7,9 @@ import re
 from ...results import Status
 from .. import observatory as obs
 from ..observations import HttpExchange, HttpObservation
-from .common import Outcome, failed, http_rule, informational, listing, not_applicable, passed, untested
+from .common import (Outcome, failed, http_rule, informational, listing, listing_fr, not_applicable, passed,
+                     untested)
+from ..french import reason_fr
 
 _VERSION_IN_BANNER = re.compile(r"\d+\.\d+")
 
@@ -19,9 +21,11 @@ def _final_https(http: HttpObservation) -> HttpExchange | Outcome | None:
     final = http.final
     if final is None:
         errors = [e.error for e in http.exchanges if e.error]
-        return untested(f"no HTTP response: {errors[-1] if errors else 'nothing received'}")
+        reason = errors[-1] if errors else "nothing received"
+        return untested(f"no HTTP response: {reason}", fr=f"aucune réponse HTTP : {reason_fr(reason)}")
     if not final.url.startswith("https://"):
-        return failed(f"the page is finally served over clear-text HTTP ({final.url})")
+        return failed(f"the page is finally served over clear-text HTTP ({final.url})",
+                      fr=f"la page est finalement servie en HTTP en clair ({final.url})")
     return final
 
 
@@ -34,7 +38,8 @@ def _with_final(function):  # type: ignore[no-untyped-def]
         outcome = function(http, final)
         if outcome is not None and http.refused_redirect and outcome.status is Status.PASS:
             outcome = Outcome(outcome.status, outcome.message + f" (redirect not followed: {http.refused_redirect})",
-                              outcome.details, outcome.evidence_filter)
+                              outcome.details, outcome.evidence_filter,
+                              fr=outcome.fr + f" (redirection non suivie : {reason_fr(http.refused_redirect)})")
         return outcome
 
     wrapper.__name__ = function.__name__
@@ -49,13 +54,16 @@ def hsts(http: HttpObservation, final: HttpExchange) -> Outcome:
     value = final.header("strict-transport-security")
     parsed = obs.parse_hsts(value)
     if parsed is None:
-        return failed("no Strict-Transport-Security header")
+        return failed("no Strict-Transport-Security header", fr="pas d’en-tête Strict-Transport-Security")
     if parsed.invalid:
-        return failed(f"invalid Strict-Transport-Security header ({parsed.invalid}): {value!r}")
+        return failed(f"invalid Strict-Transport-Security header ({parsed.invalid}): {value!r}",
+                      fr=f"en-tête Strict-Transport-Security invalide ({reason_fr(parsed.invalid)}) : {value!r}")
     if (parsed.max_age or 0) < obs.SIX_MONTHS:
-        return failed(f"HSTS max-age={parsed.max_age} is below six months (15768000)", max_age=parsed.max_age)
+        return failed(f"HSTS max-age={parsed.max_age} is below six months (15768000)",
+                      fr=f"HSTS max-age={parsed.max_age} est inférieur à six mois (15768000)", max_age=parsed.max_age)
     flags = [flag for flag, on in (("includeSubDomains", parsed.include_subdomains), ("preload", parsed.preload)) if on]
-    return passed(f"HSTS max-age={parsed.max_age}" + (f" ({', '.join(flags)})" if flags else ""),
+    shown = f"max-age={parsed.max_age}" + (f" ({', '.join(flags)})" if flags else "")
+    return passed(f"HSTS {shown}", fr=f"en-tête HSTS présent : {shown}",
                   max_age=parsed.max_age, include_subdomains=parsed.include_subdomains, preload=parsed.preload)
 
 
@@ -66,21 +74,30 @@ def content_security_policy(http: HttpObservation, final: HttpExchange) -> Outco
     csp = obs.assess_csp(final)
     if not csp.present:
         extra = " (only a Report-Only policy, which blocks nothing)" if csp.report_only else ""
-        return failed("no Content-Security-Policy header" + extra)
+        extra_fr = " (seulement une politique Report-Only, qui ne bloque rien)" if csp.report_only else ""
+        return failed("no Content-Security-Policy header" + extra, fr="pas d’en-tête Content-Security-Policy" + extra_fr)
     if csp.invalid:
-        return failed(f"Content-Security-Policy cannot be parsed: {csp.invalid}")
-    problems = []
+        return failed(f"Content-Security-Policy cannot be parsed: {csp.invalid}",
+                      fr=f"Content-Security-Policy illisible : {reason_fr(csp.invalid)}")
+    problems, problems_fr = [], []
     if csp.unsafe_inline_script:
         problems.append("scripts allowed inline, from data: or from overly broad sources")
+        problems_fr.append("scripts autorisés en ligne, depuis data: ou depuis des sources trop larges")
     if csp.broad_object:
         problems.append("object-src not restricted")
+        problems_fr.append("object-src non restreint")
     if csp.unsafe_eval:
         problems.append("'unsafe-eval' allowed")
+        problems_fr.append("'unsafe-eval' autorisé")
     if csp.insecure_active:
         problems.append("resources allowed over http:")
+        problems_fr.append("ressources autorisées en http:")
     if problems:
-        return failed(f"Content-Security-Policy too permissive: {'; '.join(problems)}", observatory=csp.expectation)
-    return passed(f"Content-Security-Policy restricts scripts ({csp.expectation})", observatory=csp.expectation)
+        return failed(f"Content-Security-Policy too permissive: {'; '.join(problems)}",
+                      fr=f"Content-Security-Policy trop permissive : {' ; '.join(problems_fr)}",
+                      observatory=csp.expectation)
+    return passed(f"Content-Security-Policy restricts scripts ({csp.expectation})",
+                  fr=f"la Content-Security-Policy restreint les scripts ({csp.expectation})", observatory=csp.expectation)
 
 
 @http_rule("HTTP-003")
@@ -89,10 +106,11 @@ def content_type_options(http: HttpObservation, final: HttpExchange) -> Outcome:
     """X-Content-Type-Options: nosniff."""
     state = obs.content_type_options(final.header("x-content-type-options"))
     if state == "nosniff":
-        return passed("X-Content-Type-Options: nosniff")
+        return passed("X-Content-Type-Options: nosniff", fr="en-tête X-Content-Type-Options présent : nosniff")
     if state == "absent":
-        return failed("no X-Content-Type-Options header")
-    return failed(f"invalid X-Content-Type-Options: {final.header('x-content-type-options')!r}")
+        return failed("no X-Content-Type-Options header", fr="pas d’en-tête X-Content-Type-Options")
+    value = final.header("x-content-type-options")
+    return failed(f"invalid X-Content-Type-Options: {value!r}", fr=f"en-tête X-Content-Type-Options invalide : {value!r}")
 
 
 @http_rule("HTTP-004")
@@ -101,15 +119,21 @@ def framing(http: HttpObservation, final: HttpExchange) -> Outcome:
     """The page cannot be framed by others: CSP frame-ancestors, or X-Frame-Options DENY/SAMEORIGIN."""
     csp = obs.assess_csp(final)
     if csp.frame_ancestors_restricted:
-        return passed("framing restricted by CSP frame-ancestors")
-    state = obs.frame_options(final.header("x-frame-options"))
+        return passed("framing restricted by CSP frame-ancestors",
+                      fr="inclusion dans un cadre restreinte par la directive CSP frame-ancestors")
+    value = final.header("x-frame-options")
+    state = obs.frame_options(value)
     if state == "deny-or-sameorigin":
-        return passed(f"X-Frame-Options: {final.header('x-frame-options')}")
+        return passed(f"X-Frame-Options: {value}", fr=f"en-tête X-Frame-Options présent : {value}")
     if state == "allow-from":
-        return failed("X-Frame-Options ALLOW-FROM is ignored by current browsers; use CSP frame-ancestors")
+        return failed("X-Frame-Options ALLOW-FROM is ignored by current browsers; use CSP frame-ancestors",
+                      fr="X-Frame-Options ALLOW-FROM est ignoré des navigateurs actuels ; utiliser la directive CSP "
+                         "frame-ancestors")
     if state == "invalid":
-        return failed(f"invalid X-Frame-Options: {final.header('x-frame-options')!r}")
-    return failed("no CSP frame-ancestors and no X-Frame-Options: the voting page can be framed (clickjacking)")
+        return failed(f"invalid X-Frame-Options: {value!r}", fr=f"en-tête X-Frame-Options invalide : {value!r}")
+    return failed("no CSP frame-ancestors and no X-Frame-Options: the voting page can be framed (clickjacking)",
+                  fr="ni directive CSP frame-ancestors ni X-Frame-Options : la page de vote peut être incluse dans un "
+                     "cadre (clickjacking)")
 
 
 @http_rule("HTTP-005")
@@ -119,10 +143,13 @@ def referrer(http: HttpObservation, final: HttpExchange) -> Outcome:
     value = final.header("referrer-policy")
     state = obs.referrer_policy(value)
     if state == "private":
-        return passed(f"Referrer-Policy: {value}")
+        return passed(f"Referrer-Policy: {value}", fr=f"en-tête Referrer-Policy présent : {value}")
     if state == "absent":
-        return failed("no Referrer-Policy header (left to each browser's default)")
-    return failed(f"{'unsafe' if state == 'unsafe' else 'invalid'} Referrer-Policy: {value!r}")
+        return failed("no Referrer-Policy header (left to each browser's default)",
+                      fr="pas d’en-tête Referrer-Policy (comportement laissé au choix de chaque navigateur)")
+    if state == "unsafe":
+        return failed(f"unsafe Referrer-Policy: {value!r}", fr=f"Referrer-Policy non sûre : {value!r}")
+    return failed(f"invalid Referrer-Policy: {value!r}", fr=f"Referrer-Policy invalide : {value!r}")
 
 
 @http_rule("HTTP-006")
@@ -131,10 +158,10 @@ def cookies(http: HttpObservation) -> Outcome | None:
     if not http.url.startswith("https://"):
         return None
     if not http.exchanges or all(e.status is None for e in http.exchanges):
-        return untested("no HTTP response")
+        return untested("no HTTP response", fr="aucune réponse HTTP")
     found = obs.cookies_of(http.exchanges)
     if not found:
-        return not_applicable("no cookie set by the page")
+        return not_applicable("no cookie set by the page", fr="la page ne dépose aucun cookie")
     problems = []
     for cookie in found:
         missing = []
@@ -150,8 +177,11 @@ def cookies(http: HttpObservation) -> Outcome | None:
             problems.append(f"{cookie.name}: {', '.join(missing)}")
     names = [c.name for c in found]
     if problems:
-        return failed(f"cookie flags missing: {listing(problems, 5)}", cookies=names, problems=problems)
-    return passed(f"{len(found)} cookie(s) with Secure and SameSite ({listing(names)})", cookies=names)
+        problems_fr = [problem.replace(": ", " : ", 1) for problem in problems]
+        return failed(f"cookie flags missing: {listing(problems, 5)}",
+                      fr=f"attributs de cookie manquants : {listing_fr(problems_fr, 5)}", cookies=names, problems=problems)
+    return passed(f"{len(found)} cookie(s) with Secure and SameSite ({listing(names)})",
+                  fr=f"{len(found)} cookie(s) avec Secure et SameSite ({listing_fr(names)})", cookies=names)
 
 
 @http_rule("HTTP-007")
@@ -160,52 +190,66 @@ def redirect_to_https(http: HttpObservation) -> Outcome:
     https_host = http.host
     answered = [e for e in http.plain if e.error is None]
     failures = [e for e in http.plain if e.error is not None]
-    bad = []
+    bad, bad_fr = [], []
     for exchange in answered:
         verdict = obs.assess_plain(exchange, https_host)
         if verdict.expectation != "redirection-to-https":
             bad.append(f"{exchange.url} {verdict.detail}")
+            bad_fr.append(f"{exchange.url} {verdict.detail_fr}")
     if bad:
         return Outcome(Status.FAIL, f"clear-text HTTP does not redirect to HTTPS: {listing(bad, 3)}", {"problems": bad},
-                       ("http",))
+                       ("http",), fr=f"l’accès HTTP en clair ne redirige pas vers HTTPS : {listing_fr(bad_fr, 3)}")
     if failures:
-        return untested(f"could not test {listing(f'{e.url} ({e.error})' for e in failures)}")
+        return _plain_untested(failures)
     if answered:
-        return passed(f"clear-text HTTP redirects to HTTPS ({listing(e.url for e in answered)})")
+        return passed(f"clear-text HTTP redirects to HTTPS ({listing(e.url for e in answered)})",
+                      fr=f"l’accès HTTP en clair redirige vers HTTPS ({listing_fr(e.url for e in answered)})")
     tried = http.plain_unreachable
     if tried:
-        return passed(f"no clear-text HTTP service answers ({listing(tried, 3)}): no redirect needed")
-    return not_applicable("no clear-text HTTP entry point to test")
+        return passed(f"no clear-text HTTP service answers ({listing(tried, 3)}): no redirect needed",
+                      fr=f"aucun service HTTP en clair ne répond ({listing_fr(tried, 3)}) : pas de redirection nécessaire")
+    return not_applicable("no clear-text HTTP entry point to test", fr="aucune entrée HTTP en clair à tester")
+
+
+def _plain_untested(failures: list[HttpExchange]) -> Outcome:
+    return untested(f"could not test {listing(f'{e.url} ({e.error})' for e in failures)}",
+                    fr=f"test impossible pour {listing_fr(f'{e.url} ({reason_fr(e.error)})' for e in failures)}")
 
 
 @http_rule("HTTP-008")
 def no_clear_text_pages(http: HttpObservation) -> Outcome:
     """No page is served over clear-text HTTP (CNIL 2012 opinion: no vote without HTTPS)."""
-    served = [f"{e.url} → {e.status} ({e.body_bytes} bytes)" for e in http.plain
-              if e.error is None and e.status is not None and 200 <= e.status < 300]
+    pages = [e for e in http.plain if e.error is None and e.status is not None and 200 <= e.status < 300]
+    served = [f"{e.url} → {e.status} ({e.body_bytes} bytes)" for e in pages]
     if served:
+        served_fr = [f"{e.url} → {e.status} ({e.body_bytes} octets)" for e in pages]
         return Outcome(Status.FAIL, f"pages served over clear-text HTTP: {listing(served, 3)}", {"served": served},
-                       ("http",))
+                       ("http",), fr=f"pages servies en HTTP en clair : {listing_fr(served_fr, 3)}")
     failures = [e for e in http.plain if e.error is not None]
     if failures:
-        return untested(f"could not test {listing(f'{e.url} ({e.error})' for e in failures)}")
-    answered = [e for e in http.plain if e.status is not None]
+        return _plain_untested(failures)
+    answered = [f"{e.url} → {e.status}" for e in http.plain if e.status is not None]
     if answered:
-        return passed(f"clear-text HTTP serves no page ({listing(f'{e.url} → {e.status}' for e in answered)})")
+        return passed(f"clear-text HTTP serves no page ({listing(answered)})",
+                      fr=f"l’accès HTTP en clair ne sert aucune page ({listing_fr(answered)})")
     if http.plain_unreachable:
-        return passed(f"no clear-text HTTP service answers ({listing(http.plain_unreachable, 3)})")
-    return not_applicable("no clear-text HTTP entry point to test")
+        return passed(f"no clear-text HTTP service answers ({listing(http.plain_unreachable, 3)})",
+                      fr=f"aucun service HTTP en clair ne répond ({listing_fr(http.plain_unreachable, 3)})")
+    return not_applicable("no clear-text HTTP entry point to test", fr="aucune entrée HTTP en clair à tester")
 
 
 @http_rule("HTTP-009")
 @_with_final
 def cors(http: HttpObservation, final: HttpExchange) -> Outcome:
     """No cross-origin access with credentials for any origin."""
-    if obs.cors_universal_with_credentials(final, obs.ORIGIN_SENT):
-        return failed(f"Access-Control-Allow-Origin {final.header('access-control-allow-origin')!r} with "
-                      "credentials: any site can read the voter's pages")
     value = final.header("access-control-allow-origin")
-    return passed("no credentialed cross-origin access" + (f" (Access-Control-Allow-Origin: {value})" if value else ""))
+    if obs.cors_universal_with_credentials(final, obs.ORIGIN_SENT):
+        return failed(f"Access-Control-Allow-Origin {value!r} with credentials: any site can read the voter's pages",
+                      fr=f"Access-Control-Allow-Origin {value!r} avec authentifiants : n’importe quel site peut lire "
+                         "les pages de l’électeur")
+    return passed("no credentialed cross-origin access" + (f" (Access-Control-Allow-Origin: {value})" if value else ""),
+                  fr="aucun accès inter-origines avec authentifiants"
+                     + (f" (Access-Control-Allow-Origin : {value})" if value else ""))
 
 
 @http_rule("HTTP-010")
@@ -218,8 +262,17 @@ def software_disclosure(http: HttpObservation, final: HttpExchange) -> Outcome:
             if name != "server" or _VERSION_IN_BANNER.search(value):
                 disclosed.append(f"{name}: {value}")
     if disclosed:
-        return failed(f"software versions disclosed: {listing(disclosed, 4)}", headers=disclosed)
-    return passed("no software version disclosed in the headers")
+        disclosed_fr = [_header_name(item) for item in disclosed]
+        return failed(f"software versions disclosed: {listing(disclosed, 4)}",
+                      fr=f"versions logicielles divulguées : {listing_fr(disclosed_fr, 4)}", headers=disclosed)
+    return passed("no software version disclosed in the headers",
+                  fr="aucune version logicielle divulguée dans les en-têtes")
+
+
+def _header_name(item: str) -> str:
+    """ "x-powered-by: PHP/8" → "X-Powered-By : PHP/8" (the header's usual spelling, French spacing)."""
+    name, _, value = item.partition(": ")
+    return "-".join(part[:1].upper() + part[1:] for part in name.split("-")) + f" : {value}"
 
 
 @http_rule("HTTP-011")
@@ -228,17 +281,22 @@ def external_scripts(http: HttpObservation, final: HttpExchange) -> Outcome:
     """Scripts from other origins load over HTTPS with Subresource Integrity."""
     scripts = obs.assess_scripts(final)
     if scripts.expectation == "html-not-parsable":
-        return untested(f"the page cannot be parsed as HTML: {final.html_parse_error}")
+        return untested(f"the page cannot be parsed as HTML: {final.html_parse_error}",
+                        fr=f"la page ne peut pas être analysée comme du HTML : {final.html_parse_error}")
     if scripts.insecure:
-        return failed(f"scripts loaded without HTTPS: {listing(scripts.insecure, 4)}", scripts=scripts.insecure)
+        return failed(f"scripts loaded without HTTPS: {listing(scripts.insecure, 4)}",
+                      fr=f"scripts chargés sans HTTPS : {listing_fr(scripts.insecure, 4)}", scripts=scripts.insecure)
     if scripts.without_integrity:
         return failed(f"external scripts without Subresource Integrity: {listing(scripts.without_integrity, 4)}",
-                      scripts=scripts.without_integrity)
+                      fr=f"scripts externes sans contrôle d’intégrité (Subresource Integrity) : "
+                         f"{listing_fr(scripts.without_integrity, 4)}", scripts=scripts.without_integrity)
     if scripts.external:
-        return passed(f"{len(scripts.external)} external script(s), all with integrity over HTTPS")
+        return passed(f"{len(scripts.external)} external script(s), all with integrity over HTTPS",
+                      fr=f"{len(scripts.external)} script(s) externe(s), tous chargés en HTTPS avec contrôle d’intégrité")
     if final.body_truncated:
-        return passed("no external script in the part of the page read (page truncated)")
-    return passed(f"no external script ({scripts.expectation})")
+        return passed("no external script in the part of the page read (page truncated)",
+                      fr="aucun script externe dans la partie lue de la page (page tronquée)")
+    return passed(f"no external script ({scripts.expectation})", fr=f"aucun script externe ({scripts.expectation})")
 
 
 @http_rule("HTTP-012")
@@ -248,8 +306,9 @@ def observatory_score(http: HttpObservation) -> Outcome | None:
         return None
     score = obs.observatory_score(http)
     if score["score"] is None:
-        return untested("no HTTP response to score")
-    return informational(f"MDN HTTP Observatory score {score['score']} ({score['grade']})", **score)
+        return untested("no HTTP response to score", fr="aucune réponse HTTP à noter")
+    return informational(f"MDN HTTP Observatory score {score['score']} ({score['grade']})",
+                         fr=f"note de l’Observatory HTTP de MDN : {score['score']} ({score['grade']})", **score)
 
 
 RULES = (hsts, content_security_policy, content_type_options, framing, referrer, cookies, redirect_to_https,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import policy
 from ..observations import PortInfo, PortsObservation
-from .common import Outcome, failed, informational, listing, passed, ports_rule
+from .common import Outcome, failed, informational, listing, listing_fr, passed, ports_rule
 
 
 def _risk(port: PortInfo) -> str | None:
@@ -13,16 +13,47 @@ def _risk(port: PortInfo) -> str | None:
     return policy.RISKY_SERVICES.get(port.service) or policy.RISKY_PORTS.get(port.port)
 
 
+# French wording of policy.RISKY_PORTS / RISKY_SERVICES descriptions (product names are kept).
+_RISK_FR = {
+    "FTP (clear-text credentials)": "FTP (identifiants en clair)",
+    "Telnet (clear-text administration)": "Telnet (administration en clair)",
+    "rexec (clear-text)": "rexec (en clair)",
+    "rlogin (clear-text)": "rlogin (en clair)",
+    "rsh (clear-text)": "rsh (en clair)",
+    "SMB file sharing": "partage de fichiers SMB",
+    "NetBIOS session (SMB)": "session NetBIOS (SMB)",
+    "rsync daemon": "démon rsync",
+    "Oracle database": "base de données Oracle",
+    "Docker API without TLS": "API Docker sans TLS",
+    "RDP remote desktop": "bureau à distance RDP",
+    "VNC remote desktop": "bureau à distance VNC",
+}
+
+
+def _risk_fr(port: PortInfo) -> str:
+    risk = _risk(port) or ""
+    return _RISK_FR.get(risk, risk)
+
+
 @ports_rule("PORT-001")
 def only_expected_services(ports: PortsObservation) -> Outcome:
     """Every open port is one the expert expects (the targets, and ports declared as expected)."""
     expected = set(ports.expected)
     unexpected = [p.label for p in ports.open_ports if p.port not in expected]
-    scanned = f"{ports.scanned} ports scanned ({ports.ports_spec})" if ports.scanned else f"ports {ports.ports_spec}"
+    if ports.scanned:
+        scanned = f"{ports.scanned} ports scanned ({ports.ports_spec})"
+        plural = "s" if ports.scanned > 1 else ""
+        scanned_fr = f"{ports.scanned} port{plural} balayé{plural} ({ports.ports_spec})"
+    else:
+        scanned, scanned_fr = f"ports {ports.ports_spec}", f"ports {ports.ports_spec}"
     if unexpected:
-        return failed(f"unexpected open ports: {listing(unexpected, 10)} — {scanned}", unexpected=unexpected)
+        return failed(f"unexpected open ports: {listing(unexpected, 10)} — {scanned}",
+                      fr=f"ports ouverts inattendus : {listing_fr(unexpected, 10)} — {scanned_fr}",
+                      unexpected=unexpected)
     opened = [p.label for p in ports.open_ports]
-    return passed(f"only expected ports open ({listing(opened, 10) or 'none'}) — {scanned}", open=opened)
+    return passed(f"only expected ports open ({listing(opened, 10) or 'none'}) — {scanned}",
+                  fr=f"seuls les ports attendus sont ouverts ({listing_fr(opened, 10) or 'aucun'}) — {scanned_fr}",
+                  open=opened)
 
 
 @ports_rule("PORT-002")
@@ -30,8 +61,11 @@ def no_risky_services(ports: PortsObservation) -> Outcome:
     """No clear-text administration, remote desktop, file sharing or database service exposed."""
     risky = [f"{p.label}: {_risk(p)}" for p in ports.open_ports if _risk(p)]
     if risky:
-        return failed(f"sensitive services exposed: {listing(risky, 6)}", services=risky)
-    return passed("no clear-text administration, file-sharing or database service exposed")
+        risky_fr = [f"{p.label} : {_risk_fr(p)}" for p in ports.open_ports if _risk(p)]
+        return failed(f"sensitive services exposed: {listing(risky, 6)}",
+                      fr=f"services sensibles exposés : {listing_fr(risky_fr, 6)}", services=risky)
+    return passed("no clear-text administration, file-sharing or database service exposed",
+                  fr="aucun service d’administration en clair, de partage de fichiers ni de base de données exposé")
 
 
 @ports_rule("PORT-003")
@@ -39,8 +73,10 @@ def service_inventory(ports: PortsObservation) -> Outcome:
     """The services and versions seen, for the expert's comparison with published vulnerabilities (1-01)."""
     inventory = [{"port": p.port, "service": p.service, "product": p.product, "version": p.version,
                   "tunnel": p.tunnel, "cpe": p.cpe} for p in ports.open_ports]
-    text = listing((p.label for p in ports.open_ports), 12) or "no open port"
-    return informational(f"{len(inventory)} open port(s): {text}", services=inventory)
+    labels = [p.label for p in ports.open_ports]
+    return informational(f"{len(inventory)} open port(s): {listing(labels, 12) or 'no open port'}",
+                         fr=f"{len(inventory)} port(s) ouvert(s) : {listing_fr(labels, 12) or 'aucun port ouvert'}",
+                         services=inventory)
 
 
 RULES = (only_expected_services, no_risky_services, service_inventory)
