@@ -51,7 +51,8 @@ def command() -> None:
               help="An earlier copy of the board; it must be a prefix of RECORD (repeatable).")
 @click.option("--credentials-fingerprint", metavar="FP", default=None,
               help="The public-credential fingerprint published by the credential authority.")
-@click.option("--electorate", type=int, default=None, help="Number of registered voters (= credentials expected).")
+@click.option("--electorate", type=click.IntRange(min=1), default=None,
+              help="Number of registered voters (= credentials expected).")
 @click.option("--opens", metavar="T", default=None, help="Opening time of the vote (ISO 8601 with offset).")
 @click.option("--closes", metavar="T", default=None, help="Closing time of the vote (ISO 8601 with offset).")
 @click.option("--json", "json_out", metavar="OUT", type=click.Path(path_type=Path), default=None,

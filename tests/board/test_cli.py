@@ -44,6 +44,7 @@ def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:  # type: ignore[n
           "2026-12-01T09:00:00+01:00"], "after --opens"),
         (["board", "verify", sample("small"), "--snapshot", tmp_path / "none.bel"], "snapshot"),
         (["board", "verify", sample("small"), "--workers", "-3"], "--workers"),
+        (["board", "verify", sample("small"), "--electorate", "0"], "--electorate"),
     ):
         result = run_cli(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)

@@ -79,3 +79,9 @@ def test_partial_escapes_what_the_board_says(demo_case: Path, tmp_path: Path, la
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
     assert "Non conforme" in html or lang == "en"
+    # the findings read in the report's language
+    if lang == "fr":
+        assert "différente de celle de l’autorité de génération des accréditations" in html
+        assert "differs from the credential authority" not in html and "enregistrement 3 (" in html
+    else:
+        assert "differs from the credential authority" in html
