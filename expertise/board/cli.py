@@ -84,6 +84,12 @@ def verify_command(record: Path, board_format: str, workers: int, scheduler: str
         raise UsageError("--closes must be after --opens")
     if not record.exists():
         raise UsageError("no such file", path=str(record))
+    if json_out is not None and str(json_out) != "-":  # refused now, not after a long replay
+        if json_out.is_dir():
+            raise UsageError("is a folder; give the file to write the JSON report to", path=str(json_out),
+                             field="--json")
+        if not (json_out.parent if str(json_out.parent) else Path(".")).is_dir():
+            raise UsageError("cannot write: its folder does not exist", path=str(json_out), field="--json")
     if board_format == "auto":
         detect_format(record)
     from .clock import now as clock_now

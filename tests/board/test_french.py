@@ -168,7 +168,7 @@ def _hostile_boards(tmp_path: Path) -> list[Path]:
 def test_rules_over_hostile_replays_speak_french(tmp_path: Path) -> None:
     catalogue = catalogue_mod.load()
     for path in _hostile_boards(tmp_path):
-        report = verify(path, credentials_fingerprint="AAAA", electorate=3, snapshots=[sample("small")])
+        report = verify(path, credentials_fingerprint="A" * 43, electorate=3, snapshots=[sample("small")])
         assert report.failed
         for step in report.steps.values():
             for finding in step.failures:

@@ -1070,7 +1070,12 @@ class BeleniosReplay:
         if self.result_record is None:
             step.not_verifiable("the board has no Result yet", "pas encore de résultat dans l’urne")
             return
-        combined = self._combined_factors() if self.final_tally is not None else None
+        if self.final_tally is None:
+            # a failed shuffle or an unreadable tally: nothing verified to decrypt (reported by its own step)
+            step.not_verifiable("no verified list of ciphertexts to compare the result with",
+                                "aucune liste vérifiée de chiffrés à laquelle comparer le résultat")
+            return
+        combined = self._combined_factors()
         step.ran = True
         record = self.result_record
         value = self.parse(record, "result")
