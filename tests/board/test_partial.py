@@ -60,6 +60,8 @@ def test_partial_shows_steps_counts_and_verified_result(demo_case: Path) -> None
     assert "Conforme" in html and "Non conforme" not in html
     english, _ = render(demo_case, "en")
     assert "Independent replay of the electronic ballot box" in english and "Verified result" in english
+    assert "identical to the published EncryptedTally" in english and "recalculé à partir" not in english
+    assert "recalculé à partir du dernier bulletin" in html and "identical to the published" not in html
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
