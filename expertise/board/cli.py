@@ -48,10 +48,12 @@ def command() -> None:
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Run the per-ballot work on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786).")
 @click.option("--snapshot", "snapshots", multiple=True, type=click.Path(path_type=Path), metavar="EARLIER.bel",
-              help="An earlier copy of the board; it must be a prefix of RECORD (repeatable).")
+              help="An earlier copy of the board (repeatable); RECORD must extend it byte for byte, which "
+                   "catches ballots removed or reordered since.")
 @click.option("--credentials-fingerprint", metavar="FP", default=None,
-              help="The public-credential fingerprint published by the credential authority.")
-@click.option("--electorate", type=click.IntRange(min=1), default=None,
+              help="The public-credential fingerprint published by the credential authority (base64 SHA-256 "
+                   "as belenios-tool prints it, or 64 hexadecimal digits); catches stuffed credentials.")
+@click.option("--electorate", type=click.IntRange(min=1), default=None, metavar="N",
               help="Number of registered voters (= credentials expected).")
 @click.option("--opens", metavar="T", default=None, help="Opening time of the vote (ISO 8601 with offset).")
 @click.option("--closes", metavar="T", default=None, help="Closing time of the vote (ISO 8601 with offset).")
