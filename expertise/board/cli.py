@@ -48,10 +48,13 @@ def command() -> None:
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Run the per-ballot work on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786).")
 @click.option("--snapshot", "snapshots", multiple=True, type=click.Path(path_type=Path), metavar="EARLIER.bel",
-              help="An earlier copy of the board; it must be a prefix of RECORD (repeatable).")
+              help="An earlier copy of the board (repeatable); RECORD must extend it byte for byte, which "
+                   "catches ballots removed or reordered since.")
 @click.option("--credentials-fingerprint", metavar="FP", default=None,
-              help="The public-credential fingerprint published by the credential authority.")
-@click.option("--electorate", type=int, default=None, help="Number of registered voters (= credentials expected).")
+              help="The public-credential fingerprint published by the credential authority (base64 SHA-256 "
+                   "as belenios-tool prints it, or 64 hexadecimal digits); catches stuffed credentials.")
+@click.option("--electorate", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Number of registered voters (= credentials expected).")
 @click.option("--opens", metavar="T", default=None, help="Opening time of the vote (ISO 8601 with offset).")
 @click.option("--closes", metavar="T", default=None, help="Closing time of the vote (ISO 8601 with offset).")
 @click.option("--json", "json_out", metavar="OUT", type=click.Path(path_type=Path), default=None,
@@ -83,6 +86,12 @@ def verify_command(record: Path, board_format: str, workers: int, scheduler: str
         raise UsageError("--closes must be after --opens")
     if not record.exists():
         raise UsageError("no such file", path=str(record))
+    if json_out is not None and str(json_out) != "-":  # refused now, not after a long replay
+        if json_out.is_dir():
+            raise UsageError("is a folder; give the file to write the JSON report to", path=str(json_out),
+                             field="--json")
+        if not (json_out.parent if str(json_out.parent) else Path(".")).is_dir():
+            raise UsageError("cannot write: its folder does not exist", path=str(json_out), field="--json")
     if board_format == "auto":
         detect_format(record)
     from .clock import now as clock_now

@@ -20,7 +20,7 @@ from ..rules import evaluate
 from . import clock
 from .parallel import make_runner
 from .summary import summarise
-from .verify import VerifyOptions, verify_board
+from .verify import VerifyOptions, fingerprint_problem, verify_board
 
 
 def _declared(case: Case) -> bool:
@@ -54,6 +54,10 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     for snapshot, declared in zip(snapshots, config.snapshots):
         if not snapshot.is_file():
             raise UsageError(f"snapshot {declared!r} not found", path=str(case.file), field="board.snapshots")
+    if config.credentials_fingerprint:
+        problem = fingerprint_problem(config.credentials_fingerprint)
+        if problem:
+            raise UsageError(problem, path=str(case.file), field="board.credentials_fingerprint")
     election = case.data.election
     electorate = config.credentials_count or election.electorate
     digests = watched_snapshots(case)

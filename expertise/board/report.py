@@ -52,7 +52,10 @@ class Finding:
     message: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"record": self.record, "field": self.field, "message": self.message}
+        from .french import field_fr, french, record_fr
+
+        return {"record": self.record, "field": self.field, "message": self.message,
+                "record_fr": record_fr(self.record), "field_fr": field_fr(self.field), "message_fr": french(self.message)}
 
 
 @dataclass

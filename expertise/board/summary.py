@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..rules.board import STEP_CHECKS
+from .french import french
 from .report import VerificationReport
 
 CHECK_OF_STEP = {step: check for check, step in STEP_CHECKS}
@@ -76,7 +77,8 @@ def summarise(report: VerificationReport, declared_path: str) -> dict[str, Any]:
         "result_table": result_table(election, verified),
         "unverified_decryption": result_table(election, decrypted) if verified is None and decrypted else [],
         "tally": data.get("tally"),
-        "stats": {k: data["stats"].get(k) for k in ("seconds", "ballots", "runner", "ballots_per_second")},
+        "stats": {**{k: data["stats"].get(k) for k in ("seconds", "ballots", "runner", "ballots_per_second")},
+                  "runner_fr": french(str(data["stats"].get("runner") or ""))},
         "counts": {
             "ballots": report.steps["ballots"].counts.get("ballots", 0),
             "invalid": report.steps["ballots"].counts.get("invalid", 0),

@@ -6,6 +6,7 @@ records can join without touching the command line. The vendor's code is never c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,21 @@ class VerifyOptions(ReplayOptions):
     workers: int = 0
     scheduler: str | None = None
     runner: Runner | None = field(default=None, repr=False)
+
+
+_FINGERPRINT = re.compile(r"[A-Za-z0-9+/]{43}=?|[0-9a-fA-F]{64}")
+
+
+def fingerprint_problem(value: str) -> str | None:
+    """Why a credential authority's fingerprint is malformed, or None.
+
+    A mistyped fingerprint must be refused as such: compared with the board's, it would read
+    as ballot stuffing.
+    """
+    if _FINGERPRINT.fullmatch(value.strip()):
+        return None
+    return (f"{value[:80]!r} is not a SHA-256 fingerprint (43 base64 characters as `belenios-tool sha256-b64` "
+            "prints them, or 64 hexadecimal digits)")
 
 
 def detect_format(path: Path) -> str:
@@ -52,6 +68,10 @@ def verify_board(path: Path, options: VerifyOptions | None = None) -> Verificati
     board_format = detect_format(path) if options.format == "auto" else options.format
     if path.is_dir():
         raise UsageError("is a folder; give the board file (<uuid>.bel)", path=str(path))
+    if options.credentials_fingerprint:
+        problem = fingerprint_problem(options.credentials_fingerprint)
+        if problem:
+            raise UsageError(problem, field="--credentials-fingerprint")
     for snapshot in options.snapshots:
         if not Path(snapshot).is_file():
             raise UsageError("snapshot is not a readable file", path=str(snapshot), field="--snapshot")

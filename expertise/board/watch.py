@@ -32,6 +32,7 @@ from ..rules import evaluate
 from .belenios.archive import BLOCK, padded
 from .belenios.replay import AFTER_TALLY, BeleniosReplay, ReplayOptions
 from .belenios.snapshot import compare
+from .french import french
 from .parallel import Runner
 from .report import StepStatus
 
@@ -225,7 +226,7 @@ class BoardWatch:
         state.ballots = self.replay.ballots
         state.timeline.append([now.isoformat(), self.replay.ballots])
         for message in failures:
-            state.failures.append({"time": stamp, "message": message})
+            state.failures.append({"time": stamp, "message": message, "message_fr": french(message)})
             self.say(f"{stamp} FAILURE: {message}", True)
         self._journal(incoming, previous_size, size, digest, stamp, full=first or rewritten)
         self.say(f"{stamp} snapshot {state.snapshots}: {size} bytes, {self.replay.ballots} ballot(s)"
@@ -307,7 +308,8 @@ class BoardWatch:
                 if step.failures_total > self.reported.get(step.id, 0):
                     finding = step.failures[0] if step.failures else None
                     message = f"{step.id}: " + (f"{finding.record}: {finding.message}" if finding else step.summary)
-                    self.state.failures.append({"time": self.state.last, "message": message})
+                    message_fr = french(message) if finding else f"{step.id} : {step.summary_fr or step.summary}"
+                    self.state.failures.append({"time": self.state.last, "message": message, "message_fr": message_fr})
         with operation(self.case.root, "board-watch", self.argv) as op:
             self._record(op)
         return self.state.final

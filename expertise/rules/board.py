@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
+from ..board.french import field_fr, french, french_or_none, record_fr
 from ..results import Result, Status
 from .registry import Rule
 
@@ -65,6 +66,33 @@ def _message(step: Mapping[str, Any]) -> str:
     return step.get("summary") or status or ""
 
 
+_STATUS_FR = {"pass": "réussie", "fail": "échouée", "not_verifiable": "non vérifiable", "not_applicable": "sans objet"}
+
+
+def _summary_fr(step: Mapping[str, Any]) -> str:
+    """The step's account in French: the replay's own, else derived from the English one."""
+    english = str(step.get("summary") or "")
+    return str(step.get("summary_fr") or (french_or_none(english) if english else None) or "")
+
+
+def _message_fr(step: Mapping[str, Any]) -> str:
+    """The French twin of :func:`_message` (findings worded by :mod:`expertise.board.french`)."""
+    status = str(step.get("status"))
+    summary = _summary_fr(step)
+    if status == "fail":
+        failures = step.get("failures") or []
+        total = step.get("failures_total", len(failures))
+        if failures:
+            first = failures[0]
+            text = (f"{record_fr(str(first.get('record')))} : {field_fr(str(first.get('field')))} : "
+                    f"{french(str(first.get('message')))}")
+            return text if total <= 1 else f"{text} (et {total - 1} autre(s) constat(s))"
+        return summary or "étape échouée"
+    if status == "not_verifiable":
+        return f"non vérifiable : {summary or 'élément manquant'}"
+    return summary or f"étape {_STATUS_FR.get(status, status)}"
+
+
 def step_rule(check_id: str, step_id: str):  # type: ignore[no-untyped-def]
     def evaluate(observation: Mapping[str, Any]) -> Iterator[Result]:
         subject = str(observation.get("subject", ""))
@@ -81,7 +109,7 @@ def step_rule(check_id: str, step_id: str):  # type: ignore[no-untyped-def]
         if step.get("notes"):
             details["notes"] = step["notes"]
         yield Result(check_id, _STATUS.get(str(step.get("status")), Status.ERROR), _message(step), subject=subject,
-                     evidence=evidence, details=details)
+                     evidence=evidence, details=details, messages={"fr": _message_fr(step)})
 
     evaluate.__name__ = f"board_{step_id}"
     evaluate.__doc__ = f"BOARD step {step_id!r} of the replay, as a result."
@@ -98,17 +126,24 @@ def watch_integrity(observation: Mapping[str, Any]) -> Iterator[Result]:
                "to": observation.get("last"), "findings": failures[:10]}
     if failures:
         first = failures[0]
+        more = len(failures) - 1
+        message_fr = str(first.get("message_fr") or french(str(first.get("message"))))
         yield Result("BOARD-017", Status.FAIL, f"{first.get('time')}: {first.get('message')}"
-                     + (f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""), subject=subject,
-                     evidence=evidence, details=details)
+                     + (f" (and {more} more)" if more else ""), subject=subject, evidence=evidence, details=details,
+                     messages={"fr": f"{first.get('time')} : {message_fr}"
+                               + (f" (et {more} autre(s) écart(s))" if more else "")})
     elif snapshots < 2:
         yield Result("BOARD-017", Status.ERROR, f"only {snapshots} snapshot(s) taken: nothing to compare yet",
-                     subject=subject, evidence=evidence, details=details)
+                     subject=subject, evidence=evidence, details=details,
+                     messages={"fr": f"seulement {snapshots} copie(s) de l’urne : rien à comparer encore"})
     else:
         yield Result("BOARD-017", Status.PASS, f"{snapshots} snapshots from {observation.get('started')} to "
                      f"{observation.get('last')}: each extended the previous one, the "
                      f"{observation.get('ballots')} ballot(s) verified", subject=subject, evidence=evidence,
-                     details=details)
+                     details=details,
+                     messages={"fr": f"{snapshots} copies de l’urne du {observation.get('started')} au "
+                               f"{observation.get('last')} : chacune prolongeait la précédente, les "
+                               f"{observation.get('ballots')} bulletin(s) sont valides"})
 
 
 RULES: tuple[Rule, ...] = tuple(Rule(check_id, "board", step_rule(check_id, step_id))

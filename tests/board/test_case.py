@@ -106,3 +106,14 @@ def test_rules_on_recorded_observations() -> None:
     assert result.status is Status.FAIL and "removed" in result.message
     (missing,) = evaluate("board", {"report": {"steps": []}, "subject": "x"}, catalogue)[:1]
     assert missing.status is Status.ERROR
+
+
+def test_malformed_credential_fingerprint_is_a_usage_error(demo_case: Path) -> None:
+    """A mistyped fingerprint would read as ballot stuffing: it is refused as a mistake in the case."""
+    text = (demo_case / "case.toml").read_text()
+    start = text.index("credentials_fingerprint = ")
+    end = text.index("\n", start)
+    (demo_case / "case.toml").write_text(text[:start] + 'credentials_fingerprint = "NwN3Riu0"' + text[end:])
+    with pytest.raises(UsageError) as info:
+        COLLECTOR.run(load_case(demo_case), [])
+    assert "board.credentials_fingerprint" in str(info.value) and "not a SHA-256 fingerprint" in str(info.value)

@@ -29,7 +29,7 @@ def test_json_to_stdout(run_cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_failing_step_exits_1(run_cli) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("board", "verify", sample("small"), "--workers", "1", "--credentials-fingerprint", "AAAA")
+    result = run_cli("board", "verify", sample("small"), "--workers", "1", "--credentials-fingerprint", "A" * 43)
     assert result.returncode == 1
     assert "FAIL" in result.stdout and "ballot stuffing" in result.stdout and "INVALID" in result.stdout
 
@@ -44,6 +44,10 @@ def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:  # type: ignore[n
           "2026-12-01T09:00:00+01:00"], "after --opens"),
         (["board", "verify", sample("small"), "--snapshot", tmp_path / "none.bel"], "snapshot"),
         (["board", "verify", sample("small"), "--workers", "-3"], "--workers"),
+        (["board", "verify", sample("small"), "--electorate", "0"], "--electorate"),
+        (["board", "verify", sample("small"), "--credentials-fingerprint", "UKd1aa7TCy5"], "not a SHA-256 fingerprint"),
+        (["board", "verify", sample("small"), "--json", tmp_path / "absent" / "out.json"], "folder does not exist"),
+        (["board", "verify", sample("small"), "--json", tmp_path], "is a folder"),
     ):
         result = run_cli(*args)
         assert result.returncode == 2, (args, result.stdout, result.stderr)

@@ -340,3 +340,18 @@ def test_header_timestamp_must_be_the_records_mtime(tmp_path: Path) -> None:
     path = tmp_path / SMALL.name
     path.write_bytes(bytes(data))
     assert_rejected(path, "archive", field="timestamp", record="record 0")
+
+
+def test_result_after_an_unreadable_shuffle_is_not_an_internal_error(tmp_path: Path) -> None:
+    """Found by fuzzing: a Result whose shuffles could not be read made the result step trip on itself."""
+    board = Board.read(sample("mixnet"))
+    shuffle = board.of_type("Shuffle")[0]
+    value = shuffle.json()
+    value["ciphertexts"] = "x"
+    shuffle.set_json(0, value)
+    path = board.write(tmp_path / sample("mixnet").name)
+    report = verify(path)
+    assert "shuffles" in failed_steps(report) and report.verdict == "invalid"
+    assert report.steps["shuffles"].failures[0].field == "ciphertexts"
+    assert report.steps["result"].status.value == "not_verifiable"
+    assert not [f for s in report.steps.values() for f in s.failures if f.record == "(verifier)"]

@@ -60,6 +60,8 @@ def test_partial_shows_steps_counts_and_verified_result(demo_case: Path) -> None
     assert "Conforme" in html and "Non conforme" not in html
     english, _ = render(demo_case, "en")
     assert "Independent replay of the electronic ballot box" in english and "Verified result" in english
+    assert "identical to the published EncryptedTally" in english and "recalculé à partir" not in english
+    assert "recalculé à partir du dernier bulletin" in html and "identical to the published" not in html
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -79,3 +81,9 @@ def test_partial_escapes_what_the_board_says(demo_case: Path, tmp_path: Path, la
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
     assert "Non conforme" in html or lang == "en"
+    # the findings read in the report's language
+    if lang == "fr":
+        assert "différente de celle de l’autorité de génération des accréditations" in html
+        assert "differs from the credential authority" not in html and "enregistrement 3 (" in html
+    else:
+        assert "differs from the credential authority" in html

@@ -177,6 +177,7 @@ def test_stuffed_credential_and_retally_caught_by_the_authority_fingerprint(elec
     report = verify(path, credentials_fingerprint=made.credentials_fingerprint)
     only_failure(report, "credential_authority")
     assert "ballot stuffing" in first(report, "credential_authority").message
+    assert blind.result is not None and report.result is None  # decrypts right, but not the voters' result
     counted = verify(path, electorate=made.spec.voters)
     only_failure(counted, "credential_authority")
 
@@ -249,6 +250,7 @@ def test_replayed_ballot_caught_although_belenios_tool_accepts_it(election, tmp_
     assert gen.tool_verify(path)[0] == 0  # belenios-tool 2.0 accepts the replay
     report = verify(path)
     only_failure(report, "duplicates")
+    assert report.result is None
     finding = first(report, "duplicates")
     assert "identical to ballot #1" in finding.message and "ballot #" in finding.record
 
@@ -391,6 +393,7 @@ def test_ballot_removed_and_retallied_caught_by_the_snapshot(election, tmp_path:
     assert not verify(path).failed  # and so do we, without an earlier snapshot
     report = verify(path, snapshots=[made.snapshots["mid_voting"]])
     only_failure(report, "snapshot")
+    assert report.result is None and report.election["decrypted"]
     messages = " ".join(f.message for f in report.steps["snapshot"].failures)
     from expertise.board.belenios.proofs import b64hash
 

@@ -139,6 +139,7 @@ class BeleniosReplay:
         self.num_tallied = 0
         self.total_weight = 0
         self.final_tally: list[Any] | None = None
+        self.decrypted_result: Any = None
         self._started: datetime | None = None
         self.size = 0
         self.sha256: str | None = None
@@ -253,6 +254,7 @@ class BeleniosReplay:
                 self.steps[step_id].fail("(verifier)", "(internal)",
                                          f"verification could not complete ({type(exc).__name__}: {exc})")
         self._summaries()
+        self._verified()
         elapsed = (datetime.now(timezone.utc) - (self._started or datetime.now(timezone.utc))).total_seconds()
         self.report.stats = {"seconds": round(elapsed, 3), "ballots": self.ballots, "runner": self.runner.description,
                              "ballots_per_second": round(self.ballots / elapsed, 1) if elapsed > 0 else None}
@@ -1068,7 +1070,12 @@ class BeleniosReplay:
         if self.result_record is None:
             step.not_verifiable("the board has no Result yet", "pas encore de résultat dans l’urne")
             return
-        combined = self._combined_factors() if self.final_tally is not None else None
+        if self.final_tally is None:
+            # a failed shuffle or an unreadable tally: nothing verified to decrypt (reported by its own step)
+            step.not_verifiable("no verified list of ciphertexts to compare the result with",
+                                "aucune liste vérifiée de chiffrés à laquelle comparer le résultat")
+            return
+        combined = self._combined_factors()
         step.ran = True
         record = self.result_record
         value = self.parse(record, "result")
@@ -1127,12 +1134,30 @@ class BeleniosReplay:
             step.describe(f"the published result is the decryption of the {against} tally",
                           "le résultat publié est le déchiffrement du dépouillement "
                           + ("recalculé" if self.computed_tally is not None else "publié (non recalculable)"))
-            chain = ("archive", "election", "group", "trustees", "ballots", "tally", "shuffles", "decryptions",
-                     "membership")
-            if self.computed_tally is not None and all(self.steps[s].status is not StepStatus.FAIL for s in chain):
-                self.report.result = {"result": value["result"]}
+            if self.computed_tally is not None:
+                self.decrypted_result = value["result"]  # reported as verified by _verified(), at the very end
             else:
-                step.notes.append("the result is not reported as verified: an earlier step failed")
+                step.notes.append("the result is not reported as verified: the tally could not be recomputed")
+
+    def _verified(self) -> None:
+        """Report the result as verified only if it is the count of the voters' ballots, and only them.
+
+        A stuffed credential, a replayed ballot, a revote counted twice or a ballot removed since a
+        snapshot, once re-tallied, decrypt correctly too: the result step passes, but the result is
+        not the voters'. Hence this runs after every step (the credential authority's is decided in
+        the summaries); only the timing is left out.
+        """
+        if self.decrypted_result is None:
+            return
+        chain = ("archive", "election", "group", "trustees", "credentials", "credential_authority", "ballots",
+                 "revotes", "duplicates", "tally", "shuffles", "decryptions", "result", "snapshot", "membership")
+        failed = [s for s in chain if self.steps[s].status is StepStatus.FAIL]
+        if failed:
+            self.report.result = None
+            self.steps["result"].notes.append("the result is not reported as verified: step(s) "
+                                              f"{', '.join(failed)} failed")
+        else:
+            self.report.result = {"result": self.decrypted_result}
 
     def _parse_result(self, value: Any) -> list[Any]:
         assert self.election is not None and self.final_tally is not None
