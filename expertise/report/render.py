@@ -52,6 +52,7 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
     env.filters["fr"] = (lambda value: text.typo_fr(value)) if french else (lambda value: value)
     env.globals.update(
         fmt_int=lambda value: text.fmt_int(value, lang),
+        fmt_decimal=lambda value, places=2: text.fmt_decimal(value, lang, places),
         fmt_date=lambda value: text.fmt_date(value, lang),
         fmt_datetime=lambda value: text.fmt_datetime(value, lang),
         fmt_utc=lambda value: text.fmt_utc(value, lang) if value else "",

@@ -42,6 +42,19 @@ def fmt_int(value: object, lang: str = "fr") -> str:
     return grouped.replace(",", NNBSP) if lang == "fr" else grouped
 
 
+def fmt_decimal(value: object, lang: str = "fr", places: int = 2) -> str:
+    """A measured quantity (seconds, ratios): French writes the decimal comma, « 0,73 »."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    whole, _, fraction = f"{number:,.{places}f}".partition(".")
+    if lang != "fr":
+        return f"{whole}.{fraction}" if fraction else whole
+    whole = whole.replace(",", NNBSP)
+    return f"{whole},{fraction}" if fraction else whole
+
+
 def _offset(dt: datetime) -> str:
     offset = dt.utcoffset()
     if offset is None:

@@ -194,3 +194,13 @@ def test_the_synthesis_chart_shows_objective_status_by_level(french_report: dict
     assert totals == {1: 11, 2: 7}
     # each level's total is written at the end of its bar
     assert all(re.search(rf">{total}<", chart) for total in totals.values())
+
+
+def test_measured_quantities_take_the_decimal_comma_in_french() -> None:
+    from expertise.report.text import NNBSP, fmt_decimal
+
+    assert fmt_decimal(1.736, "fr") == "1,74"
+    assert fmt_decimal(12345.5, "fr", 1) == f"12{NNBSP}345,5"
+    assert fmt_decimal(1.736, "en") == "1.74"
+    assert fmt_decimal(3, "fr", 0) == "3"
+    assert fmt_decimal("n/a", "fr") == "n/a"
