@@ -23,7 +23,9 @@ JudgmentStatus = Literal["met", "partially_met", "not_met", "not_applicable", "n
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has types, and a value of the wrong one is a mistake to name, not to guess
+    # ("11" for 11, "true" for true); an integer is still accepted where a decimal is expected
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Election(_Section):
@@ -296,8 +298,32 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
+_TOML_TYPES = {
+    "int_type": "an integer such as 3", "bool_type": "true or false",
+    "string_type": 'a quoted string such as "text"', "float_type": "a number such as 10.0",
+    "list_type": 'a list such as ["a", "b"]',
+    "datetime_type": "a date and time with its offset, such as 2026-12-01T09:00:00+01:00",
+    "dict_type": "a table ([section] or {key = value})", "model_type": "a table ([section] or {key = value})",
+}
+
+
+def _wrong_type(kind: str, value: Any) -> str | None:
+    """The TOML way to write what the field expects, when the value has another type."""
+    expected = _TOML_TYPES.get(kind)
+    if expected is None:
+        return None
+    found = {bool: "true/false", int: "the integer", float: "the number", str: "the string",
+             list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    shown = f" {value!r}" if isinstance(value, (bool, int, float, str)) else ""
+    hint = " (remove the quotes)" if isinstance(value, str) and kind != "string_type" else ""
+    return f"must be {expected}, not {found}{shown}{hint}"
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    wrong = _wrong_type(kind, error.get("input"))
+    if wrong:
+        return wrong
     if kind == "timezone_aware":
         return ("time has no time zone; write it with an offset, "
                 "e.g. 2026-12-01T09:00:00+01:00")

@@ -66,6 +66,32 @@ def test_invalid_case_gives_exit_2_with_file_and_field(run_cli, demo_case: Path,
         load_case(demo_case)
 
 
+@pytest.mark.parametrize("old,new,field,words", [
+    ('electorate = 1850', 'electorate = "1850"', "election.electorate", "must be an integer"),
+    ('chosen_level = 2', 'chosen_level = "2"', "risk.chosen_level", "remove the quotes"),
+    ('mixed_paper = false', 'mixed_paper = "false"', "election.mixed_paper", "must be true or false"),
+    ('opens = 2026-12-01T09:00:00+01:00', 'opens = "2026-12-01T09:00:00+01:00"', "election.opens",
+     "must be a date and time"),
+    ('q01 = true', 'q01 = 1', "risk.answers.q01", "must be true or false, not the integer 1"),
+])
+def test_a_value_of_the_wrong_type_is_named_not_guessed(run_cli, demo_case: Path, old: str, new: str,
+                                                        field: str, words: str) -> None:
+    """TOML is typed: "1850" for 1850 is a mistake the expert must see, not one to paper over."""
+    replace_in(demo_case / "case.toml", old, new)
+    with pytest.raises(CaseError) as caught:
+        load_case(demo_case)
+    message = str(caught.value)
+    assert "case.toml" in message and field in message and words in message, message
+    proc = run_cli("risk", demo_case)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert field in " ".join(proc.stderr.split())
+
+
+def test_an_integer_is_accepted_where_a_decimal_is_expected(demo_case: Path) -> None:
+    replace_in(demo_case / "case.toml", '[scope]', '[probe]\ntargets = ["https://127.0.0.1/"]\ntimeout = 5\n\n[scope]')
+    assert load_case(demo_case).data.probe.timeout == 5.0
+
+
 def test_malformed_toml_names_the_line(run_cli, demo_case: Path) -> None:
     replace_in(demo_case / "case.toml", 'name = "Élections', 'name = Élections')
     proc = run_cli("risk", demo_case)
