@@ -61,6 +61,8 @@ def entry_hash(entry: dict[str, Any]) -> str:
 
 def require_case(case_dir: Path) -> Path:
     case_dir = Path(case_dir)
+    if not case_dir.exists():
+        raise NotACaseError(f"no such folder; create a case with `expertise init {case_dir}`", path=str(case_dir))
     if not (case_dir / CASE_FILE).is_file():
         raise NotACaseError(f"not a case folder (no {CASE_FILE}); create one with `expertise init`",
                             path=str(case_dir))

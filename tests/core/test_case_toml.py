@@ -110,6 +110,15 @@ def test_not_a_case_folder(run_cli, tmp_path: Path) -> None:
         load_case(tmp_path)
 
 
+def test_a_case_folder_that_does_not_exist_is_named_as_such(run_cli, tmp_path: Path) -> None:
+    for command in (["risk", "--json"], ["assess", "--json"], ["report"], ["audit"], ["journal", "verify"],
+                    ["registers", "check"]):
+        proc = run_cli(*command, tmp_path / "my-case")
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert "my-case: no such folder" in proc.stderr and "expertise init" in proc.stderr, proc.stderr
+        assert proc.stdout == "" and "Traceback" not in proc.stderr
+
+
 def test_paths_resolve_relative_to_the_case(demo_case: Path) -> None:
     case = load_case(demo_case)
     assert case.resolve("docs/architecture.md").is_file()
