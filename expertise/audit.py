@@ -14,6 +14,18 @@ from .console import err
 from .errors import ExpertiseError
 
 
+class CollectorState(str):
+    """A collector's outcome as the CLI and results.json say it ("done", "failed: why"), which
+    also carries the same in French for the French report."""
+
+    fr: str
+
+    def __new__(cls, text: str, fr: str = "") -> "CollectorState":
+        state = super().__new__(cls, text)
+        state.fr = fr or text
+        return state
+
+
 def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[str, str]:
     """Run each declared collector; a collector that fails is reported, the others still run.
 
@@ -31,10 +43,10 @@ def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[st
             collector.run(case, list(argv if argv is not None else sys.argv))
             outcome[collector.name] = "done"
         except NotImplementedError as exc:
-            outcome[collector.name] = f"not available: {exc}"
+            outcome[collector.name] = CollectorState(f"not available: {exc}", f"indisponible : {exc}")
             err.print(f"[yellow]{collector.name}:[/] {escape(str(exc))}")
         except ExpertiseError as exc:
-            outcome[collector.name] = f"failed: {exc}"
+            outcome[collector.name] = CollectorState(f"failed: {exc}", f"échec : {exc.render_fr()}")
             err.print(f"[red]{collector.name}:[/] {escape(str(exc))}")
     return outcome
 

@@ -119,7 +119,7 @@ def _by_day(obs: RegistersObservation) -> list[list[Any]]:
     return [[day, days[day]] for day in sorted(days)]
 
 
-def unreadable(case: Case, result_set: ResultSet) -> str:
+def unreadable(case: Case, result_set: ResultSet, *, lang: str = "en") -> str:
     """What kept a declared register from being read completely, file, line and field named
     ("" when every register was read whole): the expert must have the file re-exported."""
     config = case.data.registers
@@ -130,10 +130,15 @@ def unreadable(case: Case, result_set: ResultSet) -> str:
             continue
         declared_as = getattr(config, key, "") if config is not None else ""
         total = int(read.get("problems_total") or 0)
+        if lang == "fr":
+            first = (read.get("problems_fr") or read.get("problems") or ["illisible"])[0]
+            more = f" (et {total - 1} autre{'s' if total > 2 else ''})" if total > 1 else ""
+            problems.append(f"{first}{more} (le fichier de registers.{key} = « {declared_as} » dans {case.file})")
+            continue
         first = (read.get("problems") or ["unreadable"])[0]
         more = f" (and {total - 1} more)" if total > 1 else ""
         problems.append(f"{first}{more} (the file of registers.{key} = {declared_as!r} in {case.file})")
-    return "; ".join(problems)
+    return ("; " if lang != "fr" else " ; ").join(problems)
 
 
 def check_in_case(case: Case, argv: Sequence[str]) -> ResultSet:
@@ -153,7 +158,8 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     result_set = check_in_case(case, argv)
     problem = unreadable(case, result_set)
     if problem:  # journaled above ("could not test"); the audit names the file to re-export
-        raise UsageError(f"register not read completely: {problem}")
+        raise UsageError(f"register not read completely: {problem}",
+                         fr=f"registre lu en partie seulement : {unreadable(case, result_set, lang='fr')}")
     return [result_set]
 
 

@@ -3,6 +3,7 @@ a declared input that does not exist, and --json a machine can rely on."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -65,6 +66,10 @@ def test_audit_with_missing_inputs_names_each_field_writes_the_report_and_exits_
     assert Path(data["files"]["html"]).is_file()
     message = " ".join(proc.stderr.split())
     assert "audit incomplete" in message and "seal.components[0].source" in message and "board.path" in message
+    # the French report says why in French (the CLI speaks English)
+    page = html.unescape(Path(data["files"]["html"]).read_text(encoding="utf-8"))
+    assert "échec\u00a0:" in page and "fichier ou dossier introuvable" in page
+    assert "no such file or folder" not in page
 
     # the missing source given: sealed; a key that is not there is named by its field
     (tmp_path / "vendor-src").mkdir()

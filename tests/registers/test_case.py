@@ -145,5 +145,8 @@ def test_a_register_that_cannot_be_read_whole_is_a_usage_error_naming_file_line_
 
     audit = run_cli("audit", demo_case, "--no-pdf", "--json")
     assert audit.returncode == 2
-    state = json.loads(audit.stdout)["collectors"]["registers"]
+    data = json.loads(audit.stdout)
+    state = data["collectors"]["registers"]
     assert state.startswith("failed") and "line 2: time" in state
+    page = Path(data["files"]["html"]).read_text(encoding="utf-8")
+    assert "registre lu en partie seulement" in page and "ligne 2, time" in page and "line 2" not in page
