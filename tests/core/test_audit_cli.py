@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 from expertise import journal
@@ -70,6 +71,7 @@ def test_audit_with_missing_inputs_names_each_field_writes_the_report_and_exits_
     page = html.unescape(Path(data["files"]["html"]).read_text(encoding="utf-8"))
     assert "échec\u00a0:" in page and "fichier ou dossier introuvable" in page
     assert "no such file or folder" not in page
+    assert re.search("Journal n°\u00a0\\d", page) and "n°\u00a0 " not in page  # one non-breaking space
 
     # the missing source given: sealed; a key that is not there is named by its field
     (tmp_path / "vendor-src").mkdir()
