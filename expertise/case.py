@@ -87,7 +87,8 @@ class Scope(_Section):
         try:
             ScopeSpec.parse(self.hosts, self.urls)
         except UsageError as exc:
-            raise ValueError(f"{exc.field}: {exc.detail}" if exc.field else exc.detail) from None
+            field = (exc.field or "").removeprefix("scope.")  # the message is already under "scope"
+            raise ValueError(f"{field}: {exc.detail}" if field else exc.detail) from None
         return self
 
 
@@ -267,6 +268,14 @@ class CaseFile(_Section):
         return value
 
 
+    @field_validator("schema_version")
+    @classmethod
+    def _known_schema(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError(f"schema {value} is not one this version of expertise reads (1)")
+        return value
+
+
 class Case:
     """A loaded, validated case folder."""
 
@@ -315,8 +324,36 @@ def _wrong_type(kind: str, value: Any) -> str | None:
     found = {bool: "true/false", int: "the integer", float: "the number", str: "the string",
              list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
     shown = f" {value!r}" if isinstance(value, (bool, int, float, str)) else ""
-    hint = " (remove the quotes)" if isinstance(value, str) and kind != "string_type" else ""
+    hint = ""
+    if isinstance(value, str) and kind in ("int_type", "bool_type", "float_type", "datetime_type"):
+        hint = " (remove the quotes)"
+    elif kind == "list_type" and isinstance(value, (str, int, float, bool)):
+        hint = f" (write [{_toml_value(value)}])"
     return f"must be {expected}, not {found}{shown}{hint}"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def _is_section(loc: tuple[Any, ...]) -> bool:
+    """Whether a missing field is a whole section ([risk], [expert.independence]) rather than a key."""
+    model: Any = CaseFile
+    annotation: Any = None
+    for item in loc:
+        fields = getattr(model, "model_fields", None)
+        if not fields or not isinstance(item, str):
+            return False
+        info = fields.get(item) or next((f for f in fields.values() if f.alias == item), None)
+        if info is None:
+            return False
+        annotation = info.annotation
+        model = annotation
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -324,6 +361,14 @@ def _message(error: dict[str, Any]) -> str:
     wrong = _wrong_type(kind, error.get("input"))
     if wrong:
         return wrong
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "literal_error":
+        expected = str((error.get("ctx") or {}).get("expected", "")).replace("'", "")
+        return f"must be one of {expected}, not {error.get('input')!r}"
+    if kind == "missing" and _is_section(tuple(error.get("loc", ()))):
+        name = _field_path(tuple(error["loc"]))
+        return f"required section [{name}] is missing (copy it from the template written by `expertise init`)"
     if kind == "timezone_aware":
         return ("time has no time zone; write it with an offset, "
                 "e.g. 2026-12-01T09:00:00+01:00")

@@ -50,7 +50,11 @@ def test_demo_case_loads(demo_case: Path) -> None:
     ('q01 = true', 'q42 = true', "risk", "unknown risk-grid statement(s) q42"),
     ('chosen_level = 2', 'chosen_level = 4', "risk.chosen_level", "less than or equal to 3"),
     ('electorate = 1850', 'electorat = 1850', "election.electorat", "unknown field"),
-    ('status = "met"', 'status = "great"', "judgments.1-02.status", "Input should be"),
+    ('status = "met"', 'status = "great"', "judgments.1-02.status",
+     "must be one of met, partially_met, not_met, not_applicable or not_assessed, not 'great'"),
+    ('schema = 1', 'schema = 2', "schema", "schema 2 is not one this version of expertise reads"),
+    ('language = "fr"', 'language = "de"', "language", "must be one of fr or en, not 'de'"),
+    ('provider = "VoteSûr SAS"', 'provider = ""', "election.provider", "must not be empty"),
 ])
 def test_invalid_case_gives_exit_2_with_file_and_field(run_cli, demo_case: Path, old: str, new: str,
                                                        field: str, words: str) -> None:
@@ -85,6 +89,44 @@ def test_a_value_of_the_wrong_type_is_named_not_guessed(run_cli, demo_case: Path
     proc = run_cli("risk", demo_case)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert field in " ".join(proc.stderr.split())
+
+
+def test_a_list_written_as_a_string_gets_the_list_to_write(demo_case: Path) -> None:
+    replace_in(demo_case / "case.toml", 'evidence = [', 'evidence = "docs/pv.pdf"\nx = [')
+    with pytest.raises(CaseError) as caught:
+        load_case(demo_case)
+    message = str(caught.value)
+    assert 'must be a list such as ["a", "b"], not the string \'docs/pv.pdf\' (write ["docs/pv.pdf"])' in message
+    assert "remove the quotes" not in message
+
+
+@pytest.mark.parametrize("section,start,end", [
+    ("risk", "[risk]\n", "[scope]"),
+    ("expert.independence", "[expert.independence]", "[risk]"),
+])
+def test_a_missing_section_is_named_as_a_section(run_cli, demo_case: Path, section: str, start: str,
+                                                 end: str) -> None:
+    path = demo_case / "case.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index(start)] + text[text.index(end):], encoding="utf-8")
+    proc = run_cli("risk", demo_case)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    message = " ".join(proc.stderr.split())
+    assert f"case.toml: {section}: required section [{section}] is missing" in message, message
+
+
+def test_scope_errors_name_the_entry_once(demo_case: Path) -> None:
+    replace_in(demo_case / "case.toml", "[scope]\n", '[scope]\nhosts = ["127.0.0.1/40"]\n')
+    text = (demo_case / "case.toml").read_text(encoding="utf-8")
+    first = text.index("[scope]")
+    second = text.index("\nhosts", text.index("\nhosts", first) + 1)
+    assert second > first  # the demo declares its own hosts: drop that second line
+    end = text.index("\n", second + 1)
+    (demo_case / "case.toml").write_text(text[:second] + text[end:], encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load_case(demo_case)
+    assert "scope: hosts[0]: not a host name, address or CIDR range: '127.0.0.1/40'" in str(caught.value)
+    assert "scope.hosts" not in str(caught.value)
 
 
 def test_an_integer_is_accepted_where_a_decimal_is_expected(demo_case: Path) -> None:
