@@ -253,8 +253,9 @@ class CaseFile(_Section):
         known = objectives | {g.id for g in framework.guarantees} | {e.id for e in framework.elements}
         unknown = sorted(set(value) - known)
         if unknown:
+            elements = ", ".join(e.id for e in framework.elements)
             raise ValueError(f"unknown objective id(s) {', '.join(unknown)}; objectives are "
-                             f"{min(objectives)} … {max(objectives)}, guarantees G1 … G7, or an element id")
+                             f"{min(objectives)} … {max(objectives)}, guarantees G1 … G7, elements {elements}")
         return value
 
     @field_validator("risk")

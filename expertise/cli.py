@@ -251,7 +251,8 @@ def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str
 
 @cli.command()
 @CASE_DIR
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the report.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the report (default: the case's, French unless set).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the report (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
@@ -280,7 +281,8 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
               show_default=True, help="Where to write the demo case and its report.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the report.")
 @click.option("--force", is_flag=True, help="Replace an existing demo folder.")
 def demo(out_dir: Path, lang: str, force: bool) -> None:
     """Run everything on the bundled demo case (a fictitious level-2 professional election)."""

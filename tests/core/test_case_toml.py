@@ -47,6 +47,7 @@ def test_demo_case_loads(demo_case: Path) -> None:
     ('opens = 2026-12-01T09:00:00+01:00', 'opens = 2026-12-01T09:00:00', "election.opens", "time zone"),
     ('closes = 2026-12-08T17:00:00+01:00', 'closes = 2026-11-30T17:00:00+01:00', "election", "after opens"),
     ('[judgments."1-02"]', '[judgments."1-99"]', "judgments", "unknown objective id(s) 1-99"),
+    ('[judgments."1-02"]', '[judgments.sealed]', "judgments", "elements source-code, sealing, it-system"),
     ('q01 = true', 'q42 = true', "risk", "unknown risk-grid statement(s) q42"),
     ('chosen_level = 2', 'chosen_level = 4', "risk.chosen_level", "less than or equal to 3"),
     ('electorate = 1850', 'electorat = 1850', "election.electorat", "unknown field"),
@@ -165,3 +166,17 @@ def test_paths_resolve_relative_to_the_case(demo_case: Path) -> None:
     case = load_case(demo_case)
     assert case.resolve("docs/architecture.md").is_file()
     assert case.resolve("/etc/hostname") == Path("/etc/hostname")
+
+
+def test_the_template_names_every_judgment_id_the_code_accepts() -> None:
+    """The template's comment is where the expert learns what a judgment may be about."""
+    from importlib.resources import files
+
+    from expertise import catalogue as catalogue_mod
+
+    template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
+    framework = catalogue_mod.load().framework
+    for element in framework.elements:
+        assert element.id in template, element.id
+    assert "G1 … G7" in template and "1-01 … 3-05" in template
+    assert [g.id for g in framework.guarantees] == [f"G{i}" for i in range(1, 8)]
