@@ -385,12 +385,20 @@ def load_case(case_dir: Path) -> Case:
     root = require_case(Path(case_dir))
     path = root / CASE_FILE
     try:
-        with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"malformed TOML: {exc}", path=str(path)) from None
+        content = path.read_bytes()
     except OSError as exc:
         raise CaseError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    try:
+        # a byte order mark is what some editors write at the start of UTF-8: harmless, dropped
+        text = content.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[:exc.start].count(b"\n") + 1
+        raise CaseError(f"line {line}: bytes that are not UTF-8 ({content[exc.start:exc.start + 1]!r}); "
+                        "save the file as UTF-8", path=str(path)) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"malformed TOML: {exc}", path=str(path)) from None
     try:
         data = CaseFile.model_validate(raw)
     except ValidationError as exc:

@@ -180,3 +180,18 @@ def test_the_template_names_every_judgment_id_the_code_accepts() -> None:
         assert element.id in template, element.id
     assert "G1 … G7" in template and "1-01 … 3-05" in template
     assert [g.id for g in framework.guarantees] == [f"G{i}" for i in range(1, 8)]
+
+
+def test_encoding_a_byte_order_mark_is_accepted_latin_1_is_named(run_cli, demo_case: Path) -> None:
+    path = demo_case / "case.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load_case(demo_case).data.election.electorate == 1850
+    path.write_bytes(text.encode("latin-1", errors="replace"))
+    proc = run_cli("risk", demo_case)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    message = " ".join(proc.stderr.split())
+    assert "case.toml" in message and "not UTF-8" in message and "save the file as UTF-8" in message
+    first = next(i for i, line in enumerate(text.splitlines(), 1)
+                 if not line.encode("latin-1", errors="replace").isascii())
+    assert f"line {first}:" in message
