@@ -168,13 +168,14 @@ def assess(case_dir: Path, as_json: bool) -> None:
 
     Objectives are cumulative by level (level 2 = level 1 + level 2 objectives). Each is
     met, partially met, not met or not assessed; nothing is met without evidence. The
-    assessment is stored as evidence and journaled. Exit 1 when an objective is not met.
+    assessment is stored as evidence and journaled; warns when a collector case.toml
+    declares has not run yet (`expertise audit` runs them). Exit 1 when an objective is not met.
     """
     from .assess import Conclusion, assess as run_assess, journal_assessment
     from .case import load_case
 
     case = load_case(case_dir)
-    _warn_uncollected(case.root, case.file)
+    _warn_uncollected(case.root, case.file, case_dir)
     assessment = run_assess(case)
     journal_assessment(case.root, assessment)
     if as_json:
@@ -194,7 +195,7 @@ def assess(case_dir: Path, as_json: bool) -> None:
     sys.exit(1 if failing else 0)
 
 
-def _warn_uncollected(root: Path, case_file: Path) -> list[str]:
+def _warn_uncollected(root: Path, case_file: Path, shown: Path) -> list[str]:
     from .audit import uncollected
 
     missing = uncollected(root)
@@ -202,7 +203,7 @@ def _warn_uncollected(root: Path, case_file: Path) -> list[str]:
         sections = ", ".join(f"[{name}]" for name in missing)
         err.print(f"[yellow]warning:[/] {escape(str(case_file))} declares {escape(sections)} but the journal "
                   f"holds no result from {'it' if len(missing) == 1 else 'them'} yet: run "
-                  f"`expertise audit {escape(str(root))}` to collect", highlight=False)
+                  f"`expertise audit {escape(str(shown))}` to collect", highlight=False)
     return missing
 
 
@@ -233,7 +234,7 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
         sections = ", ".join(f"[{name}]" for name in missing)
         raise UsageError(f"declares {sections} but nothing was collected yet: run `expertise audit {case_dir}` "
                          "(it collects, then writes the report)", path=str(case.file))
-    _warn_uncollected(case.root, case.file)
+    _warn_uncollected(case.root, case.file, case_dir)
     written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
     _print_written(written, as_json)
 
