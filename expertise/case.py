@@ -9,6 +9,7 @@ judgment would vanish from the report).
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -323,8 +324,11 @@ def _wrong_type(kind: str, value: Any) -> str | None:
     if expected is None:
         return None
     found = {bool: "true/false", int: "the integer", float: "the number", str: "the string",
-             list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+             list: "a list", dict: "a table", date: "the date alone", time: "the time alone",
+             datetime: "the date and time"}.get(type(value), type(value).__name__)
     shown = f" {value!r}" if isinstance(value, (bool, int, float, str)) else ""
+    if isinstance(value, (date, time)):
+        shown = f" {value.isoformat()}"
     hint = ""
     if isinstance(value, str) and kind in ("int_type", "bool_type", "float_type", "datetime_type"):
         hint = " (remove the quotes)"

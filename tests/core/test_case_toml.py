@@ -78,6 +78,8 @@ def test_invalid_case_gives_exit_2_with_file_and_field(run_cli, demo_case: Path,
     ('opens = 2026-12-01T09:00:00+01:00', 'opens = "2026-12-01T09:00:00+01:00"', "election.opens",
      "must be a date and time"),
     ('q01 = true', 'q01 = 1', "risk.answers.q01", "must be true or false, not the integer 1"),
+    ('opens = 2026-12-01T09:00:00+01:00', 'opens = 2026-12-01', "election.opens",
+     "with its offset, such as 2026-12-01T09:00:00+01:00, not the date alone 2026-12-01"),
 ])
 def test_a_value_of_the_wrong_type_is_named_not_guessed(run_cli, demo_case: Path, old: str, new: str,
                                                         field: str, words: str) -> None:
