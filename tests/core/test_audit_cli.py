@@ -65,6 +65,8 @@ def test_audit_with_missing_inputs_names_each_field_writes_the_report_and_exits_
     assert "seal.components[0].source" in collectors["seal"] and "../vendor-src" in collectors["seal"]
     assert collectors["board"].startswith("failed") and "board.path" in collectors["board"]
     assert Path(data["files"]["html"]).is_file()
+    results = json.loads(Path(data["files"]["results"]).read_text(encoding="utf-8"))
+    assert results["collectors"] == collectors  # results.json says it too, for whoever reads it later
     message = " ".join(proc.stderr.split())
     assert "audit incomplete" in message and "seal.components[0].source" in message and "board.path" in message
     # the French report says why in French (the CLI speaks English)
