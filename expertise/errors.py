@@ -29,7 +29,7 @@ class ExpertiseError(Exception):
 
     def render_fr(self) -> str:
         """The message for a French reader; the English one when no French text was given."""
-        return self._where(" : ") + (self.detail_fr or self.detail)
+        return self._where(" : ") + (getattr(self, "detail_fr", None) or self.detail)
 
 
 class UsageError(ExpertiseError):
