@@ -230,6 +230,12 @@ def create_archive(
             raise UsageError("give the expert's signing key (--key), or declare [seal] key in case.toml",
                              field="--key")
         key_path = case.resolve(seal_config.key)
+        if not key_path.is_file():
+            raise UsageError(f"{seal_config.key}: no such key file in the case folder ({key_path}); give --key, "
+                             f"or make one with `expertise seal keygen --out {key_path}`",
+                             path=str(case.file), field="seal.key")
+    elif not Path(key_path).is_file():
+        raise UsageError("no such key file", path=str(key_path), field="--key")
     if tsa_url is None and seal_config is not None and seal_config.tsa:
         tsa_url = seal_config.tsa
         if tsa_ca_file is None and seal_config.tsa_ca_file:

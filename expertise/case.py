@@ -9,6 +9,7 @@ judgment would vanish from the report).
 from __future__ import annotations
 
 import tomllib
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +24,9 @@ JudgmentStatus = Literal["met", "partially_met", "not_met", "not_applicable", "n
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has types, and a value of the wrong one is a mistake to name, not to guess
+    # ("11" for 11, "true" for true); an integer is still accepted where a decimal is expected
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Election(_Section):
@@ -85,7 +88,8 @@ class Scope(_Section):
         try:
             ScopeSpec.parse(self.hosts, self.urls)
         except UsageError as exc:
-            raise ValueError(f"{exc.field}: {exc.detail}" if exc.field else exc.detail) from None
+            field = (exc.field or "").removeprefix("scope.")  # the message is already under "scope"
+            raise ValueError(f"{field}: {exc.detail}" if field else exc.detail) from None
         return self
 
 
@@ -250,8 +254,9 @@ class CaseFile(_Section):
         known = objectives | {g.id for g in framework.guarantees} | {e.id for e in framework.elements}
         unknown = sorted(set(value) - known)
         if unknown:
+            elements = ", ".join(e.id for e in framework.elements)
             raise ValueError(f"unknown objective id(s) {', '.join(unknown)}; objectives are "
-                             f"{min(objectives)} … {max(objectives)}, guarantees G1 … G7, or an element id")
+                             f"{min(objectives)} … {max(objectives)}, guarantees G1 … G7, elements {elements}")
         return value
 
     @field_validator("risk")
@@ -262,6 +267,14 @@ class CaseFile(_Section):
         if unknown:
             raise ValueError(f"unknown risk-grid statement(s) {', '.join(unknown)}; "
                              f"known are {', '.join(sorted(known))}")
+        return value
+
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_schema(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError(f"schema {value} is not one this version of expertise reads (1)")
         return value
 
 
@@ -296,8 +309,71 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
+_TOML_TYPES = {
+    "int_type": "an integer such as 3", "bool_type": "true or false",
+    "string_type": 'a quoted string such as "text"', "float_type": "a number such as 10.0",
+    "list_type": 'a list such as ["a", "b"]',
+    "datetime_type": "a date and time with its offset, such as 2026-12-01T09:00:00+01:00",
+    "dict_type": "a table ([section] or {key = value})", "model_type": "a table ([section] or {key = value})",
+}
+
+
+def _wrong_type(kind: str, value: Any) -> str | None:
+    """The TOML way to write what the field expects, when the value has another type."""
+    expected = _TOML_TYPES.get(kind)
+    if expected is None:
+        return None
+    found = {bool: "true/false", int: "the integer", float: "the number", str: "the string",
+             list: "a list", dict: "a table", date: "the date alone", time: "the time alone",
+             datetime: "the date and time"}.get(type(value), type(value).__name__)
+    shown = f" {value!r}" if isinstance(value, (bool, int, float, str)) else ""
+    if isinstance(value, (date, time)):
+        shown = f" {value.isoformat()}"
+    hint = ""
+    if isinstance(value, str) and kind in ("int_type", "bool_type", "float_type", "datetime_type"):
+        hint = " (remove the quotes)"
+    elif kind == "list_type" and isinstance(value, (str, int, float, bool)):
+        hint = f" (write [{_toml_value(value)}])"
+    return f"must be {expected}, not {found}{shown}{hint}"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def _is_section(loc: tuple[Any, ...]) -> bool:
+    """Whether a missing field is a whole section ([risk], [expert.independence]) rather than a key."""
+    model: Any = CaseFile
+    annotation: Any = None
+    for item in loc:
+        fields = getattr(model, "model_fields", None)
+        if not fields or not isinstance(item, str):
+            return False
+        info = fields.get(item) or next((f for f in fields.values() if f.alias == item), None)
+        if info is None:
+            return False
+        annotation = info.annotation
+        model = annotation
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    wrong = _wrong_type(kind, error.get("input"))
+    if wrong:
+        return wrong
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "literal_error":
+        expected = str((error.get("ctx") or {}).get("expected", "")).replace("'", "")
+        return f"must be one of {expected}, not {error.get('input')!r}"
+    if kind == "missing" and _is_section(tuple(error.get("loc", ()))):
+        name = _field_path(tuple(error["loc"]))
+        return f"required section [{name}] is missing (copy it from the template written by `expertise init`)"
     if kind == "timezone_aware":
         return ("time has no time zone; write it with an offset, "
                 "e.g. 2026-12-01T09:00:00+01:00")
@@ -313,12 +389,20 @@ def load_case(case_dir: Path) -> Case:
     root = require_case(Path(case_dir))
     path = root / CASE_FILE
     try:
-        with open(path, "rb") as handle:
-            raw = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"malformed TOML: {exc}", path=str(path)) from None
+        content = path.read_bytes()
     except OSError as exc:
         raise CaseError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    try:
+        # a byte order mark is what some editors write at the start of UTF-8: harmless, dropped
+        text = content.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[:exc.start].count(b"\n") + 1
+        raise CaseError(f"line {line}: bytes that are not UTF-8 ({content[exc.start:exc.start + 1]!r}); "
+                        "save the file as UTF-8", path=str(path)) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"malformed TOML: {exc}", path=str(path)) from None
     try:
         data = CaseFile.model_validate(raw)
     except ValidationError as exc:

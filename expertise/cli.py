@@ -14,6 +14,7 @@ from rich.markup import escape
 from . import __version__
 from . import catalogue as catalogue_mod
 from . import journal
+from .collectors import all_collectors
 from .console import emit_json, err, out
 from .errors import ExpertiseError, UsageError
 
@@ -167,12 +168,14 @@ def assess(case_dir: Path, as_json: bool) -> None:
 
     Objectives are cumulative by level (level 2 = level 1 + level 2 objectives). Each is
     met, partially met, not met or not assessed; nothing is met without evidence. The
-    assessment is stored as evidence and journaled. Exit 1 when an objective is not met.
+    assessment is stored as evidence and journaled; warns when a collector case.toml
+    declares has not run yet (`expertise audit` runs them). Exit 1 when an objective is not met.
     """
     from .assess import Conclusion, assess as run_assess, journal_assessment
     from .case import load_case
 
     case = load_case(case_dir)
+    _warn_uncollected(case.root, case.file, case_dir)
     assessment = run_assess(case)
     journal_assessment(case.root, assessment)
     if as_json:
@@ -192,6 +195,18 @@ def assess(case_dir: Path, as_json: bool) -> None:
     sys.exit(1 if failing else 0)
 
 
+def _warn_uncollected(root: Path, case_file: Path, shown: Path) -> list[str]:
+    from .audit import uncollected
+
+    missing = uncollected(root)
+    if missing:
+        sections = ", ".join(f"[{name}]" for name in missing)
+        err.print(f"[yellow]warning:[/] {escape(str(case_file))} declares {escape(sections)} but the journal "
+                  f"holds no result from {'it' if len(missing) == 1 else 'them'} yet: run "
+                  f"`expertise audit {escape(str(shown))}` to collect", highlight=False)
+    return missing
+
+
 @cli.command()
 @CASE_DIR
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
@@ -199,34 +214,76 @@ def assess(case_dir: Path, as_json: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
-def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool) -> None:
-    """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json."""
+@click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
+def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool) -> None:
+    """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json.
+
+    \b
+    The report rests on what the journal holds: run `expertise audit` first (it collects,
+    then writes this report). Exit 0: written. 2: not a case, invalid case.toml, or none
+    of the collectors case.toml declares ([seal], [probe], [board], [registers]) has run yet.
+    """
+    from .audit import uncollected
+    from .case import load_case
     from .report.build import build_report
 
+    case = load_case(case_dir)
+    missing = uncollected(case.root)
+    declared = [c.name for c in all_collectors() if c.declared(case)]
+    if declared and set(missing) == set(declared):
+        sections = ", ".join(f"[{name}]" for name in missing)
+        raise UsageError(f"declares {sections} but nothing was collected yet: run `expertise audit {case_dir}` "
+                         "(it collects, then writes the report)", path=str(case.file))
+    _warn_uncollected(case.root, case.file, case_dir)
     written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
+    _print_written(written, as_json)
+
+
+def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str, str] | None = None) -> None:
+    if as_json:
+        data: dict[str, object] = {"files": {kind: str(path) for kind, path in written.items()}}
+        if collectors is not None:
+            data["collectors"] = collectors
+        emit_json(data)
+        return
     for path in written.values():
-        out.print(str(path))
+        out.print(str(path), markup=False, highlight=False, soft_wrap=True)
 
 
 @cli.command()
 @CASE_DIR
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the report.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the report (default: the case's, French unless set).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the report (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
-def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool) -> None:
-    """Run every collector the case declares (seal, probe, board…), then assess and report."""
-    from .audit import run_audit
+@click.option("--json", "as_json", is_flag=True,
+              help="Print each collector's outcome (done, skipped, failed: why) and the files written as JSON.")
+def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool) -> None:
+    """Run every collector the case declares (seal, probe, board…), then assess and report.
 
-    written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
-    for path in written.values():
-        out.print(str(path))
+    \b
+    A collector that cannot run (a missing file, an unreachable host…) is named and the
+    others still run; the report is written and says which evidence is missing.
+    Exit 0: every declared collector ran (findings are in the report). 2: not a case,
+    invalid case.toml, or a collector could not run (each is named).
+    """
+    from .audit import failed_collectors, run_audit
+
+    outcome, written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
+    _print_written(written, as_json, outcome)
+    failed = failed_collectors(outcome)
+    if failed:
+        err.print(f"[red]error:[/] audit incomplete: {escape('; '.join(f'{k}: {v}' for k, v in failed.items()))}",
+                  highlight=False)
+        sys.exit(2)
 
 
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
               show_default=True, help="Where to write the demo case and its report.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the report.")
 @click.option("--force", is_flag=True, help="Replace an existing demo folder.")
 def demo(out_dir: Path, lang: str, force: bool) -> None:
     """Run everything on the bundled demo case (a fictitious level-2 professional election)."""

@@ -12,22 +12,24 @@ class ExpertiseError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, path: str | None = None, field: str | None = None) -> None:
+    def __init__(self, message: str, *, path: str | None = None, field: str | None = None,
+                 fr: str | None = None) -> None:
         self.path = path
         self.field = field
         self.detail = message
+        self.detail_fr = fr  # the same in French, for the French report (the CLI speaks English)
         super().__init__(self.render())
 
+    def _where(self, colon: str) -> str:
+        parts = [str(p) for p in (self.path, self.field) if p]
+        return "".join(part + colon for part in parts)
+
     def render(self) -> str:
-        where = ""
-        if self.path:
-            where = str(self.path)
-            if self.field:
-                where += f": {self.field}"
-            where += ": "
-        elif self.field:
-            where = f"{self.field}: "
-        return where + self.detail
+        return self._where(": ") + self.detail
+
+    def render_fr(self) -> str:
+        """The message for a French reader; the English one when no French text was given."""
+        return self._where(" : ") + (getattr(self, "detail_fr", None) or self.detail)
 
 
 class UsageError(ExpertiseError):

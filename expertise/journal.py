@@ -61,6 +61,8 @@ def entry_hash(entry: dict[str, Any]) -> str:
 
 def require_case(case_dir: Path) -> Path:
     case_dir = Path(case_dir)
+    if not case_dir.exists():
+        raise NotACaseError(f"no such folder; create a case with `expertise init {case_dir}`", path=str(case_dir))
     if not (case_dir / CASE_FILE).is_file():
         raise NotACaseError(f"not a case folder (no {CASE_FILE}); create one with `expertise init`",
                             path=str(case_dir))
@@ -322,7 +324,16 @@ def verify(case_dir: Path) -> JournalReport:
     path = case_dir / JOURNAL_NAME
     problems: list[JournalProblem] = []
     if not path.exists():
-        return JournalReport(0, GENESIS, [])
+        # a case without a journal is one nobody worked on yet; with evidence, its journal was removed
+        evidence_root = case_dir / EVIDENCE_DIR
+        kept = [p for p in evidence_root.rglob("*") if p.is_file() and ".pending-" not in p.as_posix()] \
+            if evidence_root.is_dir() else []
+        if kept:
+            problems.append(JournalProblem(0, None, f"{JOURNAL_NAME} is missing but {EVIDENCE_DIR}/ holds "
+                                                    f"{len(kept)} evidence file(s): the journal was removed",
+                                           f"{JOURNAL_NAME} absent alors que {EVIDENCE_DIR}/ contient {len(kept)} "
+                                           "élément(s) de preuve : le journal a été supprimé"))
+        return JournalReport(0, GENESIS, problems)
     prev = GENESIS
     recorded: set[str] = set()
     count = 0

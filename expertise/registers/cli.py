@@ -32,11 +32,14 @@ def check(case_dir: Path, as_json: bool) -> None:
 
     \b
     Exit 0: no failing check. 1: at least one check fails. 2: not a case, invalid
-    case.toml, or nothing to check (no [registers], no actor with key_parts).
+    case.toml, nothing to check (no [registers], no actor with key_parts), or a register
+    that cannot be read completely (missing column, bad time…: file, line and field named;
+    the results are still journaled, as "could not test").
     """
     from ..case import load_case
+    from ..console import err
     from ..errors import UsageError
-    from .collector import check_in_case, declared
+    from .collector import check_in_case, declared, unreadable
 
     case = load_case(case_dir)
     if not declared(case):
@@ -50,4 +53,8 @@ def check(case_dir: Path, as_json: bool) -> None:
         for result in result_set.results:
             out.print(f"{result.check_id:<8} {result.status.value:<15} {result.message}", markup=False,
                       highlight=False, soft_wrap=True)
+    problem = unreadable(case, result_set)
+    if problem:
+        err.print(f"error: register not read completely: {problem}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
     sys.exit(1 if failed else 0)

@@ -15,6 +15,7 @@ from .. import catalogue as catalogue_mod
 from .. import journal, rules
 from ..case import Case
 from ..collectors import Collector
+from ..errors import UsageError
 from ..journal import ResultSet
 from .observation import BoardCount, RegistersObservation
 from .reader import RegisterRead, read_register
@@ -118,6 +119,28 @@ def _by_day(obs: RegistersObservation) -> list[list[Any]]:
     return [[day, days[day]] for day in sorted(days)]
 
 
+def unreadable(case: Case, result_set: ResultSet, *, lang: str = "en") -> str:
+    """What kept a declared register from being read completely, file, line and field named
+    ("" when every register was read whole): the expert must have the file re-exported."""
+    config = case.data.registers
+    problems = []
+    for key in ("voters", "emargement", "paper_votes"):
+        read = (result_set.summary or {}).get(key)
+        if not read or read.get("complete", True):
+            continue
+        declared_as = getattr(config, key, "") if config is not None else ""
+        total = int(read.get("problems_total") or 0)
+        if lang == "fr":
+            first = (read.get("problems_fr") or read.get("problems") or ["illisible"])[0]
+            more = f" (et {total - 1} autre{'s' if total > 2 else ''})" if total > 1 else ""
+            problems.append(f"{first}{more} (le fichier de registers.{key} = « {declared_as} » dans {case.file})")
+            continue
+        first = (read.get("problems") or ["unreadable"])[0]
+        more = f" (and {total - 1} more)" if total > 1 else ""
+        problems.append(f"{first}{more} (the file of registers.{key} = {declared_as!r} in {case.file})")
+    return ("; " if lang != "fr" else " ; ").join(problems)
+
+
 def check_in_case(case: Case, argv: Sequence[str]) -> ResultSet:
     obs = observe(case)
     results = rules.evaluate(PRODUCER, obs, catalogue_mod.load())
@@ -132,7 +155,12 @@ def check_in_case(case: Case, argv: Sequence[str]) -> ResultSet:
 
 
 def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
-    return [check_in_case(case, argv)]
+    result_set = check_in_case(case, argv)
+    problem = unreadable(case, result_set)
+    if problem:  # journaled above ("could not test"); the audit names the file to re-export
+        raise UsageError(f"register not read completely: {problem}",
+                         fr=f"registre lu en partie seulement : {unreadable(case, result_set, lang='fr')}")
+    return [result_set]
 
 
 COLLECTOR = Collector("registers", declared, _run)

@@ -46,6 +46,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
         "language": lang,
         **assessment.to_dict(),
     }
+    if collectors_state:  # written by an audit: which evidence was collected, and what could not be
+        results["collectors"] = {name: str(state) for name, state in collectors_state.items()}
     results_path = out_dir / "results.json"
     write_atomic(results_path, (json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n").encode())
 

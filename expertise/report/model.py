@@ -138,10 +138,14 @@ _STATE_PREFIXES = {"fr": {"failed: ": "échec : ", "not available: ": "indisponi
 
 def _collectors_missing(states: dict[str, str], lang: str) -> list[dict[str, str]]:
     """The collectors that did not run to completion, named and explained in the report's language
-    (the cause itself is the collector's error message, as it was raised)."""
+    (the cause is the collector's error message, in French when the collector gave it one)."""
     rows = []
     for name, state in states.items():
         if state in ("done", "skipped"):
+            continue
+        french = getattr(state, "fr", "")
+        if lang == "fr" and french:
+            rows.append({"label": PRODUCER_LABELS[lang].get(name, name), "state": french})
             continue
         for prefix, translated in _STATE_PREFIXES.get(lang, {}).items():
             if state.startswith(prefix):

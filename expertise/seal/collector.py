@@ -59,12 +59,26 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     if not config.components:
         raise UsageError("no component declared ([[seal.components]])", path=str(case.file), field="seal")
     key_path = case.resolve(config.key)
+    if not key_path.is_file():
+        raise UsageError(f"{config.key}: no such key file in the case folder ({key_path}); make one with "
+                         f"`expertise seal keygen --out {key_path}`", path=str(case.file), field="seal.key",
+                         fr=f"{config.key} : clé introuvable dans le dossier de l’expertise ({key_path}) ; la créer "
+                            f"avec `expertise seal keygen --out {key_path}`")
     expected = expected_key(key_path)
     tsa_ca = case.resolve(config.tsa_ca_file) if config.tsa_ca_file else None
     produced: list[ResultSet] = []
     failures: list[str] = []
-    for component in config.components:
+    failures_fr: list[str] = []
+    for index, component in enumerate(config.components):
+        field = f"seal.components[{index}].source"
         text = resolve_source(case, component.source)
+        local = text[4:].rsplit("@", 1)[0] if text.startswith("git:") else text
+        if not text.startswith("ssh://") and not Path(local).exists():
+            failures.append(f"{field} ({component.name}): {component.source}: no such file or folder (paths are relative to "
+                            f"the case folder: {local})")
+            failures_fr.append(f"{field} ({component.name}) : {component.source} : fichier ou dossier introuvable (les chemins sont "
+                               f"relatifs au dossier de l’expertise : {local})")
+            continue
         spec = parse_source(
             text, name=component.name, excludes=tuple(component.exclude), ssh=_ssh_options(case, component)
         )
@@ -107,12 +121,15 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
                 )
                 problem = outcome.broken or outcome.source_error
                 if problem is not None:
-                    failures.append(f"{component.name}: {problem}")
+                    failures.append(f"seal.components[{index}] ({component.name}): {problem}")
+                    failures_fr.append(f"seal.components[{index}] ({component.name}) : vérification impossible "
+                                       f"ou scellé rompu : {problem}")
             produced.append(outcome.result_set)
         except ExpertiseError as exc:
-            failures.append(f"{component.name}: {exc}")
+            failures.append(f"{field} ({component.name}): {exc}")
+            failures_fr.append(f"{field} ({component.name}) : {exc.render_fr()}")
     if failures:
-        raise UsageError("; ".join(failures), field="seal")
+        raise UsageError("; ".join(failures), path=str(case.file), fr=" ; ".join(failures_fr))
     return produced
 
 

@@ -114,6 +114,14 @@ def test_unsound_requests_are_refused_with_nothing_written(run_cli, case, key, t
     out = tmp_path / "archive"
     no_key = run_cli("archive", "create", case, "--out", out)
     assert no_key.returncode == 2 and "--key" in no_key.stderr and not out.exists()
+    absent = run_cli("archive", "create", case, "--out", out, "--key", tmp_path / "keys" / "absent")
+    assert absent.returncode == 2 and "--key: no such key file" in absent.stderr and not out.exists()
+    (case / "case.toml").write_text((case / "case.toml").read_text(encoding="utf-8")
+                                    + '\n[seal]\nkey = "keys/absent"\n', encoding="utf-8")
+    declared = run_cli("archive", "create", case, "--out", out)
+    message = " ".join(declared.stderr.split())
+    assert declared.returncode == 2 and "case.toml: seal.key: keys/absent: no such key file" in message
+    assert "Traceback" not in message and not out.exists()
     inside = run_cli("archive", "create", case, "--out", case / "archive", "--key", key)
     assert inside.returncode == 2 and "inside the case" in inside.stderr
     assert not (case / "archive").exists()

@@ -105,6 +105,22 @@ def test_removing_the_last_entry_leaves_its_evidence_orphaned(demo_case: Path) -
     assert "not recorded in the journal" in report.problems[0].message
 
 
+def test_removing_the_whole_journal_is_detected(run_cli, demo_case: Path) -> None:
+    """Deleting journal.jsonl must not make a worked-on case look like a fresh, intact one."""
+    make_entries(demo_case, 2)
+    (demo_case / "journal.jsonl").unlink()
+    report = journal.verify(demo_case)
+    assert not report.intact
+    assert "journal.jsonl is missing but evidence/ holds 4 evidence file(s)" in report.problems[0].message
+    assert report.problems[0].fr.startswith("journal.jsonl absent")
+    proc = run_cli("journal", "verify", demo_case)
+    assert proc.returncode == 1 and "journal was removed" in proc.stderr
+    for path in (demo_case / "evidence").rglob("*"):
+        if path.is_file():
+            path.unlink()
+    assert journal.verify(demo_case).intact  # nothing was ever done: nothing to vouch for
+
+
 def test_modified_or_missing_evidence_is_detected(demo_case: Path) -> None:
     make_entries(demo_case, 2)
     entries = journal.read_entries(demo_case)

@@ -115,3 +115,38 @@ def test_report_chapter_speaks_the_report_language(demo_case: Path) -> None:
     english = render_section("registers", [source], "en")
     assert "registers/emargement.csv: line 2: time: time without a UTC offset" in english
     assert "could not test" in english
+
+
+def test_a_register_that_cannot_be_read_whole_is_a_usage_error_naming_file_line_and_field(run_cli,
+                                                                                          demo_case: Path) -> None:
+    """A missing column or a bad time: exit 2 with the file, the line, the column and the case.toml field;
+    the results are journaled all the same ("could not test", never "pass")."""
+    emargement = demo_case / "registers" / "emargement.csv"
+    original = emargement.read_text(encoding="utf-8")
+    header, _, rest = original.partition("\n")
+    emargement.write_text(header.replace("voter_id", "voter") + "\n" + rest, encoding="utf-8")
+    done = run_cli("registers", "check", demo_case, "--json")
+    assert done.returncode == 2, done.stderr
+    data = json.loads(done.stdout)
+    assert {r["status"] for r in data["results"] if r["check_id"] in ("REG-001", "REG-002")} == {"error"}
+    message = " ".join(done.stderr.split())
+    assert "registers/emargement.csv: line 1: voter_id: no column 'voter_id'" in message
+    assert "registers.emargement" in message and "case.toml" in message and "Traceback" not in message
+
+    lines = original.splitlines()
+    first_id = lines[1].split(lines[0][len("voter_id")])[0]
+    lines[1] = f"{first_id}{lines[0][len('voter_id')]}2026-12-02 25:03"
+    emargement.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run_cli("registers", "check", demo_case)
+    assert done.returncode == 2
+    message = " ".join(done.stderr.split())
+    assert "registers/emargement.csv: line 2: time: not an ISO 8601 time: '2026-12-02 25:03'" in message
+    assert journal.read_entries(demo_case)[-1]["action"] == "registers"
+
+    audit = run_cli("audit", demo_case, "--no-pdf", "--json")
+    assert audit.returncode == 2
+    data = json.loads(audit.stdout)
+    state = data["collectors"]["registers"]
+    assert state.startswith("failed") and "line 2: time" in state
+    page = Path(data["files"]["html"]).read_text(encoding="utf-8")
+    assert "registre lu en partie seulement" in page and "ligne 2, time" in page and "line 2" not in page
