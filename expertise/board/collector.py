@@ -49,11 +49,14 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     assert config is not None
     board_path = case.resolve(config.path)
     if not board_path.is_file():
-        raise UsageError("board file not found", path=str(board_path), field="board.path")
+        raise UsageError(f"{config.path}: no such board file ({board_path})", path=str(case.file), field="board.path",
+                         fr=f"{config.path} : fichier d’urne introuvable ({board_path})")
     snapshots = [case.resolve(s) for s in config.snapshots]
     for snapshot, declared in zip(snapshots, config.snapshots):
         if not snapshot.is_file():
-            raise UsageError(f"snapshot {declared!r} not found", path=str(case.file), field="board.snapshots")
+            raise UsageError(f"snapshot {declared!r} not found ({snapshot})", path=str(case.file),
+                             field="board.snapshots",
+                             fr=f"copie antérieure {declared!r} introuvable ({snapshot})")
     if config.credentials_fingerprint:
         problem = fingerprint_problem(config.credentials_fingerprint)
         if problem:

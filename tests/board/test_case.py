@@ -85,7 +85,8 @@ def test_missing_board_is_a_usage_error(demo_case: Path) -> None:
     (demo_case / "case.toml").write_text(text)
     with pytest.raises(UsageError) as info:
         COLLECTOR.run(load_case(demo_case), [])
-    assert "board.path" in str(info.value)
+    assert str(info.value).startswith(f"{demo_case / 'case.toml'}: board.path: board/absent.bel: no such board file")
+    assert "fichier d’urne introuvable" in info.value.render_fr()
 
 
 def test_rules_on_recorded_observations() -> None:
