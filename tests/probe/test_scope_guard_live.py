@@ -65,33 +65,26 @@ def _redirecting_to(location: str):  # type: ignore[no-untyped-def]
     return handler
 
 
-def test_redirect_outside_the_scope_is_not_followed(tcp_server, tls_server_context, cli, tmp_path) -> None:
-    trap = tcp_server(_silent)
-    portal = tcp_server(_redirecting_to(f"https://localhost:{trap.port}/vote"), tls=tls_server_context)
-    run = cli("probe", "--target", f"https://127.0.0.1:{portal.port}/", "--scope", "127.0.0.1", "--ports", "none",
-              "--timeout", "3", "--json", "out.json", "--evidence", "ev", "--no-progress", cwd=tmp_path)
-    assert run.returncode in (0, 1), run.stderr
-    assert portal.connections, "the in-scope portal was probed"
-    assert trap.connections == []
-    exchanges = (tmp_path / "ev").glob("https-*/http-exchanges.json")
-    record = next(exchanges).read_text()
-    assert f"redirect to https://localhost:{trap.port}/vote refused" in record
-    assert "not a declared name" in record
-
-
-def test_redirect_to_an_address_outside_the_scope_is_not_followed(tcp_server, tls_server_context, cli,
-                                                                 tmp_path) -> None:
-    """Same machine, other loopback address: ::1 is not 127.0.0.1, so the trap must stay silent."""
-    trap = tcp_server(_silent, host="::1")
-    portal = tcp_server(_redirecting_to(f"https://[::1]:{trap.port}/vote"), tls=tls_server_context)
+@pytest.mark.parametrize("trap_host,location,reasons", [
+    # an undeclared name, even one that would resolve to the scope's own address
+    ("127.0.0.1", "https://localhost:{port}/vote", ("not a declared name",)),
+    # same machine, other loopback address: ::1 is not 127.0.0.1, so the trap must stay silent
+    ("::1", "https://[::1]:{port}/vote", ("outside the declared scope", "nothing was sent")),
+])
+def test_redirect_outside_the_scope_is_not_followed(tcp_server, tls_server_context, cli, tmp_path, trap_host: str,
+                                                    location: str, reasons: tuple[str, ...]) -> None:
+    trap = tcp_server(_silent, host=trap_host)
+    target = location.format(port=trap.port)
+    portal = tcp_server(_redirecting_to(target), tls=tls_server_context)
     run = cli("probe", "--target", f"https://127.0.0.1:{portal.port}/", "--scope", "127.0.0.1", "--ports", "none",
               "--timeout", "3", "--json", "out.json", "--evidence", "ev", "--no-progress", cwd=tmp_path)
     assert run.returncode in (0, 1), run.stderr
     assert portal.connections, "the in-scope portal was probed"
     assert trap.connections == []
     record = next((tmp_path / "ev").glob("https-*/http-exchanges.json")).read_text()
-    assert f"redirect to https://[::1]:{trap.port}/vote refused" in record
-    assert "outside the declared scope" in record and "nothing was sent" in record
+    assert f"redirect to {target} refused" in record
+    for reason in reasons:
+        assert reason in record
 
 
 def test_redirect_to_a_declared_name_resolving_outside_the_scope_is_not_followed(tcp_server, tls_server_context,
