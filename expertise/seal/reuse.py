@@ -308,6 +308,14 @@ def assess_reuse(
                 f"signed with key {seal.fingerprint}, which is not among the trusted keys given",
                 path=str(seal.folder),
             )
+    previous_created = _timestamp(previous.header.get("created"), previous.folder, "created")
+    current_created = _timestamp(current.header.get("created"), current.folder, "created")
+    if previous_created > current_created:
+        raise UsageError(
+            f"the previous seal ({previous.header['created']}) is newer than the current one "
+            f"({current.header['created']}): were --previous and --current swapped?",
+            field="--previous",
+        )
     months = framework.reuse_months[level]
     reference = reference_date or parse_date(current.header["created"], "created")
     if previous_date > reference:

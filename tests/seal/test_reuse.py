@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -239,3 +240,18 @@ def test_previous_date_after_reference_is_refused(run_cli, seals) -> None:  # ty
         run_cli, seals[0], seals[1], "--previous-date", "2027-01-01", "--level", "1", "--date", "2026-11-30"
     )
     assert code == 2 and "--previous-date" in stderr
+
+
+def test_a_previous_seal_newer_than_the_current_one_is_refused(  # type: ignore[no-untyped-def]
+    run_cli, expert_key, tree: Path, tmp_path: Path
+) -> None:
+    """Swapped seals would judge the window and the vulnerabilities on the wrong dates."""
+    older, newer = tmp_path / "older", tmp_path / "newer"
+    assert run_cli("seal", "create", "--key", expert_key.path, "--out", older, tree).returncode == 0
+    time.sleep(1.1)  # seal times are kept to the second
+    assert run_cli("seal", "create", "--key", expert_key.path, "--out", newer, tree).returncode == 0
+    code, _, stderr = reuse(run_cli, newer, older, "--previous-date", "2026-01-01", "--level", "1")
+    assert code == 2 and "--previous" in stderr and "swapped" in stderr
+    code, answer, _ = reuse(run_cli, older, newer, "--previous-date", "2026-01-01", "--level", "1",
+                            "--date", "2026-11-30")
+    assert code != 2 and answer is not None
