@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from . import catalogue as catalogue_mod
 from . import journal
+from .wording import plural_s
 from .case import Case, Judgment
 from .catalogue import Catalogue, Item, Objective
 from .results import Result, Severity, Status, count_by_status
@@ -105,11 +106,6 @@ class Verdict:
         }
 
 
-def _s(count: int) -> str:
-    """French plural mark."""
-    return "s" if count > 1 else ""
-
-
 def decide(results: Sequence[Result], judgment: Judgment | None, automation: str,
            found: Callable[[str], bool] | None = None) -> Verdict:
     """``found`` tells whether an evidence reference of the judgment exists (see
@@ -159,7 +155,7 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
     if untested:
         n = len(untested)
         notes.append(_note(f"{n} check(s) could not be completed automatically or call for the expert's examination",
-                           f"{n} contrôle{_s(n)} n’{'ont' if n > 1 else 'a'} pas pu être mené{_s(n)} à terme "
+                           f"{n} contrôle{plural_s(n)} n’{'ont' if n > 1 else 'a'} pas pu être mené{plural_s(n)} à terme "
                            f"automatiquement ou appelle{'nt' if n > 1 else ''} l’examen de l’expert"))
     return Verdict(Conclusion.NOT_ASSESSED, Basis.NONE, list(results), judgment, notes)
 

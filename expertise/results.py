@@ -101,6 +101,11 @@ class Result:
         )
 
 
+def bilingual(check_id: str, status: Status, en: str, fr: str, **fields: Any) -> Result:
+    """A result written in both languages at once, so that no rule forgets the French one."""
+    return Result(check_id, status, en, messages={"fr": fr}, **fields)
+
+
 def message_in(result: Mapping[str, Any], lang: str) -> str:
     """A result's message (as a dict, the form the templates and results.json hold) in ``lang``.
 

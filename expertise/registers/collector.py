@@ -17,6 +17,7 @@ from ..case import Case
 from ..collectors import Collector
 from ..errors import UsageError
 from ..journal import ResultSet
+from ..wording import plural_s
 from .observation import BoardCount, RegistersObservation
 from .reader import RegisterRead, read_register
 
@@ -132,7 +133,7 @@ def unreadable(case: Case, result_set: ResultSet, *, lang: str = "en") -> str:
         total = int(read.get("problems_total") or 0)
         if lang == "fr":
             first = (read.get("problems_fr") or read.get("problems") or ["illisible"])[0]
-            more = f" (et {total - 1} autre{'s' if total > 2 else ''})" if total > 1 else ""
+            more = f" (et {total - 1} autre{plural_s(total - 1)})" if total > 1 else ""
             problems.append(f"{first}{more} (le fichier de registers.{key} = « {declared_as} » dans {case.file})")
             continue
         first = (read.get("problems") or ["unreadable"])[0]

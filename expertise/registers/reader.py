@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..wording import plural_s
+
 MAX_PROBLEMS = 50  # named one by one; beyond, only counted
 FIELD_LIMIT = 1 << 16  # an id or a time is short: a 64 KiB cell is not a register row
 
@@ -71,7 +73,7 @@ class RegisterRead:
 
     def first_problem_fr(self) -> str:
         more = self.problems_total - 1
-        return self.problems[0].in_french() + (f" (et {more} autre{'s' if more > 1 else ''})" if more else "")
+        return self.problems[0].in_french() + (f" (et {more} autre{plural_s(more)})" if more else "")
 
 
 def _delimiter(header: str) -> str:

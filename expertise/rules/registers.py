@@ -15,15 +15,11 @@ from typing import Any, Iterator
 
 from ..registers.observation import RegistersObservation
 from ..registers.reader import Entry, RegisterRead
-from ..results import Result, Status
+from ..results import Result, Status, bilingual
+from ..wording import plural_s
 from .registry import Rule
 
 SHOWN = 5
-
-
-def _s(count: int) -> str:
-    """French plural mark."""
-    return "s" if count > 1 else ""
 
 
 def _named(values: list[str]) -> str:
@@ -51,7 +47,7 @@ def _result(check_id: str, status: Status, en: str, fr: str, **fields: Any) -> R
     evidence = fields.get("evidence") or ()
     if fields.get("subject") == "registers" and evidence:
         fields["subject"] = evidence[0]
-    return Result(check_id, status, en, messages={"fr": fr}, **fields)
+    return bilingual(check_id, status, en, fr, **fields)
 
 
 def _n(value: int) -> str:
@@ -110,7 +106,7 @@ def emargement_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
                    ("émargement of voters absent from the voter list",
                     "émargement d’électeurs absents de la liste électorale"),
                    (f"all {n} émargement(s) are voters of the list of {len(listed)}",
-                    f"{'les ' if n > 1 else 'l’'}{n} émargement{_s(n)} concerne{'nt' if n > 1 else ''} des "
+                    f"{'les ' if n > 1 else 'l’'}{n} émargement{plural_s(n)} concerne{'nt' if n > 1 else ''} des "
                     f"électeurs de la liste électorale ({_n(len(listed))} inscrits)"),
                    obs.emargement, obs.voters)
 
@@ -129,7 +125,7 @@ def no_double_emargement(obs: RegistersObservation) -> Iterator[Result]:
     yield _verdict("REG-002", twice,
                    ("voters signed more than once", "électeurs émargés plus d’une fois"),
                    (f"{n} émargement(s), each voter once",
-                    f"{n} émargement{_s(n)}, chaque électeur une seule fois"), obs.emargement)
+                    f"{n} émargement{plural_s(n)}, chaque électeur une seule fois"), obs.emargement)
 
 
 def emargement_within_opening_hours(obs: RegistersObservation) -> Iterator[Result]:
@@ -166,7 +162,7 @@ def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]
                    ("voters who voted both on paper and by internet",
                     "électeurs ayant voté à la fois sur papier et par internet"),
                    (f"no voter among the {n} paper voters also voted by internet",
-                    f"aucun des {n} votant{_s(n)} sur papier n’a aussi voté par internet"),
+                    f"aucun des {n} votant{plural_s(n)} sur papier n’a aussi voté par internet"),
                    obs.emargement, obs.paper, bad_fr=bad_fr)
 
 
@@ -188,15 +184,15 @@ def emargement_matches_the_board(obs: RegistersObservation) -> Iterator[Result]:
     if signed != counted:
         gap = counted - signed
         relation = f"{gap} ballot(s) without a voter signed" if gap > 0 else f"{-gap} voter(s) signed without a ballot"
-        relation_fr = (f"{gap} bulletin{_s(gap)} sans électeur émargé" if gap > 0
-                       else f"{-gap} électeur{_s(-gap)} émargé{_s(-gap)} sans bulletin")
+        relation_fr = (f"{gap} bulletin{plural_s(gap)} sans électeur émargé" if gap > 0
+                       else f"{-gap} électeur{plural_s(-gap)} émargé{plural_s(-gap)} sans bulletin")
         partial = "" if obs.emargement.complete else f" (émargement not read completely: {_unread(obs.emargement)})"
         partial_fr = "" if obs.emargement.complete else \
             f" (liste d’émargement lue partiellement : {_unread_fr(obs.emargement)})"
         yield _result("REG-005", Status.FAIL,
                       f"the board counts {counted} ballot(s) for {signed} voter(s) on the émargement list: "
                       f"{relation}{partial}",
-                      f"l’urne compte {counted} bulletin{_s(counted)} pour {signed} électeur{_s(signed)} "
+                      f"l’urne compte {counted} bulletin{plural_s(counted)} pour {signed} électeur{plural_s(signed)} "
                       f"sur la liste d’émargement : {relation_fr}{partial_fr}",
                       subject="registers", evidence=evidence, details=details)
     elif not obs.emargement.complete:
@@ -206,7 +202,7 @@ def emargement_matches_the_board(obs: RegistersObservation) -> Iterator[Result]:
     else:
         yield _result("REG-005", Status.PASS,
                       f"{signed} voter(s) signed, {counted} ballot(s) counted on the replayed board",
-                      f"{signed} électeur{_s(signed)} émargé{_s(signed)}, {counted} bulletin{_s(counted)} "
+                      f"{signed} électeur{plural_s(signed)} émargé{plural_s(signed)}, {counted} bulletin{plural_s(counted)} "
                       f"dans l’urne rejouée", subject="registers", evidence=evidence, details=details)
 
 
@@ -224,11 +220,11 @@ def turnout_within_the_electorate(obs: RegistersObservation) -> Iterator[Result]
     if electorate:
         turnout = 100 * voted / electorate
         ok = (f"{voted} voter(s) for {electorate} registered (turnout {turnout:.1f} %)",
-              f"{_n(voted)} votant{_s(voted)} pour {_n(electorate)} inscrit{_s(electorate)} "
+              f"{_n(voted)} votant{plural_s(voted)} pour {_n(electorate)} inscrit{plural_s(electorate)} "
               f"(participation {f'{turnout:.1f}'.replace('.', ',')}\u00a0%)")
     else:
         ok = ("no electorate declared", "aucun corps électoral déclaré")
-    bad_fr = [f"{_n(voted)} votants pour {_n(electorate)} inscrit{_s(electorate)}"] if bad else []
+    bad_fr = [f"{_n(voted)} votants pour {_n(electorate)} inscrit{plural_s(electorate)}"] if bad else []
     yield _verdict("REG-006", bad, ("more voters than registered voters", "plus de votants que d’inscrits"), ok,
                    obs.emargement, obs.voters, obs.paper, details=details, bad_fr=bad_fr)
 
@@ -258,7 +254,7 @@ def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator
     if obs.board is not None and obs.board.trustees is not None and obs.board.trustees != declared:
         trustees = obs.board.trustees
         bad.append((f"{declared} part(s) declared, {trustees} trustee key(s) on the board",
-                    f"{declared} part{_s(declared)} déclarée{_s(declared)}, {trustees} clé{_s(trustees)} "
+                    f"{declared} part{plural_s(declared)} déclarée{plural_s(declared)}, {trustees} clé{plural_s(trustees)} "
                     f"d’autorité dans l’urne"))
     evidence = (obs.case_file,) + ((obs.board.evidence,) if obs.board is not None else ())
     if bad:
@@ -271,8 +267,8 @@ def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator
         yield _result("REG-007", Status.PASS,
                       f"{declared} decryption-key part(s), one each, held by {n} members of the electoral board"
                       + (", as many as the board's trustee keys" if on_board else ""),
-                      f"{declared} part{_s(declared)} de la clé de déchiffrement détenue{_s(declared)} par {n} "
-                      f"membre{_s(n)} du bureau de vote, une part chacun"
+                      f"{declared} part{plural_s(declared)} de la clé de déchiffrement détenue{plural_s(declared)} par {n} "
+                      f"membre{plural_s(n)} du bureau de vote, une part chacun"
                       + (", autant que de clés d’autorité dans l’urne" if on_board else ""),
                       subject="actors", evidence=evidence, details=details)
 

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from ..results import Result, Status
 from ..seal import french
+from ..wording import plural
 from ..seal.model import SPECIAL_FILE, SYMLINK_LOOP, SYMLINK_OUTSIDE, UNSEALED_KINDS
 from ..seal.observation import REUSE, VERIFY, SealObservation
 from .registry import Rule
@@ -65,7 +66,7 @@ def every_path_sealed(obs: SealObservation) -> Iterator[Result]:
             "SEAL-001",
             Status.FAIL,
             f"{len(unsealed)} path(s) not sealed: {_listing(unsealed)}",
-            f"{french.plural(len(unsealed), 'chemin non scellé', 'chemins non scellés')} : "
+            f"{plural(len(unsealed), 'chemin non scellé', 'chemins non scellés')} : "
             f"{_listing(unsealed, 'fr')}",
             {"unsealed": unsealed[:200], "count": len(unsealed)},
         )
@@ -77,8 +78,8 @@ def every_path_sealed(obs: SealObservation) -> Iterator[Result]:
             Status.PASS,
             f"every path was read and sealed ({counts.get('files', 0)} "
             f"files, {counts.get('bytes', 0)} bytes)",
-            f"tous les chemins ont été lus et scellés ({french.plural(counts.get('files', 0), 'fichier')}, "
-            f"{french.plural(counts.get('bytes', 0), 'octet')})",
+            f"tous les chemins ont été lus et scellés ({plural(counts.get('files', 0), 'fichier')}, "
+            f"{plural(counts.get('bytes', 0), 'octet')})",
             {"counts": counts},
         )
 
@@ -99,7 +100,7 @@ def _ignored(tree: dict[str, Any]) -> tuple[str, str]:
     names = ", ".join(tree.get("ignored", [])[:5]) + ("…" if count > 5 else "")
     return (
         f" ({count} file(s) ignored by .gitignore, not sealed: {names})",
-        f" ({french.plural(count, 'fichier ignoré', 'fichiers ignorés')} par .gitignore, "
+        f" ({plural(count, 'fichier ignoré', 'fichiers ignorés')} par .gitignore, "
         f"{'non scellé' if count == 1 else 'non scellés'} : {names})",
     )
 
@@ -140,14 +141,14 @@ def git_tree_clean(obs: SealObservation) -> Iterator[Result]:
                 count = tree["uncommitted_count"]
                 bits.append(f"{count} uncommitted change(s) ({names})")
                 bits_fr.append(
-                    f"{french.plural(count, 'modification non validée', 'modifications non validées')} "
+                    f"{plural(count, 'modification non validée', 'modifications non validées')} "
                     f"({names})"
                 )
             if tree.get("untracked_count"):
                 names = ", ".join(tree.get("untracked", [])[:5])
                 count = tree["untracked_count"]
                 bits.append(f"{count} untracked file(s) ({names})")
-                bits_fr.append(f"{french.plural(count, 'fichier non suivi', 'fichiers non suivis')} ({names})")
+                bits_fr.append(f"{plural(count, 'fichier non suivi', 'fichiers non suivis')} ({names})")
             ignored_en, ignored_fr = _ignored(tree)
             parts.append(f"{source['name']}: " + "; ".join(bits) + ignored_en)
             parts_fr.append(f"{source['name']} : " + " ; ".join(bits_fr) + ignored_fr)
@@ -218,13 +219,13 @@ def links_inside(obs: SealObservation) -> Iterator[Result]:
         if outside:
             parts.append(f"{len(outside)} link(s) leave the sealed tree: {_listing(outside)}")
             parts_fr.append(
-                f"{french.plural(len(outside), 'lien sort', 'liens sortent')} de l’arborescence scellée : "
+                f"{plural(len(outside), 'lien sort', 'liens sortent')} de l’arborescence scellée : "
                 f"{_listing(outside, 'fr')}"
             )
         if loops:
             parts.append(f"{len(loops)} link(s) loop: {_listing(loops)}")
             parts_fr.append(
-                f"{french.plural(len(loops), 'lien forme', 'liens forment')} une boucle : {_listing(loops, 'fr')}"
+                f"{plural(len(loops), 'lien forme', 'liens forment')} une boucle : {_listing(loops, 'fr')}"
             )
         yield _result(
             obs,
@@ -243,7 +244,7 @@ def links_inside(obs: SealObservation) -> Iterator[Result]:
             f"{links} symbolic link(s), all inside the sealed tree, no loop",
             "aucun lien symbolique"
             if not links
-            else f"{french.plural(links, 'lien symbolique', 'liens symboliques')}, "
+            else f"{plural(links, 'lien symbolique', 'liens symboliques')}, "
             + ("dans" if links == 1 else "tous dans")
             + " l’arborescence scellée, sans boucle",
         )
@@ -358,7 +359,7 @@ def remote_system_recorded(obs: SealObservation) -> Iterator[Result]:
             text = f"{source['name']}: {uname}, {packages['count']} {packages['manager']} packages"
             text_fr = (
                 f"{source['name']} : {uname}, "
-                f"{french.plural(packages['count'], 'paquet')} {packages['manager']}"
+                f"{plural(packages['count'], 'paquet')} {packages['manager']}"
             )
             changed = _current(obs, source["name"]).get("packages_changed")
             if changed and changed.get("count"):
@@ -366,7 +367,7 @@ def remote_system_recorded(obs: SealObservation) -> Iterator[Result]:
                 examples = ", ".join((changed.get("added") or changed.get("removed") or [])[:3])
                 text += f"; {changed['count']} package line(s) differ now (e.g. {examples})"
                 text_fr += (
-                    f" ; {french.plural(changed['count'], 'ligne', 'lignes')} de la liste des paquets "
+                    f" ; {plural(changed['count'], 'ligne', 'lignes')} de la liste des paquets "
                     f"diffère(nt) aujourd’hui (par exemple {examples})"
                 )
             parts.append(text)
@@ -470,7 +471,7 @@ def unchanged(obs: SealObservation) -> Iterator[Result]:
             Status.PASS,
             f"identical on {report.get('checked_at')}: {verified} files read and matched",
             f"identiques le {report.get('checked_at')} : "
-            f"{french.plural(verified, 'fichier relu et conforme', 'fichiers relus et conformes')}",
+            f"{plural(verified, 'fichier relu et conforme', 'fichiers relus et conformes')}",
             {"counts": report.get("counts"), "verified_files": verified},
         )
         return

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from . import french
+from ..wording import plural
 from .model import (
     DIRECTORY,
     FILE,
@@ -116,8 +117,8 @@ def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[s
                 f"content: {sealed.size} bytes sha256 {before_hash}… → {current.size} bytes sha256 {after_hash}…"
             )
             details_fr.append(
-                f"contenu : {french.plural(sealed.size or 0, 'octet')} sha256 {before_hash}… → "
-                f"{french.plural(current.size or 0, 'octet')} sha256 {after_hash}…"
+                f"contenu : {plural(sealed.size or 0, 'octet')} sha256 {before_hash}… → "
+                f"{plural(current.size or 0, 'octet')} sha256 {after_hash}…"
             )
     elif sealed.type in (SYMLINK, SUBMODULE):
         if sealed.target != current.target:

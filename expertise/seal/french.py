@@ -82,11 +82,6 @@ def problem(kind: str) -> str:
     return PROBLEMS.get(kind, kind)
 
 
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    """``1 fichier``, ``2 fichiers``: French puts 0 and 1 in the singular."""
-    return f"{count} {singular if count <= 1 else (many or singular + 's')}"
-
-
 # The seal files a SealBroken message names, most specific first.
 _BROKEN = (
     ("SHA256SUMS.sig", "la signature OpenSSH (SSHSIG) de SHA256SUMS ne se vérifie pas"),

@@ -21,6 +21,7 @@ from ..errors import UsageError
 from .bundle import Integrity, check_integrity
 from .compare import Difference, compare, precision_for
 from . import french
+from ..wording import plural
 from .errors import SealBroken
 from .model import UNSEALED_KINDS, Entry, shown
 
@@ -258,7 +259,7 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
             f"{len(unsealed)} path(s) were not sealed, so the element cannot be "
             f"proven unchanged: {', '.join(unsealed[:5])}",
             details,
-            f"{french.plural(len(unsealed), 'chemin non scellé', 'chemins non scellés')} : l’élément ne "
+            f"{plural(len(unsealed), 'chemin non scellé', 'chemins non scellés')} : l’élément ne "
             f"peut pas être prouvé inchangé ({', '.join(unsealed[:5])})",
         )
     if differences:
@@ -270,7 +271,7 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
             FAILED,
             f"the element changed: {len(differences)} difference(s) ({listed}{more})",
             details,
-            f"l’élément a changé : {french.plural(len(differences), 'différence')} ({listed_fr}{more})",
+            f"l’élément a changé : {plural(len(differences), 'différence')} ({listed_fr}{more})",
         )
     return Condition(
         "unchanged",
@@ -278,7 +279,7 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
         f"identical: {compared} entries compared, Merkle roots "
         f"{previous.header['merkle']['root'][:16]}… and {current.header['merkle']['root'][:16]}…",
         details,
-        f"identique : {french.plural(compared, 'entrée comparée', 'entrées comparées')}, racines de "
+        f"identique : {plural(compared, 'entrée comparée', 'entrées comparées')}, racines de "
         f"Merkle {previous.header['merkle']['root'][:16]}… et {current.header['merkle']['root'][:16]}…",
     )
 
@@ -397,7 +398,7 @@ def assess_reuse(
                     f"{len(found)} vulnerability record(s) published "
                     f"between {previous_date} and {reference}: {ids}",
                     details,
-                    f"{french.plural(len(found), 'vulnérabilité publiée', 'vulnérabilités publiées')} "
+                    f"{plural(len(found), 'vulnérabilité publiée', 'vulnérabilités publiées')} "
                     f"entre le {previous_date} et le {reference} : {ids}",
                 )
             )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 import pytest

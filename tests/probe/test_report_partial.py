@@ -7,7 +7,6 @@ partial is exercised on what the collector really journals — including hostile
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from expertise import catalogue, journal
+from expertise import journal
 from expertise.audit import run_collectors
 from expertise.case import load_case
 from expertise.errors import CaseError

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ...results import Result, Status
 from ...rules.registry import Rule
+from ...wording import plural_s
 from ..observations import ProbeObservation
 from ..french import reason_fr
 
@@ -122,7 +123,7 @@ def listing(items: Iterable[str], limit: int = 8, lang: str = "en") -> str:
     more = len(items) - limit
     if more <= 0:
         return shown
-    return shown + (f" (+{more} autre{'s' if more > 1 else ''})" if lang == "fr" else f" (+{more} more)")
+    return shown + (f" (+{more} autre{plural_s(more)})" if lang == "fr" else f" (+{more} more)")
 
 
 def listing_fr(items: Iterable[str], limit: int = 8) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...wording import plural_s
 from .. import policy
 from ..observations import PortInfo, PortsObservation
 from .common import Outcome, failed, informational, listing, listing_fr, passed, ports_rule
@@ -42,8 +43,8 @@ def only_expected_services(ports: PortsObservation) -> Outcome:
     unexpected = [p.label for p in ports.open_ports if p.port not in expected]
     if ports.scanned:
         scanned = f"{ports.scanned} ports scanned ({ports.ports_spec})"
-        plural = "s" if ports.scanned > 1 else ""
-        scanned_fr = f"{ports.scanned} port{plural} balayé{plural} ({ports.ports_spec})"
+        mark = plural_s(ports.scanned)
+        scanned_fr = f"{ports.scanned} port{mark} balayé{mark} ({ports.ports_spec})"
     else:
         scanned, scanned_fr = f"ports {ports.ports_spec}", f"ports {ports.ports_spec}"
     if unexpected:
