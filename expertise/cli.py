@@ -171,10 +171,11 @@ def assess(case_dir: Path, as_json: bool) -> None:
     declares has not run yet (`expertise audit` runs them). Exit 1 when an objective is not met.
     """
     from .assess import Conclusion, assess as run_assess, journal_assessment
+    from .audit import uncollected
     from .case import load_case
 
     case = load_case(case_dir)
-    _warn_uncollected(case.root, case.file, case_dir)
+    _warn_uncollected(uncollected(case.root), case.file, case_dir)
     assessment = run_assess(case)
     journal_assessment(case.root, assessment)
     if as_json:
@@ -194,16 +195,12 @@ def assess(case_dir: Path, as_json: bool) -> None:
     sys.exit(1 if failing else 0)
 
 
-def _warn_uncollected(root: Path, case_file: Path, shown: Path) -> list[str]:
-    from .audit import uncollected
-
-    missing = uncollected(root)
+def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
     if missing:
         sections = ", ".join(f"[{name}]" for name in missing)
         err.print(f"[yellow]warning:[/] {escape(str(case_file))} declares {escape(sections)} but the journal "
                   f"holds no result from {'it' if len(missing) == 1 else 'them'} yet: run "
                   f"`expertise audit {escape(str(shown))}` to collect", highlight=False)
-    return missing
 
 
 @cli.command()
@@ -233,7 +230,7 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
         sections = ", ".join(f"[{name}]" for name in missing)
         raise UsageError(f"declares {sections} but nothing was collected yet: run `expertise audit {case_dir}` "
                          "(it collects, then writes the report)", path=str(case.file))
-    _warn_uncollected(case.root, case.file, case_dir)
+    _warn_uncollected(missing, case.file, case_dir)
     written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
     _print_written(written, as_json)
 
