@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.lock-installed
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation2 libharfbuzz-subset0 poppler-utils git openssl \
                 nmap openssh-server openssh-client nginx-light belenios-tool jq python3-venv
 
-.PHONY: demo test bench setup system-deps install lock clean
+.PHONY: demo test bench setup system-deps install lock messages clean
 
 demo: install
 	$(BIN)/expertise demo --out demo-out --force
@@ -43,12 +43,16 @@ $(STAMP): requirements.lock
 install: system-deps $(STAMP)
 	$(BIN)/pip install -q --no-deps --no-build-isolation --force-reinstall .
 
-# Re-resolve the lock file (needs network access to PyPI). sslyze caps cryptography<47.
+# Re-resolve the lock file from the package index the machine's clients are configured with
+# (uv's default, or UV_INDEX_URL / UV_DEFAULT_INDEX). sslyze caps cryptography<47.
 lock:
 	$(PYTHON) -m pip install -q uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra test --extra build --generate-hashes \
-	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
-	  --index-url https://pypi.org/simple -o requirements.lock
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
+
+# Every message code the code and the templates can produce (msg("…") and _("…")), as a .pot file.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k msg -o build/messages.pot .
 
 clean:
 	rm -rf $(VENV) demo-out build dist *.egg-info

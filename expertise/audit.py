@@ -9,7 +9,7 @@ from typing import Sequence
 from rich.markup import escape
 
 from .case import load_case
-from .collectors import all_collectors
+from .domains import collecting_domains
 from .console import err
 from .errors import ExpertiseError
 
@@ -34,13 +34,14 @@ def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[st
     """
     case = load_case(case_dir)
     outcome: dict[str, str] = {}
-    for collector in all_collectors():
-        if not collector.declared(case):
+    for collector in collecting_domains():
+        if not collector.is_declared(case):
             outcome[collector.name] = "skipped"
             continue
         err.print(f"[bold]{collector.name}[/]: collecting…")
         try:
-            collector.run(case, list(argv if argv is not None else sys.argv))
+            assert collector.collect is not None
+            collector.collect(case, list(argv if argv is not None else sys.argv))
             outcome[collector.name] = "done"
         except NotImplementedError as exc:
             outcome[collector.name] = CollectorState(f"not available: {exc}", f"indisponible : {exc}")
@@ -61,7 +62,7 @@ def uncollected(case_dir: Path) -> list[str]:
 
     case = load_case(case_dir)
     producers = {result_set.producer for _, result_set in journal.latest_result_sets(case.root)}
-    return [c.name for c in all_collectors() if c.declared(case) and c.name not in producers]
+    return [c.name for c in collecting_domains() if c.is_declared(case) and c.name not in producers]
 
 
 def failed_collectors(outcome: dict[str, str]) -> dict[str, str]:

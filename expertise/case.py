@@ -9,27 +9,23 @@ judgment would vanish from the report).
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator,
+from pydantic import (AwareDatetime, BaseModel, Field, ValidationError, create_model, field_validator,
                       model_validator)
 
 from . import catalogue as catalogue_mod
-from .errors import CaseError
+from .domain import Section
+from .errors import CaseError, CatalogueError
 from .journal import CASE_FILE, require_case
 
 JudgmentStatus = Literal["met", "partially_met", "not_met", "not_applicable", "not_assessed"]
 
 
-class _Section(BaseModel):
-    # strict: TOML has types, and a value of the wrong one is a mistake to name, not to guess
-    # ("11" for 11, "true" for true); an integer is still accepted where a decimal is expected
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Election(_Section):
+class Election(Section):
     name: str = Field(min_length=1)
     organiser: str = Field(min_length=1, description="responsable de traitement")
     provider: str = Field(min_length=1)
@@ -48,7 +44,7 @@ class Election(_Section):
         return self
 
 
-class Independence(_Section):
+class Independence(Section):
     security_specialist: bool
     no_interest_in_provider: bool
     no_interest_in_organiser: bool
@@ -56,158 +52,21 @@ class Independence(_Section):
     statement: str = ""
 
 
-class Expert(_Section):
+class Expert(Section):
     name: str = Field(min_length=1)
     organisation: str = ""
     email: str = ""
     independence: Independence
 
 
-class Risk(_Section):
+class Risk(Section):
     answers: dict[str, bool] = Field(default_factory=dict)
     chosen_level: int = Field(ge=1, le=3)
     justification: str = ""
     grid_notes: dict[str, str] = Field(default_factory=dict)
 
 
-class Scope(_Section):
-    """Hosts (names, ``*.domain``, addresses or CIDR ranges) and URLs the expert is allowed to probe.
-
-    Ranges authorise; they are never scanned as such (each probed host is a named target).
-    """
-
-    hosts: list[str] = Field(default_factory=list)
-    urls: list[str] = Field(default_factory=list)
-    authorisation: str = ""
-
-    @model_validator(mode="after")
-    def _entries_parse(self) -> "Scope":
-        from .errors import UsageError
-        from .probe.scope import ScopeSpec
-
-        try:
-            ScopeSpec.parse(self.hosts, self.urls)
-        except UsageError as exc:
-            field = (exc.field or "").removeprefix("scope.")  # the message is already under "scope"
-            raise ValueError(f"{field}: {exc.detail}" if field else exc.detail) from None
-        return self
-
-
-class Probe(_Section):
-    """The platform probe: what to look at (targets), how far (ports), how patiently (timeouts)."""
-
-    targets: list[str] = Field(min_length=1)
-    ports: str = "top-1000"
-    timeout: float = Field(default=10.0, gt=0, le=300)
-    ca_file: str = ""
-    expected_ports: list[int] = Field(default_factory=list)
-    service_detection: bool = True
-    service_wait: float = Field(default=1.0, gt=0, le=30)
-
-    @field_validator("targets")
-    @classmethod
-    def _targets_parse(cls, value: list[str]) -> list[str]:
-        from .errors import UsageError
-        from .probe.targets import parse_target
-
-        for index, spec in enumerate(value):
-            try:
-                parse_target(spec)
-            except UsageError as exc:
-                raise ValueError(f"[{index}]: {exc.detail}") from None
-        return value
-
-    @field_validator("ports")
-    @classmethod
-    def _ports_spec(cls, value: str) -> str:
-        from .probe.nmap import validate_ports_spec
-
-        return validate_ports_spec(value)
-
-    @field_validator("expected_ports")
-    @classmethod
-    def _port_numbers(cls, value: list[int]) -> list[int]:
-        bad = [p for p in value if not 1 <= p <= 65535]
-        if bad:
-            raise ValueError(f"port numbers must be 1-65535, not {bad}")
-        return value
-
-
-class SealComponent(_Section):
-    """One component to seal: a folder or file, ``git:PATH[@REV]`` or ``ssh://user@host[:port]/path``."""
-
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
-    source: str = Field(min_length=1)
-    exclude: list[str] = Field(default_factory=list)
-    known_hosts: str = ""
-    host_key_fingerprint: str = Field(default="", pattern=r"^(SHA256:[A-Za-z0-9+/]{43})?$")
-    identity: str = ""
-
-    @model_validator(mode="after")
-    def _host_key_checked(self) -> "SealComponent":
-        if self.source.startswith("ssh://") and not (self.known_hosts or self.host_key_fingerprint):
-            raise ValueError("an ssh:// source needs known_hosts or host_key_fingerprint: "
-                             "unknown host keys are never accepted")
-        if "://" in self.source and not self.source.startswith("ssh://"):
-            raise ValueError(f"unsupported source {self.source!r}: a path, git:PATH[@REV] or "
-                             "ssh://user@host[:port]/path")
-        return self
-
-
-class Seal(_Section):
-    key: str = ""
-    tsa: str = ""
-    tsa_ca_file: str = ""
-    components: list[SealComponent] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _signed_and_unique(self) -> "Seal":
-        if self.components and not self.key:
-            raise ValueError("key is required to sign the seals (make one with `expertise seal keygen`)")
-        names = [c.name for c in self.components]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(f"component name {twice[0]!r} is used twice")
-        if self.tsa and not self.tsa.startswith(("http://", "https://")):
-            raise ValueError(f"tsa must be an http:// or https:// URL, not {self.tsa!r}")
-        return self
-
-
-class Board(_Section):
-    """The public bulletin board to replay (`expertise board verify`), and how."""
-
-    path: str = Field(min_length=1)
-    format: Literal["auto", "belenios"] = "auto"
-    credentials_fingerprint: str = Field(default="", description="as published by the credential authority")
-    credentials_count: int = Field(default=0, ge=0, description="credentials issued; 0: the electorate")
-    snapshots: list[str] = Field(default_factory=list)
-    workers: int = Field(default=0, ge=0)
-    scheduler: str = Field(default="", description="Dask scheduler address for national-scale boards")
-    store_board: bool = Field(default=True, description="copy the board and snapshots into the evidence")
-
-
-class Registers(_Section):
-    """The registers cross-checked by `expertise registers check` (CSV files, one voter a row).
-
-    The émargement list is the other half of the urn: the guarantee « la liste
-    d'émargement ne comprend que la liste des électeurs ayant voté » is checked by
-    comparing it with the voter list, the paper votes, the opening hours and the board.
-    """
-
-    voters: str = Field(default="", description="CSV of the electoral list (one voter a row)")
-    emargement: str = Field(default="", description="CSV of the internet émargement list: voter id and time")
-    paper_votes: str = Field(default="", description="CSV of the voters who voted on paper (mixed votes)")
-    id_column: str = Field(default="voter_id", min_length=1)
-    time_column: str = Field(default="time", min_length=1)
-
-    @model_validator(mode="after")
-    def _something_declared(self) -> "Registers":
-        if not (self.voters or self.emargement or self.paper_votes):
-            raise ValueError("declare at least one register file (voters, emargement or paper_votes)")
-        return self
-
-
-class Actor(_Section):
+class Actor(Section):
     name: str = Field(min_length=1)
     role: str = Field(min_length=1)
     organisation: str = ""
@@ -217,13 +76,13 @@ class Actor(_Section):
     key_parts: int = Field(default=0, ge=0, description="decryption-key parts (trustee keys) this actor holds")
 
 
-class Judgment(_Section):
+class Judgment(Section):
     status: JudgmentStatus
     rationale: str = ""
     evidence: list[str] = Field(default_factory=list)
 
 
-class Conclusion(_Section):
+class Conclusion(Section):
     """The expert's own overall opinion, reservations and recommendations (report synthesis)."""
 
     opinion: str = ""
@@ -231,17 +90,14 @@ class Conclusion(_Section):
     recommendations: list[str] = Field(default_factory=list)
 
 
-class CaseFile(_Section):
+class CaseFile(Section):
+    """The sections every case has; each domain adds its own (see :func:`case_model`)."""
+
     schema_version: int = Field(default=1, alias="schema")
     language: Literal["fr", "en"] = "fr"
     election: Election
     expert: Expert
     risk: Risk
-    scope: Scope = Scope()
-    probe: Probe | None = None
-    seal: Seal | None = None
-    board: Board | None = None
-    registers: Registers | None = None
     actors: list[Actor] = Field(default_factory=list)
     judgments: dict[str, Judgment] = Field(default_factory=dict)
     conclusion: Conclusion = Conclusion()
@@ -278,12 +134,31 @@ class CaseFile(_Section):
         return value
 
 
+@lru_cache(maxsize=1)
+def case_model() -> type[CaseFile]:
+    """``CaseFile`` with the sections of every domain: the core knows none of their syntax."""
+    from .domains import all_domains
+
+    fields: dict[str, Any] = {}
+    for domain in all_domains():
+        for name, spec in domain.sections.items():
+            if name in fields or name in CaseFile.model_fields:
+                raise CatalogueError(f"case.toml section [{name}] is claimed twice (domain {domain.name})")
+            default = Field(default_factory=spec.default_factory) if spec.default_factory else spec.default
+            fields[name] = (spec.model, default)
+    return create_model("CaseFile", __base__=CaseFile, **fields)
+
+
 class Case:
     """A loaded, validated case folder."""
 
     def __init__(self, root: Path, data: CaseFile) -> None:
         self.root = root
-        self.data = data
+        self.data: Any = data  # a case_model() instance: the domains' sections are its attributes
+
+    def section(self, name: str) -> Any:
+        """A domain's section of case.toml (None when the case does not declare it)."""
+        return getattr(self.data, name)
 
     @property
     def file(self) -> Path:
@@ -347,7 +222,7 @@ def _toml_value(value: Any) -> str:
 
 def _is_section(loc: tuple[Any, ...]) -> bool:
     """Whether a missing field is a whole section ([risk], [expert.independence]) rather than a key."""
-    model: Any = CaseFile
+    model: Any = case_model()
     annotation: Any = None
     for item in loc:
         fields = getattr(model, "model_fields", None)
@@ -404,7 +279,7 @@ def load_case(case_dir: Path) -> Case:
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"malformed TOML: {exc}", path=str(path)) from None
     try:
-        data = CaseFile.model_validate(raw)
+        data = case_model().model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
         lines = [f"{_field_path(e['loc']) or '(top level)'}: {_message(e)}" for e in errors]

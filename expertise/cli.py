@@ -13,9 +13,10 @@ from rich.markup import escape
 from . import __version__
 from . import catalogue as catalogue_mod
 from . import journal
-from .collectors import all_collectors
-from .console import emit_json, err, out
+from .domains import all_domains, collecting_domains
+from .console import emit_json, err, out, set_language
 from .errors import ExpertiseError, UsageError
+from .i18n import LANGUAGES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -225,7 +226,7 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
 
     case = load_case(case_dir)
     missing = uncollected(case.root)
-    declared = [c.name for c in all_collectors() if c.declared(case)]
+    declared = [c.name for c in collecting_domains() if c.is_declared(case)]
     if declared and set(missing) == set(declared):
         sections = ", ".join(f"[{name}]" for name in missing)
         raise UsageError(f"declares {sections} but nothing was collected yet: run `expertise audit {case_dir}` "
@@ -306,15 +307,36 @@ def checks_command(as_json: bool) -> None:
         out.print(f"{meta.id:<12} {meta.severity.value:<8} {','.join(meta.objectives) or '-':<22} {meta.title_en}")
 
 
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        set_language(value)
+    return value
+
+
+def _language_option(command: click.Command) -> None:
+    """``--lang fr|en`` on every command, for the console (and the report, where the command
+    writes one): the same facts in either language. A command with its own ``--lang`` (the
+    report's language) sets the console's through the same callback."""
+    own = next((p for p in command.params if p.name == "lang"), None)
+    if own is None:
+        command.params.append(click.Option(
+            ["--lang"], type=click.Choice(list(LANGUAGES)), expose_value=False, is_eager=True,
+            callback=_set_language,
+            help="Language of the messages (default: the environment's locale, French for fr_*)."))
+    elif own.callback is None:
+        own.callback = _set_language
+    for sub in getattr(command, "commands", {}).values():
+        _language_option(sub)
+
+
 def _register_domains() -> None:
     from .archive_cli import command as archive_command
-    from .board.cli import command as board_command
-    from .probe.cli import command as probe_command
-    from .registers.cli import command as registers_command
-    from .seal.cli import command as seal_command
 
-    for command in (seal_command, probe_command, board_command, registers_command, archive_command):
-        cli.add_command(command)
+    for domain in all_domains():
+        if domain.command is not None:
+            cli.add_command(domain.command)
+    cli.add_command(archive_command)
+    _language_option(cli)
 
 
 _register_domains()

@@ -16,17 +16,12 @@ from pathlib import Path
 from .archive import create_archive
 from .audit import run_collectors
 from .console import err
+from .domains import all_domains
 from .errors import UsageError
 from .paths import demo_case_dir
 from .report.build import build_report
 
 
-def _hooks():  # type: ignore[no-untyped-def]
-    from .board import demo as board_demo
-    from .probe import demo as probe_demo
-    from .seal import demo as seal_demo
-
-    return [seal_demo.prepare, probe_demo.prepare, board_demo.prepare]
 
 
 def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[str, Path]:
@@ -43,8 +38,9 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
     (case_dir / "evidence").mkdir(exist_ok=True)
     err.print(f"demo case copied to {case_dir}", markup=False)
     with ExitStack() as stack:
-        for prepare in _hooks():
-            stack.enter_context(prepare(case_dir))
+        for domain in all_domains():
+            if domain.demo is not None:
+                stack.enter_context(domain.demo(case_dir))
         outcome = run_collectors(case_dir, ["expertise", "demo", "--out", str(out_dir)])
         written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome)
         # sealed while the demo's time-stamping authority still runs; the expert key inside the

@@ -6,30 +6,42 @@ it by hand, often in a document prepared by somebody else.
 
 from __future__ import annotations
 
+from .i18n import BRIDGE_CODE, Message, render
+
 
 class ExpertiseError(Exception):
-    """Base class; ``exit_code`` is what the CLI returns."""
+    """Base class; ``exit_code`` is what the CLI returns.
+
+    ``message`` is a :class:`~expertise.i18n.Message`, rendered in the console's or the report's
+    language where it is shown; ``path`` and ``field`` say where to look.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str, *, path: str | None = None, field: str | None = None,
+    def __init__(self, message: Message | str, *, path: str | None = None, field: str | None = None,
                  fr: str | None = None) -> None:
         self.path = path
         self.field = field
-        self.detail = message
-        self.detail_fr = fr  # the same in French, for the French report (the CLI speaks English)
-        super().__init__(self.render())
+        if isinstance(message, str):  # transitional: a sentence per language
+            message = Message(BRIDGE_CODE, {"en": message, "fr": fr or message})
+        self.message = message
+        super().__init__(self.render("en"))
 
-    def _where(self, colon: str) -> str:
-        parts = [str(p) for p in (self.path, self.field) if p]
-        return "".join(part + colon for part in parts)
+    @property
+    def detail(self) -> str:
+        return render(self.message, "en")
 
-    def render(self) -> str:
-        return self._where(": ") + self.detail
+    def render(self, lang: str = "en") -> str:
+        colon = " : " if lang == "fr" else ": "
+        where = "".join(str(part) + colon for part in (self.path, self.field) if part)
+        return where + render(self.message, lang)
 
     def render_fr(self) -> str:
-        """The message for a French reader; the English one when no French text was given."""
-        return self._where(" : ") + (getattr(self, "detail_fr", None) or self.detail)
+        return self.render("fr")
+
+    def to_dict(self, lang: str = "en") -> dict[str, object]:
+        return {"error": type(self).__name__, **self.message.to_dict(), "message": self.render(lang),
+                "path": self.path, "field": self.field}
 
 
 class UsageError(ExpertiseError):

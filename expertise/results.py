@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterable, Mapping
 
+from .i18n import BRIDGE_CODE, Message, render
+
 
 class Status(StrEnum):
     PASS = "pass"
@@ -51,26 +53,32 @@ class Result:
     catalogue says; rules only fill ``check_id``, ``status``, ``message``, ``subject``,
     ``evidence`` and ``details``.
 
-    ``message`` is English; ``messages`` maps another language (``"fr"``) to the same
-    statement, for the report in that language.
+    ``message`` is a :class:`~expertise.i18n.Message` (a code and its arguments): the report,
+    the console and ``--json`` render it in their language.
     """
 
     check_id: str
     status: Status
-    message: str
+    message: Message
     subject: str = ""
     evidence: tuple[str, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
     severity: Severity | None = None
     objectives: tuple[str, ...] = ()
     guarantees: tuple[str, ...] = ()
-    messages: Mapping[str, str] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)  # transitional, see bilingual()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, str):  # transitional: a sentence per language
+            object.__setattr__(self, "message", Message(BRIDGE_CODE, {"en": self.message, **self.messages}))
+        object.__setattr__(self, "messages", {})
 
     def text(self, lang: str) -> str:
-        """The message in the report's language; ``message`` (English) when none was given."""
-        return message_in({"message": self.message, "messages": self.messages}, lang)
+        return render(self.message, lang)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """``code`` and ``args`` for machines (as SARIF keeps a message id with its arguments),
+        ``message`` rendered in ``lang`` for people."""
         return {
             "check_id": self.check_id,
             "status": self.status.value,
@@ -78,8 +86,8 @@ class Result:
             "objectives": list(self.objectives),
             "guarantees": list(self.guarantees),
             "subject": self.subject,
-            "message": self.message,
-            "messages": dict(self.messages),
+            **self.message.to_dict(),
+            "message": render(self.message, lang),
             "evidence": list(self.evidence),
             "details": dict(self.details),
         }
@@ -90,30 +98,32 @@ class Result:
         return cls(
             check_id=str(data["check_id"]),
             status=Status(data["status"]),
-            message=str(data.get("message", "")),
+            message=message_of(data),
             subject=str(data.get("subject", "")),
             evidence=tuple(str(e) for e in data.get("evidence", ())),
             details=dict(data.get("details") or {}),
             severity=Severity(severity) if severity else None,
             objectives=tuple(data.get("objectives", ())),
             guarantees=tuple(data.get("guarantees", ())),
-            messages={str(k): str(v) for k, v in (data.get("messages") or {}).items()},
         )
 
 
+def message_of(data: Mapping[str, Any]) -> Message:
+    """The message of a result, a note or a reason kept as a dict (results.json, the templates)."""
+    if "code" in data:
+        return Message.from_dict(data)
+    return Message(BRIDGE_CODE, {"en": str(data.get("message", "")),
+                                 "fr": str((data.get("messages") or {}).get("fr") or data.get("message", ""))})
+
+
 def bilingual(check_id: str, status: Status, en: str, fr: str, **fields: Any) -> Result:
-    """A result written in both languages at once, so that no rule forgets the French one."""
-    return Result(check_id, status, en, messages={"fr": fr}, **fields)
+    """Transitional: a result still written as two sentences (removed when every domain speaks codes)."""
+    return Result(check_id, status, Message(BRIDGE_CODE, {"en": en, "fr": fr}), **fields)
 
 
 def message_in(result: Mapping[str, Any], lang: str) -> str:
-    """A result's message (as a dict, the form the templates and results.json hold) in ``lang``.
-
-    ``message`` is the English text machines read in results.json; ``messages`` carries the
-    same statement in other languages, so that a French report never shows English prose.
-    """
-    messages = result.get("messages") or {}
-    return str(messages.get(lang) or result.get("message", ""))
+    """A result's message, kept as a dict, rendered in ``lang``."""
+    return render(message_of(result), lang)
 
 
 def count_by_status(results: Iterable[Result]) -> dict[str, int]:

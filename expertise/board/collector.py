@@ -12,18 +12,18 @@ from typing import Sequence
 
 from .. import catalogue as catalogue_mod
 from ..case import Case
-from ..collectors import Collector
 from ..console import err, progress
 from ..errors import UsageError
 from ..journal import ResultSet, operation
-from ..rules import evaluate
+from ..domain import evaluate
+from .rules import RULES
 from . import clock
 from .parallel import make_runner
 from .summary import summarise
 from .verify import VerifyOptions, fingerprint_problem, verify_board
 
 
-def _declared(case: Case) -> bool:
+def declared(case: Case) -> bool:
     return case.data.board is not None
 
 
@@ -44,7 +44,7 @@ def watched_snapshots(case: Case) -> list[tuple[int, str, str]]:
     return out
 
 
-def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
+def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     config = case.data.board
     assert config is not None
     board_path = case.resolve(config.path)
@@ -85,7 +85,7 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
             for index, snapshot in enumerate(snapshots, start=1):
                 evidence.append(op.store_file(f"snapshots/{index:02d}-{snapshot.name}", snapshot, label="snapshot"))
         observation = {"report": report.to_dict(), "subject": config.path, "evidence": evidence}
-        results = evaluate("board", observation, catalogue_mod.load())
+        results = evaluate(RULES, observation, catalogue_mod.load())
         result_set = ResultSet(source_key(config.path), "board", results, summarise(report, config.path))
         op.add_results(result_set)
     verdict = {"invalid": "[red]INVALID[/]", "valid": "[green]valid[/]", "no-failure": "[green]no failure[/]"}
@@ -93,5 +93,3 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
               f"({sum(1 for r in results if r.status.value == 'fail')} failing check(s))")
     return [result_set]
 
-
-COLLECTOR = Collector("board", _declared, _run)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..rules.board import STEP_CHECKS
+from .rules import STEP_CHECKS
 from .french import french
 from .report import VerificationReport
 

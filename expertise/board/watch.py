@@ -28,7 +28,8 @@ from .. import catalogue as catalogue_mod
 from ..case import Case
 from ..errors import UsageError
 from ..journal import ResultSet, operation
-from ..rules import evaluate
+from ..domain import evaluate
+from .rules import WATCH_RULES
 from .belenios.archive import BLOCK, padded
 from .belenios.replay import AFTER_TALLY, BeleniosReplay, ReplayOptions
 from .belenios.snapshot import compare
@@ -292,7 +293,7 @@ class BoardWatch:
 
     def _record(self, op) -> None:  # type: ignore[no-untyped-def]
         observation = self.state.observation()
-        results = evaluate("board-watch", observation, catalogue_mod.load())
+        results = evaluate(WATCH_RULES, observation, catalogue_mod.load())
         op.add_results(ResultSet(source_key(self.source), "board", results, observation))
 
     # ---------------------------------------------------------------- the whole watch

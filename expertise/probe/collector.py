@@ -12,7 +12,6 @@ from typing import Sequence
 
 from .. import journal
 from ..case import Case
-from ..collectors import Collector
 from ..errors import UsageError
 from ..journal import ResultSet
 from .runner import ProbeRun, ProbeSettings, plan_probe, run_probe
@@ -60,16 +59,14 @@ def probe_case(case: Case, argv: Sequence[str], *, targets: list[Target] | None 
     return run
 
 
-def _declared(case: Case) -> bool:
+def declared(case: Case) -> bool:
     return case.data.probe is not None
 
 
-def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
+def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     return probe_case(case, argv).result_sets
 
 
 def with_overrides(settings: ProbeSettings, **changes: object) -> ProbeSettings:
     return replace(settings, **{k: v for k, v in changes.items() if v is not None})
 
-
-COLLECTOR = Collector("probe", _declared, _run)

@@ -28,7 +28,8 @@ from .. import catalogue as catalogue_mod
 from ..console import progress
 from ..journal import ResultSet
 from ..results import Result, Status
-from ..rules import evaluate
+from ..domain import evaluate
+from .rules import RULES
 from . import guard, scope as scope_mod
 from .bounded import start
 from .http import collect_http
@@ -320,7 +321,7 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
 
     result_sets = []
     for source, observation in observations.items():
-        results = evaluate("probe", observation, catalogue)
+        results = evaluate(RULES, observation, catalogue)
         result_sets.append(ResultSet(source=source, producer=PRODUCER, results=results,
                                      summary=summarise(observation, results)))
     return ProbeRun(plan, result_sets, observations, started_at, round(time.monotonic() - t0, 3), timings)

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import catalogue as catalogue_mod
-from .. import journal, rules
+from .. import journal
+from ..domain import evaluate
+from .rules import RULES
 from ..case import Case
-from ..collectors import Collector
 from ..errors import UsageError
 from ..journal import ResultSet
 from ..wording import plural_s
@@ -144,7 +145,7 @@ def unreadable(case: Case, result_set: ResultSet, *, lang: str = "en") -> str:
 
 def check_in_case(case: Case, argv: Sequence[str]) -> ResultSet:
     obs = observe(case)
-    results = rules.evaluate(PRODUCER, obs, catalogue_mod.load())
+    results = evaluate(RULES, obs, catalogue_mod.load())
     result_set = ResultSet(SOURCE, PRODUCER, results, summary=summary(obs))
     with journal.operation(case.root, "registers", argv) as op:
         for read in (obs.voters, obs.emargement, obs.paper):
@@ -155,7 +156,7 @@ def check_in_case(case: Case, argv: Sequence[str]) -> ResultSet:
     return result_set
 
 
-def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
+def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     result_set = check_in_case(case, argv)
     problem = unreadable(case, result_set)
     if problem:  # journaled above ("could not test"); the audit names the file to re-export
@@ -163,5 +164,3 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
                          fr=f"registre lu en partie seulement : {unreadable(case, result_set, lang='fr')}")
     return [result_set]
 
-
-COLLECTOR = Collector("registers", declared, _run)

@@ -16,18 +16,12 @@ from typing import Any
 from .. import __version__
 from ..assess import Assessment, Conclusion, ItemAssessment, Verdict
 from ..catalogue import CheckMeta
+from ..domains import chapter_domains
 from ..hashing import sha256_file
 from ..results import Result, Severity, Status
 from . import charts
 from .fingerprint import tree_fingerprint
 
-# Domain chapters: producer → (anchor id, label key). Their order is the report's order.
-DOMAIN_CHAPTERS = (
-    ("probe", "platform", "chap_platform"),
-    ("board", "board", "chap_board"),
-    ("registers", "registers", "chap_registers"),
-    ("seal", "aposteriori", "chap_aposteriori"),
-)
 PRODUCER_LABELS = {
     "fr": {"probe": "Sonde de la plateforme", "board": "Rejeu de l’urne", "registers": "Registres",
            "seal": "Scellement"},
@@ -220,11 +214,12 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
                  "subs": [{"id": sid, "title": labels[skey]} for sid, skey in subs.get(anchor, [])]}
                 for index, (anchor, key) in enumerate(zip(anchors, fixed))]
     domain_chapters = []
-    for producer, anchor, key in DOMAIN_CHAPTERS:
-        chapters.append({"id": anchor, "title": labels[key], "number": len(chapters) + 1, "subs": []})
-        domain_chapters.append({"id": anchor, "title": labels[key], "producer": producer,
-                                "template": f"sections/{producer}.html.j2",
-                                "sources": sources_by_producer.get(producer, [])})
+    for domain in chapter_domains():
+        chapters.append({"id": domain.anchor, "title": labels[domain.chapter], "number": len(chapters) + 1,
+                         "subs": []})
+        domain_chapters.append({"id": domain.anchor, "title": labels[domain.chapter], "producer": domain.name,
+                                "template": f"{domain.name}/{domain.report_template}",
+                                "sources": sources_by_producer.get(domain.name, [])})
     chapters.append({"id": "annex-journal", "title": labels["chap_annex_journal"], "number": None, "subs": []})
     chapters.append({"id": "annex-checks", "title": labels["chap_annex_checks"], "number": None, "subs": []})
 

@@ -12,13 +12,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, Undefined, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, Undefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..paths import templates_dir
+from ..i18n import Message, render
 from ..results import message_in
-from . import charts, text
+from .. import typography as text
+from . import charts
 
 
 def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
@@ -44,12 +46,22 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
     lack an optional field (a board without lists, a probe without SSH), and a missing detail
     must not cost the expert the whole report."""
     root = root or templates_dir()
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(root)),
+    from ..domains import chapter_domains
+
+    # the core's templates, and each domain's chapter beside its code ("board/report.html.j2")
+    loader = ChoiceLoader([FileSystemLoader(str(root)),
+                           PrefixLoader({d.name: FileSystemLoader(str(d.package)) for d in chapter_domains()})])
+    env = SandboxedEnvironment(loader=loader,
                                autoescape=select_autoescape(["html", "j2", "xml"], default=True),
                                undefined=Undefined, trim_blocks=True, lstrip_blocks=True,
-                               extensions=["jinja2.ext.do"])
+                               extensions=["jinja2.ext.do", "jinja2.ext.i18n"])
+    # ``{{ _("report.chapter.synthesis", level=2) }}``: every text of a template is a catalogue entry
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda code, **args: render(Message(code, args), lang),
+        ngettext=lambda code, _plural, count, **args: render(Message(code, {"count": count, **args}), lang),
+        newstyle=False)
     french = lang == "fr"
-    env.filters["fr"] = (lambda value: text.typo_fr(value)) if french else (lambda value: value)
+    env.filters["fr"] = (lambda value: text.french(value)) if french else (lambda value: value)
     env.globals.update(
         fmt_int=lambda value: text.fmt_int(value, lang),
         fmt_decimal=lambda value, places=2: text.fmt_decimal(value, lang, places),
@@ -61,7 +73,7 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
         status_label=lambda status: labels["statuses"].get(str(status), str(status)),
         conclusion_label=lambda value: labels["conclusions"].get(str(value), str(value)),
         severity_label=lambda value: labels["severities"].get(str(value), str(value)),
-        msg=lambda result: text.typo_fr(message_in(result, lang)) if french else message_in(result, lang),
+        msg=lambda result: text.french(message_in(result, lang)) if french else message_in(result, lang),
         check=catalogue.check,
         charts=charts.ChartHelpers,
     )
@@ -77,7 +89,7 @@ def render_html(context: dict[str, Any], catalogue: Any, root: Path | None = Non
 
 
 def render_section(producer: str, sources: list[Any], lang: str, catalogue: Any = None, **overrides: Any) -> str:
-    """One domain chapter (``sections/<producer>.html.j2``) alone, in the report's own environment.
+    """One domain chapter (``<producer>/report.html.j2``) alone, in the report's own environment.
 
     Used by the domains' tests, so that a partial is always exercised exactly as the report
     renders it (same sandbox, filters, labels and helpers); ``overrides`` replace helpers,
@@ -88,5 +100,5 @@ def render_section(producer: str, sources: list[Any], lang: str, catalogue: Any 
     catalogue = catalogue or catalogue_mod.load()
     labels = load_labels(lang)
     env = make_environment(lang, catalogue, labels)
-    return env.get_template(f"sections/{producer}.html.j2").render(lang=lang, t=labels, sources=sources,
+    return env.get_template(f"{producer}/report.html.j2").render(lang=lang, t=labels, sources=sources,
                                                                    **overrides)

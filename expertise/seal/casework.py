@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import catalogue as catalogue_mod
-from .. import journal, rules
+from .. import journal
+from ..domain import evaluate
+from .rules import RULES
 from . import french
 from ..case import Case
 from ..journal import ResultSet
@@ -113,7 +115,7 @@ def summary(
 
 
 def _evaluate(observation: SealObservation) -> list[Result]:
-    return rules.evaluate("seal", observation, catalogue_mod.load())
+    return evaluate(RULES, observation, catalogue_mod.load())
 
 
 def create_in_case(

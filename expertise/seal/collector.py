@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from ..case import Case, SealComponent
-from ..collectors import Collector
+from ..case import Case
+from .config import SealComponent
 from ..console import err
 from ..errors import ExpertiseError, UsageError
 from ..journal import ResultSet
@@ -21,7 +21,7 @@ from .manifest import MANIFEST, ManifestReader
 from .sources import SshOptions, parse_source
 
 
-def _declared(case: Case) -> bool:
+def declared(case: Case) -> bool:
     return case.data.seal is not None
 
 
@@ -53,7 +53,7 @@ def _sealed_sources(folder: Path) -> int:
     return len(sources) if isinstance(sources, list) else 0
 
 
-def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
+def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     config = case.data.seal
     assert config is not None
     if not config.components:
@@ -132,5 +132,3 @@ def _run(case: Case, argv: Sequence[str]) -> list[ResultSet]:
         raise UsageError("; ".join(failures), path=str(case.file), fr=" ; ".join(failures_fr))
     return produced
 
-
-COLLECTOR = Collector("seal", _declared, _run)

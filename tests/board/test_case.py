@@ -12,7 +12,7 @@ from .helpers import REPO, sample
 from expertise import catalogue as catalogue_mod
 from expertise import journal
 from expertise.assess import assess
-from expertise.board.collector import COLLECTOR
+from expertise.board.collector import collect
 from expertise.board.demo import prepare
 from expertise.case import load_case
 from expertise.errors import UsageError
@@ -30,7 +30,7 @@ def _results(case_dir: Path) -> dict[str, dict]:
 
 def test_demo_case_board_replayed_into_the_journal(demo_case: Path) -> None:
     with prepare(demo_case):
-        COLLECTOR.run(load_case(demo_case), ["expertise", "audit", str(demo_case)])
+        collect(load_case(demo_case), ["expertise", "audit", str(demo_case)])
     results, result_set = _results(demo_case)
     assert result_set.source == f"board:{DEMO_BOARD}"
     assert set(results) == {f"BOARD-{i:03d}" for i in range(1, 17)}
@@ -57,7 +57,7 @@ def test_demo_case_board_replayed_into_the_journal(demo_case: Path) -> None:
 
 def test_objective_1_11_met_from_the_board_checks(demo_case: Path) -> None:
     with prepare(demo_case):
-        COLLECTOR.run(load_case(demo_case), [])
+        collect(load_case(demo_case), [])
     assessment = assess(load_case(demo_case))
     rows = {row.objective.id: row.verdict for row in assessment.objectives}
     assert rows["1-11"].conclusion.value == "met"
@@ -70,11 +70,11 @@ def test_failing_board_gives_failing_results(demo_case: Path, tmp_path: Path) ->
     text = text.replace(f'path = "{DEMO_BOARD}"', 'path = "board/other.bel"')
     (demo_case / "case.toml").write_text(text)
     with prepare(demo_case):
-        COLLECTOR.run(load_case(demo_case), [])
+        collect(load_case(demo_case), [])
     results, _ = _results(demo_case)
     # another election: wrong credential fingerprint, 10 credentials for 1 850 voters, and the snapshot is not a prefix
     assert results["BOARD-006"].status is Status.FAIL
-    assert "ballot stuffing" in results["BOARD-006"].message
+    assert "ballot stuffing" in results["BOARD-006"].text("en")
     assert results["BOARD-014"].status is Status.FAIL
     assert results["BOARD-007"].status is Status.PASS
     assert results["BOARD-006"].details["findings"]
@@ -84,28 +84,30 @@ def test_missing_board_is_a_usage_error(demo_case: Path) -> None:
     text = (demo_case / "case.toml").read_text().replace(f'path = "{DEMO_BOARD}"', 'path = "board/absent.bel"')
     (demo_case / "case.toml").write_text(text)
     with pytest.raises(UsageError) as info:
-        COLLECTOR.run(load_case(demo_case), [])
+        collect(load_case(demo_case), [])
     assert str(info.value).startswith(f"{demo_case / 'case.toml'}: board.path: board/absent.bel: no such board file")
     assert "fichier d’urne introuvable" in info.value.render_fr()
 
 
 def test_rules_on_recorded_observations() -> None:
-    from expertise.rules import evaluate
+    from expertise.board.rules import RULES as BOARD_RULES
+    from expertise.board.rules import WATCH_RULES
+    from expertise.domain import evaluate
 
     data = REPO / "tests" / "board" / "data"
     catalogue = catalogue_mod.load()
     for name, expected in (("open-vote.json", {"BOARD-010": Status.ERROR, "BOARD-007": Status.PASS}),
                            ("tampered-tally.json", {"BOARD-010": Status.FAIL, "BOARD-013": Status.PASS})):
         observation = json.loads((data / name).read_text())
-        results = {r.check_id: r for r in evaluate("board", observation, catalogue)}
+        results = {r.check_id: r for r in evaluate(BOARD_RULES, observation, catalogue)}
         assert len(results) == 16
         for check_id, status in expected.items():
-            assert results[check_id].status is status, (name, check_id, results[check_id].message)
+            assert results[check_id].status is status, (name, check_id, results[check_id].text("en"))
         assert results["BOARD-001"].severity is not None
     watch = json.loads((data / "watch-rewritten.json").read_text())
-    (result,) = evaluate("board-watch", watch, catalogue)
-    assert result.status is Status.FAIL and "removed" in result.message
-    (missing,) = evaluate("board", {"report": {"steps": []}, "subject": "x"}, catalogue)[:1]
+    (result,) = evaluate(WATCH_RULES, watch, catalogue)
+    assert result.status is Status.FAIL and "removed" in result.text("en")
+    (missing,) = evaluate(BOARD_RULES, {"report": {"steps": []}, "subject": "x"}, catalogue)[:1]
     assert missing.status is Status.ERROR
 
 
@@ -116,5 +118,5 @@ def test_malformed_credential_fingerprint_is_a_usage_error(demo_case: Path) -> N
     end = text.index("\n", start)
     (demo_case / "case.toml").write_text(text[:start] + 'credentials_fingerprint = "NwN3Riu0"' + text[end:])
     with pytest.raises(UsageError) as info:
-        COLLECTOR.run(load_case(demo_case), [])
+        collect(load_case(demo_case), [])
     assert "board.credentials_fingerprint" in str(info.value) and "not a SHA-256 fingerprint" in str(info.value)

@@ -20,7 +20,9 @@ from .helpers import REPO, sample, verify
 from expertise import catalogue as catalogue_mod
 from expertise.board.french import french, french_or_none, record_fr
 from expertise.board.report import StepStatus
-from expertise.rules import evaluate
+from expertise.board.rules import RULES as BOARD_RULES
+from expertise.board.rules import WATCH_RULES
+from expertise.domain import evaluate
 
 SOURCES = sorted((REPO / "expertise" / "board").rglob("*.py"))
 MESSAGE_ARG = {"FieldError": 1, "_Invalid": 1}  # others: the last positional argument
@@ -127,9 +129,9 @@ def _check_results(results: list) -> None:  # type: ignore[type-arg]
     assert results
     for result in results:
         fr = result.messages.get("fr", "")
-        assert fr, (result.check_id, result.message)
-        if _has_words(result.message):
-            assert fr != result.message, (result.check_id, result.message)
+        assert fr, (result.check_id, result.text("en"))
+        if _has_words(result.text("en")):
+            assert fr != result.text("en"), (result.check_id, result.text("en"))
 
 
 def _hostile_boards(tmp_path: Path) -> list[Path]:
@@ -175,7 +177,7 @@ def test_rules_over_hostile_replays_speak_french(tmp_path: Path) -> None:
                 data = finding.to_dict()
                 assert data["message_fr"] != finding.message, (step.id, finding.message)
         observation = {"report": report.to_dict(), "subject": "board:x.bel", "evidence": []}
-        results = evaluate("board", observation, catalogue)
+        results = evaluate(BOARD_RULES, observation, catalogue)
         _check_results(results)
         failing = [r for r in results if r.status.value == "fail"]
         assert failing and all(" : " in r.messages["fr"] for r in failing)
@@ -185,14 +187,14 @@ def test_rules_over_a_genuine_replay_and_recorded_observations_speak_french() ->
     catalogue = catalogue_mod.load()
     report = verify(sample("threshold"))
     assert not report.failed
-    _check_results(evaluate("board", {"report": report.to_dict(), "subject": "s", "evidence": []}, catalogue))
+    _check_results(evaluate(BOARD_RULES, {"report": report.to_dict(), "subject": "s", "evidence": []}, catalogue))
     data = REPO / "tests" / "board" / "data"
     for name in ("open-vote.json", "tampered-tally.json"):
-        _check_results(evaluate("board", json.loads((data / name).read_text()), catalogue))
+        _check_results(evaluate(BOARD_RULES, json.loads((data / name).read_text()), catalogue))
     watch = json.loads((data / "watch-rewritten.json").read_text())
-    (result,) = evaluate("board-watch", watch, catalogue)
+    (result,) = evaluate(WATCH_RULES, watch, catalogue)
     assert result.status.value == "fail" and "retiré" in result.messages["fr"], result.messages
     _check_results([result])
-    passed = evaluate("board-watch", {**watch, "failures": [], "snapshots": 4}, catalogue)
+    passed = evaluate(WATCH_RULES, {**watch, "failures": [], "snapshots": 4}, catalogue)
     _check_results(passed)
     assert StepStatus.PASS.value == "pass"

@@ -17,7 +17,7 @@ from .helpers import sample
 from markupsafe import Markup, escape
 
 from expertise import journal
-from expertise.board.collector import COLLECTOR
+from expertise.board.collector import collect
 from expertise.board.demo import prepare
 from expertise.case import load_case
 from expertise.report.render import render_section
@@ -49,7 +49,7 @@ def render(case_dir: Path, lang: str) -> tuple[str, Charts]:
 
 def test_partial_shows_steps_counts_and_verified_result(demo_case: Path) -> None:
     with prepare(demo_case):
-        COLLECTOR.run(load_case(demo_case), [])
+        collect(load_case(demo_case), [])
     html, charts = render(demo_case, "fr")
     assert "Rejeu indépendant de l’urne électronique" in html
     assert "BOARD-010" in html and "Le dépouillement chiffré publié est le produit des bulletins" in html
@@ -76,7 +76,7 @@ def test_partial_escapes_what_the_board_says(demo_case: Path, tmp_path: Path, la
     text = (demo_case / "case.toml").read_text().replace('path = "board/dCRjH5o39RcAaH.bel"', 'path = "board/hostile.bel"')
     (demo_case / "case.toml").write_text(text)
     with prepare(demo_case):
-        COLLECTOR.run(load_case(demo_case), [])
+        collect(load_case(demo_case), [])
     html, _ = render(demo_case, lang)
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html

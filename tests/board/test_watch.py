@@ -20,7 +20,7 @@ from .boardkit import Board, Step
 from .helpers import REPO
 
 from expertise import journal
-from expertise.board.collector import COLLECTOR
+from expertise.board.collector import collect
 from expertise.board.parallel import InlineRunner
 from expertise.board.watch import BoardWatch, source_key
 from expertise.case import load_case
@@ -102,7 +102,7 @@ def test_watch_keeps_copies_and_verifies_new_ballots(election, served, watch_cas
     rebuilt = b"".join((watch_case / p).read_bytes() for p in stored)
     assert rebuilt == made.snapshots["end_of_voting"].read_bytes()
     # the final audit checks the board extends the last watched copy
-    COLLECTOR.run(load_case(watch_case), [])
+    collect(load_case(watch_case), [])
     board = next(rs for _, rs in journal.latest_result_sets(watch_case) if rs.source.startswith("board:board/"))
     assert {r.check_id: r.status for r in board.results}["BOARD-014"] is Status.FAIL  # demo board ≠ watched board
 

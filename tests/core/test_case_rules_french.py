@@ -11,8 +11,9 @@ from expertise.case import Case, Judgment, load_case
 from expertise.journal import JournalProblem, JournalReport
 from expertise.results import Result, Severity, Status
 from expertise.risk import score
-from expertise.rules import evaluate
-from expertise.rules.case_rules import CaseObservation
+from expertise.case_checks.rules import RULES as CASE_RULES
+from expertise.domain import evaluate
+from expertise.case_checks.rules import CaseObservation
 from tests.french import french_problems
 
 
@@ -51,7 +52,7 @@ def test_every_case_result_has_a_french_message(demo_case: Path) -> None:
     catalogue = catalogue_mod.load()
     results: list[Result] = []
     for obs in observations(load_case(demo_case)):
-        results += evaluate("case", obs, catalogue)
+        results += evaluate(CASE_RULES, obs, catalogue)
     assert {r.status for r in results} == {Status.PASS, Status.FAIL, Status.MANUAL}
     assert {r.check_id for r in results if r.status is Status.FAIL} == {
         "RISK-001", "RISK-002", "RISK-003", "EXPERT-001", "EXPERT-002", "JOURNAL-001"}

@@ -11,7 +11,7 @@ import pytest
 from expertise import catalogue as catalogue_mod
 from expertise.errors import CatalogueError
 from expertise.paths import checks_dir
-from expertise.rules.registry import all_rules, check_registry_matches
+from expertise.domains import all_rules, check_registry_matches
 
 SOURCE = checks_dir() / "frameworks" / "sources" / "deliberation-2019-053.txt"
 

@@ -198,7 +198,7 @@ def test_the_synthesis_chart_shows_objective_status_by_level(french_report: dict
 
 
 def test_measured_quantities_take_the_decimal_comma_in_french() -> None:
-    from expertise.report.text import NNBSP, fmt_decimal
+    from expertise.typography import NNBSP, fmt_decimal
 
     assert fmt_decimal(1.736, "fr") == "1,74"
     assert fmt_decimal(12345.5, "fr", 1) == f"12{NNBSP}345,5"

@@ -463,10 +463,11 @@ def recorded() -> Callable[[str], dict]:
 def evaluate_probe() -> Callable[..., dict]:
     """Run every probe rule on a ProbeObservation; check id -> Result (one result per id here)."""
     from expertise import catalogue
-    from expertise.rules import evaluate
+    from expertise.probe.rules import RULES as PROBE_RULES
+    from expertise.domain import evaluate
 
     def run(observation) -> dict:  # type: ignore[no-untyped-def]
-        results = evaluate("probe", observation, catalogue.load())
+        results = evaluate(PROBE_RULES, observation, catalogue.load())
         by_id: dict = {}
         for result in results:
             assert result.check_id not in by_id, f"{result.check_id} produced twice"

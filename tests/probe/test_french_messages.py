@@ -44,9 +44,10 @@ def _observation(part: str, model) -> ProbeObservation:  # type: ignore[no-untyp
 
 def _all_results(observation: ProbeObservation) -> list:  # type: ignore[type-arg]
     from expertise import catalogue
-    from expertise.rules import evaluate
+    from expertise.probe.rules import RULES as PROBE_RULES
+    from expertise.domain import evaluate
 
-    return evaluate("probe", observation, catalogue.load())
+    return evaluate(PROBE_RULES, observation, catalogue.load())
 
 
 @pytest.mark.parametrize("part,name", [(p, n) for p, names in RECORDED.items() for n in names])
@@ -172,6 +173,6 @@ def test_unobserved_part_is_could_not_test_in_french(recorded, part: str) -> Non
     results = _all_results(_observation(part, model))
     assert results and all(r.status.value == "error" for r in results)
     for result in results:
-        assert result.message == "could not test: no TLS handshake within 4 s (server too slow)"
+        assert result.text("en") == "could not test: no TLS handshake within 4 s (server too slow)"
         assert result.messages["fr"] == "test impossible : pas de négociation TLS en 4 s (serveur trop lent)"
-        assert result.text("fr") == result.messages["fr"] and result.text("en") == result.message
+        assert result.text("fr") == result.messages["fr"] and result.text("en") == result.text("en")

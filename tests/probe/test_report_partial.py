@@ -17,7 +17,8 @@ from expertise.probe.observations import (HttpObservation, PortsObservation, Pro
                                           TlsObservation)
 from expertise.probe.summary import summarise
 from expertise.report.render import render_section
-from expertise.rules import evaluate
+from expertise.probe.rules import RULES as PROBE_RULES
+from expertise.domain import evaluate
 
 
 @dataclass
@@ -44,7 +45,7 @@ def render(lang: str, sources: list[Source]) -> str:
 
 
 def make_source(observation: ProbeObservation, source: str, seq: int = 7) -> Source:
-    results = evaluate("probe", observation, catalogue.load())
+    results = evaluate(PROBE_RULES, observation, catalogue.load())
     return Source(source, "probe", summarise(observation, results), [r.to_dict() for r in results], seq,
                   "2026-11-21T14:49:15.000000Z")
 

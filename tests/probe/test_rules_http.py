@@ -89,8 +89,8 @@ def test_weak_page_fails_every_header_rule_it_breaks(evaluate_probe, weak_http) 
 ])
 def test_header_variation(evaluate_probe, strong_http, check, drop, add, expected, text) -> None:
     result = run(evaluate_probe, with_headers(strong_http, drop, add))[check]
-    assert result.status.value == expected, result.message
-    assert text in result.message
+    assert result.status.value == expected, result.text("en")
+    assert text in result.text("en")
 
 
 def test_scripts_and_subresource_integrity(evaluate_probe, strong_http) -> None:
@@ -108,13 +108,13 @@ def test_clear_text_variations(evaluate_probe, strong_http) -> None:
     plain = strong_http.plain[0]
     other_host = plain.model_copy(update={"headers": [("Location", "https://elsewhere.example/")]})
     results = run(evaluate_probe, strong_http.model_copy(update={"plain": [other_host]}))
-    assert results["HTTP-007"].status is Status.FAIL and "another host" in results["HTTP-007"].message
+    assert results["HTTP-007"].status is Status.FAIL and "another host" in results["HTTP-007"].text("en")
     assert results["HTTP-008"].status is Status.PASS
     to_http = plain.model_copy(update={"headers": [("Location", "http://127.0.0.1/next")]})
     assert run(evaluate_probe, strong_http.model_copy(update={"plain": [to_http]}))["HTTP-007"].status is Status.FAIL
     broken = HttpExchange(url="http://127.0.0.1/", error="no complete response within 5 s (server too slow)")
     results = run(evaluate_probe, strong_http.model_copy(update={"plain": [broken]}))
-    assert results["HTTP-007"].status is Status.ERROR and "too slow" in results["HTTP-007"].message
+    assert results["HTTP-007"].status is Status.ERROR and "too slow" in results["HTTP-007"].text("en")
     assert results["HTTP-008"].status is Status.ERROR
     closed = strong_http.model_copy(update={"plain": [], "plain_unreachable": ["http://127.0.0.1/"]})
     results = run(evaluate_probe, closed)
@@ -131,14 +131,14 @@ def test_unanswered_page_is_untested(evaluate_probe, strong_http) -> None:
     for check in ("HTTP-001", "HTTP-002", "HTTP-003", "HTTP-004", "HTTP-005", "HTTP-006", "HTTP-009",
                   "HTTP-010", "HTTP-011", "HTTP-012"):
         assert results[check].status is Status.ERROR, check
-    assert "64 KiB" in results["HTTP-001"].message
+    assert "64 KiB" in results["HTTP-001"].text("en")
     assert results["HTTP-008"].status is Status.PASS  # the clear-text part was observed
 
 
 def test_page_finally_served_in_clear_text_fails(evaluate_probe, strong_http) -> None:
     downgraded = strong_http.exchanges[0].model_copy(update={"url": "http://127.0.0.1/"})
     results = run(evaluate_probe, strong_http.model_copy(update={"exchanges": [downgraded]}))
-    assert results["HTTP-001"].status is Status.FAIL and "clear-text" in results["HTTP-001"].message
+    assert results["HTTP-001"].status is Status.FAIL and "clear-text" in results["HTTP-001"].text("en")
 
 
 def test_clear_text_target_gets_only_clear_text_rules(evaluate_probe, recorded) -> None:

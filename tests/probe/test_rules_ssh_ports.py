@@ -50,18 +50,18 @@ def test_ssh_variations(evaluate_probe, strong_ssh) -> None:
     assert ssh(evaluate_probe, nist)["SSH-002"].status is Status.PASS  # ANSSI accepts NIST curves
     cves = strong_ssh.model_copy(update={"cves": [{"name": "CVE-2024-6387", "cvssv2": 8.1}]})
     result = ssh(evaluate_probe, cves)["SSH-009"]
-    assert result.status is Status.MANUAL and "CVE-2024-6387" in result.message
+    assert result.status is Status.MANUAL and "CVE-2024-6387" in result.text("en")
 
 
 def test_partial_ssh_observation_is_untested_where_it_is_missing(evaluate_probe, strong_ssh) -> None:
     no_audit = strong_ssh.model_copy(update={"audit_error": "ssh-audit did not finish within 25 s"})
     results = ssh(evaluate_probe, no_audit)
     for check in ("SSH-002", "SSH-003", "SSH-004", "SSH-005", "SSH-006", "SSH-007", "SSH-009"):
-        assert results[check].status is Status.ERROR and "25 s" in results[check].message
+        assert results[check].status is Status.ERROR and "25 s" in results[check].text("en")
     assert results["SSH-008"].status is Status.PASS  # paramiko's part is still there
     no_auth = strong_ssh.model_copy(update={"auth_methods": None, "auth_error": "key exchange impossible"})
     result = ssh(evaluate_probe, no_auth)["SSH-008"]
-    assert result.status is Status.ERROR and "key exchange impossible" in result.message
+    assert result.status is Status.ERROR and "key exchange impossible" in result.text("en")
     down = SshObservation(endpoint="ssh://127.0.0.1:9", host="127.0.0.1", address="127.0.0.1", port=9,
                           error="connection refused")
     assert {r.status for r in ssh(evaluate_probe, down).values()} == {Status.ERROR}
@@ -86,7 +86,7 @@ def test_unexpected_port_fails_and_expected_passes(evaluate_probe, ports) -> Non
 def test_risky_services(evaluate_probe, ports) -> None:
     database = ports.model_copy(update={"ports": [*ports.ports, PortInfo(port=5432, state="open", service="postgresql")]})
     result = port_results(evaluate_probe, database)["PORT-002"]
-    assert result.status is Status.FAIL and "PostgreSQL" in result.message
+    assert result.status is Status.FAIL and "PostgreSQL" in result.text("en")
     telnet = ports.model_copy(update={"ports": [PortInfo(port=2323, state="open", service="telnet")]})
     assert port_results(evaluate_probe, telnet)["PORT-002"].status is Status.FAIL
     closed = ports.model_copy(update={"ports": [PortInfo(port=3306, state="closed", service="mysql")]})

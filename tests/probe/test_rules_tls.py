@@ -32,7 +32,7 @@ def run(evaluate_probe, tls: TlsObservation) -> dict:
 
 def test_strong_recorded_observation_passes(evaluate_probe, strong_tls) -> None:
     results = run(evaluate_probe, strong_tls)
-    not_pass = {k: (r.status.value, r.message) for k, r in results.items() if r.status is not Status.PASS}
+    not_pass = {k: (r.status.value, r.text("en")) for k, r in results.items() if r.status is not Status.PASS}
     assert not_pass == {"TLS-006": ("not_applicable", "no CBC suite accepted")}
 
 
@@ -60,7 +60,7 @@ def test_unreachable_endpoint_is_untested_never_failed(evaluate_probe, strong_tl
                             error="no TLS connection: Server rejected the connection", evidence=["x/sslyze.json"])
     results = run(evaluate_probe, broken)
     assert {r.status for r in results.values()} == {Status.ERROR}
-    assert all("Server rejected the connection" in r.message for r in results.values())
+    assert all("Server rejected the connection" in r.text("en") for r in results.values())
     assert all(r.evidence == ("x/sslyze.json",) for r in results.values())
 
 
@@ -112,18 +112,18 @@ VARIATIONS = [
 @pytest.mark.parametrize("check,changes,expected,text", VARIATIONS)
 def test_variation(evaluate_probe, strong_tls, check, changes, expected, text) -> None:
     result = run(evaluate_probe, strong_tls.model_copy(update=changes))[check]
-    assert result.status.value == expected, result.message
-    assert text in result.message
+    assert result.status.value == expected, result.text("en")
+    assert text in result.text("en")
 
 
 def test_expired_and_future_certificates(evaluate_probe, strong_tls) -> None:
     leaf = strong_tls.chain[0]
     later = strong_tls.model_copy(update={"observed_at": leaf.not_after + timedelta(days=1)})
     result = run(evaluate_probe, later)["TLS-024"]
-    assert result.status is Status.FAIL and "expired" in result.message
+    assert result.status is Status.FAIL and "expired" in result.text("en")
     earlier = strong_tls.model_copy(update={"observed_at": leaf.not_before - timedelta(days=1)})
     result = run(evaluate_probe, earlier)["TLS-024"]
-    assert result.status is Status.FAIL and "not valid before" in result.message
+    assert result.status is Status.FAIL and "not valid before" in result.text("en")
 
 
 def test_hostname_matching(evaluate_probe, strong_tls) -> None:
@@ -167,12 +167,12 @@ def test_chain_order_and_completeness(evaluate_probe, strong_tls) -> None:
         "TLS-027"].status is Status.FAIL
     incomplete = strong_tls.model_copy(update={"chain": strong_tls.chain[:1], "verified_chain_length": 3})
     result = run(evaluate_probe, incomplete)["TLS-027"]
-    assert result.status is Status.FAIL and "incomplete" in result.message
+    assert result.status is Status.FAIL and "incomplete" in result.text("en")
 
 
 def test_untrusted_chain_names_the_validation_error(evaluate_probe, weak_tls) -> None:
     result = run(evaluate_probe, weak_tls)["TLS-023"]
-    assert "subjectAltName" in result.message
+    assert "subjectAltName" in result.text("en")
 
 
 def test_missing_certificate_is_untested(evaluate_probe, strong_tls) -> None:

@@ -37,9 +37,9 @@ def test_audit_compares_the_emargement_with_the_board_just_replayed(run_cli, dem
     assert done.returncode == 0, done.stderr
     sets = {rs.producer: rs for _, rs in journal.latest_result_sets(demo_case)}
     results = {r.check_id: r for r in sets["registers"].results}
-    assert results["REG-005"].status.value == "pass", results["REG-005"].message
+    assert results["REG-005"].status.value == "pass", results["REG-005"].text("en")
     assert sets["registers"].summary["board"]["counted"] == 64
-    assert "2 decryption-key part(s)" in results["REG-007"].message and "trustee keys" in results["REG-007"].message
+    assert "2 decryption-key part(s)" in results["REG-007"].text("en") and "trustee keys" in results["REG-007"].text("en")
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Émargement et détenteurs des clés" in html and "REG-005" in html
 
@@ -53,7 +53,7 @@ def test_a_ballot_more_than_voters_signed_fails(run_cli, demo_case: Path, tmp_pa
     sets = {rs.producer: rs for _, rs in journal.latest_result_sets(demo_case)}
     result = next(r for r in sets["registers"].results if r.check_id == "REG-005")
     assert result.status.value == "fail"
-    assert "64 ballot(s) for 63 voter(s)" in result.message and "1 ballot(s) without a voter" in result.message
+    assert "64 ballot(s) for 63 voter(s)" in result.text("en") and "1 ballot(s) without a voter" in result.text("en")
 
 
 def test_hostile_register_gives_a_named_error_not_a_traceback(run_cli, demo_case: Path) -> None:

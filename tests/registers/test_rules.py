@@ -12,7 +12,8 @@ from expertise.case import Actor
 from expertise.registers.observation import BoardCount, RegistersObservation
 from expertise.registers.reader import Entry, RegisterRead
 from expertise.results import Status
-from expertise.rules import evaluate
+from expertise.registers.rules import RULES as REGISTERS_RULES
+from expertise.domain import evaluate
 
 TZ = timezone(timedelta(hours=1))
 OPENS = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
@@ -43,7 +44,7 @@ def clean() -> RegistersObservation:
 
 
 def run(obs: RegistersObservation) -> dict[str, object]:
-    return {r.check_id: r for r in evaluate("registers", obs, catalogue.load())}
+    return {r.check_id: r for r in evaluate(REGISTERS_RULES, obs, catalogue.load())}
 
 
 def test_a_clean_case_passes_everything_that_applies() -> None:
@@ -60,15 +61,15 @@ def test_unknown_and_double_emargement() -> None:
     obs = clean()
     emargement = register("emargement", ["V1", "X99", "V2", "V2"], times=[OPENS] * 4)
     results = run(replace(obs, emargement=emargement))
-    assert results["REG-001"].status is Status.FAIL and "X99" in results["REG-001"].message
-    assert results["REG-002"].status is Status.FAIL and results["REG-002"].message.endswith(": V2")
+    assert results["REG-001"].status is Status.FAIL and "X99" in results["REG-001"].text("en")
+    assert results["REG-002"].status is Status.FAIL and results["REG-002"].text("en").endswith(": V2")
 
 
 def test_outside_opening_hours_named_with_line() -> None:
     obs = clean()
     late = register("emargement", ["V1", "V2"], times=[OPENS, CLOSES + timedelta(minutes=3)])
     result = run(replace(obs, emargement=late))["REG-003"]
-    assert result.status is Status.FAIL and "V2 at 2026-12-08T17:03:00+01:00 (line 3)" in result.message
+    assert result.status is Status.FAIL and "V2 at 2026-12-08T17:03:00+01:00 (line 3)" in result.text("en")
     # the closing minute itself is inside
     assert run(replace(obs, emargement=register("emargement", ["V1"], times=[CLOSES])))["REG-003"].status \
         is Status.PASS
@@ -80,23 +81,23 @@ def test_paper_and_internet() -> None:
     ok = run(replace(obs, paper=register("paper_votes", ["V8", "V9"])))
     assert ok["REG-004"].status is Status.PASS
     both = run(replace(obs, paper=register("paper_votes", ["V9", "V3", "V9"])))["REG-004"]
-    assert both.status is Status.FAIL and "V3" in both.message and "V9 (twice on paper)" in both.message
+    assert both.status is Status.FAIL and "V3" in both.text("en") and "V9 (twice on paper)" in both.text("en")
 
 
 def test_board_count_mismatch_both_ways() -> None:
     obs = clean()
     assert obs.board is not None
     more = run(replace(obs, board=replace(obs.board, counted=5)))["REG-005"]
-    assert more.status is Status.FAIL and "1 ballot(s) without a voter signed" in more.message
+    assert more.status is Status.FAIL and "1 ballot(s) without a voter signed" in more.text("en")
     fewer = run(replace(obs, board=replace(obs.board, counted=3)))["REG-005"]
-    assert fewer.status is Status.FAIL and "1 voter(s) signed without a ballot" in fewer.message
+    assert fewer.status is Status.FAIL and "1 voter(s) signed without a ballot" in fewer.text("en")
     assert run(replace(obs, board=None))["REG-005"].status is Status.MANUAL
 
 
 def test_more_voters_than_registered() -> None:
     obs = replace(clean(), voters=None, electorate=3)
     result = run(obs)["REG-006"]
-    assert result.status is Status.FAIL and "4 voters for 3 registered" in result.message
+    assert result.status is Status.FAIL and "4 voters for 3 registered" in result.text("en")
 
 
 @pytest.mark.parametrize("actors, expected", [
@@ -113,7 +114,7 @@ def test_key_parts(actors, expected) -> None:  # type: ignore[no-untyped-def]
     result = run(replace(clean(), actors=actors))["REG-007"]
     assert result.status is Status.FAIL
     for text in expected:
-        assert text in result.message
+        assert text in result.text("en")
 
 
 def test_no_key_holder_declared_is_manual() -> None:
@@ -126,10 +127,10 @@ def test_incomplete_registers_never_pass() -> None:
     results = run(replace(obs, emargement=half))
     for check in ("REG-001", "REG-002", "REG-003", "REG-005", "REG-006"):
         assert results[check].status is Status.ERROR, check
-        assert "line 7: time" in results[check].message
+        assert "line 7: time" in results[check].text("en")
     # but what the rows read do show is still reported
     bad = register("emargement", ["V1", "X99"], times=[OPENS] * 2, unread=True)
     unknown = run(replace(obs, emargement=bad))["REG-001"]
-    assert unknown.status is Status.FAIL and "X99" in unknown.message and "not read completely" in unknown.message
+    assert unknown.status is Status.FAIL and "X99" in unknown.text("en") and "not read completely" in unknown.text("en")
     # and a missing register is a manual check, not a pass
     assert run(replace(obs, emargement=None))["REG-001"].status is Status.MANUAL

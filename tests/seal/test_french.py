@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from expertise import catalogue
-from expertise.rules import evaluate
+from expertise.seal.rules import RULES as SEAL_RULES
+from expertise.domain import evaluate
 from expertise.seal import french
 
 from .test_rules import DATA, observation
@@ -42,13 +43,13 @@ RECORDED = sorted(path.name for path in DATA.glob("*.json"))
 
 @pytest.mark.parametrize("name", RECORDED)
 def test_every_result_has_a_french_message(name: str) -> None:
-    results = evaluate("seal", observation(name), catalogue.load())
+    results = evaluate(SEAL_RULES, observation(name), catalogue.load())
     assert results
     for result in results:
         fr = result.messages.get("fr", "")
         assert fr.strip(), f"{result.check_id}: no French message"
-        if re.search(r"[A-Za-z]{3,}", _words(result.message)):
-            assert fr != result.message, f"{result.check_id}: French identical to English: {fr}"
+        if re.search(r"[A-Za-z]{3,}", _words(result.text("en"))):
+            assert fr != result.text("en"), f"{result.check_id}: French identical to English: {fr}"
         leftover = ENGLISH.findall(_words(_prose_fr(fr)))
         assert not leftover, f"{result.check_id}: English words {leftover} in {fr!r}"
 

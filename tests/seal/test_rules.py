@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from expertise import catalogue
-from expertise.rules import evaluate
-from expertise.rules.registry import check_registry_matches
+from expertise.seal.rules import RULES as SEAL_RULES
+from expertise.domain import evaluate
+from expertise.domains import check_registry_matches
 from expertise.seal.observation import SealObservation
 
 DATA = Path(__file__).parent / "data"
@@ -26,13 +27,13 @@ def observation(name: str) -> SealObservation:
 
 
 def verdicts(name: str) -> dict[str, str]:
-    results = evaluate("seal", observation(name), catalogue.load())
+    results = evaluate(SEAL_RULES, observation(name), catalogue.load())
     assert len({r.check_id for r in results}) == len(results), "one result per check"
     return {r.check_id: r.status.value for r in results}
 
 
 def messages(name: str) -> dict[str, str]:
-    return {r.check_id: r.message for r in evaluate("seal", observation(name), catalogue.load())}
+    return {r.check_id: r.text("en") for r in evaluate(SEAL_RULES, observation(name), catalogue.load())}
 
 
 def test_every_seal_check_has_a_rule_and_metadata() -> None:
@@ -125,8 +126,8 @@ def test_files_ignored_by_gitignore_are_named_but_not_a_finding() -> None:
     header = json.loads(json.dumps(clean.header))
     header["sources"][0]["working_tree"].update(ignored_count=2, ignored=["build/app.so", "local.env"])
     results = {
-        r.check_id: r for r in evaluate("seal", dataclasses.replace(clean, header=header), catalogue.load())
+        r.check_id: r for r in evaluate(SEAL_RULES, dataclasses.replace(clean, header=header), catalogue.load())
     }
     assert results["SEAL-002"].status.value == "pass"
-    assert "2 file(s) ignored by .gitignore, not sealed: build/app.so, local.env" in results["SEAL-002"].message
+    assert "2 file(s) ignored by .gitignore, not sealed: build/app.so, local.env" in results["SEAL-002"].text("en")
     assert "2 fichiers ignorés par .gitignore" in results["SEAL-002"].messages["fr"]

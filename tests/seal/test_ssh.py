@@ -156,13 +156,14 @@ def test_sftp_only_account_records_why_system_facts_are_missing(
     assert any(e["path"] == "server.bin" for e in manifest(seal)["entries"])  # the files were still sealed
     # the rule says so, in English and in French, from this real observation
     from expertise import catalogue
-    from expertise.rules import evaluate
+    from expertise.seal.rules import RULES as SEAL_RULES
+    from expertise.domain import evaluate
     from expertise.seal.observation import CREATE, SealObservation
 
     header = {k: v for k, v in manifest(seal).items() if k != "entries"}
-    results = {r.check_id: r for r in evaluate("seal", SealObservation("remote", CREATE, header), catalogue.load())}
+    results = {r.check_id: r for r in evaluate(SEAL_RULES, SealObservation("remote", CREATE, header), catalogue.load())}
     remote = results["SEAL-007"]
-    assert remote.status.value == "manual" and "uname, packages not recorded" in remote.message
+    assert remote.status.value == "manual" and "uname, packages not recorded" in remote.text("en")
     assert "uname et liste des paquets non enregistré(s)" in remote.messages["fr"], remote.messages
     assert "'uname -a' : " in remote.messages["fr"] and "exit status" not in remote.messages["fr"]
 

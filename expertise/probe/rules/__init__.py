@@ -1,4 +1,10 @@
-"""The probe rules, one module per family (TLS, HTTP, SSH, exposed ports).
+"""The probe rules, one module per family (TLS, HTTP, SSH, exposed ports), gathered in report order."""
 
-`expertise/rules/probe.py` gathers them into the domain's ``RULES`` tuple.
-"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...domain import Rule
+from . import http, ports, ssh, tls
+
+RULES: tuple[Rule[Any], ...] = ports.RULES + tls.RULES + http.RULES + ssh.RULES

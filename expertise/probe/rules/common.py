@@ -1,7 +1,7 @@
 """Shared plumbing of the probe rules: absent part → no result, unobserved part → error.
 
 Each family decorator turns a small pure function ``part -> Outcome | None`` into a
-:class:`~expertise.rules.registry.Rule`. The decorator, not the rule, handles the two
+:class:`~expertise.domain.Rule`. The decorator, not the rule, handles the two
 cases every rule must treat identically: the service is not part of this target (no
 result at all) and the service could not be observed (``error``, "could not test", with
 the collector's reason) — so no rule can turn an unreachable server into a "fail".
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from ...results import Result, Status
-from ...rules.registry import Rule
+from ...domain import Rule
 from ...wording import plural_s
 from ..observations import ProbeObservation
 from ..french import reason_fr
@@ -95,7 +95,7 @@ def family_rule(check_id: str, part: str, subject: Callable[[Any], str]) -> Call
 
         run.__name__ = function.__name__
         run.__doc__ = function.__doc__
-        return Rule(check_id, DOMAIN, run)
+        return Rule(check_id, run)
 
     return decorate
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterator
 
-from ..registers.observation import RegistersObservation
-from ..registers.reader import Entry, RegisterRead
+from .observation import RegistersObservation
+from .reader import Entry, RegisterRead
 from ..results import Result, Status, bilingual
 from ..wording import plural_s
-from .registry import Rule
+from ..domain import Rule
 
 SHOWN = 5
 
@@ -274,11 +274,11 @@ def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator
 
 
 RULES = (
-    Rule("REG-001", "registers", emargement_voters_are_listed),
-    Rule("REG-002", "registers", no_double_emargement),
-    Rule("REG-003", "registers", emargement_within_opening_hours),
-    Rule("REG-004", "registers", no_vote_on_paper_and_internet),
-    Rule("REG-005", "registers", emargement_matches_the_board),
-    Rule("REG-006", "registers", turnout_within_the_electorate),
-    Rule("REG-007", "registers", key_parts_held_by_the_electoral_board),
+    Rule("REG-001", emargement_voters_are_listed),
+    Rule("REG-002", no_double_emargement),
+    Rule("REG-003", emargement_within_opening_hours),
+    Rule("REG-004", no_vote_on_paper_and_internet),
+    Rule("REG-005", emargement_matches_the_board),
+    Rule("REG-006", turnout_within_the_electorate),
+    Rule("REG-007", key_parts_held_by_the_electoral_board),
 )

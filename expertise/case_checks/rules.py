@@ -15,7 +15,7 @@ from ..journal import JournalReport
 from ..results import Result, Status, bilingual
 from ..wording import plural_s
 from ..risk import RiskScore
-from .registry import Rule
+from ..domain import Rule
 
 
 @dataclass(frozen=True)
@@ -149,11 +149,11 @@ def journal_intact(obs: CaseObservation) -> Iterator[Result]:
                       details={"problems": [p.__dict__ for p in report.problems[:20]]})
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("RISK-001", "case", risk_level_choice),
-    Rule("RISK-002", "case", risk_grid_complete),
-    Rule("RISK-003", "case", risk_justified),
-    Rule("EXPERT-001", "case", expert_independence),
-    Rule("EXPERT-002", "case", expert_experience),
-    Rule("JOURNAL-001", "case", journal_intact),
+RULES: tuple[Rule[Any], ...] = (
+    Rule("RISK-001", risk_level_choice),
+    Rule("RISK-002", risk_grid_complete),
+    Rule("RISK-003", risk_justified),
+    Rule("EXPERT-001", expert_independence),
+    Rule("EXPERT-002", expert_experience),
+    Rule("JOURNAL-001", journal_intact),
 )

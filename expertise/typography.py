@@ -1,21 +1,21 @@
-"""French and English formatting for the report: typography, numbers, dates.
+"""French and English presentation: typography, numbers, dates — the one place for it.
 
 French typography is part of what makes a report read as professional: non-breaking spaces
 before « : ; ! ? », inside « guillemets », as thousands separators, and dates written out.
+:mod:`expertise.i18n` applies it to every catalogue text it renders, and the report's templates
+use the same functions for the values they lay out.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space
-
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
 
 _BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]*([;!?])(?=\s|$)")
 _BEFORE_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]+:(?=\s|$)")
@@ -23,7 +23,7 @@ _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
 
 
-def typo_fr(text: object) -> str:
+def french(text: object) -> str:
     """Apply French spacing rules to free text; leaves URLs and times (09:00) alone."""
     value = str(text)
     value = _BEFORE_HIGH.sub(lambda m: NNBSP + m.group(1), value)
@@ -34,12 +34,12 @@ def typo_fr(text: object) -> str:
 
 
 def fmt_int(value: object, lang: str = "fr") -> str:
+    """A count: 1 850 in French, 1,850 in English; a value that is not a number is shown as is."""
     try:
         number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return str(value)
-    grouped = f"{number:,}"
-    return grouped.replace(",", NNBSP) if lang == "fr" else grouped
+    return format_decimal(number, locale=lang)
 
 
 def fmt_decimal(value: object, lang: str = "fr", places: int = 2) -> str:
@@ -48,11 +48,7 @@ def fmt_decimal(value: object, lang: str = "fr", places: int = 2) -> str:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
-    whole, _, fraction = f"{number:,.{places}f}".partition(".")
-    if lang != "fr":
-        return f"{whole}.{fraction}" if fraction else whole
-    whole = whole.replace(",", NNBSP)
-    return f"{whole},{fraction}" if fraction else whole
+    return format_decimal(number, format="#,##0." + "0" * places if places else "#,##0", locale=lang)
 
 
 def _offset(dt: datetime) -> str:
@@ -65,12 +61,12 @@ def _offset(dt: datetime) -> str:
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def fmt_date(value: datetime | str, lang: str = "fr") -> str:
-    dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+def fmt_date(value: date | str, lang: str = "fr") -> str:
+    """« 1er décembre 2026 », "1 December 2026": French writes the first day as an ordinal."""
+    dt = value if isinstance(value, date) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     if lang == "fr":
-        day = "1er" if dt.day == 1 else str(dt.day)
-        return f"{day} {_MONTHS_FR[dt.month - 1]} {dt.year}"
-    return f"{dt.day} {_MONTHS_EN[dt.month - 1]} {dt.year}"
+        return f"{'1er' if dt.day == 1 else dt.day} {format_date(dt, 'MMMM y', locale='fr')}"
+    return format_date(dt, "d MMMM y", locale=lang)
 
 
 def fmt_datetime(value: datetime | str, lang: str = "fr") -> str:
@@ -90,3 +86,4 @@ def fmt_utc(value: str, lang: str = "fr") -> str:
     except ValueError:
         return str(value)
     return dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+

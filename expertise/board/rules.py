@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from ..board.french import field_fr, french, french_or_none, record_fr
+from .french import field_fr, french, french_or_none, record_fr
 from ..results import Result, Status
-from .registry import Rule
+from ..domain import Rule
 
 STEP_CHECKS: tuple[tuple[str, str], ...] = (
     ("BOARD-001", "archive"),
@@ -146,7 +146,7 @@ def watch_integrity(observation: Mapping[str, Any]) -> Iterator[Result]:
                                f"{observation.get('ballots')} bulletin(s) sont valides"})
 
 
-RULES: tuple[Rule, ...] = tuple(Rule(check_id, "board", step_rule(check_id, step_id))
-                                for check_id, step_id in STEP_CHECKS) + (
-    Rule("BOARD-017", "board-watch", watch_integrity),
-)
+# The replay's rules (one per step) and the watch's: two observations, two tuples.
+RULES: tuple[Rule[Any], ...] = tuple(Rule(check_id, step_rule(check_id, step_id))
+                                     for check_id, step_id in STEP_CHECKS)
+WATCH_RULES: tuple[Rule[Any], ...] = (Rule("BOARD-017", watch_integrity),)

@@ -12,9 +12,9 @@ from typing import Any, Iterator
 from ..results import Result, Status
 from ..seal import french
 from ..wording import plural
-from ..seal.model import SPECIAL_FILE, SYMLINK_LOOP, SYMLINK_OUTSIDE, UNSEALED_KINDS
-from ..seal.observation import REUSE, VERIFY, SealObservation
-from .registry import Rule
+from .model import SPECIAL_FILE, SYMLINK_LOOP, SYMLINK_OUTSIDE, UNSEALED_KINDS
+from .observation import REUSE, VERIFY, SealObservation
+from ..domain import Rule
 
 LISTED = 10
 
@@ -574,16 +574,16 @@ def reuse_allowed(obs: SealObservation) -> Iterator[Result]:
     )
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("SEAL-001", "seal", every_path_sealed),
-    Rule("SEAL-002", "seal", git_tree_clean),
-    Rule("SEAL-003", "seal", no_special_files),
-    Rule("SEAL-004", "seal", links_inside),
-    Rule("SEAL-005", "seal", seal_intact),
-    Rule("SEAL-006", "seal", timestamped),
-    Rule("SEAL-007", "seal", remote_system_recorded),
-    Rule("SEAL-008", "seal", sealed_before_vote),
-    Rule("SEAL-009", "seal", unchanged),
-    Rule("SEAL-010", "seal", verified_after_vote),
-    Rule("SEAL-011", "seal", reuse_allowed),
+RULES: tuple[Rule[Any], ...] = (
+    Rule("SEAL-001", every_path_sealed),
+    Rule("SEAL-002", git_tree_clean),
+    Rule("SEAL-003", no_special_files),
+    Rule("SEAL-004", links_inside),
+    Rule("SEAL-005", seal_intact),
+    Rule("SEAL-006", timestamped),
+    Rule("SEAL-007", remote_system_recorded),
+    Rule("SEAL-008", sealed_before_vote),
+    Rule("SEAL-009", unchanged),
+    Rule("SEAL-010", verified_after_vote),
+    Rule("SEAL-011", reuse_allowed),
 )

@@ -1,0 +1,50 @@
+"""The ``[seal]`` section of ``case.toml``: the components to seal, the key, the time-stamping authority.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ..domain import Section
+
+
+class SealComponent(Section):
+    """One component to seal: a folder or file, ``git:PATH[@REV]`` or ``ssh://user@host[:port]/path``."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    source: str = Field(min_length=1)
+    exclude: list[str] = Field(default_factory=list)
+    known_hosts: str = ""
+    host_key_fingerprint: str = Field(default="", pattern=r"^(SHA256:[A-Za-z0-9+/]{43})?$")
+    identity: str = ""
+
+    @model_validator(mode="after")
+    def _host_key_checked(self) -> "SealComponent":
+        if self.source.startswith("ssh://") and not (self.known_hosts or self.host_key_fingerprint):
+            raise ValueError("an ssh:// source needs known_hosts or host_key_fingerprint: "
+                             "unknown host keys are never accepted")
+        if "://" in self.source and not self.source.startswith("ssh://"):
+            raise ValueError(f"unsupported source {self.source!r}: a path, git:PATH[@REV] or "
+                             "ssh://user@host[:port]/path")
+        return self
+
+
+class Seal(Section):
+    key: str = ""
+    tsa: str = ""
+    tsa_ca_file: str = ""
+    components: list[SealComponent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _signed_and_unique(self) -> "Seal":
+        if self.components and not self.key:
+            raise ValueError("key is required to sign the seals (make one with `expertise seal keygen`)")
+        names = [c.name for c in self.components]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"component name {twice[0]!r} is used twice")
+        if self.tsa and not self.tsa.startswith(("http://", "https://")):
+            raise ValueError(f"tsa must be an http:// or https:// URL, not {self.tsa!r}")
+        return self
