@@ -186,7 +186,7 @@ def format_arg(value: Arg, lang: str) -> str:
     if isinstance(value, Message):
         return render(value, lang)
     if isinstance(value, bool):
-        return render(Message("common.yes" if value else "common.no"), lang)
+        return render(msg("common.yes") if value else msg("common.no"), lang)
     if isinstance(value, int):
         return typography.fmt_int(value, lang)
     if isinstance(value, float):
