@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Generic, Iterab
 
 from pydantic import BaseModel, ConfigDict
 
-from .i18n import msg
+from .i18n import Message, msg
 from .results import Result, Status
 
 if TYPE_CHECKING:
@@ -77,8 +77,7 @@ class Domain:
     ``name`` is the producer of its result sets and the key of its report chapter;
     ``sections`` the ``case.toml`` sections it owns; ``declared`` says whether a case asks for it
     (``audit`` runs ``collect`` only then); ``command`` is its ``expertise <name>`` group;
-    ``report_template`` its chapter, a Jinja2 file beside its code; ``chapter`` the code of the
-    chapter's title; ``demo`` a context manager that prepares its part of the demo case.
+    ``report_template`` its chapter, a Jinja2 file beside its code; ``chapter`` the chapter's title; ``demo`` a context manager that prepares its part of the demo case.
     """
 
     name: str
@@ -88,7 +87,8 @@ class Domain:
     collect: Callable[["Case", Sequence[str]], list["ResultSet"]] | None = None
     command: "click.Command | None" = None
     report_template: str = ""
-    chapter: str = ""
+    chapter: Message | None = None
+    producer_label: Message | None = None  # what made a result set, in the report's table of sources
     anchor: str = ""
     chapter_rank: int = 0  # the chapters' order in the report (collection order differs)
     demo: Callable[[Path], ContextManager[Any]] | None = None

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..domain import Domain, SectionSpec
+from ..i18n import msg
 from .cli import command
 from .config import Board
 from .rules import RULES, WATCH_RULES
@@ -32,7 +33,8 @@ DOMAIN = Domain(
     collect=_collect,
     command=command,
     report_template="report.html.j2",
-    chapter="chap_board",
+    chapter=msg("board.report.chapter"),
+    producer_label=msg("board.report.producer"),
     chapter_rank=2,
     anchor="board",
     demo=_demo,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..domain import Domain, SectionSpec
+from ..i18n import msg
 from .cli import command
 from .config import Registers
 from .rules import RULES
@@ -29,7 +30,8 @@ DOMAIN = Domain(
     collect=_collect,
     command=command,
     report_template="report.html.j2",
-    chapter="chap_registers",
+    chapter=msg("registers.report.chapter"),
+    producer_label=msg("registers.report.producer"),
     chapter_rank=3,
     anchor="registers",
     package=Path(__file__).parent,

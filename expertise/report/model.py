@@ -16,17 +16,13 @@ from typing import Any
 from .. import __version__
 from ..assess import Assessment, Conclusion, ItemAssessment, Verdict
 from ..catalogue import CheckMeta
-from ..domains import chapter_domains
+from ..domains import all_domains, chapter_domains
+from ..i18n import render
 from ..hashing import sha256_file
 from ..results import Result, Severity, Status
 from . import charts
 from .fingerprint import tree_fingerprint
 
-PRODUCER_LABELS = {
-    "fr": {"probe": "Sonde de la plateforme", "board": "Rejeu de l’urne", "registers": "Registres",
-           "seal": "Scellement"},
-    "en": {"probe": "Platform probe", "board": "Board replay", "registers": "Registers", "seal": "Sealing"},
-}
 _FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.MANUAL)
 
 
@@ -139,12 +135,12 @@ def _collectors_missing(states: dict[str, str], lang: str) -> list[dict[str, str
             continue
         french = getattr(state, "fr", "")
         if lang == "fr" and french:
-            rows.append({"label": PRODUCER_LABELS[lang].get(name, name), "state": french})
+            rows.append({"label": _producer_label(name, lang), "state": french})
             continue
         for prefix, translated in _STATE_PREFIXES.get(lang, {}).items():
             if state.startswith(prefix):
                 state = translated + state[len(prefix):]
-        rows.append({"label": PRODUCER_LABELS[lang].get(name, name), "state": state})
+        rows.append({"label": _producer_label(name, lang), "state": state})
     return rows
 
 
@@ -166,8 +162,7 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
     framework = catalogue.framework
     generated = generated or datetime.now(timezone.utc)
     status_names = (labels["statuses"], labels.get("statuses_plural", {}))
-    origin = {id(result): (source.entry.get("seq"), PRODUCER_LABELS[lang].get(source.result_set.producer,
-                                                                             source.result_set.producer))
+    origin = {id(result): (source.entry.get("seq"), _producer_label(source.result_set.producer, lang))
               for source in assessment.sources for result in source.result_set.results}
 
     objectives = []
@@ -196,7 +191,7 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         view = SourceView(rs.source, rs.producer, rs.summary, [r.to_dict() for r in rs.results],
                           source.entry.get("seq"), source.entry.get("time"))
         sources_by_producer.setdefault(rs.producer, []).append(view)
-        sources_table.append({"producer_label": PRODUCER_LABELS[lang].get(rs.producer, rs.producer),
+        sources_table.append({"producer_label": _producer_label(rs.producer, lang),
                               "source": rs.source, "time": view.time, "seq": view.seq,
                               "count": len(rs.results)})
 
@@ -215,9 +210,9 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
                 for index, (anchor, key) in enumerate(zip(anchors, fixed))]
     domain_chapters = []
     for domain in chapter_domains():
-        chapters.append({"id": domain.anchor, "title": labels[domain.chapter], "number": len(chapters) + 1,
-                         "subs": []})
-        domain_chapters.append({"id": domain.anchor, "title": labels[domain.chapter], "producer": domain.name,
+        title = render(domain.chapter, lang) if domain.chapter else domain.name
+        chapters.append({"id": domain.anchor, "title": title, "number": len(chapters) + 1, "subs": []})
+        domain_chapters.append({"id": domain.anchor, "title": title, "producer": domain.name,
                                 "template": f"{domain.name}/{domain.report_template}",
                                 "sources": sources_by_producer.get(domain.name, [])})
     chapters.append({"id": "annex-journal", "title": labels["chap_annex_journal"], "number": None, "subs": []})
@@ -279,3 +274,8 @@ def _checks_root() -> Path:
     from ..paths import checks_dir
 
     return checks_dir()
+
+
+def _producer_label(producer: str, lang: str) -> str:
+    domain = next((d for d in all_domains() if d.name == producer), None)
+    return render(domain.producer_label, lang) if domain and domain.producer_label else producer

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..domain import Domain, SectionSpec
+from ..i18n import msg
 from .cli import command
 from .config import Seal
 from .rules import RULES
@@ -32,7 +33,8 @@ DOMAIN = Domain(
     collect=_collect,
     command=command,
     report_template="report.html.j2",
-    chapter="chap_aposteriori",
+    chapter=msg("seal.report.chapter"),
+    producer_label=msg("seal.report.producer"),
     chapter_rank=4,
     anchor="aposteriori",
     demo=_demo,
