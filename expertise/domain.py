@@ -92,7 +92,7 @@ class Domain:
     anchor: str = ""
     chapter_rank: int = 0  # the chapters' order in the report (collection order differs)
     demo: Callable[[Path], ContextManager[Any]] | None = None
-    package: Path | None = None  # folder of the report template
+    package: Path | None = None  # the domain's folder: its report template and its locale/*.po
 
     def is_declared(self, case: "Case") -> bool:
         return self.collect is not None and self.declared is not None and self.declared(case)

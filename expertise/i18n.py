@@ -112,8 +112,11 @@ class Catalogue:
 
 
 def catalogue_files(lang: str) -> list[Path]:
-    """Every ``locale/<lang>.po`` of the package: the core's and each domain's."""
-    return sorted(_PACKAGE.glob(f"**/locale/{lang}.po"))
+    """The core's ``locale/<lang>.po`` and each domain's, beside its code."""
+    from .domains import all_domains
+
+    folders = [_PACKAGE, *(d.package for d in all_domains() if d.package is not None)]
+    return [folder / "locale" / f"{lang}.po" for folder in folders if (folder / "locale" / f"{lang}.po").is_file()]
 
 
 @lru_cache(maxsize=None)

@@ -3,7 +3,9 @@ the assessment on the case itself."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..domain import Domain
 from .rules import RULES
 
-DOMAIN = Domain(name="case", rules=RULES)
+DOMAIN = Domain(name="case", rules=RULES, package=Path(__file__).parent)
