@@ -61,6 +61,21 @@ class Message:
     def __str__(self) -> str:
         return render(self, DEFAULT_LANGUAGE)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, _source: Any, _handler: Any) -> Any:
+        """In an observation model a message is itself, or its JSON form (a recorded observation)."""
+        from pydantic_core import core_schema
+
+        def coerce(value: Any) -> Message:
+            if isinstance(value, Message):
+                return value
+            if isinstance(value, Mapping) and "code" in value:
+                return Message.from_dict(value)
+            raise ValueError("a message: {code, args}")
+
+        return core_schema.no_info_plain_validator_function(
+            coerce, serialization=core_schema.plain_serializer_function_ser_schema(lambda m: m.to_dict()))
+
 
 def msg(code: str, /, **args: Arg) -> Message:
     """The one way code says something to a person: ``msg("seal.file.changed", path=p)``.
