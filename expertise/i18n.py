@@ -148,11 +148,11 @@ def catalogue(lang: str) -> Catalogue:
         for entry in po:
             if not entry.id:
                 continue
-            code = entry.id[0] if isinstance(entry.id, tuple) else entry.id
+            code = str(entry.id[0] if isinstance(entry.id, (tuple, list)) else entry.id)
             if code in texts:
                 raise ValueError(f"{path}: message {code} is already defined in {files[code]}")
             value = entry.string
-            texts[code] = tuple(value) if isinstance(value, (tuple, list)) else value
+            texts[code] = tuple(value) if isinstance(value, (tuple, list)) else str(value or "")
             files[code] = path
     return Catalogue(lang, texts, plural or (lambda n: int(n != 1)), files)
 
@@ -173,11 +173,13 @@ def render(message: Message | str, lang: str) -> str:
     if message.code == BRIDGE_CODE:
         text = str(message.args.get(cat.lang) or message.args.get("en") or "")
         return _typeset(text, cat.lang) if cat.lang == "fr" else text
-    text = cat.texts.get(message.code)
-    if isinstance(text, tuple):
+    entry = cat.texts.get(message.code)
+    if isinstance(entry, tuple):
         count = message.args.get("count", 1)
         index = cat.plural(int(count) if isinstance(count, (int, float)) else 1)
-        text = text[min(index, len(text) - 1)]
+        text = entry[min(index, len(entry) - 1)]
+    else:
+        text = entry or ""
     if not text:
         return f"[{message.code}]" + (" " + ", ".join(f"{k}={v!r}" for k, v in message.args.items())
                                       if message.args else "")
