@@ -52,7 +52,7 @@ lock:
 
 # Every message code the code and the templates can produce (msg("…") and _("…")), as a .pot file.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k msg -o build/messages.pot .
+	mkdir -p build && $(BIN)/pybabel extract -F babel.cfg -k msg -o build/messages.pot .
 
 clean:
 	rm -rf $(VENV) demo-out build dist *.egg-info
