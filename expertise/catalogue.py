@@ -33,10 +33,6 @@ class Objective:
     hint_fr: str = ""
     hint_en: str = ""
 
-    def text(self, lang: str) -> str:
-        """The French text is the legal wording; English readers get both."""
-        return self.text_fr
-
 
 @dataclass(frozen=True)
 class Item:
