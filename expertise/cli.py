@@ -211,7 +211,8 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
 @cli.command()
 @CASE_DIR
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the report (default: the case's, French unless set).")
+              help="Language of the report and of the messages (default: the case's for the report, French "
+                   "unless set; the environment's for the messages).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
@@ -256,7 +257,8 @@ def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str
 @cli.command()
 @CASE_DIR
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the report (default: the case's, French unless set).")
+              help="Language of the report and of the messages (default: the case's for the report, French "
+                   "unless set; the environment's for the messages).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the report (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
