@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Sequence
@@ -22,17 +21,24 @@ class Outcome(StrEnum):
     UNAVAILABLE = "unavailable"  # the collector cannot run here (a missing tool)
 
 
-@dataclass(frozen=True, eq=False)
-class CollectorState:
+class CollectorState(str):
     """How one collector's run ended, and why when it did not complete.
 
-    ``reason`` is the collector's error as a message (rendered in the report's language, with the
-    file and field it names), or the text of a third-party failure. A state compares equal to its
-    outcome's name (``state == "done"``), which is what callers branch on.
+    The state reads as its English line — ``"done"``, ``"failed: case.toml: board.path: …"`` —,
+    which is what scripts compare and what ``collectors`` in ``--json`` and results.json holds; the
+    report and the console render :attr:`message` in their own language instead. ``reason`` is
+    the collector's error as a message (with the file and field it names), or the text of a
+    third-party failure (shown as it is).
     """
 
     outcome: Outcome
-    reason: Message | str | None = None
+    reason: Message | str | None
+
+    def __new__(cls, outcome: Outcome, reason: Message | str | None = None) -> "CollectorState":
+        message = _state_message(outcome, reason)
+        state = super().__new__(cls, render(message, "en"))
+        state.outcome, state.reason = outcome, reason
+        return state
 
     @property
     def complete(self) -> bool:
@@ -40,13 +46,7 @@ class CollectorState:
 
     @property
     def message(self) -> Message:
-        reason = self.reason if self.reason is not None else ""
-        return {
-            Outcome.DONE: msg("audit.state.done"),
-            Outcome.SKIPPED: msg("audit.state.skipped"),
-            Outcome.FAILED: msg("audit.state.failed", reason=reason),
-            Outcome.UNAVAILABLE: msg("audit.state.unavailable", reason=reason),
-        }[self.outcome]
+        return _state_message(self.outcome, self.reason)
 
     def text(self, lang: str) -> str:
         return render(self.message, lang)
@@ -54,18 +54,15 @@ class CollectorState:
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {"state": self.outcome.value, **self.message.to_dict(), "message": self.text(lang)}
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, str):
-            return self.outcome.value == other
-        if isinstance(other, CollectorState):
-            return (self.outcome, self.reason) == (other.outcome, other.reason)
-        return NotImplemented
 
-    def __hash__(self) -> int:
-        return hash(self.outcome.value)
-
-    def __str__(self) -> str:  # logs and the machine-readable outputs: English
-        return self.text("en")
+def _state_message(outcome: Outcome, reason: Message | str | None) -> Message:
+    why = reason if reason is not None else ""
+    return {
+        Outcome.DONE: msg("audit.state.done"),
+        Outcome.SKIPPED: msg("audit.state.skipped"),
+        Outcome.FAILED: msg("audit.state.failed", reason=why),
+        Outcome.UNAVAILABLE: msg("audit.state.unavailable", reason=why),
+    }[outcome]
 
 
 def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[str, CollectorState]:

@@ -355,7 +355,7 @@ _register_domains()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: turn every error into a message and an exit code."""
-    debug = os.environ.get("EXPERTISE_DEBUG") == "1" or "--debug" in (argv or sys.argv[1:])
+    debug = os.environ.get("EXPERTISE_DEBUG") == "1" or "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="expertise", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -80,3 +80,4 @@ def test_the_report_language_is_the_console_language(run_cli, demo_case: Path) -
     assert '<html lang="en">' in page
     proc = run_cli("report", demo_case, "--no-pdf", "--lang", "fr")
     assert "attention\u00a0: " in proc.stderr and "déclare" in proc.stderr
+
