@@ -26,6 +26,7 @@ from typing import Any, Sequence
 from . import journal
 from .case import load_case
 from .errors import ExpertiseError, UsageError
+from .i18n import Message, msg, render
 from .journal import EVIDENCE_DIR
 
 CASE_PART = "case"
@@ -55,10 +56,10 @@ class CreatedArchive:
     files: int
     journal_entries: int
     journal_head: str
-    left_out: list[str] = field(default_factory=list)
+    left_out: list[Message] = field(default_factory=list)
     timestamped: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
         return {
             "folder": str(self.folder),
             "merkle_root": self.merkle_root,
@@ -66,7 +67,7 @@ class CreatedArchive:
             "files": self.files,
             "journal_entries": self.journal_entries,
             "journal_head": self.journal_head,
-            "left_out": self.left_out,
+            "left_out": [_left_out_json(item, lang) for item in self.left_out],
             "timestamped": self.timestamped,
         }
 
@@ -80,9 +81,13 @@ def _is_private_key(path: Path) -> bool:
     return any(marker in head for marker in PRIVATE_KEY_MARKERS) and b"PUBLIC KEY" not in head.split(b"\n")[0]
 
 
-def _copy_case(case_root: Path, target: Path) -> list[str]:
+def _left_out_json(item: Message, lang: str) -> dict[str, Any]:
+    return {**item.to_dict(), "message": render(item, lang)}
+
+
+def _copy_case(case_root: Path, target: Path) -> list[Message]:
     """Copy the case as it is, links as links; return what was left out, and why."""
-    left_out: list[str] = []
+    left_out: list[Message] = []
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skipped: set[str] = set()
@@ -92,10 +97,10 @@ def _copy_case(case_root: Path, target: Path) -> list[str]:
                 continue
             elif not path.is_file():
                 # a FIFO or a device: reading it could block forever and it holds no record
-                left_out.append(f"{path.relative_to(case_root).as_posix()} (special file)")
+                left_out.append(msg("archive.left_out.special_file", path=path.relative_to(case_root).as_posix()))
                 skipped.add(name)
             elif _is_private_key(path):
-                left_out.append(f"{path.relative_to(case_root).as_posix()} (private key)")
+                left_out.append(msg("archive.left_out.private_key", path=path.relative_to(case_root).as_posix()))
                 skipped.add(name)
         return skipped
 
@@ -103,10 +108,11 @@ def _copy_case(case_root: Path, target: Path) -> list[str]:
         shutil.copytree(case_root, target, symlinks=True, ignore=ignore)
     except shutil.Error as exc:
         unread = "; ".join(f"{source}: {why}" for source, _, why in exc.args[0][:10])
-        raise UsageError(f"some files of the case could not be copied: {unread}", path=str(case_root)) from None
+        raise UsageError(msg("archive.error.copy_failed", files=unread), path=str(case_root)) from None
     except OSError as exc:
-        raise UsageError(f"the case could not be copied: {exc.strerror}", path=str(exc.filename or case_root)) from None
-    return sorted(left_out)
+        raise UsageError(msg("archive.error.copy_error", error=exc.strerror or str(exc)),
+                         path=str(exc.filename or case_root)) from None
+    return sorted(left_out, key=lambda item: str(item.args["path"]))
 
 
 def _copy_reports(reports: Sequence[Path], target: Path) -> None:
@@ -114,7 +120,7 @@ def _copy_reports(reports: Sequence[Path], target: Path) -> None:
     for report in reports:
         destination = target / report.name
         if destination.exists():
-            raise UsageError("two reports have the same name", path=str(report), field="--report")
+            raise UsageError(msg("archive.error.same_name"), path=str(report), field="--report")
         if report.is_dir():
             shutil.copytree(report, destination, symlinks=True)
         else:
@@ -136,7 +142,7 @@ def stock_commands(multi: bool) -> list[str]:
 def _readme(summary: dict[str, Any]) -> str:
     until = summary.get("retain_until") or ""
     commands = ["```sh", *stock_commands(bool(summary["reports"])), "```"]
-    left_out = summary["left_out"]
+    left_out = [item["args"]["path"] for item in summary["left_out"]]
     keep_fr = (f"Conservation prévue jusqu'au {until} (date déclarée par l'expert)." if until else
                "Conservation jusqu'à l'épuisement des voies et délais de recours contentieux ; "
                "aucune date n'a été déclarée (option --retain-until).")
@@ -227,35 +233,31 @@ def create_archive(
     seal_config = case.data.seal
     if key_path is None:
         if seal_config is None or not seal_config.key:
-            raise UsageError("give the expert's signing key (--key), or declare [seal] key in case.toml",
-                             field="--key")
+            raise UsageError(msg("archive.error.no_key"), field="--key")
         key_path = case.resolve(seal_config.key)
         if not key_path.is_file():
-            raise UsageError(f"{seal_config.key}: no such key file in the case folder ({key_path}); give --key, "
-                             f"or make one with `expertise seal keygen --out {key_path}`",
+            raise UsageError(msg("archive.error.key_not_in_case", key=seal_config.key, path=str(key_path)),
                              path=str(case.file), field="seal.key")
     elif not Path(key_path).is_file():
-        raise UsageError("no such key file", path=str(key_path), field="--key")
+        raise UsageError(msg("archive.error.no_key_file"), path=str(key_path), field="--key")
     if tsa_url is None and seal_config is not None and seal_config.tsa:
         tsa_url = seal_config.tsa
         if tsa_ca_file is None and seal_config.tsa_ca_file:
             tsa_ca_file = case.resolve(seal_config.tsa_ca_file)
     for report in reports:
         if not report.exists():
-            raise UsageError("no such file or folder", path=str(report), field="--report")
+            raise UsageError(msg("archive.error.no_such_path"), path=str(report), field="--report")
     if out.exists():
-        raise UsageError("the archive folder already exists; an archive is never overwritten", path=str(out))
+        raise UsageError(msg("archive.error.exists"), path=str(out))
     if out.resolve().is_relative_to(case.root.resolve()):
-        raise UsageError("the archive cannot be written inside the case it archives", path=str(out))
+        raise UsageError(msg("archive.error.inside_case"), path=str(out))
     pending = sorted(p.name for p in (case.root / EVIDENCE_DIR).glob(".pending-*"))
     if pending:
-        raise ArchiveRefused(f"an operation is still being written or was interrupted ({', '.join(pending)}); "
-                             "finish it or remove it before archiving", path=str(case.root / EVIDENCE_DIR))
+        raise ArchiveRefused(msg("archive.error.pending", names=", ".join(pending)), path=str(case.root / EVIDENCE_DIR))
     state = journal.verify(case.root)
     if not state.intact:
-        first = state.problems[0]
-        raise ArchiveRefused(f"the journal does not verify (line {first.line}: {first.message}); "
-                             "an archive would seal a tampered record", path=str(case.root / journal.JOURNAL_NAME))
+        raise ArchiveRefused(msg("archive.error.journal_broken", problem=state.problems[0].describe()),
+                             path=str(case.root / journal.JOURNAL_NAME))
     key = load_private(key_path)
 
     out.mkdir(parents=True)
@@ -269,8 +271,7 @@ def create_archive(
                               tsa_ca_file=tsa_ca_file, show_progress=show_progress)
         unsealed = [f"{source}: {p.message}" for source, p in created.problems if p.unsealed]
         if unsealed:
-            raise ArchiveRefused("some files of the copy could not be sealed: " + "; ".join(unsealed[:10]),
-                                 path=str(out))
+            raise ArchiveRefused(msg("archive.error.unsealed", problems="; ".join(unsealed[:10])), path=str(out))
         header = created.header
         summary: dict[str, Any] = {
             "format": "expertise-archive/1",
@@ -284,7 +285,7 @@ def create_archive(
             "journal_entries": state.entries,
             "journal_head": state.head,
             "reports": [r.name for r in reports],
-            "left_out": left_out,
+            "left_out": [_left_out_json(item, "en") for item in left_out],
             "retain_until": retain_until.isoformat() if retain_until else None,
             "timestamped": bool(tsa_url),
         }
@@ -310,7 +311,7 @@ class ArchiveCheck:
     seal_identical: bool
     differences: list[dict[str, Any]]
     journal_intact: bool
-    journal_problems: list[str]
+    journal_problems: list[journal.JournalProblem]
     key_fingerprint: str
     merkle_root: str
 
@@ -318,14 +319,14 @@ class ArchiveCheck:
     def ok(self) -> bool:
         return self.seal_identical and self.journal_intact
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
         return {
             "folder": str(self.folder),
             "ok": self.ok,
             "seal_identical": self.seal_identical,
             "differences": self.differences,
             "journal_intact": self.journal_intact,
-            "journal_problems": self.journal_problems,
+            "journal_problems": [p.to_dict(lang) for p in self.journal_problems],
             "key_fingerprint": self.key_fingerprint,
             "merkle_root": self.merkle_root,
         }
@@ -339,14 +340,14 @@ def verify_archive(folder: Path, *, expect_fingerprint: str | None = None, tsa_c
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise UsageError("no such folder", path=str(folder))
+        raise UsageError(msg("archive.error.no_folder"), path=str(folder))
     if not (folder / SEAL_PART).is_dir() or not (folder / CASE_PART).is_dir():
-        raise UsageError(f"not an archive: {SEAL_PART}/ and {CASE_PART}/ are expected", path=str(folder))
+        raise UsageError(msg("archive.error.not_an_archive", seal=SEAL_PART, case=CASE_PART), path=str(folder))
     integrity = check_integrity(folder / SEAL_PART, expect_fingerprint=expect_fingerprint, tsa_ca_file=tsa_ca_file)
     names = [source["name"] for source in integrity.header["sources"]]
     unexpected = [n for n in names if n not in (CASE_PART, REPORT_PART)]
     if unexpected:
-        raise UsageError(f"the seal names sources that are not parts of an archive: {', '.join(unexpected)}",
+        raise UsageError(msg("archive.error.foreign_sources", names=", ".join(unexpected)),
                          path=str(folder / SEAL_PART))
     overrides = [f"{name}={folder / name}" for name in names]
     report = verify_seal(folder / SEAL_PART, overrides, integrity=integrity, show_progress=show_progress)
@@ -356,7 +357,7 @@ def verify_archive(folder: Path, *, expect_fingerprint: str | None = None, tsa_c
         seal_identical=report.identical,
         differences=[d.to_json() for d in report.differences],
         journal_intact=state.intact,
-        journal_problems=[f"line {p.line}: {p.message}" for p in state.problems],
+        journal_problems=list(state.problems),
         key_fingerprint=integrity.fingerprint,
         merkle_root=integrity.header["merkle"]["root"],
     )

@@ -8,14 +8,16 @@ from pathlib import Path
 
 import click
 
-from .console import emit_json, err, out
+from .console import emit_json, language, out, say, text
 from .errors import UsageError
+from .i18n import Message, msg
 
 PATH = click.Path(path_type=Path)
 
 
-def _say(text: str) -> None:
-    out.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
+def _line(label: Message, value: Message | str) -> None:
+    """One aligned line of the summary: « Merkle root   ab12… »."""
+    out.print(f"{text(label):<14}{text(value)}", markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 @click.group(name="archive")
@@ -61,23 +63,25 @@ def create(case_dir: Path, out_dir: Path, key_path: Path | None, tsa_url: str | 
         try:
             until = date.fromisoformat(retain_until)
         except ValueError:
-            raise UsageError(f"not a date: {retain_until!r} (YYYY-MM-DD)", field="--retain-until") from None
+            raise UsageError(msg("archive.error.not_a_date", value=repr(retain_until)), field="--retain-until") from None
     if no_tsa and tsa_url:
-        raise UsageError("--no-tsa and --tsa contradict each other", field="--no-tsa")
+        raise UsageError(msg("archive.error.tsa_contradiction"), field="--no-tsa")
     archived = create_archive(case_dir, out_dir, key_path=key_path, tsa_url="" if no_tsa else tsa_url,
                               tsa_ca_file=tsa_ca_file,
                               reports=[Path(r) for r in reports], retain_until=until, argv=sys.argv,
                               show_progress=not as_json)
     if as_json:
-        emit_json(archived.to_json())
+        emit_json(archived.to_json(language()))
         return
-    _say(f"archived {archived.files} file(s) into {archived.folder}")
-    _say(f"Merkle root   {archived.merkle_root}")
-    _say(f"expert key    {archived.key_fingerprint}")
-    _say(f"journal       {archived.journal_entries} entries, head {archived.journal_head}")
-    _say(f"time-stamp    {'yes (RFC 3161)' if archived.timestamped else 'none'}")
+    say(msg("archive.cli.archived", count=archived.files, folder=str(archived.folder)), to=out)
+    _line(msg("archive.cli.merkle_root"), archived.merkle_root)
+    _line(msg("archive.cli.expert_key"), archived.key_fingerprint)
+    _line(msg("archive.cli.journal"), msg("archive.cli.journal_state", count=archived.journal_entries,
+                                          head=archived.journal_head))
+    _line(msg("archive.cli.timestamp"), msg("archive.cli.timestamped") if archived.timestamped
+          else msg("archive.cli.not_timestamped"))
     for item in archived.left_out:
-        err.print(f"not archived: {item}", markup=False, highlight=False)
+        say(msg("archive.not_archived", item=item))
 
 
 @command.command()
@@ -97,17 +101,21 @@ def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_js
     from .archive import verify_archive
 
     if expect_key and not expect_key.startswith("SHA256:"):
-        raise UsageError("give the key fingerprint as SHA256:… (as `ssh-keygen -lf` prints it)", field="--expect-key")
+        raise UsageError(msg("archive.error.key_format"), field="--expect-key")
     check = verify_archive(folder, expect_fingerprint=expect_key, tsa_ca_file=tsa_ca_file, show_progress=not as_json)
     if as_json:
-        emit_json(check.to_json())
+        emit_json(check.to_json(language()))
     else:
-        _say(f"seal          {'identical' if check.seal_identical else 'DIFFERS'} "
-             f"(key {check.key_fingerprint}, Merkle root {check.merkle_root})")
+        seal = (msg("archive.cli.seal_identical", key=check.key_fingerprint, root=check.merkle_root)
+                if check.seal_identical else
+                msg("archive.cli.seal_differs", key=check.key_fingerprint, root=check.merkle_root))
+        _line(msg("archive.cli.seal"), seal)
         for difference in check.differences[:200]:
-            _say(f"  {', '.join(difference['kinds']):<14} {difference['source']}/{difference['path']}")
-        _say(f"journal       {'intact' if check.journal_intact else 'BROKEN'}")
+            out.print(f"  {', '.join(difference['kinds']):<14} {difference['source']}/{difference['path']}",
+                      markup=False, emoji=False, highlight=False, soft_wrap=True)
+        _line(msg("archive.cli.journal"), msg("archive.cli.journal_intact") if check.journal_intact
+              else msg("archive.cli.journal_broken"))
         for problem in check.journal_problems[:50]:
-            _say(f"  {problem}")
-        _say("archive intact" if check.ok else "ARCHIVE NOT INTACT")
+            out.print("  " + text(problem.describe()), markup=False, emoji=False, highlight=False, soft_wrap=True)
+        say(msg("archive.cli.intact") if check.ok else msg("archive.cli.not_intact"), to=out)
     sys.exit(0 if check.ok else 1)

@@ -11,20 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Sequence
 
 from . import catalogue as catalogue_mod
 from . import journal
-from .wording import plural_s
 from .case import Case, Judgment
 from .catalogue import Catalogue, Item, Objective
 from .results import Result, Severity, Status, count_by_status
 from .risk import RiskScore, score
 from .case_checks.rules import RULES as CASE_RULES, CaseObservation
 from .domain import evaluate
+from .i18n import Message, msg, render
 
 
 class Conclusion(StrEnum):
+    """Where an objective, guarantee or element stands (the expert's own written opinion on the
+    whole vote is :class:`expertise.case.ExpertOpinion`)."""
+
     MET = "met"
     PARTIALLY_MET = "partially_met"
     NOT_MET = "not_met"
@@ -42,29 +45,6 @@ class Basis(StrEnum):
 _WEIGHTY = {Status.PASS, Status.FAIL, Status.ERROR, Status.MANUAL}
 
 
-@dataclass(frozen=True)
-class Note:
-    """A remark of the assessment on one verdict, in English and in the report's other languages.
-
-    Shaped like a result's message (``message`` English for machines, ``messages`` per
-    language) so that the report's ``msg`` helper shows it in the report's language and a
-    French report never carries an English sentence.
-    """
-
-    message: str
-    messages: Mapping[str, str] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"message": self.message, "messages": dict(self.messages)}
-
-
-def _note(en: str, fr: str) -> Note:
-    return Note(en, {"fr": fr})
-
-
 @dataclass
 class Verdict:
     """How one objective, guarantee or element stands, and why."""
@@ -73,7 +53,7 @@ class Verdict:
     basis: Basis
     results: list[Result]
     judgment: Judgment | None
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)  # what the counts and the conclusion do not say
 
     @property
     def counts(self) -> dict[str, int]:
@@ -94,14 +74,14 @@ class Verdict:
             refs.extend(ref for ref in self.judgment.evidence if ref not in refs)
         return refs
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "conclusion": self.conclusion.value,
             "basis": self.basis.value,
             "counts": self.counts,
             "checks": sorted({r.check_id for r in self.results}),
             "judgment": self.judgment.model_dump() if self.judgment else None,
-            "notes": [note.to_dict() for note in self.notes],
+            "notes": [{**note.to_dict(), "message": render(note, lang)} for note in self.notes],
             "evidence": self.evidence,
         }
 
@@ -114,29 +94,22 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
     fails = [r for r in relevant if r.status is Status.FAIL]
     passes = [r for r in relevant if r.status is Status.PASS]
     untested = [r for r in relevant if r.status in (Status.ERROR, Status.MANUAL)]
-    notes: list[Note] = []
+    notes: list[Message] = []
     cited = list(judgment.evidence) if judgment is not None else []
     absent = [ref for ref in cited if found is not None and not found(ref)]
     if absent:
-        listed = ", ".join(absent)
-        notes.append(_note(f"cited evidence not found in the case folder: {listed}",
-                           f"pièce citée introuvable dans le dossier : {listed}"))
+        notes.append(msg("assess.note.evidence_not_found", refs=", ".join(absent)))
     if judgment is not None and judgment.status != "not_assessed":
         wanted = Conclusion(judgment.status)
         if wanted is Conclusion.NOT_APPLICABLE:
             if not judgment.rationale.strip():
-                notes.append(_note("not applicable without a rationale",
-                                   "« sans objet » sans justification"))
+                notes.append(msg("assess.note.not_applicable_unjustified"))
             return Verdict(Conclusion.NOT_APPLICABLE, Basis.JUDGMENT, list(results), judgment, notes)
         contradicts = bool(fails) and wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET)
         if contradicts and not judgment.rationale.strip():
-            notes.append(_note("expert judgment set aside: it contradicts failing checks and gives no rationale",
-                               "jugement de l’expert écarté : il contredit des contrôles en échec sans être motivé"))
+            notes.append(msg("assess.note.contradicts_unjustified"))
         elif wanted in (Conclusion.MET, Conclusion.PARTIALLY_MET) and not (len(cited) > len(absent) or passes):
-            notes.append(_note("expert judgment set aside: nothing is met without evidence "
-                               "(no evidence found and no passing check)",
-                               "jugement de l’expert écarté : rien n’est atteint sans élément de preuve "
-                               "(aucune pièce trouvée et aucun contrôle conforme)"))
+            notes.append(msg("assess.note.no_evidence"))
         else:
             basis = Basis.OVERRIDE if contradicts else Basis.JUDGMENT
             return Verdict(wanted, basis, list(results), judgment, notes)
@@ -148,15 +121,9 @@ def decide(results: Sequence[Result], judgment: Judgment | None, automation: str
         return Verdict(Conclusion.MET, Basis.AUTOMATED, list(results), judgment, notes)
     if passes:
         # the counts are beside the note in the report: the note says what they do not
-        notes.append(_note("the passing automated checks cover only part of this point: the expert's judgment "
-                           "is needed to conclude",
-                           "les contrôles automatisés conformes ne couvrent qu’une partie de ce point : le jugement "
-                           "de l’expert est nécessaire pour conclure"))
+        notes.append(msg("assess.note.partial_coverage"))
     if untested:
-        n = len(untested)
-        notes.append(_note(f"{n} check(s) could not be completed automatically or call for the expert's examination",
-                           f"{n} contrôle{plural_s(n)} n’{'ont' if n > 1 else 'a'} pas pu être mené{plural_s(n)} à terme "
-                           f"automatiquement ou appelle{'nt' if n > 1 else ''} l’examen de l’expert"))
+        notes.append(msg("assess.note.untested", count=len(untested)))
     return Verdict(Conclusion.NOT_ASSESSED, Basis.NONE, list(results), judgment, notes)
 
 
@@ -211,7 +178,8 @@ class Assessment:
             counts[row.verdict.conclusion.value] += 1
         return dict(sorted(table.items()))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """``lang``: the language of the rendered messages; ``code`` and ``args`` are beside them."""
         data = self.case.data
         return {
             "framework": {"id": self.catalogue.framework.id, "version": self.catalogue.framework.version},
@@ -227,16 +195,16 @@ class Assessment:
             "journal": {"entries": self.journal.entries, "head": self.journal.head,
                         "intact": self.journal.intact},
             "objectives": [{"id": row.objective.id, "level": row.objective.level, "text_fr": row.objective.text_fr,
-                            **row.verdict.to_dict()} for row in self.objectives],
-            "guarantees": [{"id": row.item.id, "text_fr": row.item.text_fr, **row.verdict.to_dict()}
+                            **row.verdict.to_dict(lang)} for row in self.objectives],
+            "guarantees": [{"id": row.item.id, "text_fr": row.item.text_fr, **row.verdict.to_dict(lang)}
                            for row in self.guarantees],
-            "elements": [{"id": row.item.id, "text_fr": row.item.text_fr, **row.verdict.to_dict()}
+            "elements": [{"id": row.item.id, "text_fr": row.item.text_fr, **row.verdict.to_dict(lang)}
                          for row in self.elements],
             "sources": [{"source": s.result_set.source, "producer": s.result_set.producer,
                          "journal_seq": s.entry.get("seq"), "time": s.entry.get("time"),
                          "summary": s.result_set.summary,
-                         "results": [r.to_dict() for r in s.result_set.results]} for s in self.sources],
-            "case_results": [r.to_dict() for r in self.case_results],
+                         "results": [r.to_dict(lang) for r in s.result_set.results]} for s in self.sources],
+            "case_results": [r.to_dict(lang) for r in self.case_results],
         }
 
 

@@ -3,52 +3,91 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Sequence
-
-from rich.markup import escape
+from typing import Any, Sequence
 
 from .case import load_case
+from .console import say
 from .domains import collecting_domains
-from .console import err
 from .errors import ExpertiseError
+from .i18n import Message, msg, render
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    SKIPPED = "skipped"  # the case does not declare the collector's section
+    FAILED = "failed"
+    UNAVAILABLE = "unavailable"  # the collector cannot run here (a missing tool)
 
 
 class CollectorState(str):
-    """A collector's outcome as the CLI and results.json say it ("done", "failed: why"), which
-    also carries the same in French for the French report."""
+    """How one collector's run ended, and why when it did not complete.
 
-    fr: str
+    The state reads as its English line — ``"done"``, ``"failed: case.toml: board.path: …"`` —,
+    which is what scripts compare and what ``collectors`` in ``--json`` and results.json holds; the
+    report and the console render :attr:`message` in their own language instead. ``reason`` is
+    the collector's error as a message (with the file and field it names), or the text of a
+    third-party failure (shown as it is).
+    """
 
-    def __new__(cls, text: str, fr: str = "") -> "CollectorState":
-        state = super().__new__(cls, text)
-        state.fr = fr or text
+    outcome: Outcome
+    reason: Message | str | None
+
+    def __new__(cls, outcome: Outcome, reason: Message | str | None = None) -> "CollectorState":
+        message = _state_message(outcome, reason)
+        state = super().__new__(cls, render(message, "en"))
+        state.outcome, state.reason = outcome, reason
         return state
 
+    @property
+    def complete(self) -> bool:
+        return self.outcome in (Outcome.DONE, Outcome.SKIPPED)
 
-def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[str, str]:
+    @property
+    def message(self) -> Message:
+        return _state_message(self.outcome, self.reason)
+
+    def text(self, lang: str) -> str:
+        return render(self.message, lang)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"state": self.outcome.value, **self.message.to_dict(), "message": self.text(lang)}
+
+
+def _state_message(outcome: Outcome, reason: Message | str | None) -> Message:
+    why = reason if reason is not None else ""
+    return {
+        Outcome.DONE: msg("audit.state.done"),
+        Outcome.SKIPPED: msg("audit.state.skipped"),
+        Outcome.FAILED: msg("audit.state.failed", reason=why),
+        Outcome.UNAVAILABLE: msg("audit.state.unavailable", reason=why),
+    }[outcome]
+
+
+def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[str, CollectorState]:
     """Run each declared collector; a collector that fails is reported, the others still run.
 
-    Returns, per collector, "done", "skipped" (section absent) or the error message, so the
-    report can say which evidence is missing and why.
+    Returns, per collector, its :class:`CollectorState`, so the report can say which evidence is
+    missing and why.
     """
     case = load_case(case_dir)
-    outcome: dict[str, str] = {}
+    outcome: dict[str, CollectorState] = {}
     for collector in collecting_domains():
         if not collector.is_declared(case):
-            outcome[collector.name] = "skipped"
+            outcome[collector.name] = CollectorState(Outcome.SKIPPED)
             continue
-        err.print(f"[bold]{collector.name}[/]: collecting…")
+        say(msg("audit.collecting", name=collector.name), style="bold")
         try:
             assert collector.collect is not None
             collector.collect(case, list(argv if argv is not None else sys.argv))
-            outcome[collector.name] = "done"
+            outcome[collector.name] = CollectorState(Outcome.DONE)
         except NotImplementedError as exc:
-            outcome[collector.name] = CollectorState(f"not available: {exc}", f"indisponible : {exc}")
-            err.print(f"[yellow]{collector.name}:[/] {escape(str(exc))}")
+            outcome[collector.name] = CollectorState(Outcome.UNAVAILABLE, str(exc))
+            say(str(exc), style="yellow", label=msg("audit.collector", name=collector.name))
         except ExpertiseError as exc:
-            outcome[collector.name] = CollectorState(f"failed: {exc}", f"échec : {exc.render_fr()}")
-            err.print(f"[red]{collector.name}:[/] {escape(str(exc))}")
+            outcome[collector.name] = CollectorState(Outcome.FAILED, exc.describe())
+            say(exc.describe(), style="red", label=msg("audit.collector", name=collector.name))
     return outcome
 
 
@@ -65,13 +104,21 @@ def uncollected(case_dir: Path) -> list[str]:
     return [c.name for c in collecting_domains() if c.is_declared(case) and c.name not in producers]
 
 
-def failed_collectors(outcome: dict[str, str]) -> dict[str, str]:
+def failed_collectors(outcome: dict[str, CollectorState]) -> dict[str, CollectorState]:
     """The collectors that did not run to completion, with why: the audit is then incomplete."""
-    return {name: state for name, state in outcome.items() if state not in ("done", "skipped")}
+    return {name: state for name, state in outcome.items() if not state.complete}
+
+
+def collectors_json(outcome: dict[str, CollectorState], lang: str) -> dict[str, Any]:
+    """The collectors' outcomes for ``--json`` and results.json: ``collectors`` says each in one
+    English line (stable for scripts), ``collector_states`` keeps the code and arguments beside the
+    message rendered in ``lang``."""
+    return {"collectors": {name: str(state) for name, state in outcome.items()},
+            "collector_states": {name: state.to_dict(lang) for name, state in outcome.items()}}
 
 
 def run_audit(case_dir: Path, *, lang: str | None, out_dir: Path | None,
-              pdf: bool) -> tuple[dict[str, str], dict[str, Path]]:
+              pdf: bool) -> tuple[dict[str, CollectorState], dict[str, Path]]:
     """Collect, then report — also when a collector failed: the report names the missing evidence."""
     from .report.build import build_report
 

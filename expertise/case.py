@@ -82,8 +82,10 @@ class Judgment(Section):
     evidence: list[str] = Field(default_factory=list)
 
 
-class Conclusion(Section):
-    """The expert's own overall opinion, reservations and recommendations (report synthesis)."""
+class ExpertOpinion(Section):
+    """The expert's own overall opinion, reservations and recommendations (the ``[conclusion]``
+    section, shown in the report's synthesis); not the conclusion reached on each objective,
+    which is :class:`expertise.assess.Conclusion`."""
 
     opinion: str = ""
     reservations: list[str] = Field(default_factory=list)
@@ -100,7 +102,7 @@ class CaseFile(Section):
     risk: Risk
     actors: list[Actor] = Field(default_factory=list)
     judgments: dict[str, Judgment] = Field(default_factory=dict)
-    conclusion: Conclusion = Conclusion()
+    conclusion: ExpertOpinion = ExpertOpinion()
 
     @field_validator("judgments")
     @classmethod

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import CatalogueError
+from .i18n import msg
 from .paths import checks_dir
 from .results import Result, Severity
 
@@ -31,10 +32,6 @@ class Objective:
     automation: str
     hint_fr: str = ""
     hint_en: str = ""
-
-    def text(self, lang: str) -> str:
-        """The French text is the legal wording; English readers get both."""
-        return self.text_fr
 
 
 @dataclass(frozen=True)
@@ -118,7 +115,7 @@ class RiskGrid:
         for level, low, high in self.thresholds:
             if low <= score <= high:
                 return level
-        raise CatalogueError(f"risk grid {self.id}: no level for score {score}")
+        raise CatalogueError(msg("core.catalogue.no_level", grid=self.id, score=score))
 
 
 @dataclass(frozen=True)
@@ -157,7 +154,7 @@ class Catalogue:
         try:
             return self.checks[check_id]
         except KeyError:
-            raise CatalogueError(f"check {check_id} has no metadata in checks/catalogue/") from None
+            raise CatalogueError(msg("core.catalogue.unknown_check", check=check_id)) from None
 
     def enrich(self, result: Result) -> Result:
         """Fill severity, objectives and guarantees from the check's metadata."""
@@ -165,29 +162,25 @@ class Catalogue:
         return replace(result, severity=result.severity or meta.severity,
                        objectives=meta.objectives, guarantees=meta.guarantees)
 
-    def checks_for_objective(self, objective_id: str) -> list[CheckMeta]:
-        return [meta for meta in self.checks.values() if objective_id in meta.objectives]
-
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CatalogueError(f"cannot read catalogue file: {exc}", path=str(path)) from None
+        raise CatalogueError(msg("core.catalogue.unreadable", error=str(exc)), path=str(path)) from None
 
 
 def _require(data: dict[str, Any], key: str, path: Path, where: str) -> Any:
     if key not in data:
-        raise CatalogueError(f"missing field {key!r}", path=str(path), field=where)
+        raise CatalogueError(msg("core.catalogue.missing_field", key=repr(key)), path=str(path), field=where)
     return data[key]
 
 
 def _automation(raw: dict[str, Any], path: Path, where: str) -> str:
     automation = raw.get("automation", "partial")
     if automation not in ("full", "partial", "none"):
-        raise CatalogueError(f"automation must be full, partial or none, not {automation!r}",
-                             path=str(path), field=where)
+        raise CatalogueError(msg("core.catalogue.bad_automation", value=repr(automation)), path=str(path), field=where)
     return str(automation)
 
 
@@ -240,13 +233,13 @@ def load_checks(folder: Path) -> dict[str, CheckMeta]:
             where = f"checks[{index}]"
             check_id = _require(raw, "id", path, where)
             if check_id in checks:
-                raise CatalogueError(f"duplicate check id {check_id} (also in {checks[check_id].source_file})",
-                                     path=str(path), field=where)
+                raise CatalogueError(msg("core.catalogue.duplicate_check", check=check_id,
+                                         other=checks[check_id].source_file), path=str(path), field=where)
             try:
                 severity = Severity(_require(raw, "severity", path, where))
             except ValueError:
-                raise CatalogueError(f"unknown severity {raw['severity']!r}", path=str(path),
-                                     field=f"{where}.severity") from None
+                raise CatalogueError(msg("core.catalogue.unknown_severity", value=repr(raw["severity"])),
+                                     path=str(path), field=f"{where}.severity") from None
             checks[check_id] = CheckMeta(
                 id=check_id, title_fr=_require(raw, "title_fr", path, where),
                 title_en=_require(raw, "title_en", path, where), severity=severity,
@@ -262,7 +255,7 @@ def _unique(ids: Iterable[str], path: Path, field: str) -> None:
     seen: set[str] = set()
     for item in ids:
         if item in seen:
-            raise CatalogueError(f"duplicate id {item}", path=str(path), field=field)
+            raise CatalogueError(msg("core.catalogue.duplicate_id", id=item), path=str(path), field=field)
         seen.add(item)
 
 
@@ -271,13 +264,13 @@ def validate(catalogue: Catalogue) -> None:
     guarantee_ids = {g.id for g in catalogue.framework.guarantees}
     element_ids = {e.id for e in catalogue.framework.elements}
     for meta in catalogue.checks.values():
-        for label, cited, known in (("objectives", meta.objectives, objective_ids),
-                                    ("guarantees", meta.guarantees, guarantee_ids),
-                                    ("elements", meta.elements, element_ids)):
+        for kind, cited, known in ((msg("core.catalogue.kind.objectives"), meta.objectives, objective_ids),
+                                   (msg("core.catalogue.kind.guarantees"), meta.guarantees, guarantee_ids),
+                                   (msg("core.catalogue.kind.elements"), meta.elements, element_ids)):
             unknown = sorted(set(cited) - known)
             if unknown:
-                raise CatalogueError(f"check {meta.id} cites unknown {label}: {', '.join(unknown)}",
-                                     path=meta.source_file)
+                raise CatalogueError(msg("core.catalogue.unknown_refs", check=meta.id, kind=kind,
+                                         ids=", ".join(unknown)), path=meta.source_file)
 
 
 @lru_cache(maxsize=4)

@@ -6,17 +6,22 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
+from rich.table import Table
 
 from . import __version__
 from . import catalogue as catalogue_mod
 from . import journal
 from .domains import all_domains, collecting_domains
-from .console import emit_json, err, out, set_language
+from .console import emit_json, language, out, say, set_language, text
 from .errors import ExpertiseError, UsageError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, msg
+from .report import labels
+
+if TYPE_CHECKING:
+    from .audit import CollectorState
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -56,14 +61,14 @@ def init(case_dir: Path, force: bool) -> None:
 
     target = case_dir / journal.CASE_FILE
     if target.exists() and not force:
-        raise UsageError("case.toml already exists (use --force to overwrite)", path=str(target))
+        raise UsageError(msg("cli.init.exists"), path=str(target))
     case_dir.mkdir(parents=True, exist_ok=True)
     (case_dir / journal.EVIDENCE_DIR).mkdir(exist_ok=True)
     template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
     target.write_text(template, encoding="utf-8")
     with journal.operation(case_dir, "init", sys.argv) as op:
         op.add_input(target, label="case template")
-    err.print(f"wrote {target}; fill it in, then run `expertise risk {case_dir}`", markup=False)
+    say(msg("cli.init.written", path=str(target), folder=str(case_dir)))
 
 
 @cli.command()
@@ -95,25 +100,26 @@ def risk(case_dir: Path, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        from rich.table import Table
-
-        table = Table(title=grid.title_fr, show_lines=False)
+        english = language() == "en"
+        table = Table(title=grid.title_en if english and grid.title_en else grid.title_fr, show_lines=False)
         table.add_column("#")
-        table.add_column("Affirmation")
-        table.add_column("Réponse")
-        table.add_column("Point", justify="right")
+        table.add_column(text(msg("report.field.statement")))
+        table.add_column(text(msg("report.field.answer")))
+        table.add_column(text(msg("report.field.points")), justify="right")
         for answer in result.answers:
-            value = "—" if answer.value is None else ("vrai" if answer.value else "faux")
-            table.add_row(answer.statement.id, answer.statement.text_fr, value, str(answer.points))
+            value = "—" if answer.value is None else text(msg("report.answer.true") if answer.value
+                                                          else msg("report.answer.false"))
+            statement = answer.statement.text_en if english and answer.statement.text_en else answer.statement.text_fr
+            table.add_row(answer.statement.id, statement, value, str(answer.points))
         out.print(table)
-        computed = result.computed_level if result.computed_level is not None else "incomplete grid"
-        out.print(f"score {result.score}/10 → computed level: {computed}; chosen level: {chosen}")
+        computed = result.computed_level if result.computed_level is not None else msg("cli.risk.incomplete")
+        say(msg("cli.risk.score", score=result.score, computed=computed, chosen=chosen), to=out)
         if result.missing:
-            err.print(f"[yellow]warning:[/] unanswered: {', '.join(result.missing)} "
-                      f"(the level could reach {result.max_level_if_unanswered_score})")
+            say(msg("cli.risk.unanswered", ids=", ".join(result.missing), level=result.max_level_if_unanswered_score),
+                style="yellow", label=msg("cli.warning"))
         if below:
-            err.print(f"[yellow]warning:[/] the chosen level {chosen} is below the computed level "
-                      f"{result.computed_level}; in doubt, the higher level should be preferred")
+            say(msg("cli.risk.below", chosen=chosen, computed=result.computed_level),
+                style="yellow", label=msg("cli.warning"))
     sys.exit(1 if below or result.missing else 0)
 
 
@@ -134,14 +140,12 @@ def journal_verify(case_dir: Path, as_json: bool) -> None:
     report = journal.verify(case_dir)
     if as_json:
         emit_json({"intact": report.intact, "entries": report.entries, "head": report.head,
-                   "problems": [p.__dict__ for p in report.problems]})
+                   "problems": [p.to_dict(language()) for p in report.problems]})
     elif report.intact:
-        out.print(f"journal intact: {report.entries} entries, head {report.head}")
+        say(msg("cli.journal.intact", count=report.entries, head=report.head), to=out)
     else:
         for problem in report.problems:
-            where = f"entry {problem.seq} (line {problem.line})" if problem.seq else \
-                (f"line {problem.line}" if problem.line else "evidence")
-            err.print(f"[red]journal.jsonl: {where}:[/] {escape(problem.message)}")
+            say(problem.message, style="red", label=msg("journal.file_at", where=problem.where))
     sys.exit(0 if report.intact else 1)
 
 
@@ -156,8 +160,9 @@ def journal_show(case_dir: Path, as_json: bool) -> None:
         emit_json(entries)
         return
     for entry in entries:
+        outputs = text(msg("cli.journal.outputs", count=len(entry.get("outputs", []))))
         out.print(f"{entry['seq']:>4}  {entry['time']}  {entry['action']:<10} {entry['status']:<9} "
-                  f"{len(entry.get('outputs', []))} output(s)  {entry['hash'][:16]}")
+                  f"{outputs}  {entry['hash'][:16]}", markup=False, highlight=False)
 
 
 @cli.command()
@@ -180,16 +185,16 @@ def assess(case_dir: Path, as_json: bool) -> None:
     assessment = run_assess(case)
     journal_assessment(case.root, assessment)
     if as_json:
-        emit_json(assessment.to_dict())
+        emit_json(assessment.to_dict(language()))
     else:
-        from rich.table import Table
-
-        table = Table(title=f"Niveau {case.level} — {len(assessment.objectives)} objectifs applicables")
-        for column in ("Objectif", "Conclusion", "Base", "Contrôles (pass/fail/error)"):
-            table.add_column(column)
+        table = Table(title=text(msg("cli.assess.title", level=case.level, count=len(assessment.objectives))))
+        for column in (msg("report.field.objective"), msg("report.field.conclusion"), msg("cli.assess.basis"),
+                       msg("cli.assess.checks")):
+            table.add_column(text(column))
         for row in assessment.objectives:
             counts = row.verdict.counts
-            table.add_row(row.objective.id, row.verdict.conclusion.value, row.verdict.basis.value,
+            table.add_row(row.objective.id, text(labels.CONCLUSION[row.verdict.conclusion.value]),
+                          text(labels.BASIS[row.verdict.basis.value]),
                           f"{counts['pass']}/{counts['fail']}/{counts['error']}")
         out.print(table)
     failing = any(r.verdict.conclusion is Conclusion.NOT_MET for r in assessment.objectives)
@@ -199,15 +204,15 @@ def assess(case_dir: Path, as_json: bool) -> None:
 def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
     if missing:
         sections = ", ".join(f"[{name}]" for name in missing)
-        err.print(f"[yellow]warning:[/] {escape(str(case_file))} declares {escape(sections)} but the journal "
-                  f"holds no result from {'it' if len(missing) == 1 else 'them'} yet: run "
-                  f"`expertise audit {escape(str(shown))}` to collect", highlight=False)
+        say(msg("cli.uncollected", file=str(case_file), sections=sections, folder=str(shown), count=len(missing)),
+            style="yellow", label=msg("cli.warning"))
 
 
 @cli.command()
 @CASE_DIR
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the report (default: the case's, French unless set).")
+              help="Language of the report and of the messages (default: the case's for the report, French "
+                   "unless set; the environment's for the messages).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
@@ -229,18 +234,20 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     declared = [c.name for c in collecting_domains() if c.is_declared(case)]
     if declared and set(missing) == set(declared):
         sections = ", ".join(f"[{name}]" for name in missing)
-        raise UsageError(f"declares {sections} but nothing was collected yet: run `expertise audit {case_dir}` "
-                         "(it collects, then writes the report)", path=str(case.file))
+        raise UsageError(msg("cli.report.nothing_collected", sections=sections, folder=str(case_dir)),
+                         path=str(case.file))
     _warn_uncollected(missing, case.file, case_dir)
     written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
     _print_written(written, as_json)
 
 
-def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str, str] | None = None) -> None:
+def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str, "CollectorState"] | None = None) -> None:
     if as_json:
+        from .audit import collectors_json
+
         data: dict[str, object] = {"files": {kind: str(path) for kind, path in written.items()}}
         if collectors is not None:
-            data["collectors"] = collectors
+            data.update(collectors_json(collectors, language()))
         emit_json(data)
         return
     for path in written.values():
@@ -250,7 +257,8 @@ def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str
 @cli.command()
 @CASE_DIR
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the report (default: the case's, French unless set).")
+              help="Language of the report and of the messages (default: the case's for the report, French "
+                   "unless set; the environment's for the messages).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the report (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
@@ -271,25 +279,26 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
     _print_written(written, as_json, outcome)
     failed = failed_collectors(outcome)
     if failed:
-        err.print(f"[red]error:[/] audit incomplete: {escape('; '.join(f'{k}: {v}' for k, v in failed.items()))}",
-                  highlight=False)
+        failures = [msg("audit.failure", name=name, state=state.message) for name, state in failed.items()]
+        say(msg("cli.audit.incomplete", failures=failures), style="red", label=msg("cli.error"))
         sys.exit(2)
 
 
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
               show_default=True, help="Where to write the demo case and its report.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the report.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the report and of the messages (default: the report in French, the messages "
+                   "in the environment's language).")
 @click.option("--force", is_flag=True, help="Replace an existing demo folder.")
-def demo(out_dir: Path, lang: str, force: bool) -> None:
+def demo(out_dir: Path, lang: str | None, force: bool) -> None:
     """Run everything on the bundled demo case (a fictitious level-2 professional election)."""
     from .demo import run_demo
 
-    written = run_demo(out_dir, lang=lang, force=force)
-    out.print("demo report written:")
+    written = run_demo(out_dir, lang=lang or "fr", force=force)
+    say(msg("cli.demo.written"), to=out)
     for label, path in written.items():
-        out.print(f"  {label:<8} {path}")
+        out.print(f"  {label:<8} {path}", markup=False, highlight=False)
 
 
 @cli.command(name="checks")
@@ -303,8 +312,10 @@ def checks_command(as_json: bool) -> None:
                     "guarantees": list(m.guarantees), "elements": list(m.elements),
                     "title_fr": m.title_fr, "title_en": m.title_en} for m in rows])
         return
+    lang = language()
     for meta in rows:
-        out.print(f"{meta.id:<12} {meta.severity.value:<8} {','.join(meta.objectives) or '-':<22} {meta.title_en}")
+        out.print(f"{meta.id:<12} {meta.severity.value:<8} {','.join(meta.objectives) or '-':<22} {meta.title(lang)}",
+                  markup=False, highlight=False)
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -344,30 +355,30 @@ _register_domains()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: turn every error into a message and an exit code."""
-    debug = os.environ.get("EXPERTISE_DEBUG") == "1" or "--debug" in (argv or sys.argv[1:])
+    debug = os.environ.get("EXPERTISE_DEBUG") == "1" or "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         cli.main(args=argv, prog_name="expertise", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
-        err.print("aborted")
+        say(msg("cli.aborted"))
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(2 if exc.exit_code == 2 else exc.exit_code)
     except ExpertiseError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        say(exc.describe(), style="red", label=msg("cli.error"))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        say(msg("cli.interrupted"))
         sys.exit(130)
     except SystemExit:
         raise
     except Exception as exc:  # an internal defect: one clear line, traceback on request
         if debug:
             traceback.print_exc()
-        err.print(f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
-                  "(re-run with --debug for details)")
+        say(msg("cli.internal_error.detail", error=type(exc).__name__, detail=str(exc)), style="red",
+            label=msg("cli.internal_error"))
         sys.exit(3)
 
 

@@ -2,7 +2,7 @@
 
 Each domain contributes a ``prepare`` hook (``expertise/<domain>/demo.py``) that sets up its
 part in the copied case folder — a local server to probe, a board to replay, a tree to
-seal — and tears it down afterwards. The hooks are listed here by hand, like the rules.
+seal — and tears it down afterwards; each domain declares its hook (``Domain.demo``).
 The report is written, and the case with it sealed into ``archive/``, while they still run
 (the seal's time-stamping authority is one of them).
 """
@@ -15,13 +15,12 @@ from pathlib import Path
 
 from .archive import create_archive
 from .audit import run_collectors
-from .console import err
+from .console import say
 from .domains import all_domains
 from .errors import UsageError
+from .i18n import msg
 from .paths import demo_case_dir
 from .report.build import build_report
-
-
 
 
 def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[str, Path]:
@@ -31,12 +30,12 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
     for previous in (case_dir, archive_dir):
         if previous.exists():
             if not force:
-                raise UsageError("demo folder already exists (use --force to replace it)", path=str(previous))
+                raise UsageError(msg("demo.exists"), path=str(previous))
             shutil.rmtree(previous)
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(demo_case_dir(), case_dir)
     (case_dir / "evidence").mkdir(exist_ok=True)
-    err.print(f"demo case copied to {case_dir}", markup=False)
+    say(msg("demo.copied", folder=str(case_dir)))
     with ExitStack() as stack:
         for domain in all_domains():
             if domain.demo is not None:
@@ -48,5 +47,5 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
         archived = create_archive(case_dir, archive_dir, reports=[p for p in written.values() if p.is_file()],
                                   argv=["expertise", "demo", "--out", str(out_dir)])
     for item in archived.left_out:
-        err.print(f"not archived: {item}", markup=False)
+        say(msg("archive.not_archived", item=item))
     return {"case": case_dir, **written, "archive": archive_dir}

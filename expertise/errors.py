@@ -6,7 +6,7 @@ it by hand, often in a document prepared by somebody else.
 
 from __future__ import annotations
 
-from .i18n import BRIDGE_CODE, Message, render
+from .i18n import BRIDGE_CODE, Message, msg, render
 
 
 class ExpertiseError(Exception):
@@ -31,10 +31,16 @@ class ExpertiseError(Exception):
     def detail(self) -> str:
         return render(self.message, "en")
 
+    def describe(self) -> Message:
+        """The error as one message that says where (a file, a field): what the console prints,
+        and what a collector's failure keeps as its reason for the report."""
+        if self.path and self.field:
+            return msg("core.error.at_field", path=str(self.path), field=str(self.field), problem=self.message)
+        where = self.path or self.field
+        return msg("core.error.at", where=str(where), problem=self.message) if where else self.message
+
     def render(self, lang: str = "en") -> str:
-        colon = " : " if lang == "fr" else ": "
-        where = "".join(str(part) + colon for part in (self.path, self.field) if part)
-        return where + render(self.message, lang)
+        return render(self.describe(), lang)
 
     def render_fr(self) -> str:
         return self.render("fr")

@@ -30,6 +30,7 @@ from . import __version__
 from .errors import NotACaseError, UsageError
 from .fsutil import write_atomic
 from .hashing import canonical_json, sha256_bytes, sha256_file
+from .i18n import Message, msg, render
 from .results import Result, count_by_status
 
 JOURNAL_NAME = "journal.jsonl"
@@ -62,10 +63,9 @@ def entry_hash(entry: dict[str, Any]) -> str:
 def require_case(case_dir: Path) -> Path:
     case_dir = Path(case_dir)
     if not case_dir.exists():
-        raise NotACaseError(f"no such folder; create a case with `expertise init {case_dir}`", path=str(case_dir))
+        raise NotACaseError(msg("journal.error.no_folder", folder=str(case_dir)), path=str(case_dir))
     if not (case_dir / CASE_FILE).is_file():
-        raise NotACaseError(f"not a case folder (no {CASE_FILE}); create one with `expertise init`",
-                            path=str(case_dir))
+        raise NotACaseError(msg("journal.error.not_a_case", file=CASE_FILE), path=str(case_dir))
     return case_dir
 
 
@@ -143,10 +143,10 @@ class Operation:
     def _target(self, relpath: str) -> Path:
         rel = Path(relpath)
         if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-            raise UsageError(f"evidence path must stay inside the operation folder: {relpath!r}")
+            raise UsageError(msg("journal.error.outside", path=repr(relpath)))
         target = self._pending / rel
         if target.exists():
-            raise UsageError(f"evidence file already written, never overwritten: {relpath}")
+            raise UsageError(msg("journal.error.overwrite", path=relpath))
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
@@ -181,17 +181,13 @@ class Operation:
                 self.store_file(f"{relpath}/{path.relative_to(source).as_posix()}", path, label)
         return self._rel(relpath)
 
-    def evidence_path(self, relpath: str) -> Path:
-        """Where a file stored by this operation can be read back before commit."""
-        return self._pending / relpath
-
     def add_input(self, path: Path | str, *, sha256: str | None = None, label: str | None = None) -> None:
         path = Path(path)
         digest = sha256
         size = None
         if digest is None:
             if not path.is_file():
-                raise UsageError("input is not a readable file", path=str(path))
+                raise UsageError(msg("journal.error.unreadable_input"), path=str(path))
             digest = sha256_file(path)
             size = path.stat().st_size
         self.inputs.append(FileRecord(str(path), digest, size, label))
@@ -295,12 +291,30 @@ def read_entries(case_dir: Path) -> list[dict[str, Any]]:
 
 @dataclass
 class JournalProblem:
-    """``message`` is English (CLI, results.json); ``fr`` the same for the French report."""
+    """What is wrong with the journal, and where: ``line`` of journal.jsonl (0: not a line, e.g. an
+    evidence file no entry records) and the entry's ``seq`` when it could be read."""
 
     line: int
     seq: int | None
-    message: str
-    fr: str = ""
+    message: Message
+
+    @property
+    def where(self) -> Message:
+        if self.seq:
+            return msg("journal.where.entry", seq=self.seq, line=self.line)
+        return msg("journal.where.line", line=self.line) if self.line else msg("journal.where.evidence")
+
+    def describe(self) -> Message:
+        """The problem with where it is: « entry 3 (line 3): content does not match its hash »."""
+        return msg("journal.located", where=self.where, problem=self.message)
+
+    @property
+    def fr(self) -> str:
+        """TRANSITIONAL: the French text, for the case rules until they pass ``message`` as an argument."""
+        return render(self.message, "fr")
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"line": self.line, "seq": self.seq, **self.message.to_dict(), "message": render(self.message, lang)}
 
 
 @dataclass
@@ -329,59 +343,46 @@ def verify(case_dir: Path) -> JournalReport:
         kept = [p for p in evidence_root.rglob("*") if p.is_file() and ".pending-" not in p.as_posix()] \
             if evidence_root.is_dir() else []
         if kept:
-            problems.append(JournalProblem(0, None, f"{JOURNAL_NAME} is missing but {EVIDENCE_DIR}/ holds "
-                                                    f"{len(kept)} evidence file(s): the journal was removed",
-                                           f"{JOURNAL_NAME} absent alors que {EVIDENCE_DIR}/ contient {len(kept)} "
-                                           "élément(s) de preuve : le journal a été supprimé"))
+            problems.append(JournalProblem(0, None, msg("journal.problem.removed", file=JOURNAL_NAME,
+                                                        folder=EVIDENCE_DIR, count=len(kept))))
         return JournalReport(0, GENESIS, problems)
     prev = GENESIS
     recorded: set[str] = set()
     count = 0
     raw = path.read_bytes()
     if raw and not raw.endswith(b"\n"):
-        problems.append(JournalProblem(raw.count(b"\n") + 1, None, "last line is incomplete (truncated write)",
-                                       "dernière ligne incomplète (écriture interrompue)"))
+        problems.append(JournalProblem(raw.count(b"\n") + 1, None, msg("journal.problem.truncated")))
     for number, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
         if not line.strip():
-            problems.append(JournalProblem(number, None, "empty line inside the journal",
-                                           "ligne vide au milieu du journal"))
+            problems.append(JournalProblem(number, None, msg("journal.problem.empty_line")))
             break
         try:
             entry = json.loads(line)
             if not isinstance(entry, dict):
                 raise ValueError("not an object")
         except ValueError as exc:
-            problems.append(JournalProblem(number, None, f"not a JSON object ({exc})",
-                                           f"pas un objet JSON ({exc})"))
+            problems.append(JournalProblem(number, None, msg("journal.problem.not_json", error=str(exc))))
             break
         seq = entry.get("seq")
         count += 1
         if seq != count:
             problems.append(JournalProblem(number, seq if isinstance(seq, int) else None,
-                                           f"entry number is {seq!r}, expected {count} (entry removed or reordered)",
-                                           f"numéro d’entrée {seq!r} au lieu de {count} (entrée supprimée ou "
-                                           "déplacée)"))
+                                           msg("journal.problem.bad_number", found=repr(seq), expected=count)))
             break
         if entry.get("prev") != prev:
-            problems.append(JournalProblem(number, seq, "does not chain to the previous entry "
-                                           "(an earlier entry was removed, reordered or edited)",
-                                           "ne s’enchaîne pas à l’entrée précédente (une entrée antérieure a été "
-                                           "supprimée, déplacée ou modifiée)"))
+            problems.append(JournalProblem(number, seq, msg("journal.problem.broken_chain")))
             break
         if entry.get("hash") != entry_hash(entry):
-            problems.append(JournalProblem(number, seq, "content does not match its hash (entry edited)",
-                                           "le contenu ne correspond pas à son empreinte (entrée modifiée)"))
+            problems.append(JournalProblem(number, seq, msg("journal.problem.edited")))
             break
         for output in entry.get("outputs", []):
             rel = output.get("path", "")
             recorded.add(rel)
             file_path = case_dir / rel
             if not file_path.is_file():
-                problems.append(JournalProblem(number, seq, f"evidence file missing: {rel}",
-                                               f"élément de preuve absent : {rel}"))
+                problems.append(JournalProblem(number, seq, msg("journal.problem.evidence_missing", path=rel)))
             elif sha256_file(file_path) != output.get("sha256"):
-                problems.append(JournalProblem(number, seq, f"evidence file modified: {rel}",
-                                               f"élément de preuve modifié : {rel}"))
+                problems.append(JournalProblem(number, seq, msg("journal.problem.evidence_modified", path=rel)))
         prev = entry["hash"]
     if not problems:
         evidence_root = case_dir / EVIDENCE_DIR
@@ -389,10 +390,7 @@ def verify(case_dir: Path) -> JournalReport:
             for file_path in sorted(evidence_root.rglob("*")):
                 rel = file_path.relative_to(case_dir).as_posix()
                 if file_path.is_file() and ".pending-" not in rel and rel not in recorded:
-                    problems.append(JournalProblem(0, None, f"evidence file not recorded in the journal "
-                                                            f"(entry removed, or an interrupted operation): {rel}",
-                                                    "élément de preuve absent du journal (entrée supprimée ou "
-                                                    f"opération interrompue) : {rel}"))
+                    problems.append(JournalProblem(0, None, msg("journal.problem.evidence_unrecorded", path=rel)))
     return JournalReport(count, prev, problems)
 
 

@@ -121,11 +121,6 @@ def bilingual(check_id: str, status: Status, en: str, fr: str, **fields: Any) ->
     return Result(check_id, status, Message(BRIDGE_CODE, {"en": en, "fr": fr}), **fields)
 
 
-def message_in(result: Mapping[str, Any], lang: str) -> str:
-    """A result's message, kept as a dict, rendered in ``lang``."""
-    return render(message_of(result), lang)
-
-
 def count_by_status(results: Iterable[Result]) -> dict[str, int]:
     counts = {status.value: 0 for status in Status}
     for result in results:

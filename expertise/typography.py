@@ -21,6 +21,7 @@ _BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]*([;!?])(?=\s|$)")
 _BEFORE_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]+:(?=\s|$)")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
+_NUMERO = re.compile(r"\bn°[ \u00a0\u202f]+(?=\S)")  # « n° 2019-053 »: the sign never ends a line
 
 
 def french(text: object) -> str:
@@ -30,6 +31,7 @@ def french(text: object) -> str:
     value = _BEFORE_COLON.sub(NBSP + ":", value)
     value = _OPEN_QUOTE.sub("«" + NBSP, value)
     value = _CLOSE_QUOTE.sub(NBSP + "»", value)
+    value = _NUMERO.sub("n°" + NBSP, value)
     return value
 
 

@@ -23,13 +23,19 @@ def free_port() -> int:
 
 @pytest.fixture
 def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run `python -m expertise ARGS` in a subprocess, as a user would, from this checkout."""
+    """Run `python -m expertise ARGS` in a subprocess, as a user would, from this checkout.
+
+    The console speaks English (``EXPERTISE_LANG=en``) whatever the machine's locale, so that the
+    suite's assertions on wording hold everywhere; a test passes ``env={"EXPERTISE_LANG": "fr"}``
+    or ``--lang fr`` for French.
+    """
 
     def run(*args: str, cwd: Path | None = None, timeout: float = 600,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         full_env = dict(os.environ)
         full_env["PYTHONPATH"] = str(REPO)
         full_env.setdefault("EXPERTISE_OPERATOR", "test-operator")
+        full_env["EXPERTISE_LANG"] = "en"
         if env:
             full_env.update(env)
         return subprocess.run([sys.executable, "-m", "expertise", *map(str, args)], cwd=cwd or tmp_path,

@@ -17,17 +17,19 @@ from .. import catalogue as catalogue_mod
 from .. import journal
 from ..assess import assess
 from ..case import load_case
-from ..console import err
+from ..audit import CollectorState, collectors_json
+from ..console import say
 from ..errors import UsageError
 from ..fsutil import write_atomic
 from ..hashing import sha256_file
+from ..i18n import msg, render
 from .model import build_context
 from .pdf import write_pdf
-from .render import load_labels, render_html
+from .render import render_html
 
 
 def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
-                 collectors_state: dict[str, str] | None = None,
+                 collectors_state: dict[str, CollectorState] | None = None,
                  argv: Sequence[str] | None = None) -> dict[str, Path]:
     case = load_case(case_dir)
     lang = lang or case.data.language
@@ -36,7 +38,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"cannot create the output folder: {exc.strerror}", path=str(out_dir)) from None
+        raise UsageError(msg("report.build.no_output_folder", error=exc.strerror or str(exc)), path=str(out_dir)) from None
 
     generated = datetime.now(timezone.utc)
     assessment = assess(case, catalogue)
@@ -44,10 +46,10 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
         "generated": generated.isoformat(),
         "tool": f"expertise {__version__}",
         "language": lang,
-        **assessment.to_dict(),
+        **assessment.to_dict(lang),
     }
     if collectors_state:  # written by an audit: which evidence was collected, and what could not be
-        results["collectors"] = {name: str(state) for name, state in collectors_state.items()}
+        results.update(collectors_json(collectors_state, lang))
     results_path = out_dir / "results.json"
     write_atomic(results_path, (json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n").encode())
 
@@ -55,12 +57,12 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     attachments_files: list[tuple[Path, str]] = [(results_path, "results.json")]
     if journal_path.exists():
         attachments_files.append((journal_path, "journal.jsonl"))
-    labels = load_labels(lang)
-    descriptions = {"results.json": labels["results_json"], "journal.jsonl": labels["journal_jsonl"]}
+    descriptions = {"results.json": render(msg("report.attachment.results"), lang),
+                    "journal.jsonl": render(msg("report.attachment.journal"), lang)}
     attachments = [{"name": path.name, "description": descriptions[path.name], "sha256": sha256_file(path)}
                    for path, _ in attachments_files]
 
-    context = build_context(assessment, lang=lang, labels=labels, collectors_state=collectors_state or {},
+    context = build_context(assessment, lang=lang, collectors_state=collectors_state or {},
                             attachments=attachments, journal_entries=journal.read_entries(case.root),
                             generated=generated)
     html = render_html(context, catalogue)
@@ -69,7 +71,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     written = {"html": html_path, "results": results_path}
     if pdf:
         pdf_path = out_dir / "report.pdf"
-        err.print("rendering the PDF/A-3b report…")
+        say(msg("report.build.rendering_pdf"))
         write_pdf(html, pdf_path, [(path, descriptions[path.name]) for path, _ in attachments_files])
         written["pdf"] = pdf_path
 

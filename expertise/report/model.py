@@ -15,15 +15,34 @@ from typing import Any
 
 from .. import __version__
 from ..assess import Assessment, Conclusion, ItemAssessment, Verdict
+from ..audit import CollectorState
 from ..catalogue import CheckMeta
 from ..domains import all_domains, chapter_domains
-from ..i18n import render
+from ..i18n import Message, msg, render
 from ..hashing import sha256_file
 from ..results import Result, Severity, Status
-from . import charts
+from . import charts, labels
 from .fingerprint import tree_fingerprint
+from .render import legacy_labels
 
 _FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.MANUAL)
+
+# the fixed chapters: anchor, title, sections listed in the table of contents
+_CHAPTERS: tuple[tuple[str, Message, tuple[tuple[str, Message], ...]], ...] = (
+    ("identification", msg("report.chapter.identification"), (
+        ("election", msg("report.section.election")), ("expert", msg("report.section.expert")),
+        ("actors", msg("report.section.actors")))),
+    ("scope", msg("report.chapter.scope"), (
+        ("declared-scope", msg("report.section.scope")), ("method", msg("report.section.method")),
+        ("tool", msg("report.section.tool")))),
+    ("risk", msg("report.chapter.risk"), ()),
+    ("synthesis", msg("report.chapter.synthesis"), (
+        ("opinion", msg("report.section.opinion")), ("key-findings", msg("report.section.key_findings")))),
+    ("specific", msg("report.chapter.specific"), (
+        ("objectives", msg("report.section.objectives")), ("elements", msg("report.section.elements")),
+        ("guarantees", msg("report.section.guarantees")))),
+    ("findings", msg("report.chapter.findings"), ()),
+)
 
 
 @dataclass
@@ -46,14 +65,6 @@ class SourceView:
     time: str | None
 
 
-def _counts_text(verdict: Verdict, status_names: dict[str, str], plurals: dict[str, str]) -> str:
-    """"5 conformes, 1 non conforme": French adjectives agree with the count (``statuses_plural``)."""
-    counts = verdict.counts
-    parts = [f"{counts[key]} {(plurals.get(key, status_names[key]) if counts[key] > 1 else status_names[key]).lower()}"
-             for key in ("pass", "fail", "error", "manual") if counts.get(key)]
-    return ", ".join(parts)
-
-
 def _failed_checks(verdict: Verdict) -> list[str]:
     return sorted({r.check_id for r in verdict.results if r.status is Status.FAIL})
 
@@ -72,8 +83,7 @@ def _evidence_rows(case_root: Path, refs: list[str]) -> list[dict[str, str]]:
     return rows
 
 
-def _row(verdict: Verdict, case_root: Path, lang: str, status_names: tuple[dict[str, str], dict[str, str]],
-         origin: dict[int, tuple[int | None, str]]) -> dict[str, Any]:
+def _row(verdict: Verdict, case_root: Path, origin: dict[int, tuple[int | None, str]]) -> dict[str, Any]:
     """One row of the specific part: judgment documents are listed one by one (with their
     fingerprint); automated evidence is summarised by the journal entries it comes from, the
     files themselves being listed in the findings and the domain chapters."""
@@ -88,10 +98,11 @@ def _row(verdict: Verdict, case_root: Path, lang: str, status_names: tuple[dict[
     return {
         "conclusion": verdict.conclusion.value,
         "basis": verdict.basis.value,
+        "basis_label": labels.BASIS[verdict.basis.value],
         "override": verdict.override,
         "judgment": verdict.judgment,
-        "notes": [note.to_dict() for note in verdict.notes],
-        "counts_text": _counts_text(verdict, *status_names),
+        "notes": list(verdict.notes),
+        "counts": labels.counts(verdict.counts),
         "failed_checks": _failed_checks(verdict),
         "checks": sorted({r.check_id for r in verdict.results}),
         "evidence": _evidence_rows(case_root, judgment_refs),
@@ -102,10 +113,10 @@ def _row(verdict: Verdict, case_root: Path, lang: str, status_names: tuple[dict[
 
 
 def _item_rows(items: list[ItemAssessment], case_root: Path, lang: str,
-               status_names: tuple[dict[str, str], dict[str, str]],
                origin: dict[int, tuple[int | None, str]]) -> list[dict[str, Any]]:
-    return [{"id": row.item.id, "text_fr": row.item.text_fr, "text_en": row.item.text_en,
-             **_row(row.verdict, case_root, lang, status_names, origin)} for row in items]
+    """The legal text is the deliberation's, in French; an English report adds the summary."""
+    return [{"id": row.item.id, "text_fr": row.item.text_fr, "summary": row.item.text_en if lang == "en" else "",
+             **_row(row.verdict, case_root, origin)} for row in items]
 
 
 def _findings(assessment: Assessment) -> list[Finding]:
@@ -123,25 +134,22 @@ def _findings(assessment: Assessment) -> list[Finding]:
     return findings
 
 
-_STATE_PREFIXES = {"fr": {"failed: ": "échec : ", "not available: ": "indisponible : "}}
+def _collectors_missing(states: dict[str, CollectorState], lang: str) -> list[dict[str, Any]]:
+    """The collectors that did not run to completion, named, with why (rendered by the template)."""
+    return [{"label": _producer_label(name, lang), "state": state.message}
+            for name, state in states.items() if not state.complete]
 
 
-def _collectors_missing(states: dict[str, str], lang: str) -> list[dict[str, str]]:
-    """The collectors that did not run to completion, named and explained in the report's language
-    (the cause is the collector's error message, in French when the collector gave it one)."""
-    rows = []
-    for name, state in states.items():
-        if state in ("done", "skipped"):
-            continue
-        french = getattr(state, "fr", "")
-        if lang == "fr" and french:
-            rows.append({"label": _producer_label(name, lang), "state": french})
-            continue
-        for prefix, translated in _STATE_PREFIXES.get(lang, {}).items():
-            if state.startswith(prefix):
-                state = translated + state[len(prefix):]
-        rows.append({"label": _producer_label(name, lang), "state": state})
-    return rows
+def _risk_answers(assessment: Assessment, lang: str) -> list[dict[str, Any]]:
+    notes = assessment.case.data.risk.grid_notes
+    return [{"id": a.statement.id, "text_fr": a.statement.text_fr,
+             "summary": a.statement.text_en if lang == "en" else "", "note": notes.get(a.statement.id, ""),
+             "value": a.value, "points": a.points} for a in assessment.risk.answers]
+
+
+def _journal_rows(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    aborted = msg("report.operation.aborted")
+    return [{**entry, "status_label": aborted if entry.get("status") == "aborted" else None} for entry in entries]
 
 
 def _checks_table(assessment: Assessment) -> list[dict[str, Any]]:
@@ -153,15 +161,15 @@ def _checks_table(assessment: Assessment) -> list[dict[str, Any]]:
             for cid, counts in sorted(table.items()) if cid in assessment.catalogue.checks]
 
 
-def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
-                  collectors_state: dict[str, str], attachments: list[dict[str, str]],
+def build_context(assessment: Assessment, *, lang: str,
+                  collectors_state: dict[str, CollectorState], attachments: list[dict[str, str]],
                   journal_entries: list[dict[str, Any]], generated: datetime | None = None) -> dict[str, Any]:
     case = assessment.case
     data = case.data
     catalogue = assessment.catalogue
     framework = catalogue.framework
     generated = generated or datetime.now(timezone.utc)
-    status_names = (labels["statuses"], labels.get("statuses_plural", {}))
+    short = framework.short_fr if lang == "fr" else framework.short_en  # the framework's own names
     origin = {id(result): (source.entry.get("seq"), _producer_label(source.result_set.producer, lang))
               for source in assessment.sources for result in source.result_set.results}
 
@@ -169,17 +177,18 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
     for row in assessment.objectives:
         objectives.append({
             "id": row.objective.id, "level": row.objective.level, "text_fr": row.objective.text_fr,
-            "summary_en": row.objective.summary_en,
+            "summary": row.objective.summary_en if lang == "en" else "",
             "hint": row.objective.hint_fr if lang == "fr" else row.objective.hint_en,
-            **_row(row.verdict, case.root, lang, status_names, origin)})
+            **_row(row.verdict, case.root, origin)})
     overrides = [row for row in objectives if row["override"]]
 
     conclusion_by_level = assessment.conclusion_counts()
     conclusion_keys = [c.value for c in Conclusion]
     totals = {key: sum(counts[key] for counts in conclusion_by_level.values()) for key in conclusion_keys}
-    chart_rows = [(f"{labels['level']} {level}", counts) for level, counts in conclusion_by_level.items()]
-    status_chart = charts.objective_status(chart_rows, labels["conclusions"],
-                                           title=labels["chap_synthesis"])
+    chart_rows = [(render(msg("report.level", level=level), lang), counts)
+                  for level, counts in conclusion_by_level.items()]
+    status_chart = charts.objective_status(chart_rows, {k: render(m, lang) for k, m in labels.CONCLUSION.items()},
+                                           title=render(msg("report.chapter.synthesis"), lang))
 
     findings = _findings(assessment)
     key_findings = [f for f in findings if f.status == Status.FAIL.value]
@@ -195,19 +204,9 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
                               "source": rs.source, "time": view.time, "seq": view.seq,
                               "count": len(rs.results)})
 
-    fixed = ["chap_identification", "chap_scope", "chap_risk", "chap_synthesis", "chap_specific",
-             "chap_findings"]
-    anchors = ["identification", "scope", "risk", "synthesis", "specific", "findings"]
-    subs = {
-        "identification": [("election", "sec_election"), ("expert", "sec_expert"), ("actors", "sec_actors")],
-        "scope": [("declared-scope", "sec_scope"), ("method", "sec_method"), ("tool", "sec_tool")],
-        "synthesis": [("opinion", "sec_opinion"), ("key-findings", "sec_key_findings")],
-        "specific": [("objectives", "sec_objectives"), ("elements", "sec_elements"),
-                     ("guarantees", "sec_guarantees")],
-    }
-    chapters = [{"id": anchor, "title": labels[key], "number": index + 1,
-                 "subs": [{"id": sid, "title": labels[skey]} for sid, skey in subs.get(anchor, [])]}
-                for index, (anchor, key) in enumerate(zip(anchors, fixed))]
+    chapters = [{"id": anchor, "title": render(title, lang), "number": index + 1,
+                 "subs": [{"id": sid, "title": render(sub, lang)} for sid, sub in subs]}
+                for index, (anchor, title, subs) in enumerate(_CHAPTERS)]
     domain_chapters = []
     for domain in chapter_domains():
         title = render(domain.chapter, lang) if domain.chapter else domain.name
@@ -215,13 +214,15 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         domain_chapters.append({"id": domain.anchor, "title": title, "producer": domain.name,
                                 "template": f"{domain.name}/{domain.report_template}",
                                 "sources": sources_by_producer.get(domain.name, [])})
-    chapters.append({"id": "annex-journal", "title": labels["chap_annex_journal"], "number": None, "subs": []})
-    chapters.append({"id": "annex-checks", "title": labels["chap_annex_checks"], "number": None, "subs": []})
+    chapters.append({"id": "annex-journal", "title": render(msg("report.chapter.annex_journal"), lang),
+                     "number": None, "subs": []})
+    chapters.append({"id": "annex-checks", "title": render(msg("report.chapter.annex_checks"), lang),
+                     "number": None, "subs": []})
 
     journal = assessment.journal
     return {
         "lang": lang,
-        "t": labels,
+        "t": legacy_labels(lang),  # TRANSITIONAL: until every domain chapter speaks through _()
         "doc": {
             "generated": generated,
             # whole seconds: the PDF's Info date has no fraction, and PDF/A wants XMP to match it
@@ -230,8 +231,8 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
             "python": sys.version.split()[0],
             "tool_fingerprint": tree_fingerprint(Path(__file__).resolve().parents[1], suffixes=(".py",)),
             "catalogue_fingerprint": tree_fingerprint(_checks_root()),
-            "reference": f"{framework.short_fr if lang == 'fr' else framework.short_en} — "
-                         f"{data.election.name[:80]}",
+            "framework_short": short,
+            "reference": f"{short} — {data.election.name[:80]}",
         },
         "framework": framework,
         "grid": catalogue.grid,
@@ -242,14 +243,14 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "scope": data.scope,
         "level": case.level,
         "risk": assessment.risk,
+        "risk_answers": _risk_answers(assessment, lang),
         "risk_justification": data.risk.justification,
-        "conclusion": data.conclusion,
-        "grid_notes": data.risk.grid_notes,
+        "opinion": data.conclusion,
         "case_results": [r.to_dict() for r in assessment.case_results],
         "objectives": objectives,
         "overrides": overrides,
-        "elements": _item_rows(assessment.elements, case.root, lang, status_names, origin),
-        "guarantees": _item_rows(assessment.guarantees, case.root, lang, status_names, origin),
+        "elements": _item_rows(assessment.elements, case.root, lang, origin),
+        "guarantees": _item_rows(assessment.guarantees, case.root, lang, origin),
         "conclusion_by_level": conclusion_by_level,
         "conclusion_keys": conclusion_keys,
         "conclusion_totals": totals,
@@ -262,9 +263,8 @@ def build_context(assessment: Assessment, *, lang: str, labels: dict[str, Any],
         "chapters": chapters,
         "domain_chapters": domain_chapters,
         "journal": {"entries": journal.entries, "head": journal.head, "intact": journal.intact,
-                    "problems": [(p.fr or p.message) if lang == "fr" else p.message
-                                 for p in journal.problems]},
-        "journal_entries": journal_entries,
+                    "problems": [p.message for p in journal.problems]},
+        "journal_entries": _journal_rows(journal_entries),
         "attachments": attachments,
         "checks_table": _checks_table(assessment),
     }

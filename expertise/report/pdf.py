@@ -16,6 +16,7 @@ import weasyprint
 from weasyprint.urls import URLFetcher
 
 from ..errors import ExpertiseError
+from ..i18n import msg
 
 PDF_VARIANT = "pdf/a-3b"
 
@@ -49,4 +50,4 @@ def write_pdf(html: str, target: Path, attachments: list[tuple[Path, str]]) -> N
         document.write_pdf(str(target), pdf_variant=PDF_VARIANT, attachments=files, pdf_identifier=identifier,
                            finisher=_one_af_entry_per_file)
     except OSError as exc:
-        raise ExpertiseError(f"cannot write the PDF: {exc}", path=str(target)) from None
+        raise ExpertiseError(msg("report.build.pdf_failed", error=str(exc)), path=str(target)) from None

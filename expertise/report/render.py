@@ -8,40 +8,43 @@ is shown, not executed.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, Undefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..paths import templates_dir
-from ..i18n import Message, render
-from ..results import message_in
+from ..i18n import Message, format_arg, msg, render
+from ..results import message_of
 from .. import typography as text
-from . import charts
+from . import charts, labels
 
 
-def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
-    for key, value in source.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = value
+def show(value: Any, lang: str) -> str:
+    """What the templates' ``msg()`` shows: a result, note or reason kept as a dict (its code and
+    arguments), a :class:`Message`, or a list of them, rendered in the report's language."""
+    if isinstance(value, Mapping):
+        return render(message_of(value), lang)
+    if isinstance(value, (Message, list, tuple)):
+        return format_arg(value, lang)
+    return "" if value is None else str(value)
 
 
-def load_labels(lang: str, root: Path | None = None) -> dict[str, Any]:
-    """All ``i18n/*.<lang>.toml`` files merged: core labels plus those of each domain partial."""
-    root = root or templates_dir()
-    labels: dict[str, Any] = {}
-    for path in sorted((root / "i18n").glob(f"*.{lang}.toml")):
-        with open(path, "rb") as handle:
-            _merge(labels, tomllib.load(handle))
-    return labels
+def legacy_labels(lang: str) -> dict[str, Any]:
+    """TRANSITIONAL: ``t`` of the templates, for a domain chapter not yet converted to ``_()``.
+
+    Only the names of the vocabulary's values and yes/no remain, backed by the catalogue; remove
+    it, and ``t`` from the render contexts, once every domain's chapter has merged.
+    """
+    return {"statuses": {k: render(m, lang) for k, m in labels.STATUS.items()},
+            "severities": {k: render(m, lang) for k, m in labels.SEVERITY.items()},
+            "conclusions": {k: render(m, lang) for k, m in labels.CONCLUSION.items()},
+            "yes": render(msg("common.yes"), lang), "no": render(msg("common.no"), lang)}
 
 
-def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Path | None = None) -> SandboxedEnvironment:
+def make_environment(lang: str, catalogue: Any, root: Path | None = None) -> SandboxedEnvironment:
     """Undefined values render empty rather than failing: a domain summary may legitimately
     lack an optional field (a board without lists, a probe without SSH), and a missing detail
     must not cost the expert the whole report."""
@@ -61,6 +64,7 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
         ngettext=lambda code, _plural, count, **args: render(Message(code, {"count": count, **args}), lang),
         newstyle=False)
     french = lang == "fr"
+    yes, no = render(msg("common.yes"), lang), render(msg("common.no"), lang)
     env.filters["fr"] = (lambda value: text.french(value)) if french else (lambda value: value)
     env.globals.update(
         fmt_int=lambda value: text.fmt_int(value, lang),
@@ -68,12 +72,12 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
         fmt_date=lambda value: text.fmt_date(value, lang),
         fmt_datetime=lambda value: text.fmt_datetime(value, lang),
         fmt_utc=lambda value: text.fmt_utc(value, lang) if value else "",
-        yesno=lambda value: Markup('<span class="badge s-pass">{}</span>').format(labels["yes"]) if value
-        else Markup('<span class="badge s-fail">{}</span>').format(labels["no"]),
-        status_label=lambda status: labels["statuses"].get(str(status), str(status)),
-        conclusion_label=lambda value: labels["conclusions"].get(str(value), str(value)),
-        severity_label=lambda value: labels["severities"].get(str(value), str(value)),
-        msg=lambda result: text.french(message_in(result, lang)) if french else message_in(result, lang),
+        yesno=lambda value: Markup('<span class="badge s-pass">{}</span>').format(yes) if value
+        else Markup('<span class="badge s-fail">{}</span>').format(no),
+        status_label=lambda value: show(labels.name(labels.STATUS, value), lang),
+        conclusion_label=lambda value: show(labels.name(labels.CONCLUSION, value), lang),
+        severity_label=lambda value: show(labels.name(labels.SEVERITY, value), lang),
+        msg=lambda value: show(value, lang),
         check=catalogue.check,
         charts=charts.ChartHelpers,
     )
@@ -82,7 +86,7 @@ def make_environment(lang: str, catalogue: Any, labels: dict[str, Any], root: Pa
 
 def render_html(context: dict[str, Any], catalogue: Any, root: Path | None = None) -> str:
     root = root or templates_dir()
-    env = make_environment(context["lang"], catalogue, context["t"], root)
+    env = make_environment(context["lang"], catalogue, root)
     css = (root / "report.css").read_text(encoding="utf-8")
     template = env.get_template("report.html.j2")
     return template.render(**context, css=Markup(css))  # noqa: S704 - our own stylesheet
@@ -92,13 +96,12 @@ def render_section(producer: str, sources: list[Any], lang: str, catalogue: Any 
     """One domain chapter (``<producer>/report.html.j2``) alone, in the report's own environment.
 
     Used by the domains' tests, so that a partial is always exercised exactly as the report
-    renders it (same sandbox, filters, labels and helpers); ``overrides`` replace helpers,
+    renders it (same sandbox, filters and helpers); ``overrides`` replace helpers,
     e.g. ``charts`` with a recorder.
     """
     from .. import catalogue as catalogue_mod
 
     catalogue = catalogue or catalogue_mod.load()
-    labels = load_labels(lang)
-    env = make_environment(lang, catalogue, labels)
-    return env.get_template(f"{producer}/report.html.j2").render(lang=lang, t=labels, sources=sources,
+    env = make_environment(lang, catalogue)
+    return env.get_template(f"{producer}/report.html.j2").render(lang=lang, t=legacy_labels(lang), sources=sources,
                                                                    **overrides)

@@ -46,7 +46,8 @@ def test_archive_with_reports_verifies_with_our_tool_and_stock_tools(run_cli, ca
                    "--retain-until", "2027-06-30", "--json")
     assert made.returncode == 0, made.stderr
     data = json.loads(made.stdout)
-    assert data["journal_entries"] == 2 and data["left_out"] == ["keys/stray (private key)"]
+    assert data["journal_entries"] == 2 and data["left_out"] == [
+        {"code": "archive.left_out.private_key", "args": {"path": "keys/stray"}, "message": "keys/stray (private key)"}]
     assert (out / "case" / "case.toml").is_file() and (out / "report" / "report.pdf").is_file()
     assert not (out / "case" / "keys" / "stray").exists()
     assert (out / "case" / "keys" / "stray.pub").exists()  # a public key is kept

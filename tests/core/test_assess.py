@@ -24,7 +24,7 @@ def test_passing_checks_alone_conclude_only_full_automation_objectives() -> None
     assert decide([res(Status.PASS)], None, "full").conclusion is Conclusion.MET
     partial = decide([res(Status.PASS)], None, "partial")
     assert partial.conclusion is Conclusion.NOT_ASSESSED
-    assert "expert's judgment is needed" in partial.notes[0].message
+    assert "expert's judgment is needed" in partial.notes[0].render("en")
     assert decide([res(Status.PASS), res(Status.ERROR)], None, "full").conclusion is Conclusion.NOT_ASSESSED
 
 
@@ -37,7 +37,7 @@ def test_judgment_of_met_needs_evidence() -> None:
     bare = Judgment(status="met", rationale="trust me")
     verdict = decide([], bare, "none")
     assert verdict.conclusion is Conclusion.NOT_ASSESSED
-    assert "nothing is met without evidence" in verdict.notes[0].message
+    assert "nothing is met without evidence" in verdict.notes[0].render("en")
     documented = Judgment(status="met", rationale="PV", evidence=["docs/pv.pdf"])
     assert decide([], documented, "none").conclusion is Conclusion.MET
     assert decide([res(Status.PASS)], bare, "partial").basis is Basis.JUDGMENT
@@ -47,7 +47,7 @@ def test_contradicting_a_failing_check_needs_a_rationale() -> None:
     failing = [res(Status.FAIL)]
     unexplained = decide(failing, Judgment(status="met", evidence=["x"]), "partial")
     assert unexplained.conclusion is Conclusion.NOT_MET and unexplained.basis is Basis.AUTOMATED
-    assert "set aside" in unexplained.notes[0].message
+    assert "set aside" in unexplained.notes[0].render("en")
     explained = decide(failing, Judgment(status="met", rationale="compensating control", evidence=["x"]), "partial")
     assert explained.conclusion is Conclusion.MET and explained.override
 
@@ -95,7 +95,7 @@ def test_guarantees_and_elements_follow_their_own_automation(demo_case: Path) ->
     assert guarantees["G7"].conclusion is Conclusion.NOT_ASSESSED
     # the expert's judgment on G5 cites no document and no check has run yet: set aside
     assert guarantees["G5"].conclusion is Conclusion.NOT_ASSESSED
-    assert "nothing is met without evidence" in guarantees["G5"].notes[0].message
+    assert "nothing is met without evidence" in guarantees["G5"].notes[0].render("en")
 
 
 def test_cited_evidence_must_exist_in_the_case(demo_case: Path) -> None:
@@ -109,12 +109,12 @@ def test_cited_evidence_must_exist_in_the_case(demo_case: Path) -> None:
     by_id = {row.objective.id: row.verdict for row in assess(load_case(demo_case)).objectives}
     verdict = by_id["1-08"]
     assert verdict.conclusion is not Conclusion.MET
-    assert "not found in the case folder: docs/pv-ceremonie-des-clés.md" in verdict.notes[0].message
-    assert any("nothing is met without evidence" in note.message for note in verdict.notes)
+    assert "not found in the case folder: docs/pv-ceremonie-des-clés.md" in verdict.notes[0].render("en")
+    assert any("nothing is met without evidence" in note.render("en") for note in verdict.notes)
 
     found = evidence_finder(load_case(demo_case))
     assert found("docs/architecture.md") and not found("docs/nowhere.md")
     assert found("PV de la cérémonie des clés du 20 novembre") and found("https://example.org/pv.pdf")
     partly = decide([], Judgment(status="met", rationale="r", evidence=["docs/architecture.md", "docs/x.md"]),
                     "none", found)
-    assert partly.conclusion is Conclusion.MET and "docs/x.md" in partly.notes[0].message
+    assert partly.conclusion is Conclusion.MET and "docs/x.md" in partly.notes[0].render("en")

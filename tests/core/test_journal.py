@@ -10,6 +10,7 @@ import pytest
 
 from expertise import journal
 from expertise.errors import UsageError
+from expertise.i18n import msg
 from expertise.results import Result, Status
 
 
@@ -18,7 +19,7 @@ def make_entries(case: Path, count: int) -> None:
         with journal.operation(case, f"step{index}", ["expertise", "test", str(index)], operator="tester") as op:
             op.store_text("notes.txt", f"observation {index}\n")
             op.add_results(journal.ResultSet(f"test:{index}", "test",
-                                             [Result("RISK-001", Status.PASS, "ok")]))
+                                             [Result("RISK-001", Status.PASS, msg("audit.state.done"))]))
 
 
 def lines(case: Path) -> list[str]:
@@ -102,7 +103,8 @@ def test_removing_the_last_entry_leaves_its_evidence_orphaned(demo_case: Path) -
     write_lines(demo_case, lines(demo_case)[:1])
     report = journal.verify(demo_case)
     assert not report.intact
-    assert "not recorded in the journal" in report.problems[0].message
+    assert report.problems[0].message.code == "journal.problem.evidence_unrecorded"
+    assert "not recorded in the journal" in report.problems[0].message.render("en")
 
 
 def test_removing_the_whole_journal_is_detected(run_cli, demo_case: Path) -> None:
@@ -111,8 +113,10 @@ def test_removing_the_whole_journal_is_detected(run_cli, demo_case: Path) -> Non
     (demo_case / "journal.jsonl").unlink()
     report = journal.verify(demo_case)
     assert not report.intact
-    assert "journal.jsonl is missing but evidence/ holds 4 evidence file(s)" in report.problems[0].message
-    assert report.problems[0].fr.startswith("journal.jsonl absent")
+    problem = report.problems[0].message
+    assert problem.code == "journal.problem.removed" and problem.args["count"] == 4
+    assert "journal.jsonl is missing but evidence/ holds 4 evidence files" in problem.render("en")
+    assert problem.render("fr").startswith("journal.jsonl absent")
     proc = run_cli("journal", "verify", demo_case)
     assert proc.returncode == 1 and "journal was removed" in proc.stderr
     for path in (demo_case / "evidence").rglob("*"):
@@ -128,9 +132,10 @@ def test_modified_or_missing_evidence_is_detected(demo_case: Path) -> None:
     notes.write_text("tampered\n", encoding="utf-8")
     report = journal.verify(demo_case)
     assert [p.seq for p in report.problems] == [2]
-    assert "evidence file modified" in report.problems[0].message
+    assert report.problems[0].message.code == "journal.problem.evidence_modified"
+    assert "evidence file modified" in report.problems[0].message.render("en")
     notes.unlink()
-    assert "evidence file missing" in journal.verify(demo_case).problems[0].message
+    assert "evidence file missing" in journal.verify(demo_case).problems[0].message.render("en")
 
 
 def test_truncated_last_line(demo_case: Path) -> None:

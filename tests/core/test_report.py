@@ -45,7 +45,7 @@ def test_html_lists_every_level_2_objective_verbatim(french_report: dict[str, Pa
             assert objective.text_fr not in page
     for item in (*framework.guarantees, *framework.elements):
         assert item.text_fr in page.replace("\u00a0", " ").replace("\u202f", " ") or item.text_fr in page
-    assert "Partie spécifique — évaluation au regard de la délibération n° 2019-053" in page
+    assert "Partie spécifique — évaluation au regard de la délibération n°\u00a02019-053" in page
     assert "Annexe — Journal des opérations" in page
 
 
@@ -150,8 +150,11 @@ def test_an_override_is_shown_and_hostile_results_are_escaped(demo_case: Path, t
     from expertise.results import Result, Status
 
     check = next(meta for meta in catalogue_mod.load().checks.values() if "1-05" in meta.objectives)
-    hostile = Result(check.id, Status.FAIL, "banner <script>alert(3)</script>", subject="<b>host</b>",
-                     evidence=("evidence/<i>x</i>.json",), messages={"fr": "bannière <script>alert(3)</script>"})
+    from expertise.i18n import msg
+
+    hostile = Result(check.id, Status.FAIL, msg("core.error.at", where="banner",
+                                                problem="bannière <script>alert(3)</script>"),
+                     subject="<b>host</b>", evidence=("evidence/<i>x</i>.json",))
     with journal.operation(demo_case, "probe", ["expertise", "probe"]) as op:
         op.add_results(journal.ResultSet("probe:hostile", "probe", [hostile]))
     written = build_report(demo_case, out_dir=tmp_path / "out", pdf=False, argv=["x"])
@@ -167,16 +170,30 @@ def test_an_override_is_shown_and_hostile_results_are_escaped(demo_case: Path, t
 
 
 def test_collectors_that_did_not_run_are_named_in_the_report_language(demo_case: Path, tmp_path: Path) -> None:
-    states = {"seal": "failed: the TSA did not answer", "probe": "not available: no nmap", "board": "done",
-              "registers": "skipped"}
+    from expertise.audit import CollectorState, Outcome
+    from expertise.errors import UsageError
+    from expertise.i18n import msg
+
+    refused = UsageError(msg("archive.error.no_such_path"), path="board/nothere.bel", field="board.path")
+    states = {"seal": CollectorState(Outcome.FAILED, "the TSA did not answer"),
+              "probe": CollectorState(Outcome.UNAVAILABLE, "no nmap"), "board": CollectorState(Outcome.FAILED,
+                                                                                                refused.describe()),
+              "registers": CollectorState(Outcome.SKIPPED)}
     page = build_report(demo_case, out_dir=tmp_path / "fr", pdf=False, collectors_state=states,
                         argv=["x"])["html"].read_text(encoding="utf-8")
     assert "<td>Scellement</td>" in page and "échec\u00a0: the TSA did not answer" in page
     assert "<td>Sonde de la plateforme</td>" in page and "indisponible\u00a0: no nmap" in page
-    assert "<td>Rejeu de l’urne</td>" not in page and "<td>Registres</td>" not in page
+    assert "échec\u00a0: board/nothere.bel\u00a0: board.path\u00a0: fichier ou dossier introuvable" in page
+    assert "<td>Registres</td>" not in page
     english = build_report(demo_case, lang="en", out_dir=tmp_path / "en", pdf=False, collectors_state=states,
                            argv=["x"])["html"].read_text(encoding="utf-8")
     assert "<td>Sealing</td>" in english and "failed: the TSA did not answer" in english
+    assert "failed: board/nothere.bel: board.path: no such file or folder" in english and "échec\u00a0:" not in english
+    results = json.loads((tmp_path / "en" / "results.json").read_text(encoding="utf-8"))
+    assert results["collectors"]["board"] == "failed: board/nothere.bel: board.path: no such file or folder"
+    board = results["collector_states"]["board"]
+    assert board["state"] == "failed" and board["code"] == "audit.state.failed"
+    assert board["args"]["reason"]["args"]["field"] == "board.path"
 
 
 def test_the_synthesis_chart_shows_objective_status_by_level(french_report: dict[str, Path]) -> None:
