@@ -31,3 +31,8 @@ def french_problems(results: Iterable[Mapping[str, Any]]) -> list[str]:
         elif english := ENGLISH.search(QUOTED.sub(" ", fr)):
             problems.append(f"{name}: English word {english.group(0)!r} in {fr!r}")
     return problems
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of one rendered text, quoted values and URLs aside."""
+    return [match.group(0) for match in ENGLISH.finditer(QUOTED.sub(" ", text))]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import deque
 
+from ..i18n import msg
+from .names import TYPES, named
 from .model import SPECIAL_FILE, SPECIAL_TYPES, SYMLINK, SYMLINK_LOOP, SYMLINK_OUTSIDE, Entry, Problem
 
 MAX_HOPS = 40  # Linux's limit for nested symbolic links (ELOOP)
@@ -76,7 +78,7 @@ class Annotator:
                 Problem(
                     entry.path,
                     SPECIAL_FILE,
-                    f"{entry.type}: sealed by type and mode only, it has no content to seal",
+                    msg("seal.problem.special", type=named(TYPES, entry.type)),
                 )
             )
 
@@ -89,7 +91,7 @@ class Annotator:
                     Problem(
                         link,
                         SYMLINK_LOOP,
-                        f"symbolic link loop (→ {target}); sealed as a link, never followed",
+                        msg("seal.problem.loop", target=target),
                     )
                 )
             elif where == OUTSIDE:
@@ -97,7 +99,7 @@ class Annotator:
                     Problem(
                         link,
                         SYMLINK_OUTSIDE,
-                        f"symbolic link leaves the sealed tree (→ {target}); what it points to is not sealed",
+                        msg("seal.problem.outside", target=target),
                     )
                 )
         self.problems.sort(key=lambda p: (p.path, p.kind))

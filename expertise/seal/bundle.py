@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import UsageError
+from ..i18n import Message, msg
 from . import sshsig
 from .coreutils import sums_line
 from .errors import SealBroken
@@ -125,7 +126,7 @@ class Integrity:
     timestamp: TokenInfo | None
     key_expected: bool
     problems: list[tuple[str, Problem]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -177,64 +178,63 @@ _RDEV = re.compile(r"^[0-9]+:[0-9]+$")
 def _decoded(raw: dict[str, Any], key: str, where: str, path: Path) -> bytes:
     text = raw.get(key)
     if not isinstance(text, str):
-        raise SealBroken(f"{key} must be a string", path=str(path), field=f"{where}.{key}")
+        raise SealBroken(msg("seal.broken.not_string", key=key), path=str(path), field=f"{where}.{key}")
     if f"{key}_b64" in raw:
         try:
             return base64.b64decode(raw[f"{key}_b64"], validate=True)
         except (ValueError, TypeError):
-            raise SealBroken("not valid base64", path=str(path), field=f"{where}.{key}_b64") from None
+            raise SealBroken(msg("seal.broken.not_base64"), path=str(path), field=f"{where}.{key}_b64") from None
     return text.encode("utf-8")
 
 
 def validate_entry(raw: Any, index: int, sources: set[str], path: Path) -> tuple[str, Entry]:
     where = f"entries[{index}]"
     if not isinstance(raw, dict):
-        raise SealBroken("an entry must be a JSON object", path=str(path), field=where)
+        raise SealBroken(msg("seal.broken.entry_not_object"), path=str(path), field=where)
     unknown = set(raw) - _ENTRY_KEYS
     if unknown:
-        raise SealBroken(f"unknown field(s) {', '.join(sorted(unknown))}", path=str(path), field=where)
+        raise SealBroken(msg("seal.broken.unknown_fields", fields=", ".join(sorted(unknown))), path=str(path), field=where)
     source = raw.get("source")
     if source not in sources:
         raise SealBroken(
-            f"source {source!r} is not one of the manifest's sources", path=str(path), field=f"{where}.source"
+            msg("seal.broken.unknown_source", source=repr(source)), path=str(path), field=f"{where}.source"
         )
     name = _decoded(raw, "path", where, path)
     parts = name.split(b"/")
     if not name or b"\0" in name or any(p in (b"", b".", b"..") for p in parts):
         raise SealBroken(
-            f"unsafe or malformed path {raw.get('path')!r} (must be relative, without '.', '..' or "
-            "empty parts)",
+            msg("seal.broken.unsafe_path", value=repr(raw.get("path"))),
             path=str(path),
             field=f"{where}.path",
         )
     kind = raw.get("type")
     if kind not in TYPES:
-        raise SealBroken(f"unknown type {kind!r}", path=str(path), field=f"{where}.type")
+        raise SealBroken(msg("seal.broken.unknown_type", value=repr(kind)), path=str(path), field=f"{where}.type")
     mode = raw.get("mode")
     if mode is not None and not (isinstance(mode, str) and _MODE.match(mode)):
         raise SealBroken(
-            f"mode must be four octal digits, not {mode!r}", path=str(path), field=f"{where}.mode"
+            msg("seal.broken.bad_mode", value=repr(mode)), path=str(path), field=f"{where}.mode"
         )
     if kind == FILE:
         size, digest = raw.get("size"), raw.get("sha256")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise SealBroken("a file entry needs a size (integer ≥ 0)", path=str(path), field=f"{where}.size")
+            raise SealBroken(msg("seal.broken.no_size"), path=str(path), field=f"{where}.size")
         if not (isinstance(digest, str) and _SHA.match(digest)):
             raise SealBroken(
-                "a file entry needs a sha256 of 64 lower-case hex digits",
+                msg("seal.broken.no_sha256"),
                 path=str(path),
                 field=f"{where}.sha256",
             )
     elif "sha256" in raw or "size" in raw:
-        raise SealBroken(f"a {kind} entry has no size nor sha256", path=str(path), field=where)
+        raise SealBroken(msg("seal.broken.size_not_allowed", type=kind), path=str(path), field=where)
     target = None
     if kind in (SYMLINK, SUBMODULE):
         target = _decoded(raw, "target", where, path)
     elif "target" in raw or "target_b64" in raw:
-        raise SealBroken(f"a {kind} entry has no target", path=str(path), field=f"{where}.target")
+        raise SealBroken(msg("seal.broken.target_not_allowed", type=kind), path=str(path), field=f"{where}.target")
     rdev = raw.get("rdev")
     if rdev is not None and not (isinstance(rdev, str) and _RDEV.match(rdev)):
-        raise SealBroken("rdev must be major:minor", path=str(path), field=f"{where}.rdev")
+        raise SealBroken(msg("seal.broken.bad_rdev"), path=str(path), field=f"{where}.rdev")
     entry = Entry(
         name, kind, int(mode, 8) if mode else None, raw.get("size"), raw.get("sha256"), target, rdev
     )
@@ -256,8 +256,7 @@ def _checked_entries(folder: Path, header: dict[str, Any], multi: bool) -> Itera
             key = sums_name(source, entry.key, multi)
             if last is not None and key <= last:
                 raise SealBroken(
-                    "entries are not in the seal's order (sorted by path bytes, a directory as "
-                    "path + '/') or a path appears twice",
+                    msg("seal.broken.entries_order"),
                     path=str(manifest),
                     field=f"entries[{index}]",
                 )
@@ -269,17 +268,16 @@ def _checked_entries(folder: Path, header: dict[str, Any], multi: bool) -> Itera
                 actual = sums.readline()
                 line_number += 1
                 if actual != expected:
-                    what = (
-                        "is missing (file truncated?)" if not actual else "differs from the manifest's entry"
-                    )
-                    raise SealBroken(f"line {line_number} {what} for {raw['path']!r}", path=str(sums_path))
+                    problem = (msg("seal.broken.sums_line_missing", line=line_number, path=repr(raw["path"]))
+                               if not actual else
+                               msg("seal.broken.sums_line_differs", line=line_number, path=repr(raw["path"])))
+                    raise SealBroken(problem, path=str(sums_path))
             yield source, entry
         if sums.readline():
-            raise SealBroken(f"has lines beyond the {line_number} the manifest lists", path=str(sums_path))
+            raise SealBroken(msg("seal.broken.sums_extra_lines", count=line_number), path=str(sums_path))
     if merkle.root() != header["merkle"]["root"] or merkle.size != header["merkle"]["leaves"]:
         raise SealBroken(
-            f"the Merkle root of the entries is {merkle.root()}, the manifest says "
-            f"{header['merkle']['root']}",
+            msg("seal.broken.merkle", found=merkle.root(), recorded=header["merkle"]["root"]),
             path=str(manifest),
             field="merkle.root",
         )
@@ -289,7 +287,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SealBroken(f"cannot be read: {exc.strerror}", path=str(path)) from None
+        raise SealBroken(msg("seal.broken.unreadable", reason=str(exc.strerror)), path=str(path)) from None
 
 
 def check_integrity(
@@ -303,50 +301,49 @@ def check_integrity(
     writer's own check of a seal it has just streamed out)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UsageError("not a seal folder (no such directory)", path=str(folder))
+        raise UsageError(msg("seal.broken.not_a_folder"), path=str(folder))
     missing = [name for name in REQUIRED if not (folder / name).is_file()]
     if missing:
-        raise SealBroken(f"incomplete seal: {', '.join(missing)} missing", path=str(folder))
+        raise SealBroken(msg("seal.broken.incomplete", files=", ".join(missing)), path=str(folder))
     try:
         public = parse_public(_read(folder / PUBLIC_KEY), str(folder / PUBLIC_KEY))
     except UsageError as exc:
-        raise SealBroken(exc.detail, path=str(folder / PUBLIC_KEY)) from None
+        raise SealBroken(exc.message, path=str(folder / PUBLIC_KEY)) from None
     if expect_fingerprint and public.fingerprint != expect_fingerprint:
         raise SealBroken(
-            f"the seal is signed with key {public.fingerprint}, not with the expected key "
-            f"{expect_fingerprint} (a seal re-signed by someone else?)",
+            msg("seal.broken.unexpected_key", found=public.fingerprint, expected=expect_fingerprint),
             path=str(folder / PUBLIC_KEY),
         )
     if (folder / PUBLIC_PEM).is_file():
         try:
             pem = parse_public(_read(folder / PUBLIC_PEM), str(folder / PUBLIC_PEM))
         except UsageError as exc:
-            raise SealBroken(exc.detail, path=str(folder / PUBLIC_PEM)) from None
+            raise SealBroken(exc.message, path=str(folder / PUBLIC_PEM)) from None
         if pem.raw != public.raw:
             raise SealBroken(
-                f"holds key {pem.fingerprint}, expert.pub holds {public.fingerprint}",
+                msg("seal.broken.pem_differs", pem=pem.fingerprint, pub=public.fingerprint),
                 path=str(folder / PUBLIC_PEM),
             )
     for signed, signature in ((SUMS, SUMS_SIG), (MANIFEST, MANIFEST_SIG)):
         try:
             sshsig.verify_file(_read(folder / signature), folder / signed, NAMESPACE, public.blob)
         except (sshsig.SignatureFormatError, sshsig.SignatureMismatch) as exc:
-            raise SealBroken(f"bad signature of {signed}: {exc}", path=str(folder / signature)) from None
+            raise SealBroken(msg("seal.broken.bad_signature", file=signed, reason=exc.message), path=str(folder / signature)) from None
     sums_bytes = _read(folder / SUMS)
     raw_signature = _read(folder / SUMS_RAW)
     if len(raw_signature) != 64:
         raise SealBroken(
-            f"a raw Ed25519 signature is 64 bytes, this one {len(raw_signature)}", path=str(folder / SUMS_RAW)
+            msg("seal.broken.raw_signature_size", size=len(raw_signature)), path=str(folder / SUMS_RAW)
         )
     try:
         public.key.verify(raw_signature, sums_bytes)
     except InvalidSignature:
-        raise SealBroken("bad signature of SHA256SUMS (raw Ed25519)", path=str(folder / SUMS_RAW)) from None
+        raise SealBroken(msg("seal.broken.bad_raw_signature"), path=str(folder / SUMS_RAW)) from None
     with ManifestReader(folder / MANIFEST) as reader:
         raw_header = reader.header()
     if raw_header.get("format") != FORMAT:
         raise SealBroken(
-            f"unknown seal format {raw_header.get('format')!r} (this tool reads {FORMAT})",
+            msg("seal.broken.format", found=repr(raw_header.get("format")), expected=FORMAT),
             path=str(folder / MANIFEST),
             field="format",
         )
@@ -355,29 +352,29 @@ def check_integrity(
     except ValidationError as exc:
         first = exc.errors()[0]
         raise SealBroken(
-            str(first.get("msg", "invalid")), path=str(folder / MANIFEST), field=_field(tuple(first["loc"]))
+            msg("seal.broken.invalid_header", reason=str(first.get("msg", ""))), path=str(folder / MANIFEST), field=_field(tuple(first["loc"]))
         ) from None
     header = raw_header
     if header["expert"]["fingerprint"] != public.fingerprint:
         raise SealBroken(
-            f"names key {header['expert']['fingerprint']}, but the seal is signed with {public.fingerprint}",
+            msg("seal.broken.manifest_key", named=header["expert"]["fingerprint"], signer=public.fingerprint),
             path=str(folder / MANIFEST),
             field="expert.fingerprint",
         )
     names = [s["name"] for s in header["sources"]]
     if len(set(names)) != len(names):
-        raise SealBroken("two sources have the same name", path=str(folder / MANIFEST), field="sources")
+        raise SealBroken(msg("seal.broken.duplicate_source"), path=str(folder / MANIFEST), field="sources")
     if names != sorted(names, key=lambda n: n.encode("utf-8") + b"/"):
         raise SealBroken(
-            "sources are not in the seal's order (by name)", path=str(folder / MANIFEST), field="sources"
+            msg("seal.broken.sources_order"), path=str(folder / MANIFEST), field="sources"
         )
     if hashlib.sha256(sums_bytes).hexdigest() != header["sha256sums"]["sha256"]:
-        raise SealBroken("SHA256SUMS differs from the one the manifest records", path=str(folder / SUMS))
+        raise SealBroken(msg("seal.broken.sums_digest"), path=str(folder / SUMS))
     problems: list[tuple[str, Problem]] = []
     for index, raw in enumerate(header["problems"]):
         if raw["source"] not in names or raw["kind"] not in PROBLEM_KINDS:
             raise SealBroken(
-                f"unknown source or kind {raw['source']!r}/{raw['kind']!r}",
+                msg("seal.broken.unknown_problem", source=repr(raw["source"]), kind=repr(raw["kind"])),
                 path=str(folder / MANIFEST),
                 field=f"problems[{index}]",
             )
@@ -390,29 +387,20 @@ def check_integrity(
     if token.is_file():
         if "timestamp" not in header:
             raise SealBroken(
-                "a time-stamp token is present but the manifest does not record it", path=str(token)
+                msg("seal.broken.token_unrecorded"), path=str(token)
             )
         ca = tsa_ca_file or (folder / TSA_CA if (folder / TSA_CA).is_file() else None)
         integrity.timestamp = verify_token(token, sums_bytes, ca)
         if integrity.timestamp.serial != header["timestamp"]["serial"]:
             raise SealBroken(
-                "the token is not the one the manifest records (serial differs)", path=str(token)
+                msg("seal.broken.token_serial"), path=str(token)
             )
         if ca is None:
-            integrity.notes.append(
-                "time-stamp token covers SHA256SUMS, but its signature was not checked "
-                "(no TSA CA certificate: give --tsa-ca-file)"
-            )
+            integrity.notes.append(msg("seal.note.token_unchecked"))
         elif tsa_ca_file is None:
-            integrity.notes.append(
-                f"time-stamp checked against the CA copy inside the seal ({TSA_CA}); check "
-                "that certificate against the authority's own publication"
-            )
+            integrity.notes.append(msg("seal.note.token_inner_ca", file=TSA_CA))
     elif "timestamp" in header:
-        raise SealBroken("the manifest records a time-stamp but SHA256SUMS.tsr is missing", path=str(token))
+        raise SealBroken(msg("seal.broken.token_missing"), path=str(token))
     if not expect_fingerprint:
-        integrity.notes.append(
-            f"the seal is consistent with its own key {public.fingerprint}; compare that "
-            "fingerprint with the expert report (or give --expect-key)"
-        )
+        integrity.notes.append(msg("seal.note.own_key", fingerprint=public.fingerprint))
     return integrity

@@ -18,13 +18,12 @@ from .. import catalogue as catalogue_mod
 from .. import journal
 from ..domain import evaluate
 from .rules import RULES
-from . import french
 from ..case import Case
 from ..journal import ResultSet
 from ..results import Result
 from .bundle import TSA_CA, Integrity, check_integrity
 from .create import CreatedSeal, create_seal
-from .errors import SealBroken, SourceError
+from .errors import SealBroken, SourceError, existing_file, existing_key, located
 from .keys import load_private
 from .observation import CREATE, REUSE, VERIFY, SealObservation
 from .reuse import ReuseAssessment
@@ -206,7 +205,7 @@ def verify_in_case(
                 name=name,
                 operation=VERIFY,
                 evidence=(seal_path,),
-                integrity_error=str(exc),
+                integrity_error=located(exc),
                 vote_opens=opens,
                 vote_closes=closes,
             )
@@ -218,8 +217,7 @@ def verify_in_case(
                     "operation": VERIFY,
                     "name": name,
                     "seal_path": seal_path,
-                    "broken": str(exc),
-                    "broken_fr": french.broken(str(exc)),
+                    "broken": located(exc).to_dict(),
                 },
             )
             op.add_results(result_set)
@@ -238,11 +236,10 @@ def verify_in_case(
                 timestamp=timestamp,
                 vote_opens=opens,
                 vote_closes=closes,
-                verification_error=str(exc),
+                verification_error=located(exc),
             )
             data = summary(integrity, seal_path, VERIFY, case)
-            data["verification_error"] = str(exc)
-            data["verification_error_fr"] = french.source_error(str(exc))
+            data["verification_error"] = located(exc).to_dict()
             result_set = ResultSet(source_key(integrity.name), PRODUCER, _evaluate(observation), data)
             op.add_results(result_set)
             return CaseOutcome(result_set, source_error=exc)
@@ -282,6 +279,34 @@ def reuse_in_case(case: Case, assessment: ReuseAssessment, argv: Sequence[str]) 
         )
         op.add_results(result_set)
     return result_set
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    """What sealing in a case needs, from the case's ``[seal]`` section and the command line
+    (an option given wins): the same for ``expertise seal create|verify --case`` and ``audit``."""
+
+    key_path: Path | None
+    expected: str | None  # the fingerprint the case's seals must carry
+    tsa_url: str | None
+    tsa_ca_file: Path | None
+
+
+def case_settings(case: Case, *, key_path: Path | None = None, expect: str | None = None,
+                  tsa_url: str | None = None, tsa_ca_file: Path | None = None) -> CaseSettings:
+    """The case's seal configuration, every file it names checked to exist (and said where)."""
+    config = case.data.seal
+    where = str(case.file)
+    if key_path is None and config is not None and config.key:
+        key_path = existing_key(case.resolve(config.key), field="seal.key", where=where, shown=config.key)
+    if tsa_url is None and config is not None and config.tsa:
+        tsa_url = config.tsa
+    if tsa_ca_file is None and config is not None and config.tsa_ca_file:
+        tsa_ca_file = existing_file(case.resolve(config.tsa_ca_file), field="seal.tsa_ca_file", where=where,
+                                    shown=config.tsa_ca_file)
+    if expect is None and key_path is not None and key_path.is_file():
+        expect = expected_key(key_path)
+    return CaseSettings(key_path, expect, tsa_url, tsa_ca_file)
 
 
 def latest_seal_folder(case: Case, name: str) -> Path | None:

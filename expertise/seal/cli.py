@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
-from ..console import emit_json, err, out
-from ..errors import UsageError
+from ..console import emit_json, err, language, out, text
+from ..errors import ExpertiseError, UsageError
+from ..i18n import Message, msg
 from .model import UNSEALED_KINDS, shown
+from .names import CONDITION_STATUSES, CONDITIONS, DIFFERENCE_KINDS, count_by_kind, named
 
 PATH = click.Path(path_type=Path)
 JOBS = click.option(
@@ -24,22 +26,20 @@ def case_option(help_text: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _say(text: str) -> None:
-    out.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
+def _say(message: Message) -> None:
+    """A line of the command's answer (stdout), in the console's language; names are data."""
+    out.print(text(message), markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
-def _warn(text: str) -> None:
-    err.print(text, markup=False, emoji=False, highlight=False, soft_wrap=True)
+def _warn(message: Message) -> None:
+    err.print(text(message), markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _ssh_options(known_hosts: Path | None, fingerprint: str | None, identity: Path | None):  # type: ignore[no-untyped-def]
     from .sources import SshOptions
 
     if fingerprint and not fingerprint.startswith("SHA256:"):
-        raise UsageError(
-            "give the host key fingerprint as SHA256:… (as `ssh-keygen -lf` prints it)",
-            field="--host-key-fingerprint",
-        )
+        raise UsageError(msg("seal.cli.fingerprint_form"), field="--host-key-fingerprint")
     return SshOptions(
         known_hosts=str(known_hosts or ""),
         host_key_fingerprint=fingerprint or "",
@@ -118,9 +118,9 @@ def keygen(out_path: Path, comment: str, ask_passphrase: bool, as_json: bool) ->
             }
         )
         return
-    _say(f"{out_path}  (private, mode 0600)")
-    _say(f"{out_path}.pub  {public.fingerprint}")
-    _warn("publish this fingerprint in the report: it is how others recognise your seals")
+    _say(msg("seal.cli.keygen_private", path=str(out_path)))
+    _say(msg("seal.cli.keygen_public", path=f"{out_path}.pub", fingerprint=public.fingerprint))
+    _warn(msg("seal.cli.keygen_publish"))
 
 
 def _case(case_dir: Path | None):  # type: ignore[no-untyped-def]
@@ -134,10 +134,10 @@ def _case(case_dir: Path | None):  # type: ignore[no-untyped-def]
 def _print_problems(problems: list, limit: int = 50) -> None:  # type: ignore[type-arg]
     for index, (source, problem) in enumerate(problems):
         if index == limit:
-            _warn(f'… and {len(problems) - limit} more (all listed in manifest.json, "problems")')
+            _warn(msg("seal.cli.problems_more", count=len(problems) - limit))
             break
-        label = "not sealed" if problem.kind in UNSEALED_KINDS else "note"
-        _warn(f"{label}: {source}: {shown(problem.path)}: {problem.kind}: {problem.message}")
+        where = {"source": source, "path": shown(problem.path), "kind": problem.kind, "reason": problem.message}
+        _warn(msg("seal.cli.not_sealed", **where) if problem.kind in UNSEALED_KINDS else msg("seal.cli.caveat", **where))
 
 
 @command.command()
@@ -204,14 +204,15 @@ def create(
     from .sources import parse_source
 
     case = _case(case_dir)
-    if key_path is None and case is not None and case.data.seal is not None and case.data.seal.key:
-        key_path = case.resolve(case.data.seal.key)
+    if case is not None:
+        from .casework import case_settings
+
+        settings = case_settings(case, key_path=key_path, tsa_url=tsa, tsa_ca_file=tsa_ca_file)
+        key_path, tsa, tsa_ca_file = settings.key_path, settings.tsa_url, settings.tsa_ca_file
     if key_path is None:
-        raise UsageError("give --key (the expert's private key from `expertise seal keygen`)", field="--key")
+        raise UsageError(msg("seal.cli.no_key"), field="--key")
     if out_path is None and case is None:
-        raise UsageError(
-            "give --out (the seal folder to write), or --case to keep the seal in a case", field="--out"
-        )
+        raise UsageError(msg("seal.cli.no_out"), field="--out")
     ssh = _ssh_options(known_hosts, host_key_fingerprint, identity)
     specs = [parse_source(text, excludes=excludes, ssh=ssh) for text in sources]
     show = not as_json
@@ -264,76 +265,69 @@ def create(
         )
     else:
         counts = header["counts"]
-        _say(
-            f"sealed {counts['files']} file(s), {counts['bytes']} bytes, {counts['directories']} folder(s), "
-            f"{counts['symlinks']} link(s), {counts['special']} special file(s) into {created.folder}"
-        )
+        _say(msg("seal.cli.sealed", files=msg("seal.count.files", count=counts["files"]),
+                 bytes=msg("seal.count.bytes", count=counts["bytes"]),
+                 folders=msg("seal.cli.count_folders", count=counts["directories"]),
+                 links=msg("seal.cli.count_links", count=counts["symlinks"]),
+                 special=msg("seal.cli.count_special", count=counts["special"]), folder=str(created.folder)))
         if evidence:
-            _say(f"kept as evidence: {case.root / evidence if case else evidence}")
-        _say(f"Merkle root   {header['merkle']['root']}")
-        _say(f"expert key    {created.integrity.fingerprint}")
+            _say(msg("seal.cli.kept", path=str(case.root / evidence if case else evidence)))
+        _say(msg("seal.cli.merkle_root", root=header["merkle"]["root"]))
+        _say(msg("seal.cli.expert_key", fingerprint=created.integrity.fingerprint))
         if header.get("timestamp"):
             stamp = header["timestamp"]
-            checked = (
-                "token verified against the CA"
-                if stamp["chain_verified"]
-                else "signature not checked (give --tsa-ca-file)"
-            )
-            _say(f"time-stamp    {stamp['gen_time']} ({checked})")
+            _say(msg("seal.cli.timestamp_verified", time=stamp["gen_time"]) if stamp["chain_verified"]
+                 else msg("seal.cli.timestamp_unchecked", time=stamp["gen_time"]))
         for source in header["sources"]:
             tree = source.get("working_tree") or {}
             if source["kind"] == "git" and not tree.get("bare") and not tree.get("clean", True):
-                _warn(
-                    f"warning: {source['name']}: the working tree has {tree.get('uncommitted_count', 0)} "
-                    f"uncommitted change(s) and {tree.get('untracked_count', 0)} untracked file(s); "
-                    f"the seal covers commit {source['commit']} only"
-                )
+                _warn(msg("seal.cli.dirty", name=source["name"],
+                          uncommitted=msg("seal.cli.count_uncommitted", count=tree.get("uncommitted_count", 0)),
+                          untracked=msg("seal.cli.count_untracked", count=tree.get("untracked_count", 0)),
+                          commit=source["commit"]))
             if source["kind"] == "git" and tree.get("ignored_count"):
-                _warn(
-                    f"note: {source['name']}: {tree['ignored_count']} file(s) in the working tree are "
-                    f"ignored by .gitignore and not sealed (listed in manifest.json): "
-                    + ", ".join(tree.get("ignored", [])[:5])
-                )
+                _warn(msg("seal.cli.ignored", name=source["name"], count=tree["ignored_count"],
+                          names=", ".join(tree.get("ignored", [])[:5])))
         _print_problems(created.problems)
         if not created.complete:
-            _warn('the seal is INCOMPLETE: the paths marked "not sealed" are not covered')
+            _warn(msg("seal.cli.incomplete"))
     sys.exit(0 if created.complete else 1)
 
 
-def _broken_json(seal: Path, exc: Exception) -> None:
+def _broken_json(seal: Path, exc: ExpertiseError) -> None:
     """With --json, a broken seal is still an answer on stdout (the message also goes to stderr)."""
-    emit_json({"seal": str(seal), "identical": False, "broken": str(exc)})
+    from .errors import located
+
+    emit_json({"seal": str(seal), "identical": False, "broken": exc.render(language()),
+               "broken_code": located(exc).to_dict()})
 
 
 def _print_report(report, limit: int) -> None:  # type: ignore[no-untyped-def]
     integrity = report.integrity
     for note in integrity.notes:
-        _warn(f"note: {note}")
+        _warn(msg("seal.cli.note", note=note))
     if integrity.timestamp is not None:
         stamp = integrity.timestamp
-        _say(
-            f"time-stamp {stamp.gen_time}: "
-            + ("token verified" if stamp.chain_verified else "token covers SHA256SUMS, signature not checked")
-        )
+        _say(msg("seal.cli.verify_timestamp_verified", time=stamp.gen_time) if stamp.chain_verified
+             else msg("seal.cli.verify_timestamp_unchecked", time=stamp.gen_time))
     for comparison in report.comparisons:
-        _say(
-            f"{comparison.source}: {report.origins.get(comparison.source, '')}: {comparison.verified_files} "
-            f"file(s) read and matched, {len(comparison.differences)} difference(s)"
-        )
+        _say(msg("seal.cli.compared", source=comparison.source, origin=report.origins.get(comparison.source, ""),
+                 files=msg("seal.cli.count_matched", count=comparison.verified_files),
+                 differences=msg("seal.cli.count_differences", count=len(comparison.differences))))
     differences = report.differences
     for index, difference in enumerate(differences):
         if index == limit:
-            _say(f"… and {len(differences) - limit} more (use --json, or --limit 0 for all)")
+            _say(msg("seal.cli.differences_more", count=len(differences) - limit))
             break
-        _say(
-            f"{', '.join(difference.kinds):<24} {difference.source}: {shown(difference.path)}"
-            + (f"  ({difference.detail})" if difference.detail else "")
-        )
+        kinds = f"{', '.join(text(named(DIFFERENCE_KINDS, k)) for k in difference.kinds):<24}"
+        where = f"{difference.source}: {shown(difference.path)}"
+        _say(msg("seal.cli.difference", kinds=kinds, path=where, detail=difference.detail) if difference.detail
+             else msg("seal.cli.difference_plain", kinds=kinds, path=where))
     if report.identical:
-        _say(f"IDENTICAL: every sealed path matches (seal {integrity.name}, key {integrity.fingerprint})")
+        _say(msg("seal.cli.identical", name=integrity.name, fingerprint=integrity.fingerprint))
     else:
         counts = {k: v for k, v in report.counts().items() if v}
-        _say("DIFFERENT: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        _say(msg("seal.cli.different", counts=count_by_kind(counts)))
 
 
 @command.command()
@@ -391,10 +385,11 @@ def verify(
 
     case = _case(case_dir)
     expected = expected_fingerprint(expect_key) if expect_key else None
-    if expected is None and case is not None and case.data.seal is not None and case.data.seal.key:
-        from .casework import expected_key
+    if case is not None:
+        from .casework import case_settings
 
-        expected = expected_key(case.resolve(case.data.seal.key))
+        settings = case_settings(case, expect=expected, tsa_ca_file=tsa_ca_file)
+        expected, tsa_ca_file = settings.expected, settings.tsa_ca_file
     ssh = _ssh_options(known_hosts, host_key_fingerprint, identity)
     if case is not None:
         from .casework import verify_in_case
@@ -434,7 +429,7 @@ def verify(
             raise
     assert report is not None
     if as_json:
-        emit_json(report.to_json())
+        emit_json(report.to_json(lang=language()))
     else:
         _print_report(report, limit if limit else len(report.differences) + 1)
     sys.exit(0 if report.identical else 1)
@@ -508,7 +503,7 @@ def reuse(
     case = _case(case_dir)
     if level is None:
         if case is None:
-            raise UsageError("give --level (1, 2 or 3), or --case to take the case's level", field="--level")
+            raise UsageError(msg("seal.cli.no_level"), field="--level")
         level = case.level
     assessment = assess_reuse(
         previous,
@@ -526,14 +521,13 @@ def reuse(
 
         reuse_in_case(case, assessment, sys.argv)
     if as_json:
-        emit_json(assessment.to_json())
+        emit_json(assessment.to_json(language()))
     else:
-        labels = {
-            "eligible": "ELIGIBLE",
-            "not_eligible": "NOT ELIGIBLE",
-            "manual": "NOT YET ELIGIBLE: manual item(s) to check",
-        }
-        _say(f"{labels[assessment.verdict]} — level {level}, window {assessment.window_months} month(s)")
+        verdicts = {"eligible": msg("seal.cli.eligible"), "not_eligible": msg("seal.cli.not_eligible"),
+                    "manual": msg("seal.cli.pending")}
+        _say(msg("seal.cli.reuse_verdict", verdict=named(verdicts, assessment.verdict), level=level,
+                 months=assessment.window_months))
         for condition in assessment.conditions:
-            _say(f"  [{condition.status}] {condition.id}: {condition.reason}")
+            _say(msg("seal.cli.reuse_condition", status=named(CONDITION_STATUSES, condition.status),
+                     condition=named(CONDITIONS, condition.id), reason=condition.reason))
     sys.exit(0 if assessment.verdict == ELIGIBLE else 1)

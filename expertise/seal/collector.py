@@ -13,10 +13,12 @@ from typing import Sequence
 
 from ..case import Case
 from .config import SealComponent
-from ..console import err
+from ..console import say
 from ..errors import ExpertiseError, UsageError
 from ..journal import ResultSet
-from .casework import create_in_case, expected_key, latest_seal_folder, verify_in_case
+from ..i18n import Message, msg
+from .casework import case_settings, create_in_case, latest_seal_folder, verify_in_case
+from .errors import located
 from .manifest import MANIFEST, ManifestReader
 from .sources import SshOptions, parse_source
 
@@ -57,27 +59,19 @@ def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     config = case.data.seal
     assert config is not None
     if not config.components:
-        raise UsageError("no component declared ([[seal.components]])", path=str(case.file), field="seal")
-    key_path = case.resolve(config.key)
-    if not key_path.is_file():
-        raise UsageError(f"{config.key}: no such key file in the case folder ({key_path}); make one with "
-                         f"`expertise seal keygen --out {key_path}`", path=str(case.file), field="seal.key",
-                         fr=f"{config.key} : clé introuvable dans le dossier de l’expertise ({key_path}) ; la créer "
-                            f"avec `expertise seal keygen --out {key_path}`")
-    expected = expected_key(key_path)
-    tsa_ca = case.resolve(config.tsa_ca_file) if config.tsa_ca_file else None
+        raise UsageError(msg("seal.collect.no_component"), path=str(case.file), field="seal")
+    settings = case_settings(case)
+    if settings.key_path is None:  # the section's own validation requires a key with components
+        raise UsageError(msg("seal.cli.no_key"), path=str(case.file), field="seal.key")
     produced: list[ResultSet] = []
-    failures: list[str] = []
-    failures_fr: list[str] = []
+    failures: list[Message] = []
     for index, component in enumerate(config.components):
         field = f"seal.components[{index}].source"
         text = resolve_source(case, component.source)
         local = text[4:].rsplit("@", 1)[0] if text.startswith("git:") else text
         if not text.startswith("ssh://") and not Path(local).exists():
-            failures.append(f"{field} ({component.name}): {component.source}: no such file or folder (paths are relative to "
-                            f"the case folder: {local})")
-            failures_fr.append(f"{field} ({component.name}) : {component.source} : fichier ou dossier introuvable (les chemins sont "
-                               f"relatifs au dossier de l’expertise : {local})")
+            failures.append(msg("seal.collect.no_source", field=field, name=component.name, source=component.source,
+                                resolved=local))
             continue
         spec = parse_source(
             text, name=component.name, excludes=tuple(component.exclude), ssh=_ssh_options(case, component)
@@ -85,50 +79,23 @@ def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
         folder = latest_seal_folder(case, component.name)
         try:
             if folder is None:
-                err.print(
-                    f"seal: sealing {component.name} ({component.source})",
-                    markup=False,
-                    emoji=False,
-                    soft_wrap=True,
-                )
-                outcome = create_in_case(
-                    case,
-                    [spec],
-                    key_path,
-                    argv,
-                    name=component.name,
-                    tsa_url=config.tsa or None,
-                    tsa_ca_file=tsa_ca,
-                    show_progress=True,
-                )
+                say(msg("seal.collect.sealing", name=component.name, source=component.source))
+                outcome = create_in_case(case, [spec], settings.key_path, argv, name=component.name,
+                                         tsa_url=settings.tsa_url, tsa_ca_file=settings.tsa_ca_file,
+                                         show_progress=True)
             else:
-                err.print(
-                    f"seal: verifying {component.name} against {folder.relative_to(case.root)}",
-                    markup=False,
-                    emoji=False,
-                    soft_wrap=True,
-                )
+                say(msg("seal.collect.verifying", name=component.name,
+                        seal=folder.relative_to(case.root).as_posix()))
                 overrides = [text] if _sealed_sources(folder) == 1 else []
-                outcome = verify_in_case(
-                    case,
-                    folder,
-                    overrides,
-                    argv,
-                    expect_fingerprint=expected,
-                    tsa_ca_file=tsa_ca,
-                    ssh=spec.ssh,
-                    show_progress=True,
-                )
+                outcome = verify_in_case(case, folder, overrides, argv, expect_fingerprint=settings.expected,
+                                         tsa_ca_file=settings.tsa_ca_file, ssh=spec.ssh, show_progress=True)
                 problem = outcome.broken or outcome.source_error
                 if problem is not None:
-                    failures.append(f"seal.components[{index}] ({component.name}): {problem}")
-                    failures_fr.append(f"seal.components[{index}] ({component.name}) : vérification impossible "
-                                       f"ou scellé rompu : {problem}")
+                    failures.append(msg("seal.collect.not_verified", field=f"seal.components[{index}]",
+                                        name=component.name, error=located(problem)))
             produced.append(outcome.result_set)
         except ExpertiseError as exc:
-            failures.append(f"{field} ({component.name}): {exc}")
-            failures_fr.append(f"{field} ({component.name}) : {exc.render_fr()}")
+            failures.append(msg("seal.collect.failed", field=field, name=component.name, error=located(exc)))
     if failures:
-        raise UsageError("; ".join(failures), path=str(case.file), fr=" ; ".join(failures_fr))
+        raise UsageError(msg("seal.collect.failures", failures=failures), path=str(case.file))
     return produced
-

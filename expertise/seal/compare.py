@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from . import french
-from ..wording import plural
+from ..i18n import Message, msg, render
+from .names import PROBLEM_KINDS, TYPES, named
 from .model import (
     DIRECTORY,
     FILE,
@@ -42,20 +42,22 @@ CATEGORIES = (ADDED, REMOVED, MODIFIED, MODE_CHANGED, TYPE_CHANGED, NOT_VERIFIED
 
 @dataclass
 class Difference:
+    """One path that differs; ``type_was`` keeps the type of a removed or added path, so that the
+    two halves of a path that changed type can be joined."""
+
     source: str
     path: bytes
     kinds: list[str]
-    detail: str = ""
-    detail_fr: str = ""  # the same detail for the French report
+    detail: Message | str = ""
+    type_was: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "path": shown(self.path),
-            "kinds": self.kinds,
-            "detail": self.detail,
-            "detail_fr": self.detail_fr or self.detail,
-        }
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        """``detail`` rendered in ``lang``, beside its ``code`` and ``args``."""
+        data: dict[str, Any] = {"source": self.source, "path": shown(self.path), "kinds": self.kinds,
+                                "detail": render(self.detail, lang)}
+        if isinstance(self.detail, Message):
+            data.update(self.detail.to_dict())
+        return data
 
 
 @dataclass
@@ -98,49 +100,43 @@ def _under(path: bytes, folders: set[bytes]) -> bytes | None:
     return None
 
 
-def _type_change(before: str, after: str) -> tuple[str, str]:
-    return f"{before} → {after}", f"{french.type_name(before)} → {french.type_name(after)}"
+def _type_change(before: str, after: str) -> Message:
+    return msg("seal.difference.type", before=named(TYPES, before), after=named(TYPES, after))
 
 
-def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[str], str, str]:
-    """The kinds of difference, and the detail in English and in French."""
+def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[str], Message | str]:
+    """The kinds of difference and their detail (a message only when something differs)."""
     if sealed.type != current.type:
-        return ([TYPE_CHANGED], *_type_change(sealed.type, current.type))
+        return [TYPE_CHANGED], _type_change(sealed.type, current.type)
     kinds: list[str] = []
-    details: list[str] = []
-    details_fr: list[str] = []
+    details: list[Message] = []
     if sealed.type == FILE:
         if sealed.sha256 != current.sha256 or sealed.size != current.size:
             kinds.append(MODIFIED)
-            before_hash, after_hash = str(sealed.sha256)[:16], str(current.sha256)[:16]
-            details.append(
-                f"content: {sealed.size} bytes sha256 {before_hash}… → {current.size} bytes sha256 {after_hash}…"
-            )
-            details_fr.append(
-                f"contenu : {plural(sealed.size or 0, 'octet')} sha256 {before_hash}… → "
-                f"{plural(current.size or 0, 'octet')} sha256 {after_hash}…"
-            )
+            details.append(msg("seal.difference.content", before=msg("seal.count.bytes", count=sealed.size or 0),
+                               before_hash=str(sealed.sha256)[:16],
+                               after=msg("seal.count.bytes", count=current.size or 0),
+                               after_hash=str(current.sha256)[:16]))
     elif sealed.type in (SYMLINK, SUBMODULE):
         if sealed.target != current.target:
             kinds.append(MODIFIED)
-            change = f"{shown(sealed.target or b'')} → {shown(current.target or b'')}"
-            details.append(f"target {change}")
-            details_fr.append(f"cible {change}")
+            details.append(msg("seal.difference.target", before=shown(sealed.target or b""),
+                               after=shown(current.target or b"")))
     elif sealed.rdev is not None and current.rdev is not None and sealed.rdev != current.rdev:
         kinds.append(MODIFIED)
-        details.append(f"device {sealed.rdev} → {current.rdev}")
-        details_fr.append(f"périphérique {sealed.rdev} → {current.rdev}")
+        details.append(msg("seal.difference.device", before=sealed.rdev, after=current.rdev))
     before, after = _comparable_mode(sealed, precision), _comparable_mode(current, precision)
     if before is not None and after is not None and before != after:
         kinds.append(MODE_CHANGED)
         if precision == "git":
-            details.append("executable bit " + ("set → cleared" if before else "cleared → set"))
-            details_fr.append("droit d’exécution " + ("retiré" if before else "ajouté"))
+            details.append(msg("seal.difference.executable_cleared") if before
+                           else msg("seal.difference.executable_set"))
         else:
-            change = f"{_mode_text(sealed.mode)} → {_mode_text(current.mode)}"
-            details.append(f"mode {change}")
-            details_fr.append(f"droits {change}")
-    return kinds, "; ".join(details), "; ".join(details_fr)
+            details.append(msg("seal.difference.mode", before=_mode_text(sealed.mode),
+                               after=_mode_text(current.mode)))
+    if not details:
+        return kinds, ""
+    return kinds, details[0] if len(details) == 1 else msg("seal.difference.several", details=details)
 
 
 def compare(
@@ -160,8 +156,7 @@ def compare(
                 source,
                 problem.path,
                 [UNSEALED],
-                f"not sealed at creation: {problem.message}",
-                f"non scellé à la création : {french.problem(problem.kind)}",
+                msg("seal.difference.unsealed", kind=named(PROBLEM_KINDS, problem.kind), recorded=problem.message),
             )
         )
     current_problems: dict[bytes, Problem] = {}
@@ -204,8 +199,8 @@ def compare(
                     source,
                     entry.path,
                     [NOT_VERIFIED],
-                    problem.message,
-                    f"{french.problem(problem.kind)} lors de la vérification",
+                    msg("seal.difference.unreadable_now", kind=named(PROBLEM_KINDS, problem.kind),
+                        reason=problem.message),
                 )
             )
         elif folder is not None and folder != entry.path:
@@ -214,8 +209,7 @@ def compare(
                     source,
                     entry.path,
                     [NOT_VERIFIED],
-                    f"inside {shown(folder)}, which cannot be listed now",
-                    f"dans {shown(folder)}, qui ne peut plus être listé",
+                    msg("seal.difference.inside_unlistable", folder=shown(folder)),
                 )
             )
         else:
@@ -224,8 +218,8 @@ def compare(
                     source,
                     entry.path,
                     [REMOVED],
-                    f"{entry.type} removed",
-                    f"{french.type_name(entry.type)} supprimé",
+                    msg("seal.difference.removed", type=named(TYPES, entry.type)),
+                    entry.type,
                 )
             )
 
@@ -235,7 +229,7 @@ def compare(
             return  # already reported as not sealed at creation
         result.differences.append(
             Difference(
-                source, entry.path, [ADDED], f"{entry.type} added", f"{french.type_name(entry.type)} ajouté"
+                source, entry.path, [ADDED], msg("seal.difference.added", type=named(TYPES, entry.type)), entry.type
             )
         )
 
@@ -251,9 +245,9 @@ def compare(
             right = next_current()
         else:
             result.compared_entries += 1
-            kinds, detail, detail_fr = _compare_pair(left, right, precision)
+            kinds, detail = _compare_pair(left, right, precision)
             if kinds:
-                result.differences.append(Difference(source, left.path, kinds, detail, detail_fr))
+                result.differences.append(Difference(source, left.path, kinds, detail))
             elif left.type == FILE:
                 result.verified_files += 1
                 result.verified_bytes += left.size or 0
@@ -265,8 +259,8 @@ def compare(
                     source,
                     path,
                     [ADDED, NOT_VERIFIED],
-                    f"new path that could not be read: {problem.message}",
-                    f"nouveau chemin illisible : {french.problem(problem.kind)}",
+                    msg("seal.difference.new_unreadable", kind=named(PROBLEM_KINDS, problem.kind),
+                        reason=problem.message),
                 )
             )
     result.differences = _pair_type_changes(result.differences)
@@ -283,7 +277,6 @@ def _pair_type_changes(differences: list[Difference]) -> list[Difference]:
         return differences
     out = [d for d in differences if d.path not in both or d.kinds not in ([REMOVED], [ADDED])]
     for path in sorted(both):
-        before = removed[path].detail.split(" ", 1)[0]
-        after = added[path].detail.split(" ", 1)[0]
-        out.append(Difference(removed[path].source, path, [TYPE_CHANGED], *_type_change(before, after)))
+        before, after = removed[path].type_was, added[path].type_was
+        out.append(Difference(removed[path].source, path, [TYPE_CHANGED], _type_change(before, after)))
     return out

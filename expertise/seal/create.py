@@ -20,8 +20,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import __version__
-from ..console import progress
+from ..console import language, progress
 from ..errors import UsageError
+from ..i18n import msg
+from .errors import existing_file
 from . import sshsig
 from .analysis import Annotator
 from .bundle import (
@@ -83,9 +85,7 @@ def expert_info(public: PublicKey) -> dict[str, str]:
 def _prepare_out(out: Path) -> Path:
     if out.exists() or out.is_symlink():
         if not out.is_dir() or any(out.iterdir()):
-            raise UsageError(
-                "already exists; a seal is never overwritten (choose another --out)", path=str(out)
-            )
+            raise UsageError(msg("seal.create.out_exists"), path=str(out))
         out.rmdir()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
@@ -101,12 +101,8 @@ def _refuse_out_inside_a_source(specs: Sequence[SourceSpec], out: Path) -> None:
             continue
         root = Path(os.path.realpath(spec.text))
         if target == root or root in target.parents:
-            raise UsageError(
-                f"the seal folder would be inside the source it seals ({spec.text}); choose an --out "
-                "outside it",
-                path=str(out),
-                field="--out",
-            )
+            raise UsageError(msg("seal.create.out_inside_source", source=spec.text), path=str(out),
+                             field="--out")
 
 
 def create_seal(
@@ -121,13 +117,13 @@ def create_seal(
     show_progress: bool = True,
 ) -> CreatedSeal:
     if not specs:
-        raise UsageError("give at least one SOURCE to seal")
+        raise UsageError(msg("seal.create.no_source"))
     names = [spec.name for spec in specs]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise UsageError(f"two sources are named {duplicates[0]!r}; name them with NAME=SOURCE")
-    if tsa_ca_file is not None and not Path(tsa_ca_file).is_file():
-        raise UsageError("no such file", path=str(tsa_ca_file), field="--tsa-ca-file")
+        raise UsageError(msg("seal.create.duplicate_name", name=repr(duplicates[0])))
+    if tsa_ca_file is not None:
+        existing_file(Path(tsa_ca_file), field="--tsa-ca-file")
     _refuse_out_inside_a_source(specs, Path(out))
     public = PublicKey(key.public_key(), "expert")
     seal_name = name or (specs[0].name if len(specs) == 1 else "seal")
@@ -170,10 +166,10 @@ def create_seal(
         if not sums["lines"]:
             # sha256sum -c refuses an empty list, and a seal of nothing proves nothing
             named = ", ".join(spec.text for spec in specs)
-            unread = "; ".join(f"{src}: {shown(p.path)}: {p.message}" for src, p in problems if p.unsealed)
-            raise UsageError(
-                f"no regular file to seal in {named}" + (f" (not read: {unread[:500]})" if unread else "")
-            )
+            unread = [msg("seal.create.unread", source=src, path=shown(p.path), reason=p.message)
+                      for src, p in problems if p.unsealed][:10]
+            raise UsageError(msg("seal.create.nothing_unread", sources=named, unread=unread) if unread
+                             else msg("seal.create.nothing", sources=named))
         sums_path = staging / SUMS
         # the one place memory grows with the tree (~100 bytes a file): pure Ed25519, the form
         # `openssl pkeyutl -rawin` checks, signs the whole message, not a digest of it
@@ -212,7 +208,8 @@ def create_seal(
         (staging / PUBLIC_PEM).write_text(public.pem(), encoding="ascii")
         (staging / ALLOWED_SIGNERS).write_text(public.allowed_signers_line(NAMESPACE), encoding="ascii")
         (staging / VERIFY_DOC).write_text(
-            render(header, has_timestamp=bool(tsa_url), has_tsa_ca=tsa_ca_file is not None), encoding="utf-8"
+            render(header, has_timestamp=bool(tsa_url), has_tsa_ca=tsa_ca_file is not None, first=language()),
+            encoding="utf-8"
         )
         # signatures, header and SHA256SUMS are checked again as written; the entries were just
         # streamed out with the Merkle root computed on the way, so they are not read back

@@ -22,6 +22,8 @@ import stat
 from collections import deque
 from typing import Iterable, Iterator
 
+from ..i18n import msg
+from .names import TYPES as TYPES_NAMED, named
 from .model import (
     CHANGED_WHILE_READING,
     FILE,
@@ -51,20 +53,20 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        return Problem(rel, VANISHED, "vanished between the listing and the read; not sealed")
+        return Problem(rel, VANISHED, msg("seal.problem.vanished_before_read"))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return Problem(
-                rel, CHANGED_WHILE_READING, "replaced by a symbolic link during the walk; not sealed"
+                rel, CHANGED_WHILE_READING, msg("seal.problem.replaced", type=TYPES_NAMED["symlink"])
             )
-        return Problem(rel, UNREADABLE, f"cannot be opened: {exc.strerror}; not sealed")
+        return Problem(rel, UNREADABLE, msg("seal.problem.cannot_open", reason=str(exc.strerror)))
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             return Problem(
                 rel,
                 CHANGED_WHILE_READING,
-                f"replaced by a {type_of_mode(before.st_mode)} during the walk; not sealed",
+                msg("seal.problem.replaced", type=named(TYPES_NAMED, type_of_mode(before.st_mode))),
             )
         buf = buffer if buffer is not None else bytearray(CHUNK)
         view = memoryview(buf)
@@ -75,15 +77,14 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
             total += count
         after = os.fstat(fd)
     except OSError as exc:
-        return Problem(rel, UNREADABLE, f"read error: {exc.strerror}; not sealed")
+        return Problem(rel, UNREADABLE, msg("seal.problem.read_error", reason=str(exc.strerror)))
     finally:
         os.close(fd)
     if total != before.st_size or after.st_size != before.st_size or after.st_mtime_ns != before.st_mtime_ns:
         return Problem(
             rel,
             CHANGED_WHILE_READING,
-            f"changed while being read ({before.st_size} bytes before, {after.st_size} after, "
-            f"{total} read); not sealed",
+            msg("seal.problem.changed", before=before.st_size, after=after.st_size, read=total),
         )
     return Entry(rel, FILE, stat.S_IMODE(before.st_mode), total, digest.hexdigest())
 

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..errors import UsageError
+from ..i18n import msg
 from . import sshsig
 
 PASSPHRASE_ENV = "EXPERTISE_KEY_PASSPHRASE"
@@ -61,7 +62,7 @@ def generate(out: Path, comment: str = "expert@expertise", passphrase: str | Non
     pub_path = out.with_name(out.name + ".pub")
     for path in (out, pub_path):
         if path.exists() or path.is_symlink():
-            raise UsageError("already exists; refusing to overwrite a key", path=str(path))
+            raise UsageError(msg("seal.key.exists"), path=str(path))
     out.parent.mkdir(parents=True, exist_ok=True)
     private = Ed25519PrivateKey.generate()
     encryption: serialization.KeySerializationEncryption = (
@@ -89,17 +90,14 @@ def load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKey
         info = path.stat()
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read the private key: {exc.strerror}", path=str(path)) from None
+        raise UsageError(msg("seal.key.private_unreadable", reason=str(exc.strerror)), path=str(path)) from None
     if data.lstrip().startswith((b"ssh-", b"-----BEGIN PUBLIC KEY-----")):
         private = path.with_name(path.name[: -len(".pub")]) if path.name.endswith(".pub") else None
-        raise UsageError(
-            "this is a public key; give the private key"
-            + (f" ({private})" if private is not None else " (the file `seal keygen --out` wrote)"),
-            path=str(path),
-        )
+        raise UsageError(msg("seal.key.public_given", private=str(private)) if private is not None
+                         else msg("seal.key.public_given_keygen"), path=str(path))
     if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise UsageError(
-            f"private key is readable by others (mode {stat.S_IMODE(info.st_mode):04o}); run chmod 600 on it",
+            msg("seal.key.too_open", mode=f"{stat.S_IMODE(info.st_mode):04o}"),
             path=str(path),
         )
     if passphrase is None:
@@ -110,12 +108,12 @@ def load_private(path: Path, passphrase: str | None = None) -> Ed25519PrivateKey
         text = str(exc)
         if "password" in text.lower() or "encrypted" in text.lower():
             raise UsageError(
-                f"the key is encrypted: set {PASSPHRASE_ENV} to its passphrase (or the passphrase is wrong)",
+                msg("seal.key.encrypted", variable=PASSPHRASE_ENV),
                 path=str(path),
             ) from None
-        raise UsageError(f"not an OpenSSH private key ({text})", path=str(path)) from None
+        raise UsageError(msg("seal.key.not_openssh", reason=text), path=str(path)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise UsageError("the key is not Ed25519; create one with `expertise seal keygen`", path=str(path))
+        raise UsageError(msg("seal.key.not_ed25519"), path=str(path))
     return key
 
 
@@ -126,20 +124,20 @@ def parse_public(data: bytes, where: str) -> PublicKey:
         try:
             key = serialization.load_pem_public_key(data)
         except ValueError as exc:
-            raise UsageError(f"malformed PEM public key ({exc})", path=where) from None
+            raise UsageError(msg("seal.key.bad_pem", reason=str(exc)), path=where) from None
         if not isinstance(key, Ed25519PublicKey):
-            raise UsageError("the public key is not Ed25519", path=where)
+            raise UsageError(msg("seal.key.public_not_ed25519"), path=where)
         return PublicKey(key)
     parts = text.split(None, 2)
     if len(parts) < 2 or parts[0] != "ssh-ed25519":
-        raise UsageError("not an ssh-ed25519 public key line", path=where)
+        raise UsageError(msg("seal.key.not_public_line"), path=where)
     try:
         blob = base64.b64decode(parts[1], validate=True)
     except ValueError:
-        raise UsageError("the public key is not valid base64", path=where) from None
+        raise UsageError(msg("seal.key.public_not_base64"), path=where) from None
     expected_prefix = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20"
     if len(blob) != len(expected_prefix) + 32 or not blob.startswith(expected_prefix):
-        raise UsageError("malformed ssh-ed25519 public key", path=where)
+        raise UsageError(msg("seal.key.public_malformed"), path=where)
     return PublicKey(Ed25519PublicKey.from_public_bytes(blob[-32:]), parts[2] if len(parts) > 2 else "")
 
 
@@ -147,7 +145,7 @@ def load_public(path: Path) -> PublicKey:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read the public key: {exc.strerror}", path=str(path)) from None
+        raise UsageError(msg("seal.key.public_unreadable", reason=str(exc.strerror)), path=str(path)) from None
     return parse_public(data, str(path))
 
 
@@ -161,7 +159,7 @@ def expected_fingerprint(spec: str) -> str:
             raw = b""
         if len(raw) != 32:
             raise UsageError(
-                f"not a SHA256 key fingerprint: {spec!r} (expected SHA256:<43 base64 characters>)"
+                msg("seal.key.bad_fingerprint", value=repr(spec)), field="--expect-key"
             )
         return spec
     path = Path(spec)

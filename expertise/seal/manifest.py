@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
 from .coreutils import sums_line
+from ..i18n import Message, msg
 from .errors import SealBroken
 from .merkle import ALGORITHM, MerkleBuilder
 from .model import FILE, Entry
@@ -142,7 +143,7 @@ class ManifestReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _broken(self, message: str, field: str | None = None) -> SealBroken:
+    def _broken(self, message: Message, field: str | None = None) -> SealBroken:
         return SealBroken(message, path=str(self.path), field=field)
 
     def _fill(self) -> bool:
@@ -151,7 +152,7 @@ class ManifestReader:
         try:
             chunk = self._handle.read(READ_CHUNK)
         except UnicodeDecodeError as exc:
-            raise self._broken(f"not UTF-8 text ({exc.reason})") from None
+            raise self._broken(msg("seal.manifest.not_utf8", reason=str(exc.reason))) from None
         if not chunk:
             self._eof = True
             return False
@@ -170,16 +171,16 @@ class ManifestReader:
         self._skip()
         return self._buf[self._pos] if self._pos < len(self._buf) else ""
 
-    def _where(self) -> str:
-        return f"character {self._consumed + self._pos}"
+    def _where(self) -> int:
+        """The character where reading stands, for a diagnostic."""
+        return self._consumed + self._pos
 
-    def _expect(self, char: str, what: str) -> None:
+    def _expect(self, char: str, what: Message) -> None:
         seen = self._peek()
         if seen != char:
-            found = repr(seen) if seen else "end of file"
             raise self._broken(
-                f"malformed JSON at {self._where()}: expected {char!r} {what}, found {found}"
-                + (" (file truncated?)" if not seen else "")
+                msg("seal.manifest.expected", at=self._where(), char=repr(char), what=what, found=repr(seen))
+                if seen else msg("seal.manifest.expected_eof", at=self._where(), char=repr(char), what=what)
             )
         self._pos += 1
 
@@ -190,15 +191,15 @@ class ManifestReader:
                 value, end = self._decoder.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
                 if len(self._buf) - self._pos > MAX_VALUE:
-                    raise self._broken(
-                        f"a JSON value at {self._where()} is larger than {MAX_VALUE} bytes"
-                    ) from None
+                    raise self._broken(msg("seal.manifest.value_too_large", at=self._where(),
+                                           limit=MAX_VALUE)) from None
                 if self._fill():
                     continue
                 truncated = exc.pos >= len(self._buf) - 1 or exc.msg.startswith("Unterminated")
                 raise self._broken(
-                    f"malformed JSON at character {self._consumed + exc.pos}: {exc.msg}"
-                    + (" (file truncated?)" if truncated else "")
+                    msg("seal.manifest.malformed", at=self._consumed + exc.pos, reason=exc.msg)
+                    if not truncated else
+                    msg("seal.manifest.malformed_truncated", at=self._consumed + exc.pos, reason=exc.msg)
                 ) from None
             if end == len(self._buf) and self._fill():
                 continue  # a number may continue in the next chunk
@@ -209,23 +210,23 @@ class ManifestReader:
         if self._header is not None:
             return self._header
         header: dict[str, Any] = {}
-        self._expect("{", "at the start of the manifest")
+        self._expect("{", msg("seal.manifest.at_start"))
         while True:
             key = self._value()
             if not isinstance(key, str):
-                raise self._broken(f"malformed JSON at {self._where()}: object keys are strings")
-            self._expect(":", f"after key {key!r}")
+                raise self._broken(msg("seal.manifest.key_not_string", at=self._where()))
+            self._expect(":", msg("seal.manifest.after_key", key=repr(key)))
             if key == "entries":
-                self._expect("[", "to open the entries list")
+                self._expect("[", msg("seal.manifest.open_entries"))
                 break
             if key in header:
-                raise self._broken(f"key {key!r} appears twice", field=key)
+                raise self._broken(msg("seal.manifest.key_twice", key=repr(key)), field=key)
             header[key] = self._value()
             separator = self._peek()
             if separator == ",":
                 self._pos += 1
                 continue
-            raise self._broken('no "entries" list (it must be the last key of the manifest)', field="entries")
+            raise self._broken(msg("seal.manifest.no_entries"), field="entries")
         self._header = header
         return header
 
@@ -243,12 +244,11 @@ class ManifestReader:
                 if separator == "]":
                     self._pos += 1
                     break
-                found = repr(separator) if separator else "end of file (file truncated?)"
                 raise self._broken(
-                    f"malformed JSON at {self._where()}: expected ',' or ']' in the entries list, "
-                    f"found {found}",
+                    msg("seal.manifest.entries_separator", at=self._where(), found=repr(separator))
+                    if separator else msg("seal.manifest.entries_eof", at=self._where()),
                     field="entries",
                 )
-        self._expect("}", 'after the entries list ("entries" must be the last key)')
+        self._expect("}", msg("seal.manifest.after_entries"))
         if self._peek():
-            raise self._broken(f"unexpected data after the manifest at {self._where()}")
+            raise self._broken(msg("seal.manifest.trailing", at=self._where()))

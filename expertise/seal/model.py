@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring  # the C string encoder json.dumps itself uses
 from typing import Any
 
+from ..i18n import Message
+
 FILE = "file"
 DIRECTORY = "directory"
 SYMLINK = "symlink"
@@ -163,11 +165,16 @@ class Entry:
 
 @dataclass(slots=True)
 class Problem:
-    """A path the seal could not cover, or covered with a caveat; always reported by name."""
+    """A path the seal could not cover, or covered with a caveat; always reported by name.
+
+    ``message`` says why: a :class:`~expertise.i18n.Message` when this run found it, the
+    English text the manifest recorded (``manifest.json`` stays English, as machines read it)
+    when it is read back from a seal.
+    """
 
     path: bytes
     kind: str
-    message: str
+    message: Message | str
 
     @property
     def unsealed(self) -> bool:
@@ -175,7 +182,7 @@ class Problem:
 
     def to_json(self, source: str) -> dict[str, Any]:
         path, path_b64 = text_field(self.path)
-        data: dict[str, Any] = {"path": path, "source": source, "kind": self.kind, "message": self.message}
+        data: dict[str, Any] = {"path": path, "source": source, "kind": self.kind, "message": str(self.message)}
         if path_b64:
             data["path_b64"] = path_b64
         return data

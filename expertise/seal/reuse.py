@@ -20,8 +20,8 @@ from .. import catalogue as catalogue_mod
 from ..errors import UsageError
 from .bundle import Integrity, check_integrity
 from .compare import Difference, compare, precision_for
-from . import french
-from ..wording import plural
+from ..i18n import Message, msg, render
+from .names import DIFFERENCE_KINDS, PROBLEM_KINDS, named
 from .errors import SealBroken
 from .model import UNSEALED_KINDS, Entry, shown
 
@@ -33,18 +33,13 @@ ELIGIBLE, NOT_ELIGIBLE, PENDING = "eligible", "not_eligible", "manual"
 class Condition:
     id: str
     status: str
-    reason: str
+    reason: Message
     details: dict[str, Any] = field(default_factory=dict)
-    reason_fr: str = ""  # the same reason for the French report
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "reason": self.reason,
-            "reason_fr": self.reason_fr or self.reason,
-            "details": self.details,
-        }
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        """``reason`` rendered in ``lang``, beside its ``code`` and ``args`` (SEAL-011 reads those)."""
+        return {"id": self.id, "status": self.status, "reason": render(self.reason, lang),
+                **self.reason.to_dict(), "details": self.details}
 
 
 @dataclass
@@ -64,7 +59,7 @@ class ReuseAssessment:
             return NOT_ELIGIBLE
         return PENDING if MANUAL in statuses else ELIGIBLE
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
         return {
             "verdict": self.verdict,
             "level": self.level,
@@ -85,7 +80,7 @@ class ReuseAssessment:
                 "key": self.current.fingerprint,
                 "merkle_root": self.current.header["merkle"]["root"],
             },
-            "conditions": [c.to_json() for c in self.conditions],
+            "conditions": [c.to_json(lang) for c in self.conditions],
         }
 
 
@@ -104,16 +99,16 @@ def parse_date(text: str, option: str) -> date:
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
-        raise UsageError(f"not a date: {text!r} (expected YYYY-MM-DD)", field=option) from None
+        raise UsageError(msg("seal.reuse.not_a_date", value=repr(text)), field=option) from None
 
 
 def _timestamp(text: Any, path: Path, where: str) -> datetime:
     if not isinstance(text, str):
-        raise UsageError("must be an RFC 3339 date-time string", path=str(path), field=where)
+        raise UsageError(msg("seal.reuse.not_a_string_date"), path=str(path), field=where)
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"not an RFC 3339 date-time: {text!r}", path=str(path), field=where) from None
+        raise UsageError(msg("seal.reuse.not_a_datetime", value=repr(text)), path=str(path), field=where) from None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
@@ -122,9 +117,9 @@ def load_osv(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise UsageError(f"cannot read the vulnerability file: {exc.strerror}", path=str(path)) from None
+        raise UsageError(msg("seal.reuse.osv_unreadable", reason=str(exc.strerror)), path=str(path)) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"not a JSON file ({exc})", path=str(path)) from None
+        raise UsageError(msg("seal.reuse.osv_not_json", reason=str(exc)), path=str(path)) from None
     if isinstance(data, dict) and "vulns" in data:
         records, prefix = data["vulns"], "vulns"
     elif isinstance(data, dict) and "id" in data:
@@ -134,17 +129,15 @@ def load_osv(path: Path) -> list[dict[str, Any]]:
     elif isinstance(data, dict) and not data:
         records, prefix = [], ""
     else:
-        raise UsageError('expected an OSV record, a list of records or {"vulns": [...]}', path=str(path))
+        raise UsageError(msg("seal.reuse.osv_shape"), path=str(path))
     if not isinstance(records, list):
-        raise UsageError("must be a list", path=str(path), field=prefix)
+        raise UsageError(msg("seal.reuse.osv_not_list"), path=str(path), field=prefix)
     for index, record in enumerate(records):
         where = f"{prefix}[{index}]"
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
-            raise UsageError('each record needs an "id" string', path=str(path), field=where)
+            raise UsageError(msg("seal.reuse.osv_no_id"), path=str(path), field=where)
         if "published" not in record and "modified" not in record:
-            raise UsageError(
-                f'{record["id"]}: no "published" nor "modified" date', path=str(path), field=where
-            )
+            raise UsageError(msg("seal.reuse.osv_no_date", id=record["id"]), path=str(path), field=where)
         _timestamp(
             record.get("published", record.get("modified")),
             path,
@@ -221,12 +214,7 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
     cur_names = {s["name"] for s in current.header["sources"]}
     single = len(prev_names) == 1 and len(cur_names) == 1
     unmatched = [] if single else sorted(prev_names ^ cur_names)
-    unsealed = [
-        f"{s}: {shown(p.path)} ({p.kind})"
-        for seal in (previous, current)
-        for s, p in seal.problems
-        if p.kind in UNSEALED_KINDS
-    ]
+    unsealed = [(s, p) for seal in (previous, current) for s, p in seal.problems if p.kind in UNSEALED_KINDS]
     differences: list[Difference] = []
     pairs: list[list[str]] = []
     compared = 0
@@ -244,44 +232,22 @@ def _unchanged(previous: Integrity, current: Integrity) -> Condition:
         "differences_count": len(differences),
     }
     if unmatched:
-        return Condition(
-            "unchanged",
-            FAILED,
-            f"sources sealed on one side only: {', '.join(unmatched)}",
-            details,
-            f"sources scellées d’un seul côté : {', '.join(unmatched)}",
-        )
+        return Condition("unchanged", FAILED, msg("seal.reuse.one_side", names=", ".join(unmatched)), details)
     if unsealed:
-        details["unsealed"] = unsealed[:200]
-        return Condition(
-            "unchanged",
-            FAILED,
-            f"{len(unsealed)} path(s) were not sealed, so the element cannot be "
-            f"proven unchanged: {', '.join(unsealed[:5])}",
-            details,
-            f"{plural(len(unsealed), 'chemin non scellé', 'chemins non scellés')} : l’élément ne "
-            f"peut pas être prouvé inchangé ({', '.join(unsealed[:5])})",
-        )
+        details["unsealed"] = [f"{s}: {shown(p.path)} ({p.kind})" for s, p in unsealed[:200]]
+        paths = [msg("seal.reuse.unsealed_path", path=f"{s}: {shown(p.path)}", kind=named(PROBLEM_KINDS, p.kind))
+                 for s, p in unsealed[:5]]
+        return Condition("unchanged", FAILED, msg("seal.reuse.unsealed", count=len(unsealed), paths=paths), details)
     if differences:
-        listed = ", ".join(f"{d.kinds[0]} {shown(d.path)}" for d in differences[:5])
-        listed_fr = ", ".join(f"{shown(d.path)} {french.difference_kinds(d.kinds[:1])}" for d in differences[:5])
+        listed = [msg("seal.reuse.difference", kind=named(DIFFERENCE_KINDS, d.kinds[0]), path=shown(d.path))
+                  for d in differences[:5]]
         more = "…" if len(differences) > 5 else ""
-        return Condition(
-            "unchanged",
-            FAILED,
-            f"the element changed: {len(differences)} difference(s) ({listed}{more})",
-            details,
-            f"l’élément a changé : {plural(len(differences), 'différence')} ({listed_fr}{more})",
-        )
-    return Condition(
-        "unchanged",
-        OK,
-        f"identical: {compared} entries compared, Merkle roots "
-        f"{previous.header['merkle']['root'][:16]}… and {current.header['merkle']['root'][:16]}…",
-        details,
-        f"identique : {plural(compared, 'entrée comparée', 'entrées comparées')}, racines de "
-        f"Merkle {previous.header['merkle']['root'][:16]}… et {current.header['merkle']['root'][:16]}…",
-    )
+        return Condition("unchanged", FAILED,
+                         msg("seal.reuse.changed", count=len(differences), differences=listed, more=more), details)
+    return Condition("unchanged", OK,
+                     msg("seal.reuse.identical", count=compared, before=previous.header["merkle"]["root"][:16],
+                         after=current.header["merkle"]["root"][:16]),
+                     details)
 
 
 def assess_reuse(
@@ -298,45 +264,26 @@ def assess_reuse(
 ) -> ReuseAssessment:
     framework = catalogue_mod.load().framework
     if level not in framework.reuse_months:
-        raise UsageError(
-            f"level must be one of {', '.join(map(str, sorted(framework.reuse_months)))}", field="--level"
-        )
+        raise UsageError(msg("seal.reuse.bad_level", levels=", ".join(map(str, sorted(framework.reuse_months)))),
+                         field="--level")
     previous = check_integrity(previous_folder, tsa_ca_file=tsa_ca_file)
     current = check_integrity(current_folder, tsa_ca_file=tsa_ca_file)
     for seal in (previous, current):
         if trusted_keys and seal.fingerprint not in trusted_keys:
-            raise SealBroken(
-                f"signed with key {seal.fingerprint}, which is not among the trusted keys given",
-                path=str(seal.folder),
-            )
+            raise SealBroken(msg("seal.reuse.untrusted_key", fingerprint=seal.fingerprint), path=str(seal.folder))
     previous_created = _timestamp(previous.header.get("created"), previous.folder, "created")
     current_created = _timestamp(current.header.get("created"), current.folder, "created")
     if previous_created > current_created:
-        raise UsageError(
-            f"the previous seal ({previous.header['created']}) is newer than the current one "
-            f"({current.header['created']}): were --previous and --current swapped?",
-            field="--previous",
-        )
+        raise UsageError(msg("seal.reuse.swapped", previous=previous.header["created"],
+                             current=current.header["created"]), field="--previous")
     months = framework.reuse_months[level]
     reference = reference_date or parse_date(current.header["created"], "created")
     if previous_date > reference:
-        raise UsageError(
-            f"the earlier expertise ({previous_date}) is after the reference date ({reference})",
-            field="--previous-date",
-        )
+        raise UsageError(msg("seal.reuse.date_after_reference", previous=previous_date.isoformat(),
+                             reference=reference.isoformat()), field="--previous-date")
     conditions: list[Condition] = []
     if months == 0:
-        conditions.append(
-            Condition(
-                "window",
-                FAILED,
-                f"level {level}: the expertise must be redone for each "
-                "element, for each election; nothing may be re-used",
-                {"months": 0},
-                f"niveau {level} : l’expertise doit être refaite pour chaque élément, à chaque "
-                "scrutin ; aucune reprise n’est permise",
-            )
-        )
+        conditions.append(Condition("window", FAILED, msg("seal.reuse.never", level=level), {"months": 0}))
     else:
         limit = add_months(previous_date, months)
         details = {
@@ -345,89 +292,38 @@ def assess_reuse(
             "limit": limit.isoformat(),
             "reference_date": reference.isoformat(),
         }
-        if reference <= limit:
-            conditions.append(
-                Condition(
-                    "window",
-                    OK,
-                    f"the earlier expertise ({previous_date}) is within the "
-                    f"{months}-month window of level {level} on {reference} (until {limit})",
-                    details,
-                    f"l’expertise antérieure ({previous_date}) est dans le délai de {months} mois du "
-                    f"niveau {level} au {reference} (jusqu’au {limit})",
-                )
-            )
-        else:
-            conditions.append(
-                Condition(
-                    "window",
-                    FAILED,
-                    f"the earlier expertise ({previous_date}) is older than "
-                    f"the {months}-month window of level {level} on {reference} (it ended on "
-                    f"{limit})",
-                    details,
-                    f"l’expertise antérieure ({previous_date}) dépasse le délai de {months} mois du "
-                    f"niveau {level} au {reference} (il a expiré le {limit})",
-                )
-            )
+        window = {"previous": previous_date.isoformat(), "months": months, "level": level,
+                  "reference": reference.isoformat(), "limit": limit.isoformat()}
+        conditions.append(Condition("window", OK, msg("seal.reuse.within", **window), details)
+                          if reference <= limit else
+                          Condition("window", FAILED, msg("seal.reuse.too_old", **window), details))
     sealed_on = parse_date(previous.header["created"], "created")
     if (sealed_on - previous_date).days > 31 or (previous_date - sealed_on).days > 31:
-        conditions.append(
-            Condition(
-                "previous-seal-date",
-                NOTE,
-                f"the earlier seal was made on {sealed_on}, more "
-                f"than a month from the earlier expertise ({previous_date}): check that it "
-                "seals the element that expertise examined",
-                {"sealed_on": str(sealed_on)},
-                f"le scellé antérieur date du {sealed_on}, à plus d’un mois de l’expertise antérieure "
-                f"({previous_date}) : vérifier qu’il scelle bien l’élément alors expertisé",
-            )
-        )
+        conditions.append(Condition("previous-seal-date", NOTE,
+                                    msg("seal.reuse.seal_date_far", sealed=sealed_on.isoformat(),
+                                        previous=previous_date.isoformat()),
+                                    {"sealed_on": str(sealed_on)}))
     conditions.append(_unchanged(previous, current))
     if osv_file is not None:
         records = load_osv(osv_file)
         found = vulnerabilities_between(records, previous_date, reference, packages, Path(osv_file))
         details = {"file": str(osv_file), "records": len(records), "packages": list(packages), "found": found}
+        span = {"start": previous_date.isoformat(), "end": reference.isoformat()}
         if found:
-            ids = ", ".join(v["id"] for v in found[:10])
-            conditions.append(
-                Condition(
-                    "vulnerabilities",
-                    FAILED,
-                    f"{len(found)} vulnerability record(s) published "
-                    f"between {previous_date} and {reference}: {ids}",
-                    details,
-                    f"{plural(len(found), 'vulnérabilité publiée', 'vulnérabilités publiées')} "
-                    f"entre le {previous_date} et le {reference} : {ids}",
-                )
-            )
+            conditions.append(Condition("vulnerabilities", FAILED,
+                                        msg("seal.reuse.vulnerable", count=len(found),
+                                            ids=", ".join(v["id"] for v in found[:10]), **span), details))
+        elif packages:
+            conditions.append(Condition("vulnerabilities", OK,
+                                        msg("seal.reuse.no_vulnerability_for", count=len(records),
+                                            file=Path(osv_file).name, packages=", ".join(packages), **span),
+                                        details))
         else:
-            conditions.append(
-                Condition(
-                    "vulnerabilities",
-                    OK,
-                    f"none of the {len(records)} record(s) of "
-                    f"{Path(osv_file).name} was published between {previous_date} and "
-                    f"{reference}" + (f" for {', '.join(packages)}" if packages else ""),
-                    details,
-                    f"aucune des vulnérabilités recensées dans {Path(osv_file).name} ({len(records)}) "
-                    f"n’a été publiée entre le {previous_date} et le {reference}"
-                    + (f" pour {', '.join(packages)}" if packages else ""),
-                )
-            )
+            conditions.append(Condition("vulnerabilities", OK,
+                                        msg("seal.reuse.no_vulnerability", count=len(records),
+                                            file=Path(osv_file).name, **span), details))
     else:
-        conditions.append(
-            Condition(
-                "vulnerabilities",
-                MANUAL,
-                f"check by hand that no vulnerability on this element "
-                f"was revealed between {previous_date} and {reference} (vendor advisories, "
-                "CVE/OSV for its components), or give --osv FILE",
-                {},
-                "vérifier manuellement qu’aucune vulnérabilité de cet élément n’a été révélée entre "
-                f"le {previous_date} et le {reference} (bulletins de l’éditeur, CVE/OSV de ses "
-                "composants), ou fournir --osv FICHIER",
-            )
-        )
+        conditions.append(Condition("vulnerabilities", MANUAL,
+                                    msg("seal.reuse.vulnerabilities_manual", start=previous_date.isoformat(),
+                                        end=reference.isoformat()), {}))
     return ReuseAssessment(level, months, previous_date, reference, previous, current, conditions)

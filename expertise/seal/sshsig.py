@@ -18,6 +18,8 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ..i18n import Message, msg
+
 MAGIC = b"SSHSIG"
 VERSION = 1
 BEGIN = "-----BEGIN SSH SIGNATURE-----"
@@ -26,11 +28,19 @@ KEY_TYPE = b"ssh-ed25519"
 _HASHES = {b"sha512": hashlib.sha512, b"sha256": hashlib.sha256}
 
 
-class SignatureFormatError(ValueError):
+class SignatureProblem(ValueError):
+    """Why a signature is refused, as a message (``str()`` is its English text, for logs)."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(str(message))
+
+
+class SignatureFormatError(SignatureProblem):
     """The signature file is not a well-formed SSHSIG for an Ed25519 key."""
 
 
-class SignatureMismatch(ValueError):
+class SignatureMismatch(SignatureProblem):
     """Well-formed, but does not verify (other data, other key or other namespace)."""
 
 
@@ -45,7 +55,8 @@ def public_key_blob(public_key: Ed25519PublicKey) -> bytes:
 
 
 def fingerprint(blob: bytes) -> str:
-    """The ``SHA256:…`` form printed by ``ssh-keygen -l``."""
+    """The ``SHA256:…`` form ``ssh-keygen -l`` prints, of an SSH public key blob (the seal's one
+    key-fingerprint function: the expert's key and the SSH host keys alike)."""
     return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
 
 
@@ -90,7 +101,7 @@ class _Reader:
 
     def take(self, count: int, field: str) -> bytes:
         if self.pos + count > len(self.data):
-            raise SignatureFormatError(f"truncated at {field}")
+            raise SignatureFormatError(msg("seal.sshsig.truncated", field=field))
         value = self.data[self.pos : self.pos + count]
         self.pos += count
         return value
@@ -116,44 +127,44 @@ def parse(armored: bytes) -> ParsedSignature:
     try:
         text = armored.decode("ascii")
     except UnicodeDecodeError:
-        raise SignatureFormatError("not ASCII armor") from None
+        raise SignatureFormatError(msg("seal.sshsig.not_ascii")) from None
     lines = [line.strip() for line in text.strip().splitlines()]
     if len(lines) < 3 or lines[0] != BEGIN or lines[-1] != END:
-        raise SignatureFormatError(f"missing {BEGIN} / {END} armor lines")
+        raise SignatureFormatError(msg("seal.sshsig.no_armor", begin=BEGIN, end=END))
     try:
         blob = base64.b64decode("".join(lines[1:-1]), validate=True)
     except ValueError:
-        raise SignatureFormatError("armor is not valid base64") from None
+        raise SignatureFormatError(msg("seal.sshsig.not_base64")) from None
     reader = _Reader(blob)
     if reader.take(6, "magic") != MAGIC:
-        raise SignatureFormatError("magic is not SSHSIG")
+        raise SignatureFormatError(msg("seal.sshsig.magic"))
     (version,) = struct.unpack(">I", reader.take(4, "version"))
     if version != VERSION:
-        raise SignatureFormatError(f"unsupported SSHSIG version {version}")
+        raise SignatureFormatError(msg("seal.sshsig.version", version=version))
     key_blob = reader.string("public key")
     namespace = reader.string("namespace")
     reader.string("reserved")
     hash_name = reader.string("hash algorithm")
     sig_blob = reader.string("signature")
     if reader.pos != len(blob):
-        raise SignatureFormatError("trailing bytes after the signature")
+        raise SignatureFormatError(msg("seal.sshsig.trailing"))
     key_reader = _Reader(key_blob)
     if key_reader.string("key type") != KEY_TYPE:
-        raise SignatureFormatError("the signing key is not ssh-ed25519")
+        raise SignatureFormatError(msg("seal.sshsig.key_type"))
     if len(key_reader.string("key")) != 32 or key_reader.pos != len(key_blob):
-        raise SignatureFormatError("malformed ssh-ed25519 public key")
+        raise SignatureFormatError(msg("seal.sshsig.malformed_key"))
     sig_reader = _Reader(sig_blob)
     if sig_reader.string("signature type") != KEY_TYPE:
-        raise SignatureFormatError("the signature is not ssh-ed25519")
+        raise SignatureFormatError(msg("seal.sshsig.signature_type"))
     raw = sig_reader.string("signature bytes")
     if len(raw) != 64 or sig_reader.pos != len(sig_blob):
-        raise SignatureFormatError("malformed Ed25519 signature")
+        raise SignatureFormatError(msg("seal.sshsig.malformed_signature"))
     if hash_name not in _HASHES:
-        raise SignatureFormatError(f"unsupported hash algorithm {hash_name!r}")
+        raise SignatureFormatError(msg("seal.sshsig.hash", algorithm=repr(hash_name)))
     try:
         ns_text = namespace.decode("ascii")
     except UnicodeDecodeError:
-        raise SignatureFormatError("namespace is not ASCII") from None
+        raise SignatureFormatError(msg("seal.sshsig.namespace_not_ascii")) from None
     return ParsedSignature(key_blob, ns_text, hash_name, raw)
 
 
@@ -164,14 +175,14 @@ def verify_file(armored: bytes, path: Path, namespace: str, expected_blob: bytes
     """
     parsed = parse(armored)
     if parsed.namespace != namespace:
-        raise SignatureMismatch(f"namespace is {parsed.namespace!r}, expected {namespace!r}")
+        raise SignatureMismatch(msg("seal.sshsig.namespace", found=repr(parsed.namespace), expected=repr(namespace)))
     if parsed.public_key_blob != expected_blob:
-        raise SignatureMismatch(f"signed by key {parsed.fingerprint}, not by {fingerprint(expected_blob)}")
+        raise SignatureMismatch(msg("seal.sshsig.other_key", found=parsed.fingerprint, expected=fingerprint(expected_blob)))
     with open(path, "rb") as handle:
         digest = digest_stream(handle, parsed.hash_name)
     public = Ed25519PublicKey.from_public_bytes(parsed.public_key_blob[-32:])
     try:
         public.verify(parsed.signature, _signed_data(namespace.encode("ascii"), parsed.hash_name, digest))
     except InvalidSignature:
-        raise SignatureMismatch("the signature does not match the file's content") from None
+        raise SignatureMismatch(msg("seal.sshsig.mismatch")) from None
     return parsed

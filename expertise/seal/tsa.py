@@ -26,6 +26,7 @@ from rfc3161_client import (
 )
 
 from ..errors import UsageError
+from ..i18n import msg
 from .errors import SealBroken
 
 MAX_RESPONSE = 1 << 20
@@ -51,7 +52,7 @@ def request_token(url: str, data: bytes, timeout: float = 30.0) -> bytes:
     """Ask the authority at ``url`` for a token over SHA-256(data); the reply is checked."""
     if not url.startswith(("http://", "https://")):
         raise UsageError(
-            f"time-stamping authority URL must be http:// or https://, not {url!r}", field="--tsa"
+            msg("seal.tsa.bad_url", url=repr(url)), field="--tsa"
         )
     request = (
         TimestampRequestBuilder()
@@ -72,27 +73,26 @@ def request_token(url: str, data: bytes, timeout: float = 30.0) -> bytes:
             body = response.read(MAX_RESPONSE + 1)
     except urllib.error.HTTPError as exc:
         raise UsageError(
-            f"the time-stamping authority answered HTTP {exc.code} {exc.reason}", path=url
+            msg("seal.tsa.http", status=str(exc.code), reason=str(exc.reason)), path=url
         ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise UsageError(f"cannot reach the time-stamping authority: {reason}", path=url) from None
+        raise UsageError(msg("seal.tsa.unreachable", reason=str(reason)), path=url) from None
     if len(body) > MAX_RESPONSE:
-        raise UsageError("the time-stamping authority's answer is larger than 1 MiB", path=url)
+        raise UsageError(msg("seal.tsa.too_large"), path=url)
     try:
         reply = decode_timestamp_response(body)
     except ValueError as exc:
-        raise UsageError(f"the answer is not an RFC 3161 time-stamp response ({exc})", path=url) from None
+        raise UsageError(msg("seal.tsa.not_a_response", reason=str(exc)), path=url) from None
     if reply.status not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
         raise UsageError(
-            f"the time-stamping authority refused the request (status {reply.status}: "
-            f"{'; '.join(reply.status_string) or 'no reason given'})",
+            msg("seal.tsa.refused", status=str(reply.status), reason="; ".join(reply.status_string) or "—"),
             path=url,
         )
     if reply.tst_info.message_imprint.message != hashlib.sha256(data).digest():
-        raise UsageError("the token does not time-stamp SHA256SUMS (message imprint differs)", path=url)
+        raise UsageError(msg("seal.tsa.wrong_imprint"), path=url)
     if reply.tst_info.nonce != request.nonce:
-        raise UsageError("the token's nonce differs from the request's (replayed answer?)", path=url)
+        raise UsageError(msg("seal.tsa.nonce"), path=url)
     return body
 
 
@@ -100,14 +100,14 @@ def _load_certificates(path: Path) -> list[x509.Certificate]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read the TSA certificate file: {exc.strerror}", path=str(path)) from None
+        raise UsageError(msg("seal.tsa.ca_unreadable", reason=str(exc.strerror)), path=str(path)) from None
     try:
         certificates = x509.load_pem_x509_certificates(data)
     except ValueError:
         try:
             certificates = [x509.load_der_x509_certificate(data)]
         except ValueError:
-            raise UsageError("not a PEM or DER certificate file", path=str(path)) from None
+            raise UsageError(msg("seal.tsa.ca_not_certificate"), path=str(path)) from None
     return certificates
 
 
@@ -117,7 +117,7 @@ def verify_token(token_path: Path, data: bytes, ca_file: Path | None) -> TokenIn
         reply = decode_timestamp_response(token_path.read_bytes())
     except (OSError, ValueError) as exc:
         raise SealBroken(
-            f"not a readable RFC 3161 time-stamp response ({exc})", path=str(token_path)
+            msg("seal.tsa.token_unreadable", reason=str(exc)), path=str(token_path)
         ) from None
     info = reply.tst_info
     algorithm = info.message_imprint.hash_algorithm.dotted_string
@@ -126,12 +126,12 @@ def verify_token(token_path: Path, data: bytes, ca_file: Path | None) -> TokenIn
     elif algorithm == _SHA512_OID:
         name, digest = "sha512", hashlib.sha512(data).digest()
     else:
-        raise SealBroken(f"unsupported hash algorithm {algorithm} in the token", path=str(token_path))
+        raise SealBroken(msg("seal.tsa.token_hash", algorithm=algorithm), path=str(token_path))
     if reply.status not in (PKIStatus.GRANTED, PKIStatus.GRANTED_WITH_MODS):
-        raise SealBroken(f"the token's status is {reply.status}, not granted", path=str(token_path))
+        raise SealBroken(msg("seal.tsa.token_status", status=str(reply.status)), path=str(token_path))
     if info.message_imprint.message != digest:
         raise SealBroken(
-            "the time-stamp token does not cover this SHA256SUMS (message imprint differs)",
+            msg("seal.tsa.token_imprint"),
             path=str(token_path),
         )
     chain_verified = False
@@ -149,7 +149,7 @@ def verify_token(token_path: Path, data: bytes, ca_file: Path | None) -> TokenIn
             builder.build().verify_message(reply, data)
         except VerificationError as exc:
             raise SealBroken(
-                f"the time-stamp token does not verify against {ca_file.name}: {exc}", path=str(token_path)
+                msg("seal.tsa.token_chain", file=ca_file.name, reason=str(exc)), path=str(token_path)
             ) from None
         chain_verified = True
         from cryptography.hazmat.primitives import hashes

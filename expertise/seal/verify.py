@@ -16,6 +16,7 @@ from typing import Any, Iterator, Sequence
 
 from ..console import progress
 from ..errors import UsageError
+from ..i18n import msg, render
 from .bundle import Integrity, check_integrity
 from .compare import CATEGORIES, Comparison, Difference, compare, precision_for
 from .digest import Hasher
@@ -46,7 +47,9 @@ class VerifyReport:
                 counts[kind] += 1
         return counts
 
-    def to_json(self, limit: int | None = None) -> dict[str, Any]:
+    def to_json(self, limit: int | None = None, lang: str = "en") -> dict[str, Any]:
+        """The verification for machines; texts (notes, differences' details) rendered in ``lang``
+        beside their codes."""
         header = self.integrity.header
         differences = self.differences
         shown = differences if limit is None else differences[:limit]
@@ -60,7 +63,8 @@ class VerifyReport:
             "merkle_root": header["merkle"]["root"],
             "created": header["created"],
             "timestamp": self.integrity.timestamp.to_json() if self.integrity.timestamp else None,
-            "notes": self.integrity.notes,
+            "notes": [render(note, lang) for note in self.integrity.notes],
+            "note_codes": [note.to_dict() for note in self.integrity.notes],
             "sources": [
                 {
                     "name": c.source,
@@ -75,7 +79,7 @@ class VerifyReport:
                 for c in self.comparisons
             ],
             "counts": self.counts(),
-            "differences": [d.to_json() for d in shown],
+            "differences": [d.to_json(lang) for d in shown],
         }
         if limit is not None and len(differences) > limit:
             data["differences_truncated"] = len(differences) - limit
@@ -135,10 +139,7 @@ def _assign(sealed: list[dict[str, Any]], overrides: Sequence[str]) -> dict[str,
             positional.append(text)
     if positional:
         if explicit or len(positional) != len(names):
-            raise UsageError(
-                f"the seal has {len(names)} source(s) ({', '.join(names)}); give one SOURCE per "
-                "source in that order, or name them with NAME=SOURCE"
-            )
+            raise UsageError(msg("seal.verify.sources_mismatch", count=len(names), names=", ".join(names)))
         explicit = dict(zip(names, positional, strict=True))
     return explicit
 

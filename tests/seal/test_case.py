@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from expertise.i18n import Message
+
 from expertise import journal
 from expertise.audit import run_collectors
 from expertise.case import load_case
@@ -205,13 +207,14 @@ def test_report_partial_lists_each_seal_with_its_commands(
     assert "sha256sum --strict --quiet -c" in html and "ssh-keygen -Y verify" in html
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;.js" in html
     if lang == "fr":
-        assert "Scellé «&#160;app&#160;»" in html
+        assert "Scellé «\u00a0app\u00a0»" in html
         assert "des différences ont été constatées" in html and "Racine de Merkle" in html
         # the difference itself, in French: kind and detail
         assert "<td>modifié</td>" in html and "contenu\u00a0: 1 octet sha256" in html
         assert "modified" not in html and "bytes sha256" not in html
         for result in (r for s in sources for r in s.results):
-            assert result["messages"]["fr"] and result["messages"]["fr"] != result["message"]
+            assert result["code"].startswith("seal.") and not Message.from_dict(result).render("fr").startswith("[")
+            assert Message.from_dict(result).render("fr") != Message.from_dict(result).render("en")
     else:
         assert "differences were found" in html and "Merkle root" in html
     assert re.search(r'<span class="mono">SEAL-009</span>[^<]*</td>\s*<td><span class="badge s-fail">', html)
@@ -231,8 +234,8 @@ def test_report_partial_shows_broken_seals_and_reuse(run_cli, demo_case: Path, e
     html = render_section("seal", sources, "fr")
     assert "Le scellé ne se vérifie pas" in html and "scellé invalide" in html
     assert "Reprise d’éléments d’une expertise antérieure" in html and "point à vérifier manuellement" in html
-    assert "vulnérabilités&#160;:" in html and "vérifier manuellement qu’aucune vulnérabilité" in html
+    assert "vulnérabilités\u00a0:" in html and "vérifier manuellement qu’aucune vulnérabilité" in html
     assert "check by hand" not in html and "[manual]" not in html
-    assert "la signature OpenSSH (SSHSIG) de SHA256SUMS ne se vérifie pas (diagnostic" in html
+    assert "signature invalide de SHA256SUMS" in html and "bad signature" not in html
     english = render_section("seal", sources, "en")
     assert "check by hand" in english and "The seal does not verify" in english

@@ -60,13 +60,13 @@ def test_uncommitted_and_untracked_files_are_findings(
     seal = tmp_path / "seal"
     done = run_cli("seal", "create", "--key", expert_key.path, "--out", seal, f"git:{repo}")
     assert done.returncode == 0, done.stderr
-    assert "1 uncommitted change(s) and 1 untracked file(s)" in done.stderr
+    assert "1 uncommitted change and 1 untracked file" in done.stderr
     tree = manifest(seal)["sources"][0]["working_tree"]
     assert tree["uncommitted"] == ["M src/server.py"] and tree["untracked"] == ["hotfix.py"]
     assert not tree["clean"]
     # ignored files are not a finding, but they are named: nothing beside the seal goes unsaid
     assert tree["ignored"] == ["debug.log"] and tree["ignored_count"] == 1
-    assert "1 file(s) in the working tree are ignored by .gitignore and not sealed" in done.stderr
+    assert "1 file in the working tree is ignored by .gitignore and not sealed" in done.stderr
     assert "debug.log" in done.stderr
     # what is sealed is the commit: the working-tree edit is not in the seal
     committed = git(repo, "show", "HEAD:src/server.py")

@@ -148,7 +148,8 @@ def test_verify_a_copy_elsewhere(run_cli, expert_key, tree: Path, tmp_path: Path
             "path": "app/run.sh",
             "kinds": ["mode-changed"],
             "detail": "mode 0755 → 0644",
-            "detail_fr": "droits 0755 → 0644",
+            "code": "seal.difference.mode",
+            "args": {"before": "0755", "after": "0644"},
         }
     ]
 

@@ -200,7 +200,7 @@ def test_without_vulnerability_file_it_is_a_manual_item(run_cli, seals) -> None:
         "--date",
         "2026-11-30",
     )
-    assert "NOT YET ELIGIBLE" in text.stdout and "[manual] vulnerabilities" in text.stdout
+    assert "NOT YET ELIGIBLE" in text.stdout and "[to check] vulnerabilities" in text.stdout
 
 
 def test_malformed_vulnerability_file_names_the_field(run_cli, seals, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

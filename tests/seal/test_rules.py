@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,7 @@ DATA = Path(__file__).parent / "data"
 
 
 def observation(name: str) -> SealObservation:
-    raw = json.loads((DATA / name).read_text(encoding="utf-8"))
-    for key in ("vote_opens", "vote_closes"):
-        if raw.get(key):
-            raw[key] = datetime.fromisoformat(raw[key])
-    raw["evidence"] = tuple(raw.get("evidence", ()))
-    return SealObservation(**raw)
+    return SealObservation.model_validate_json((DATA / name).read_text(encoding="utf-8"))
 
 
 def verdicts(name: str) -> dict[str, str]:
@@ -79,13 +73,14 @@ def test_seal_with_every_finding() -> None:
     text = messages("create-findings.json")
     assert "tree:secret" in text["SEAL-001"]
     assert (
-        "1 uncommitted change(s) (M app.py)" in text["SEAL-002"]
-        and "1 untracked file(s) (new.py)" in text["SEAL-002"]
+        "1 uncommitted change (M app.py)" in text["SEAL-002"]
+        and "1 untracked file (new.py)" in text["SEAL-002"]
     )
     assert "tree:pipe" in text["SEAL-003"]
     assert "tree:out" in text["SEAL-004"] and "tree:a, tree:b" in text["SEAL-004"]
     assert "after the vote opened" in text["SEAL-008"] and "no verified time-stamp" in text["SEAL-008"]
-    assert "uname, packages not recorded" in text["SEAL-007"]
+    assert "uname and packages not recorded" in text["SEAL-007"]
+    assert "'uname -a': exit status 1" in text["SEAL-007"]
 
 
 def test_verified_identical_after_the_vote() -> None:
@@ -103,6 +98,8 @@ def test_verified_with_differences_after_the_vote() -> None:
 def test_broken_seal_cannot_be_compared() -> None:
     assert verdicts("verify-broken.json") == {"SEAL-005": "fail", "SEAL-009": "error"}
     assert "bad signature" in messages("verify-broken.json")["SEAL-005"]
+    result = {r.check_id: r for r in evaluate(SEAL_RULES, observation("verify-broken.json"), catalogue.load())}
+    assert result["SEAL-005"].message.args["error"].args["error"].code == "seal.broken.bad_signature"
 
 
 def test_unreadable_source_is_an_error_not_a_pass() -> None:
@@ -120,14 +117,12 @@ def test_reuse(name: str, status: str) -> None:
 
 
 def test_files_ignored_by_gitignore_are_named_but_not_a_finding() -> None:
-    import dataclasses
-
     clean = observation("create-clean.json")
     header = json.loads(json.dumps(clean.header))
     header["sources"][0]["working_tree"].update(ignored_count=2, ignored=["build/app.so", "local.env"])
     results = {
-        r.check_id: r for r in evaluate(SEAL_RULES, dataclasses.replace(clean, header=header), catalogue.load())
+        r.check_id: r for r in evaluate(SEAL_RULES, clean.model_copy(update={"header": header}), catalogue.load())
     }
     assert results["SEAL-002"].status.value == "pass"
-    assert "2 file(s) ignored by .gitignore, not sealed: build/app.so, local.env" in results["SEAL-002"].text("en")
-    assert "2 fichiers ignorés par .gitignore" in results["SEAL-002"].messages["fr"]
+    assert "2 files ignored by .gitignore, not sealed: build/app.so, local.env" in results["SEAL-002"].text("en")
+    assert "2 fichiers ignorés par .gitignore" in results["SEAL-002"].text("fr")

@@ -152,7 +152,7 @@ def test_sftp_only_account_records_why_system_facts_are_missing(
     assert done.returncode == 0, done.stderr
     system = manifest(seal)["sources"][0]["system"]
     assert "uname" not in system and "packages" not in system
-    assert any("uname -a" in note for note in system["not_recorded"])
+    assert any(note["command"] == "uname -a" for note in system["not_recorded"])
     assert any(e["path"] == "server.bin" for e in manifest(seal)["entries"])  # the files were still sealed
     # the rule says so, in English and in French, from this real observation
     from expertise import catalogue
@@ -161,11 +161,11 @@ def test_sftp_only_account_records_why_system_facts_are_missing(
     from expertise.seal.observation import CREATE, SealObservation
 
     header = {k: v for k, v in manifest(seal).items() if k != "entries"}
-    results = {r.check_id: r for r in evaluate(SEAL_RULES, SealObservation("remote", CREATE, header), catalogue.load())}
+    results = {r.check_id: r for r in evaluate(SEAL_RULES, SealObservation(name="remote", operation=CREATE, header=header), catalogue.load())}
     remote = results["SEAL-007"]
-    assert remote.status.value == "manual" and "uname, packages not recorded" in remote.text("en")
-    assert "uname et liste des paquets non enregistré(s)" in remote.messages["fr"], remote.messages
-    assert "'uname -a' : " in remote.messages["fr"] and "exit status" not in remote.messages["fr"]
+    assert remote.status.value == "manual" and "uname and packages not recorded" in remote.text("en")
+    assert "uname et liste des paquets non enregistré(s)" in remote.text("fr"), remote.text("fr")
+    assert "'uname -a'\u00a0: " in remote.text("fr") and "exit status" not in remote.text("fr")
 
 
 def test_missing_remote_path(run_cli, expert_key, sshd, tmp_path: Path) -> None:

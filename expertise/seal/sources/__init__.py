@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
+from ...i18n import msg
 from ..errors import SourceError, UsageError
 from ..model import Entry, Problem
 
@@ -70,22 +71,20 @@ def parse_source(
         if NAME_PATTERN.match(head) and tail:
             name, text = head, tail
     if not text:
-        raise UsageError("empty SOURCE")
+        raise UsageError(msg("seal.source.empty"))
     if text.startswith("git:"):
         scheme = "git"
         if not text[4:]:
-            raise UsageError(f"{text!r}: give the repository path, git:PATH[@REV]")
+            raise UsageError(msg("seal.source.git_without_path", source=repr(text)))
     elif text.startswith("ssh://"):
         scheme = "ssh"
     elif "://" in text:
-        raise UsageError(
-            f"{text!r}: unsupported source scheme; use a path, git:PATH[@REV] or ssh://user@host[:port]/path"
-        )
+        raise UsageError(msg("seal.source.unsupported", source=repr(text)))
     else:
         scheme = "local"
     name = name or default_name(text)
     if not NAME_PATTERN.match(name) or name in (".", ".."):
-        raise UsageError(f"source name {name!r} must use only letters, digits, '.', '_' and '-'")
+        raise UsageError(msg("seal.source.bad_name", name=repr(name)))
     return SourceSpec(name=name, text=text, scheme=scheme, excludes=excludes, ssh=ssh or SshOptions())
 
 

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import git
 
+from ...i18n import msg
 from ..errors import SourceError
 from ..model import DIRECTORY, FILE, SUBMODULE, SUBMODULE_NOT_FOLLOWED, SYMLINK, Entry, Problem, sort_key
 from . import Child, SourceSpec, depth_first, is_excluded, split_git
@@ -40,9 +41,9 @@ class GitSource:
         try:
             self.repo = git.Repo(path, search_parent_directories=True)
         except git.NoSuchPathError:
-            raise SourceError("no such folder", path=path) from None
+            raise SourceError(msg("seal.source.no_folder"), path=path) from None
         except git.InvalidGitRepositoryError:
-            raise SourceError("not a git repository", path=path) from None
+            raise SourceError(msg("seal.source.not_git"), path=path) from None
         self.subdir = ""
         if not self.repo.bare and self.repo.working_tree_dir:
             top = Path(self.repo.working_tree_dir).resolve()
@@ -56,12 +57,12 @@ class GitSource:
             self.commit = self.repo.commit(self.rev)
         except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
             self.repo.close()
-            raise SourceError(f"unknown revision {self.rev!r}", path=path) from None
+            raise SourceError(msg("seal.source.unknown_revision", revision=repr(self.rev)), path=path) from None
         try:
             self.tree = self.commit.tree / self.subdir if self.subdir else self.commit.tree
         except KeyError:
             self.repo.close()
-            raise SourceError(f"{self.subdir!r} is not in commit {self.commit.hexsha}", path=path) from None
+            raise SourceError(msg("seal.source.not_in_commit", folder=repr(self.subdir), commit=self.commit.hexsha), path=path) from None
 
     def _children(self, prefix: bytes, tree: Any) -> list[Child]:
         children = []
@@ -82,8 +83,7 @@ class GitSource:
             yield Problem(
                 rel,
                 SUBMODULE_NOT_FOLLOWED,
-                f"git submodule at commit {item.hexsha}: its content is not in this seal; "
-                "seal the submodule's repository as a source of its own",
+                msg("seal.problem.submodule", commit=item.hexsha),
             )
         elif item.mode == _SYMLINK_MODE:
             yield Entry(rel, SYMLINK, target=item.data_stream.read())

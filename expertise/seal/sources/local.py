@@ -7,7 +7,9 @@ import socket
 import stat
 from typing import Any, Iterator
 
+from ...i18n import msg
 from ..digest import Hasher
+from ..names import TYPES, named
 from ..errors import SourceError
 from ..model import (
     DIRECTORY,
@@ -36,7 +38,7 @@ class LocalSource:
         try:
             info = os.stat(origin)
         except OSError as exc:
-            raise SourceError(f"cannot read the source: {exc.strerror}", path=spec.text) from None
+            raise SourceError(msg("seal.source.unreadable", reason=str(exc.strerror)), path=spec.text) from None
         real = os.path.realpath(origin)
         self.single: bytes | None = None
         if stat.S_ISDIR(info.st_mode):
@@ -46,7 +48,7 @@ class LocalSource:
             self.root, self.single = os.path.split(real)
         else:
             raise SourceError(
-                f"the source is a {type_of_mode(info.st_mode)}, not a folder or a file", path=spec.text
+                msg("seal.source.wrong_type", type=named(TYPES, type_of_mode(info.st_mode))), path=spec.text
             )
         self.link_root = self.root
 
@@ -59,10 +61,10 @@ class LocalSource:
             with os.scandir(directory) as listing:
                 found = list(listing)
         except FileNotFoundError:
-            return Problem(rel, VANISHED, "directory vanished during the walk; its content is not sealed")
+            return Problem(rel, VANISHED, msg("seal.problem.folder_vanished"))
         except OSError as exc:
             return Problem(
-                rel, UNLISTABLE, f"directory cannot be listed: {exc.strerror}; its content is not sealed"
+                rel, UNLISTABLE, msg("seal.problem.unlistable", reason=str(exc.strerror))
             )
         children: list[Child] = []
         for item in found:
@@ -73,9 +75,9 @@ class LocalSource:
             try:
                 info: os.stat_result | Problem = item.stat(follow_symlinks=False)
             except FileNotFoundError:
-                info = Problem(child, VANISHED, "vanished during the walk; not sealed")
+                info = Problem(child, VANISHED, msg("seal.problem.vanished"))
             except OSError as exc:
-                info = Problem(child, UNREADABLE, f"cannot be examined: {exc.strerror}; not sealed")
+                info = Problem(child, UNREADABLE, msg("seal.problem.cannot_stat", reason=str(exc.strerror)))
             is_dir = not isinstance(info, Problem) and stat.S_ISDIR(info.st_mode)
             children.append((sort_key(child, DIRECTORY if is_dir else FILE), child, info))
         children.sort(key=lambda c: c[0])
@@ -90,9 +92,9 @@ class LocalSource:
             try:
                 target = os.readlink(os.path.join(self.root, rel))
             except FileNotFoundError:
-                return Problem(rel, VANISHED, "vanished during the walk; not sealed")
+                return Problem(rel, VANISHED, msg("seal.problem.vanished"))
             except OSError as exc:
-                return Problem(rel, UNREADABLE, f"link cannot be read: {exc.strerror}; not sealed")
+                return Problem(rel, UNREADABLE, msg("seal.problem.link_unreadable", reason=str(exc.strerror)))
             return Entry(rel, SYMLINK, mode, target=target)
         rdev = None
         if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
@@ -104,7 +106,7 @@ class LocalSource:
             try:
                 info = os.lstat(os.path.join(self.root, self.single))
             except OSError as exc:
-                raise SourceError(f"cannot read the source: {exc.strerror}", path=self.spec.text) from None
+                raise SourceError(msg("seal.source.unreadable", reason=str(exc.strerror)), path=self.spec.text) from None
             yield self._classify(self.single, info)
             return
         yield from depth_first(

@@ -11,7 +11,6 @@ list are recorded too; an SFTP-only account just leaves them out, with the reaso
 
 from __future__ import annotations
 
-import base64
 import errno
 import hashlib
 import os
@@ -22,7 +21,10 @@ from urllib.parse import unquote, urlsplit
 
 import paramiko
 
+from ...i18n import msg
 from ..errors import HostKeyRefused, SourceError
+from ..names import TYPES, named
+from ..sshsig import fingerprint
 from ..model import (
     CHANGED_WHILE_READING,
     DIRECTORY,
@@ -49,22 +51,24 @@ PACKAGE_COMMANDS = (
 )
 
 
-def key_fingerprint(key: paramiko.PKey) -> str:
-    return "SHA256:" + base64.b64encode(hashlib.sha256(key.asbytes()).digest()).decode("ascii").rstrip("=")
+class _PinRefused(paramiko.SSHException):
+    """The host's key is not the pinned one (raised inside paramiko's connect)."""
+
+    def __init__(self, key_type: str, seen: str, pinned: str) -> None:
+        super().__init__(f"{key_type} {seen} != {pinned}")
+        self.key_type, self.seen, self.pinned = key_type, seen, pinned
 
 
 class _PinnedKeyPolicy(paramiko.MissingHostKeyPolicy):
     """Accepts the host only if its key has the pinned fingerprint; nothing is saved."""
 
-    def __init__(self, fingerprint: str) -> None:
-        self.fingerprint = fingerprint
+    def __init__(self, pinned: str) -> None:
+        self.fingerprint = pinned
 
     def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey) -> None:
-        seen = key_fingerprint(key)
+        seen = fingerprint(key.asbytes())
         if seen != self.fingerprint:
-            raise paramiko.SSHException(
-                f"host key {key.get_name()} {seen} does not match the pinned fingerprint {self.fingerprint}"
-            )
+            raise _PinRefused(key.get_name(), seen, self.fingerprint)
 
 
 class SshSource:
@@ -75,11 +79,11 @@ class SshSource:
         self.excluded = 0
         parts = urlsplit(spec.text)
         if not parts.hostname or not parts.username or not parts.path:
-            raise SourceError("expected ssh://user@host[:port]/path", path=spec.text)
+            raise SourceError(msg("seal.ssh.bad_url"), path=spec.text)
         try:
             self.port = parts.port or 22
         except ValueError:
-            raise SourceError("invalid port", path=spec.text) from None
+            raise SourceError(msg("seal.ssh.bad_port"), path=spec.text) from None
         self.host = parts.hostname
         self.user = unquote(parts.username)
         self.path = unquote(parts.path) or "/"
@@ -88,25 +92,23 @@ class SshSource:
         if not options.known_hosts and not options.host_key_fingerprint:
             default = os.path.expanduser("~/.ssh/known_hosts")
             if not os.path.isfile(default):
-                raise SourceError(
-                    "no way to check the host key: give --known-hosts FILE or "
-                    "--host-key-fingerprint SHA256:… (unknown keys are never accepted)",
-                    path=spec.text,
-                )
+                raise SourceError(msg("seal.ssh.no_host_key_check"), path=spec.text)
             self.known_hosts = default
         else:
             self.known_hosts = options.known_hosts
         self.client = paramiko.SSHClient()
         if options.host_key_fingerprint:
             self.client.set_missing_host_key_policy(_PinnedKeyPolicy(options.host_key_fingerprint))
-            self.checked_with = f"pinned fingerprint {options.host_key_fingerprint}"
+            self.checked_with = f"pinned fingerprint {options.host_key_fingerprint}"  # recorded as is
+            checked = msg("seal.ssh.checked_pinned", fingerprint=options.host_key_fingerprint)
         else:
             try:
                 self.client.load_host_keys(self.known_hosts)
             except (OSError, paramiko.SSHException) as exc:
-                raise SourceError(f"cannot read known_hosts: {exc}", path=self.known_hosts) from None
+                raise SourceError(msg("seal.ssh.known_hosts_unreadable", reason=str(exc)), path=self.known_hosts) from None
             self.client.set_missing_host_key_policy(paramiko.RejectPolicy())
             self.checked_with = f"known_hosts {self.known_hosts}"
+            checked = msg("seal.ssh.checked_known_hosts", file=self.known_hosts)
         try:
             self.client.connect(
                 self.host,
@@ -121,23 +123,24 @@ class SshSource:
             )
         except paramiko.BadHostKeyException as exc:
             self.client.close()
-            raise HostKeyRefused(
-                f"the host key {key_fingerprint(exc.key)} differs from the expected "
-                f"{key_fingerprint(exc.expected_key)} ({self.checked_with}); refusing to connect "
-                "(possible man in the middle)",
-                path=spec.text,
-            ) from None
+            raise HostKeyRefused(msg("seal.ssh.host_key_changed", found=fingerprint(exc.key.asbytes()),
+                                     expected=fingerprint(exc.expected_key.asbytes()), checked=checked),
+                                 path=spec.text) from None
+        except _PinRefused as exc:
+            self.client.close()
+            raise HostKeyRefused(msg("seal.ssh.host_key_not_pinned", type=exc.key_type, found=exc.seen,
+                                     expected=exc.pinned), path=spec.text) from None
         except paramiko.SSHException as exc:
             self.client.close()
             text = str(exc)
-            if "not found in known_hosts" in text or "pinned" in text:
-                raise HostKeyRefused(
-                    f"host key refused: {text} ({self.checked_with})", path=spec.text
-                ) from None
-            raise SourceError(f"SSH connection failed: {text}", path=spec.text) from None
+            if "not found in known_hosts" in text:
+                raise HostKeyRefused(msg("seal.ssh.host_key_unknown", reason=text, checked=checked),
+                                     path=spec.text) from None
+            raise SourceError(msg("seal.ssh.failed", reason=text), path=spec.text) from None
         except OSError as exc:
             self.client.close()
-            raise SourceError(f"cannot connect: {exc.strerror or exc}", path=spec.text) from None
+            raise SourceError(msg("seal.ssh.cannot_connect", reason=str(exc.strerror or exc)),
+                              path=spec.text) from None
         transport = self.client.get_transport()
         assert transport is not None
         self.host_key = transport.get_remote_server_key()
@@ -146,7 +149,7 @@ class SshSource:
             root_attr = self.sftp.stat(self.path)
         except OSError as exc:
             self.close()
-            raise SourceError(f"remote path cannot be read: {exc.strerror or exc}", path=spec.text) from None
+            raise SourceError(msg("seal.ssh.path_unreadable", reason=str(exc.strerror or exc)), path=spec.text) from None
         self.single: str | None = None
         if stat.S_ISREG(root_attr.st_mode or 0):
             self.root, self.single = posixpath.split(self.path)
@@ -154,7 +157,7 @@ class SshSource:
             self.root = self.path
         else:
             self.close()
-            raise SourceError("the remote path is neither a folder nor a file", path=spec.text)
+            raise SourceError(msg("seal.ssh.path_wrong_type"), path=spec.text)
 
     def _remote(self, rel: bytes) -> str:
         return posixpath.join(self.root, os.fsdecode(rel)) if rel else self.root
@@ -166,15 +169,15 @@ class SshSource:
             return Problem(
                 rel,
                 UNDECODABLE,
-                "a name in this directory is not UTF-8 and SFTP cannot list it; its content is not sealed",
+                msg("seal.problem.undecodable"),
             )
         except OSError as exc:
             if getattr(exc, "errno", None) == errno.ENOENT:
-                return Problem(rel, VANISHED, "directory vanished during the walk; its content is not sealed")
+                return Problem(rel, VANISHED, msg("seal.problem.folder_vanished"))
             return Problem(
                 rel,
                 UNLISTABLE,
-                f"directory cannot be listed: {exc.strerror or exc}; its content is not sealed",
+                msg("seal.problem.unlistable", reason=str(exc.strerror or exc)),
             )
         children = []
         for attr in found:
@@ -193,15 +196,15 @@ class SshSource:
             handle = self.sftp.open(remote, "rb")
         except OSError as exc:
             if getattr(exc, "errno", None) == errno.ENOENT:
-                return Problem(rel, VANISHED, "vanished between the listing and the read; not sealed")
-            return Problem(rel, UNREADABLE, f"cannot be opened: {exc.strerror or exc}; not sealed")
+                return Problem(rel, VANISHED, msg("seal.problem.vanished_before_read"))
+            return Problem(rel, UNREADABLE, msg("seal.problem.cannot_open", reason=str(exc.strerror or exc)))
         try:
             before = handle.stat()
             if not stat.S_ISREG(before.st_mode or 0):
                 return Problem(
                     rel,
                     CHANGED_WHILE_READING,
-                    f"replaced by a {type_of_mode(before.st_mode or 0)} during the walk; not sealed",
+                    msg("seal.problem.replaced", type=named(TYPES, type_of_mode(before.st_mode or 0))),
                 )
             size = before.st_size or 0
             digest = hashlib.sha256()
@@ -220,7 +223,7 @@ class SshSource:
             after = handle.stat()
         except (OSError, paramiko.SSHException) as exc:
             return Problem(
-                rel, UNREADABLE, f"read error: {getattr(exc, 'strerror', None) or exc}; not sealed"
+                rel, UNREADABLE, msg("seal.problem.read_error", reason=str(getattr(exc, "strerror", None) or exc))
             )
         finally:
             handle.close()
@@ -228,8 +231,7 @@ class SshSource:
             return Problem(
                 rel,
                 CHANGED_WHILE_READING,
-                f"changed while being read ({before.st_size} bytes before, {after.st_size} after); "
-                "not sealed",
+                msg("seal.problem.changed_remote", before=before.st_size or 0, after=after.st_size or 0),
             )
         return Entry(rel, FILE, stat.S_IMODE(before.st_mode or 0), total, digest.hexdigest())
 
@@ -243,8 +245,8 @@ class SshSource:
                 target = self.sftp.readlink(self._remote(rel))
             except OSError as exc:
                 if getattr(exc, "errno", None) == errno.ENOENT:
-                    return Problem(rel, VANISHED, "vanished during the walk; not sealed")
-                return Problem(rel, UNREADABLE, f"link cannot be read: {exc.strerror or exc}; not sealed")
+                    return Problem(rel, VANISHED, msg("seal.problem.vanished"))
+                return Problem(rel, UNREADABLE, msg("seal.problem.link_unreadable", reason=str(exc.strerror or exc)))
             return Entry(rel, SYMLINK, stat.S_IMODE(mode), target=os.fsencode(target or ""))
         # SFTP (v3) gives no device numbers: devices are sealed by type and mode only
         return Entry(rel, kind, stat.S_IMODE(mode))
@@ -254,9 +256,8 @@ class SshSource:
             try:
                 attr = self.sftp.lstat(self.path)
             except OSError as exc:
-                raise SourceError(
-                    f"remote file cannot be read: {exc.strerror or exc}", path=self.spec.text
-                ) from None
+                raise SourceError(msg("seal.ssh.file_unreadable", reason=str(exc.strerror or exc)),
+                                  path=self.spec.text) from None
             yield self._classify(os.fsencode(self.single), attr)
             return
         yield from depth_first(
@@ -283,22 +284,21 @@ class SshSource:
         return status, text, err.decode("utf-8", errors="replace")
 
     @staticmethod
-    def _note(command: str, status: int | None, err: str) -> str:
-        reason = f"exit status {status}" if status is not None else "could not run"
-        detail = err.strip()[:200]
-        return f"{command!r}: {reason}" + (f" ({detail})" if detail else "")
+    def _note(command: str, status: int | None, err: str) -> dict[str, Any]:
+        """A command that gave nothing, as facts (``status`` None: it could not run)."""
+        return {"command": command, "status": status, "stderr": err.strip()[:200]}
 
     def _system(self) -> dict[str, Any]:
         """uname, os-release and packages, where the account may run commands."""
         system: dict[str, Any] = {}
-        notes: list[str] = []
+        notes: list[dict[str, Any]] = []
         for label, command in SYSTEM_COMMANDS:
             status, out, err = self._run(command)
             if status == 0 and out.strip():
                 system[label] = out.strip()
             else:
                 notes.append(self._note(command, status, err))
-        package_notes: list[str] = []
+        package_notes: list[dict[str, Any]] = []
         for manager, command in PACKAGE_COMMANDS:
             status, out, err = self._run(command)
             if status == 0 and out.strip():
@@ -326,7 +326,7 @@ class SshSource:
             "user": self.user,
             "path": self.path,
             "host_key_type": self.host_key.get_name(),
-            "host_key_fingerprint": key_fingerprint(self.host_key),
+            "host_key_fingerprint": fingerprint(self.host_key.asbytes()),
             "host_key_checked_with": self.checked_with,
             "system": self._system(),
         }
