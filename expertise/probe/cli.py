@@ -10,25 +10,19 @@ from typing import Any
 
 import click
 
-from ..console import emit_json, err, out
+from ..console import emit_json, language, out, say, text
 from ..errors import UsageError
-from ..results import Status
-from .nmap import validate_ports_spec
-from .runner import DirectorySink, ProbeRun, ProbeSettings, plan_probe, run_probe
-from .scope import ScopeSpec
-from .targets import parse_targets
+from ..i18n import msg
+from ..results import count_by_status
+from .collector import OPTION_FIELDS, case_config, configure, probe_case, validated
+from .config import Probe, Scope
+from .runner import DirectorySink, ProbeRun, plan_probe, run_probe
 
 STATUS_STYLE = {"pass": "green", "fail": "red", "error": "yellow", "not_applicable": "dim",
                 "manual": "cyan", "informational": "blue"}
-
-
-def _ports(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return validate_ports_spec(value)
-    except ValueError as exc:
-        raise UsageError(str(exc), field="--ports") from None
+STATUS_LABEL = {"pass": msg("probe.cli.status.pass"), "fail": msg("probe.cli.status.fail"),
+                "error": msg("probe.cli.status.error"), "not_applicable": msg("probe.cli.status.not_applicable"),
+                "manual": msg("probe.cli.status.manual"), "informational": msg("probe.cli.status.informational")}
 
 
 @click.command(name="probe")
@@ -44,7 +38,7 @@ def _ports(value: str | None) -> str | None:
               help="Ports to scan: top-N (default top-1000), a list such as 22,443,8000-8100, or none.")
 @click.option("--timeout", type=click.FloatRange(min=0.5, max=300), default=None, metavar="SECONDS",
               help="Network timeout per operation (default 10); every collector's deadline is a multiple of it.")
-@click.option("--ca-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None, metavar="PEM",
+@click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PEM",
               help="A CA certificate (PEM) to validate a platform certificate issued by a private CA.")
 @click.option("--expect-port", "expected_ports", multiple=True, type=click.IntRange(1, 65535), metavar="PORT",
               help="A port expected open besides the targets' own (PORT-001). Repeatable.")
@@ -75,68 +69,62 @@ def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tupl
     Exit status: 0 no failing check, 1 at least one failing check, 2 usage error or a target
     out of scope. "error" results (could not test) are listed but do not fail the run.
     """
-    ports = _ports(ports)
-    cli_targets = parse_targets(list(targets)) if targets else None
     argv = ["expertise", *sys.argv[1:]] if sys.argv else ["expertise", "probe"]
     show_progress = not no_progress and json_out != Path("-")
+    options = {"targets": list(targets) or None, "ports": ports, "timeout": timeout,
+               "ca_file": str(ca_file.expanduser().resolve()) if ca_file else None,
+               "expected_ports": list(expected_ports) or None,
+               "service_detection": False if no_service_detection else None}
     if case_dir is not None:
         from ..case import load_case
-        from .collector import case_settings, probe_case, with_overrides
 
         if scope_entries:
-            raise UsageError("a case's scope cannot be widened or replaced on the command line; edit [scope] in "
-                             "case.toml", field="--scope")
+            raise UsageError(msg("probe.cli.case_scope"), field="--scope")
         if evidence_dir is not None:
-            raise UsageError("only for ad-hoc probes; a case keeps its evidence under its evidence/ folder",
-                             field="--evidence")
+            raise UsageError(msg("probe.cli.case_evidence"), field="--evidence")
         case = load_case(case_dir)
-        settings = with_overrides(case_settings(case), ports=ports, timeout=timeout, ca_file=ca_file,
-                                  expected_ports=tuple(expected_ports) or None,
-                                  service_detection=False if no_service_detection else None)
-        run = probe_case(case, argv, targets=cli_targets, settings=settings, show_progress=show_progress)
-        where = f"journaled in {case.root / 'journal.jsonl'}"
+        run = probe_case(case, argv, case_config(case, options), show_progress=show_progress)
+        where = msg("probe.cli.journaled", path=str(case.root / "journal.jsonl"))
     else:
-        if not cli_targets:
-            raise UsageError("give a CASE_DIR or at least one --target (see expertise probe --help)")
-        if scope_entries:
-            scope = ScopeSpec.parse(scope_entries, where="--scope")
-        else:
-            scope = ScopeSpec.parse([t.host for t in cli_targets], where="--target", names_carry_addresses=True)
-        settings = ProbeSettings(ports=ports or "top-1000", timeout=timeout or 10.0, ca_file=ca_file,
-                                 expected_ports=tuple(expected_ports), service_detection=not no_service_detection)
-        plan = plan_probe(cli_targets, scope, settings)  # OutOfScope before the evidence folder exists
+        if not targets:
+            raise UsageError(msg("probe.cli.nothing_to_probe"))
+        probe = validated(Probe, {k: v for k, v in options.items() if v is not None}, OPTION_FIELDS)
+        # the entries are checked by configure() (ScopeSpec.parse), which names the option in an error
+        scope = Scope.model_construct(hosts=list(scope_entries)) if scope_entries else None
+        config = configure(probe, scope, Path.cwd(), OPTION_FIELDS)
+        plan = plan_probe(config.targets, config.scope, config.settings)  # OutOfScope before the evidence folder exists
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         folder = evidence_dir or Path(f"expertise-probe-{stamp}")
         if folder.exists() and any(folder.iterdir()):
-            raise UsageError("evidence folder is not empty (evidence is never overwritten)", path=str(folder))
+            raise UsageError(msg("probe.cli.evidence_not_empty"), path=str(folder))
         sink = DirectorySink(folder)
         run = run_probe(plan, sink, show_progress=show_progress)
         sink.store_bytes("results.json", json.dumps(_as_json(run), indent=2, ensure_ascii=False).encode("utf-8"))
-        where = f"evidence in {folder}"
+        where = msg("probe.cli.evidence_in", path=str(folder))
     if json_out is not None:
         if json_out == Path("-"):
-            emit_json(_as_json(run))
+            emit_json(_as_json(run, language()))
         else:
-            json_out.write_text(json.dumps(_as_json(run), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            json_out.write_text(json.dumps(_as_json(run, language()), indent=2, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
     if json_out != Path("-"):
         _print(run)
     counts = _counts(run)
-    err.print(f"probe finished in {run.duration_s:.1f} s: {counts['fail']} failing, {counts['error']} could not be "
-              f"tested, {counts['pass']} passed — {where}")
+    say(msg("probe.cli.finished", seconds=round(run.duration_s, 1), failed=counts["fail"], untested=counts["error"],
+            passed=counts["pass"], where=where))
     sys.exit(1 if run.failed else 0)
 
 
 def _counts(run: ProbeRun) -> dict[str, int]:
-    counts = {status.value: 0 for status in Status}
-    for result in run.results:
-        counts[result.status.value] += 1
-    return counts
+    return count_by_status(run.results)
 
 
-def _as_json(run: ProbeRun) -> dict[str, Any]:
+def _as_json(run: ProbeRun, lang: str = "en") -> dict[str, Any]:
+    """The run for machines: each result keeps its code and arguments beside its message in ``lang``."""
     return {"started": run.started, "duration_s": run.duration_s, "plan": run.plan.to_dict(),
             "failed": run.failed, "counts": _counts(run), "timings_s": run.timings,
-            "result_sets": [rs.to_dict() for rs in run.result_sets]}
+            "result_sets": [{**rs.to_dict(), "results": [r.to_dict(lang) for r in rs.results]}
+                            for rs in run.result_sets]}
 
 
 def _print(run: ProbeRun) -> None:
@@ -145,12 +133,12 @@ def _print(run: ProbeRun) -> None:
 
     for result_set in run.result_sets:
         table = Table(title=escape(result_set.source.removeprefix("probe:")), title_justify="left", show_lines=False)
-        table.add_column("Check", no_wrap=True)
-        table.add_column("Status", no_wrap=True)
-        table.add_column("Sev.", no_wrap=True)
-        table.add_column("Finding")
+        table.add_column(text(msg("probe.cli.column.check")), no_wrap=True)
+        table.add_column(text(msg("probe.cli.column.status")), no_wrap=True)
+        table.add_column(text(msg("probe.cli.column.severity")), no_wrap=True)
+        table.add_column(text(msg("probe.cli.column.finding")))
         for result in result_set.results:
             style = STATUS_STYLE.get(result.status.value, "")
-            table.add_row(result.check_id, f"[{style}]{result.status.value}[/]",
-                          result.severity.value if result.severity else "", escape(result.message))
+            table.add_row(result.check_id, f"[{style}]{escape(text(STATUS_LABEL[result.status.value]))}[/]",
+                          result.severity.value if result.severity else "", escape(text(result.message)))
         out.print(table)

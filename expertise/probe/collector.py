@@ -1,72 +1,113 @@
-"""The probe of a case: targets and settings from ``[probe]``, scope from ``[scope]``, journaled.
+"""The one way a probe is asked for: a validated configuration, then the same run.
 
-Used by ``expertise probe CASE_DIR`` and by ``expertise audit`` (``COLLECTOR``). The scope
-decision is taken inside the journaled operation, so that a refused probe (nothing sent)
-still leaves an "aborted" entry saying what was refused and why.
+``expertise probe CASE_DIR`` and ``expertise audit`` read ``[probe]`` and ``[scope]`` of
+``case.toml``; ``expertise probe --target …`` builds the same :class:`~.config.Probe` and
+:class:`~.config.Scope` from its options. Both go through :func:`configure` (targets parsed,
+settings checked — the CA file exists —, scope built) and :func:`plan_probe` /
+:func:`run_probe`. A case's probe is journaled, and its scope decision is taken inside the
+journaled operation, so that a refused probe (nothing sent) still leaves an "aborted" entry
+saying what was refused and why.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from pydantic import ValidationError
 
 from .. import journal
 from ..case import Case
 from ..errors import UsageError
+from ..i18n import msg
 from ..journal import ResultSet
+from .config import InvalidSetting, Probe, Scope
 from .runner import ProbeRun, ProbeSettings, plan_probe, run_probe
 from .scope import ScopeSpec
 from .targets import Target, parse_targets
 
-
-def case_settings(case: Case) -> ProbeSettings:
-    probe = case.data.probe
-    if probe is None:
-        return ProbeSettings()
-    ca_file = case.resolve(probe.ca_file) if probe.ca_file else None
-    if ca_file is not None and not ca_file.is_file():
-        raise UsageError("CA file not found", path=str(case.file), field="probe.ca_file")
-    return ProbeSettings(ports=probe.ports, timeout=probe.timeout, ca_file=ca_file,
-                         expected_ports=tuple(probe.expected_ports), service_detection=probe.service_detection,
-                         service_wait=probe.service_wait)
+# Where a setting comes from, to name it in an error: case.toml's key, or the command-line option.
+CASE_FIELDS = {"targets": "probe.targets", "ports": "probe.ports", "timeout": "probe.timeout",
+               "ca_file": "probe.ca_file", "expected_ports": "probe.expected_ports",
+               "service_detection": "probe.service_detection", "service_wait": "probe.service_wait",
+               "hosts": "scope.hosts", "urls": "scope.urls"}
+OPTION_FIELDS = {"targets": "--target", "ports": "--ports", "timeout": "--timeout", "ca_file": "--ca-file",
+                 "expected_ports": "--expect-port", "service_detection": "--no-service-detection",
+                 "hosts": "--scope"}
 
 
-def case_scope(case: Case) -> ScopeSpec:
-    return ScopeSpec.parse(case.data.scope.hosts, case.data.scope.urls, where="scope")
+@dataclass(frozen=True)
+class ProbeConfig:
+    """What to probe, where it is allowed, and how: everything a run needs, validated."""
+
+    targets: list[Target]
+    scope: ScopeSpec
+    settings: ProbeSettings
+    authorisation: str = ""
 
 
-def probe_case(case: Case, argv: Sequence[str], *, targets: list[Target] | None = None,
-               settings: ProbeSettings | None = None, show_progress: bool = True) -> ProbeRun:
-    if targets is None:
-        if case.data.probe is None:
-            raise UsageError("no [probe] section: add one with its targets (see docs/probe.md), or give --target",
-                             path=str(case.file))
-        targets = parse_targets(case.data.probe.targets)
-    settings = settings or case_settings(case)
-    scope = case_scope(case)
+def validated(model: Any, data: Mapping[str, Any], fields: Mapping[str, str], path: str | None = None) -> Any:
+    """``model`` (:class:`Probe` or :class:`Scope`) from ``data``; a refusal names the key or option."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error.get("loc") else ""
+        cause = (error.get("ctx") or {}).get("error")
+        message = cause.message if isinstance(cause, InvalidSetting) else msg("probe.config.invalid",
+                                                                             detail=str(error.get("msg", "")))
+        raise UsageError(message, path=path, field=fields.get(name, name) or None) from None
+
+
+def configure(probe: Probe, scope: Scope | None, base: Path, fields: Mapping[str, str],
+              path: str | None = None) -> ProbeConfig:
+    """The run's configuration; ``scope=None`` is the ad-hoc default: the targets themselves."""
+    targets = parse_targets(probe.targets)
+    ca_file = None
+    if probe.ca_file:
+        ca_file = Path(probe.ca_file).expanduser()
+        ca_file = ca_file if ca_file.is_absolute() else base / ca_file
+        if not ca_file.is_file():
+            raise UsageError(msg("probe.config.ca_missing", file=str(ca_file)), path=path, field=fields["ca_file"])
+    settings = ProbeSettings(ports=probe.ports, timeout=probe.timeout, ca_file=ca_file,
+                             expected_ports=tuple(probe.expected_ports), service_detection=probe.service_detection,
+                             service_wait=probe.service_wait)
+    if scope is None:
+        spec = ScopeSpec.parse([t.host for t in targets], where=fields["targets"], names_carry_addresses=True)
+        return ProbeConfig(targets, spec, settings)
+    where = fields["hosts"].removesuffix(".hosts")
+    return ProbeConfig(targets, ScopeSpec.parse(scope.hosts, scope.urls, where=where), settings, scope.authorisation)
+
+
+def case_config(case: Case, overrides: Mapping[str, Any] | None = None) -> ProbeConfig:
+    """A case's probe: ``[probe]`` and ``[scope]``, with the command line's overrides (named as options)."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    declared = case.data.probe.model_dump() if case.data.probe is not None else {}
+    if not declared and "targets" not in overrides:
+        raise UsageError(msg("probe.config.no_section"), path=str(case.file))
+    fields = {**CASE_FIELDS, **{k: OPTION_FIELDS[k] for k in overrides}}
+    probe = validated(Probe, {**declared, **overrides}, fields, path=str(case.file))
+    return configure(probe, case.data.scope, case.root, fields, path=str(case.file))
+
+
+def probe_case(case: Case, argv: Sequence[str], config: ProbeConfig | None = None, *,
+               show_progress: bool = True) -> ProbeRun:
+    config = config or case_config(case)
     with journal.operation(case.root, "probe", argv) as op:
         op.add_input(case.file, label="case")
-        if settings.ca_file is not None:
-            op.add_input(settings.ca_file, label="probe.ca_file")
-        op.notes["targets"] = [t.canonical for t in targets]
-        op.notes["scope"] = list(scope.entries)
-        if case.data.scope.authorisation:
-            op.notes["authorisation"] = case.data.scope.authorisation
-        plan = plan_probe(targets, scope, settings)  # OutOfScope: aborted entry, nothing sent
+        if config.settings.ca_file is not None:
+            op.add_input(config.settings.ca_file, label="probe.ca_file")
+        op.notes["targets"] = [t.canonical for t in config.targets]
+        op.notes["scope"] = list(config.scope.entries)
+        if config.authorisation:
+            op.notes["authorisation"] = config.authorisation
+        plan = plan_probe(config.targets, config.scope, config.settings)  # OutOfScope: aborted entry, nothing sent
         run = run_probe(plan, op, show_progress=show_progress)
         for result_set in run.result_sets:
             op.add_results(result_set)
     return run
 
 
-def declared(case: Case) -> bool:
-    return case.data.probe is not None
-
-
 def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     return probe_case(case, argv).result_sets
-
-
-def with_overrides(settings: ProbeSettings, **changes: object) -> ProbeSettings:
-    return replace(settings, **{k: v for k, v in changes.items() if v is not None})
-

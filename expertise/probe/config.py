@@ -1,13 +1,25 @@
 """The ``[scope]`` and ``[probe]`` sections of ``case.toml``: where the expert may probe, and how.
+
+The ad-hoc command (``expertise probe --target …``) builds the same :class:`Probe` and
+:class:`Scope` from its options, so a probe is validated one way whichever way it is asked for.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, field_validator, model_validator
 
 from ..domain import Section
+from ..i18n import Message, msg
+
+
+class InvalidSetting(ValueError):
+    """A value of ``[probe]``/``[scope]`` (or of the option that stands for it) that cannot be used.
+
+    ``message`` says why; ``str()`` is its English text, which is what pydantic keeps."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 class Scope(Section):
@@ -29,7 +41,8 @@ class Scope(Section):
             ScopeSpec.parse(self.hosts, self.urls)
         except UsageError as exc:
             field = (exc.field or "").removeprefix("scope.")  # the message is already under "scope"
-            raise ValueError(f"{field}: {exc.detail}" if field else exc.detail) from None
+            raise InvalidSetting(msg("probe.config.entry", field=field, reason=exc.message) if field
+                                 else exc.message) from None
         return self
 
 
@@ -54,7 +67,8 @@ class Probe(Section):
             try:
                 parse_target(spec)
             except UsageError as exc:
-                raise ValueError(f"[{index}]: {exc.detail}") from None
+                position = f"[{index}]"
+                raise InvalidSetting(msg("probe.config.entry", field=position, reason=exc.message)) from None
         return value
 
     @field_validator("ports")
@@ -69,5 +83,5 @@ class Probe(Section):
     def _port_numbers(cls, value: list[int]) -> list[int]:
         bad = [p for p in value if not 1 <= p <= 65535]
         if bad:
-            raise ValueError(f"port numbers must be 1-65535, not {bad}")
+            raise InvalidSetting(msg("probe.config.port_numbers", ports=[str(p) for p in bad]))
         return value

@@ -21,6 +21,8 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
+from ..i18n import Message, msg
+
 _lock = threading.Lock()
 _installed = False
 _active: list[tuple[frozenset[str], frozenset[str]]] = []  # (addresses, names), innermost last
@@ -29,7 +31,13 @@ _extra_names: set[str] = set()
 
 
 class ScopeViolation(ConnectionRefusedError):
-    """Raised inside a guarded probe for an address outside the scope (never sent)."""
+    """Raised inside a guarded probe for an address outside the scope (never sent).
+
+    ``message`` says what was refused; ``str()`` is its English text, for logs and tracebacks."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 def _address_allowed(host: str, addresses: frozenset[str]) -> bool:
@@ -50,7 +58,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
             return
         host = str(address[0])
         if not _address_allowed(host, addresses):
-            raise ScopeViolation(f"connection to {host} refused: outside the probe scope (nothing sent)")
+            raise ScopeViolation(msg("probe.guard.connection_refused", address=host))
     else:
         host = args[0]
         if host is None:
@@ -64,7 +72,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         except ValueError:
             pass
         if host not in names and host not in _extra_names:
-            raise ScopeViolation(f"name resolution of {host} refused: outside the probe scope")
+            raise ScopeViolation(msg("probe.guard.resolution_refused", name=host))
 
 
 def _install() -> None:

@@ -15,18 +15,21 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import re
 import socket
 import ssl
 import time
 import warnings
 from html.parser import HTMLParser
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
 
+from ..i18n import Message, msg
 from . import guard
 from .bounded import SocketWatchdog
 from .observations import HttpExchange, HttpObservation, ScriptTag
 from .observatory import ORIGIN_SENT
+from .reasons import exception, network_error
 from .scope import OutOfScope
 from .targets import DEFAULT_PORTS, is_ip, normalise_host
 
@@ -63,26 +66,32 @@ def _client_context() -> ssl.SSLContext:
     return context
 
 
-def _describe(exc: BaseException, timeout: float, watchdog: SocketWatchdog) -> str:
+_TOO_MANY_HEADERS = re.compile(r"got more than (\d+) headers")
+
+
+def _describe(exc: BaseException, timeout: float, watchdog: SocketWatchdog) -> Message:
+    """Why no response was obtained: a classified cause, the library's own words as data."""
     if watchdog.fired:
-        return f"no complete response within {watchdog.seconds:.0f} s (server too slow)"
+        return msg("probe.reason.too_slow", seconds=round(watchdog.seconds))
     if isinstance(exc, guard.ScopeViolation):
-        return str(exc)
+        return exc.message
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return msg("probe.reason.refused")
     if isinstance(exc, (socket.timeout, TimeoutError)):
-        return f"timed out after {timeout:.0f} s"
+        return msg("probe.reason.timed_out", seconds=round(timeout))
     if isinstance(exc, ssl.SSLError):
-        return f"TLS handshake failed: {exc.reason or exc}"
+        return msg("probe.reason.http_tls_failed", detail=str(exc.reason or exc))
     if isinstance(exc, http.client.LineTooLong):
-        return "response header line too long (over 64 KiB)"
+        return msg("probe.reason.http_line_too_long")
     if isinstance(exc, http.client.BadStatusLine):
-        return f"not an HTTP response (status line {str(exc)[:80]!r})"
+        return msg("probe.reason.http_not_http", line=repr(str(exc)[:80]))
     if isinstance(exc, http.client.HTTPException):
-        return f"malformed HTTP response: {str(exc)[:120]}"
+        if match := _TOO_MANY_HEADERS.search(str(exc)):
+            return msg("probe.reason.http_too_many_headers", count=int(match.group(1)))
+        return msg("probe.reason.http_malformed", detail=str(exc)[:120])
     if isinstance(exc, OSError):
-        return f"network error: {exc.strerror or exc}"
-    return f"{type(exc).__name__}: {exc}"
+        return network_error(exc)
+    return exception(exc)
 
 
 def fetch(url: str, address: str, *, timeout: float, origin: str | None = None) -> tuple[HttpExchange, bytes]:
@@ -97,7 +106,7 @@ def fetch(url: str, address: str, *, timeout: float, origin: str | None = None) 
                "Connection: close"]
     if origin:
         request.append(f"Origin: {origin}")
-    exchange = HttpExchange(url=url, address=address, request=request)
+    seen: dict[str, Any] = {}  # what the server answered, gathered before the exchange is built
     started = time.monotonic()
     body = b""
     with SocketWatchdog(max(2 * timeout, 5.0)) as watchdog:
@@ -114,37 +123,37 @@ def fetch(url: str, address: str, *, timeout: float, origin: str | None = None) 
                 connection.putheader(name, value)
             connection.endheaders()
             response = connection.getresponse()
-            exchange.status = response.status
-            exchange.reason = response.reason
-            exchange.http_version = {9: "HTTP/0.9", 10: "HTTP/1.0", 11: "HTTP/1.1"}.get(response.version, "")
-            exchange.headers = [(k, v) for k, v in response.msg.items()]
-            exchange.content_type = response.getheader("content-type", "") or ""
+            seen["status"] = response.status
+            seen["reason"] = response.reason
+            seen["http_version"] = {9: "HTTP/0.9", 10: "HTTP/1.0", 11: "HTTP/1.1"}.get(response.version, "")
+            seen["headers"] = [(k, v) for k, v in response.msg.items()]
+            seen["content_type"] = response.getheader("content-type", "") or ""
             body = response.read(MAX_BODY + 1)
-            exchange.body_truncated = len(body) > MAX_BODY
+            seen["body_truncated"] = len(body) > MAX_BODY
             body = body[:MAX_BODY]
         except Exception as exc:  # every failure becomes a reason, never a crash
-            if exchange.status is None:
-                exchange.error = _describe(exc, timeout, watchdog)
+            if "status" not in seen:
+                seen["error"] = _describe(exc, timeout, watchdog)
             elif not body:
-                exchange.body_truncated = True
+                seen["body_truncated"] = True
         finally:
             if sock is not None:
                 try:
                     sock.close()
                 except OSError:
                     pass
-    exchange.duration_s = round(time.monotonic() - started, 3)
-    exchange.body_bytes = len(body)
-    exchange.body_sha256 = hashlib.sha256(body).hexdigest() if body or exchange.status else ""
-    if body and "html" in exchange.content_type.lower():
+    seen["duration_s"] = round(time.monotonic() - started, 3)
+    seen["body_bytes"] = len(body)
+    seen["body_sha256"] = hashlib.sha256(body).hexdigest() if body or seen.get("status") else ""
+    if body and "html" in str(seen.get("content_type", "")).lower():
         parser = _Scripts()
         try:
             parser.feed(body.decode("utf-8", "replace"))
             parser.close()
-            exchange.scripts = parser.scripts
+            seen["scripts"] = parser.scripts
         except Exception as exc:
-            exchange.html_parse_error = str(exc)[:200]
-    return exchange, body
+            seen["html_parse_error"] = str(exc)[:200]
+    return HttpExchange(url=url, address=address, request=request, **seen), body
 
 
 def _next_hop(exchange: HttpExchange) -> str | None:
@@ -161,14 +170,17 @@ def collect_http(*, url: str, host: str, address: str, authorise: Authorise, pla
     ``plain_urls`` is called after the page is fetched, so it may wait for the port scan
     that tells which clear-text HTTP ports exist.
     """
-    observation = HttpObservation(url=url, host=host)
+    exchanges: list[HttpExchange] = []
+    plain: list[HttpExchange] = []
+    unreachable: list[str] = []
+    refused: Message | None = None
     artifacts: dict[str, bytes] = {}
     bodies = 0
     if page:
         current, current_address = url, address
         for _ in range(MAX_REDIRECTS + 1):
             exchange, body = fetch(current, current_address, timeout=timeout, origin=ORIGIN_SENT)
-            observation.exchanges.append(exchange)
+            exchanges.append(exchange)
             if body:
                 bodies += 1
                 artifacts[f"http-body-{bodies}.bin"] = body
@@ -177,29 +189,31 @@ def collect_http(*, url: str, host: str, address: str, authorise: Authorise, pla
                 break
             parts = urlsplit(following)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                observation.refused_redirect = f"redirect to a non-web URL not followed: {following}"
+                refused = msg("probe.reason.redirect_not_web", url=following)
                 break
             try:
                 addresses = authorise(parts.hostname)
             except OutOfScope as exc:
-                observation.refused_redirect = f"redirect to {following} refused: {exc}"
+                refused = msg("probe.reason.redirect_refused", url=following, reason=exc.message)
                 break
             current, current_address = following, addresses[0]
         else:
-            observation.refused_redirect = f"more than {MAX_REDIRECTS} redirects; stopped"
-    for plain in plain_urls():
-        exchange, body = fetch(plain, address, timeout=timeout)
-        if exchange.error == "connection refused":
-            observation.plain_unreachable.append(plain)
+            refused = msg("probe.reason.too_many_redirects", count=MAX_REDIRECTS)
+    for plain_url in plain_urls():
+        exchange, body = fetch(plain_url, address, timeout=timeout)
+        if exchange.error is not None and exchange.error.code == "probe.reason.refused":
+            unreachable.append(plain_url)
             continue
-        observation.plain.append(exchange)
+        plain.append(exchange)
         if body:
             bodies += 1
             artifacts[f"http-body-{bodies}.bin"] = body
+    observation = HttpObservation(url=url, host=host, exchanges=exchanges, plain=plain, plain_unreachable=unreachable,
+                                  refused_redirect=refused)
     record = {"exchanges": [e.model_dump(mode="json") for e in observation.exchanges],
               "plain": [e.model_dump(mode="json") for e in observation.plain],
               "plain_unreachable": observation.plain_unreachable,
-              "refused_redirect": observation.refused_redirect,
+              "refused_redirect": refused.to_dict() if refused else None,
               "bodies": {name: hashlib.sha256(data).hexdigest() for name, data in artifacts.items()}}
     artifacts["http-exchanges.json"] = json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")
     return observation, artifacts

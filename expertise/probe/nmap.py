@@ -23,6 +23,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
+from ..i18n import msg
+from .config import InvalidSetting
 from .observations import PortInfo, PortsObservation
 
 PROBE_DB_CANDIDATES = ("/usr/share/nmap/nmap-service-probes", "/usr/local/share/nmap/nmap-service-probes")
@@ -31,21 +33,21 @@ _TOP = re.compile(r"^top-(\d{1,5})$")
 
 
 def validate_ports_spec(spec: str) -> str:
-    """``top-N``, ``none``, or a list like ``22,80,443,8000-8100``; raise ValueError otherwise."""
+    """``top-N``, ``none``, or a list like ``22,80,443,8000-8100``; raise :class:`InvalidSetting` otherwise."""
     spec = spec.strip().lower().replace(" ", "")
     if spec == "none":
         return spec
     top = _TOP.match(spec)
     if top:
         if not 1 <= int(top.group(1)) <= 65535:
-            raise ValueError(f"top-N needs 1 ≤ N ≤ 65535, not {spec!r}")
+            raise InvalidSetting(msg("probe.config.ports_top", spec=spec))
         return spec
     if not _PORTS_LIST.match(spec):
-        raise ValueError(f"ports must be 'top-N', 'none' or a list such as '22,443,8000-8100', not {spec!r}")
+        raise InvalidSetting(msg("probe.config.ports_syntax", spec=spec))
     for part in spec.split(","):
         bounds = [int(b) for b in part.split("-")]
         if not all(1 <= b <= 65535 for b in bounds) or bounds != sorted(bounds):
-            raise ValueError(f"invalid port range {part!r}")
+            raise InvalidSetting(msg("probe.config.ports_range", range=part))
     return spec
 
 
@@ -108,7 +110,7 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
     try:
         root = ElementTree.fromstring(xml)
     except Exception as exc:  # defusedxml raises several types for hostile or broken XML
-        return PortsObservation(**base, error=f"unreadable nmap XML: {exc}")
+        return PortsObservation(**base, error=msg("probe.reason.nmap_unreadable", detail=str(exc)))
     scanned = None
     info = root.find("scaninfo")
     if info is not None and info.get("numservices", "").isdigit():
@@ -117,11 +119,12 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
     if not hosts:
         finished = root.find("runstats/finished")
         reason = finished.get("errormsg") or finished.get("summary") if finished is not None else None
-        return PortsObservation(**base, scanned=scanned, error=f"nmap reported no host ({reason or 'no answer'})")
+        return PortsObservation(**base, scanned=scanned,
+                                error=msg("probe.reason.nmap_no_host", cause=reason or msg("probe.reason.no_answer")))
     element = hosts[0]
     status = element.find("status")
     if element.get("endtime") is None and element.find("ports") is None:
-        return PortsObservation(**base, scanned=scanned, error="nmap did not finish the host (host timeout)")
+        return PortsObservation(**base, scanned=scanned, error=msg("probe.reason.nmap_host_timeout"))
     ports: list[PortInfo] = []
     for port in element.findall("ports/port"):
         state = port.find("state")
@@ -137,10 +140,9 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
             tunnel=service.get("tunnel", "") if service is not None else "",
             cpe=[c.text or "" for c in service.findall("cpe")] if service is not None else [],
             answers_http=_answers_http(service.get("servicefp", "") if service is not None else "")))
-    observation = PortsObservation(**base, ports=ports, scanned=scanned)
     if status is not None and status.get("state") == "down":
-        observation.error = f"host reported down ({status.get('reason', '')})"
-        return observation
+        return PortsObservation(**base, ports=ports, scanned=scanned,
+                                error=msg("probe.reason.nmap_host_down", cause=status.get("reason", "")))
     # With -Pn nmap always calls the host "up"; if not one port answered (open or closed),
     # nothing distinguishes a filtering firewall from an unreachable host: could not test.
     answered = sum(1 for p in ports if p.state in ("open", "closed", "unfiltered", "open|filtered"))
@@ -150,11 +152,11 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
             answered += int(extra.get("count", "0") or 0)
         else:
             reasons.update(r.get("reason", "") for r in extra.findall("extrareasons"))
+    error = None
     if answered == 0:
-        why = ", ".join(sorted(r for r in reasons if r)) or "no response"
-        observation.error = (f"no port answered ({why}): the host could not be reached, "
-                             "or every scanned port is filtered")
-    return observation
+        error = msg("probe.reason.nmap_no_port_answered",
+                    causes=sorted(r for r in reasons if r) or msg("probe.reason.nmap_no_response"))
+    return PortsObservation(**base, ports=ports, scanned=scanned, error=error)
 
 
 _HTTP_REPLY = re.compile(r'r\(GetRequest,[0-9A-Fa-f]+,"HTTP/\d')
@@ -169,7 +171,7 @@ def collect_ports(*, host: str, address: str, ports_spec: str, expected: list[in
                   service_wait: float, timeout: float) -> tuple[PortsObservation, dict[str, bytes]]:
     base = dict(host=host, address=address, ports_spec=ports_spec, expected=sorted(set(expected)))
     if nmap_path() is None:
-        return PortsObservation(**base, error="nmap is not installed (Debian package nmap)"), {}
+        return PortsObservation(**base, error=msg("probe.reason.nmap_missing")), {}
     host_timeout = max(60.0, 12 * timeout)
     command = nmap_command(address, ports_spec, service_detection=service_detection, service_wait=service_wait,
                            host_timeout=host_timeout)
@@ -177,13 +179,14 @@ def collect_ports(*, host: str, address: str, ports_spec: str, expected: list[in
         completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=host_timeout + 30)
     except subprocess.TimeoutExpired:
         return PortsObservation(**base, command=command,
-                                error=f"nmap did not finish within {host_timeout + 30:.0f} s"), {}
+                                error=msg("probe.reason.nmap_timeout", seconds=round(host_timeout + 30))), {}
     artifacts = {"nmap.xml": completed.stdout}
     if completed.stderr.strip():
         artifacts["nmap-stderr.txt"] = completed.stderr
     if completed.returncode != 0 and not completed.stdout.strip():
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         return PortsObservation(**base, command=command,
-                                error=f"nmap failed: {message[-1] if message else completed.returncode}"), artifacts
+                                error=msg("probe.reason.nmap_failed",
+                                          detail=message[-1] if message else str(completed.returncode))), artifacts
     return parse_nmap_xml(completed.stdout, host=host, address=address, ports_spec=ports_spec, expected=expected,
                           command=command), artifacts

@@ -6,6 +6,10 @@ small recorded observation, (b) a tool can be replaced without touching the rule
 derived from. Every part carries ``error`` (why it could not be observed — the rules then
 answer "could not test", never "fails") and ``evidence`` (the files it rests on).
 
+A reason is a :class:`~expertise.i18n.Message` (a code and its arguments), stored in
+``observation.json`` as ``{"code": …, "args": …}``: the evidence does not depend on the
+report's language, and what a tool or the server said is kept verbatim in the arguments.
+
 Times come from the observation (``observed_at``), never from the clock of the rule, so a
 rule gives the same verdict when re-run later on the same evidence.
 """
@@ -13,19 +17,33 @@ rule gives the same verdict when re-run later on the same evidence.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, PlainSerializer, PlainValidator
+
+from ..domain import Observation
+from ..i18n import Message
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _reason(value: Any) -> Message:
+    if isinstance(value, Message):
+        return value
+    if isinstance(value, dict) and "code" in value:
+        return Message.from_dict(value)
+    raise ValueError("a reason is a message code with its arguments")
+
+
+# Why something could not be observed: a message code and its arguments (JSON: {"code", "args"}).
+if TYPE_CHECKING:
+    Reason = Message
+else:
+    Reason = Annotated[Any, PlainValidator(_reason), PlainSerializer(lambda m: m.to_dict(), return_type=dict)]
 
 
 # ------------------------------------------------------------------ ports
 
 
-class PortInfo(_Model):
+class PortInfo(Observation):
     port: int
     protocol: str = "tcp"
     state: str
@@ -49,7 +67,7 @@ class PortInfo(_Model):
         return f"{self.port}/{self.protocol} {name or '?'}" + (f" ({software})" if software else "")
 
 
-class PortsObservation(_Model):
+class PortsObservation(Observation):
     host: str
     address: str
     ports_spec: str
@@ -57,7 +75,7 @@ class PortsObservation(_Model):
     scanned: int | None = None
     expected: list[int] = Field(default_factory=list)
     command: list[str] = Field(default_factory=list)
-    error: str | None = None
+    error: Reason | None = None
     evidence: list[str] = Field(default_factory=list)
 
     @property
@@ -68,7 +86,7 @@ class PortsObservation(_Model):
 # ------------------------------------------------------------------ TLS
 
 
-class CipherSuite(_Model):
+class CipherSuite(Observation):
     name: str
     openssl_name: str = ""
     version: str
@@ -78,7 +96,7 @@ class CipherSuite(_Model):
     curve: str | None = None
 
 
-class CertificateInfo(_Model):
+class CertificateInfo(Observation):
     subject: str
     issuer: str
     serial: str = ""
@@ -99,20 +117,20 @@ class CertificateInfo(_Model):
     sha256: str = ""
 
 
-class TrustResult(_Model):
+class TrustResult(Observation):
     store: str
     ok: bool
-    error: str | None = None
+    error: str | None = None  # the validator's own message (data)
 
 
-class TlsObservation(_Model):
+class TlsObservation(Observation):
     endpoint: str
     host: str
     address: str
     port: int
     server_name: str
     observed_at: datetime
-    error: str | None = None
+    error: Reason | None = None
     versions: dict[str, bool | None] = Field(default_factory=dict)  # SSLv2 … TLSv1.3
     suites: list[CipherSuite] = Field(default_factory=list)
     curves: list[str] | None = None
@@ -131,8 +149,8 @@ class TlsObservation(_Model):
     early_data: bool | None = None
     extended_master_secret: bool | None = None
     encrypt_then_mac: bool | None = None
-    encrypt_then_mac_error: str | None = None
-    command_errors: dict[str, str] = Field(default_factory=dict)
+    encrypt_then_mac_error: Reason | None = None
+    command_errors: dict[str, Reason] = Field(default_factory=dict)
     evidence: list[str] = Field(default_factory=list)
 
     def accepted_versions(self) -> list[str]:
@@ -145,12 +163,12 @@ class TlsObservation(_Model):
 # ------------------------------------------------------------------ HTTP
 
 
-class ScriptTag(_Model):
+class ScriptTag(Observation):
     src: str
     integrity: str = ""
 
 
-class HttpExchange(_Model):
+class HttpExchange(Observation):
     url: str
     address: str = ""
     request: list[str] = Field(default_factory=list)
@@ -164,7 +182,7 @@ class HttpExchange(_Model):
     content_type: str = ""
     scripts: list[ScriptTag] = Field(default_factory=list)
     html_parse_error: str | None = None
-    error: str | None = None
+    error: Reason | None = None
     duration_s: float | None = None
 
     def header_values(self, name: str) -> list[str]:
@@ -180,14 +198,14 @@ class HttpExchange(_Model):
         return self.status is not None and 300 <= self.status < 400 and self.header("location") is not None
 
 
-class HttpObservation(_Model):
+class HttpObservation(Observation):
     url: str
     host: str
     exchanges: list[HttpExchange] = Field(default_factory=list)  # the HTTPS page and its redirects
     plain: list[HttpExchange] = Field(default_factory=list)  # clear-text probes of the same host
     plain_unreachable: list[str] = Field(default_factory=list)  # clear-text URLs that refused the connection
-    refused_redirect: str | None = None
-    error: str | None = None
+    refused_redirect: Reason | None = None
+    error: Reason | None = None
     evidence: list[str] = Field(default_factory=list)
 
     @property
@@ -199,17 +217,17 @@ class HttpObservation(_Model):
 # ------------------------------------------------------------------ SSH
 
 
-class SshHostKey(_Model):
+class SshHostKey(Observation):
     algorithm: str
     size: int | None = None
 
 
-class SshObservation(_Model):
+class SshObservation(Observation):
     endpoint: str
     host: str
     address: str
     port: int
-    error: str | None = None
+    error: Reason | None = None
     banner: str = ""
     protocol: str = ""
     software: str = ""
@@ -222,15 +240,15 @@ class SshObservation(_Model):
     host_key_fingerprint: str = ""
     host_key_type: str = ""
     auth_methods: list[str] | None = None
-    auth_error: str | None = None
-    audit_error: str | None = None
+    auth_error: Reason | None = None
+    audit_error: Reason | None = None
     evidence: list[str] = Field(default_factory=list)
 
 
 # ------------------------------------------------------------------ one source
 
 
-class ProbeObservation(_Model):
+class ProbeObservation(Observation):
     """Everything known about one source (a target, or a host for its ports).
 
     Each rule looks at the part it is about and yields nothing when that part is absent

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 from urllib.parse import urljoin, urlsplit
 
+from ..i18n import Message, msg
 from .observations import HttpExchange, HttpObservation
 
 SIX_MONTHS = 15768000
@@ -114,7 +115,9 @@ Policy = dict[str, list[str]]
 
 
 class CspInvalid(ValueError):
-    pass
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 def parse_csp(values: Iterable[str]) -> list[Policy]:
@@ -131,7 +134,7 @@ def parse_csp(values: Iterable[str]) -> list[Policy]:
                     continue
                 name = tokens[0].lower()
                 if not _DIRECTIVE_NAME.match(name):
-                    raise CspInvalid(f"invalid directive name {tokens[0]!r}")
+                    raise CspInvalid(msg("probe.csp.bad_directive", name=tokens[0]))
                 # the first occurrence of a directive wins (CSP3 §2.2.1)
                 policy.setdefault(name, [t.lower() if not t.lower().startswith(("'nonce-", "'sha")) else t
                                          for t in tokens[1:]])
@@ -163,7 +166,7 @@ def _effective_script_sources(policy: Policy) -> list[str]:
 class CspAssessment:
     expectation: str
     present: bool
-    invalid: str | None = None
+    invalid: Message | None = None
     unsafe_inline_script: bool = False
     unsafe_eval: bool = False
     broad_object: bool = False
@@ -189,9 +192,9 @@ def assess_csp(exchange: HttpExchange, https: bool = True) -> CspAssessment:
     try:
         policies = parse_csp(values)
     except CspInvalid as exc:
-        return CspAssessment("csp-header-invalid", present=True, invalid=str(exc))
+        return CspAssessment("csp-header-invalid", present=True, invalid=exc.message)
     if not policies:
-        return CspAssessment("csp-header-invalid", present=True, invalid="empty policy")
+        return CspAssessment("csp-header-invalid", present=True, invalid=msg("probe.csp.empty"))
 
     # The content must satisfy every policy: a weakness counts only if all policies allow it.
     def every(check) -> bool:  # type: ignore[no-untyped-def]
@@ -234,7 +237,7 @@ class Hsts:
     max_age: int | None
     include_subdomains: bool = False
     preload: bool = False
-    invalid: str | None = None
+    invalid: Message | None = None
 
 
 def parse_hsts(value: str | None) -> Hsts | None:
@@ -251,19 +254,19 @@ def parse_hsts(value: str | None) -> Hsts | None:
         name, _, raw = part.partition("=")
         name = name.strip().lower()
         if name in seen:
-            return Hsts(None, invalid=f"directive {name} repeated")
+            return Hsts(None, invalid=msg("probe.hsts.repeated", directive=name))
         seen.add(name)
         if name == "max-age":
             raw = raw.strip().strip('"')
             if not raw.isdigit():
-                return Hsts(None, invalid=f"max-age is not a number: {raw!r}")
+                return Hsts(None, invalid=msg("probe.hsts.max_age_not_number", value=raw))
             max_age = int(raw)
         elif name == "includesubdomains":
             include = True
         elif name == "preload":
             preload = True
     if max_age is None:
-        return Hsts(None, include, preload, invalid="no max-age directive")
+        return Hsts(None, include, preload, invalid=msg("probe.hsts.no_max_age"))
     return Hsts(max_age, include, preload)
 
 
@@ -411,27 +414,23 @@ def assess_scripts(exchange: HttpExchange) -> ScriptsAssessment:
 @dataclass(frozen=True)
 class RedirectAssessment:
     expectation: str
-    detail: str
-    detail_fr: str = ""
+    detail: Message  # what the clear-text URL does, said in the report's language
 
 
 def assess_plain(exchange: HttpExchange, https_host: str) -> RedirectAssessment:
     """How one clear-text response treats the visitor (first hop only)."""
     if exchange.error:
-        return RedirectAssessment("error", exchange.error, exchange.error)
+        return RedirectAssessment("error", exchange.error)
     if not exchange.is_redirect:
-        return RedirectAssessment("redirection-missing", f"answers {exchange.status} without redirecting",
-                                  f"répond {exchange.status} sans rediriger")
+        return RedirectAssessment("redirection-missing", msg("probe.redirect.missing", status=str(exchange.status)))
     location = urljoin(exchange.url, exchange.header("location") or "")
     parts = urlsplit(location)
     if parts.scheme != "https":
         # only the first hop is followed: an HTTP hop is scored as "not to HTTPS"
-        return RedirectAssessment("redirection-not-to-https", f"redirects to {location}, not to HTTPS",
-                                  f"redirige vers {location}, pas vers HTTPS")
+        return RedirectAssessment("redirection-not-to-https", msg("probe.redirect.not_https", location=location))
     if (parts.hostname or "").lower() != https_host.lower():
-        return RedirectAssessment("redirection-off-host-from-http", f"redirects to another host: {location}",
-                                  f"redirige vers un autre hôte : {location}")
-    return RedirectAssessment("redirection-to-https", f"redirects to {location}", f"redirige vers {location}")
+        return RedirectAssessment("redirection-off-host-from-http", msg("probe.redirect.off_host", location=location))
+    return RedirectAssessment("redirection-to-https", msg("probe.redirect.to_https", location=location))
 
 
 # ------------------------------------------------------------------ the score

@@ -19,6 +19,8 @@ import subprocess
 import time
 from typing import Any
 
+from ..i18n import msg
+
 _QUERIES = {"KexAlgorithms": "kex", "HostKeyAlgorithms": "HostKeyAlgorithms", "Ciphers": "cipher", "MACs": "mac"}
 _CONTINUE = re.compile(r"Authentications that can continue: ([\w@.,-]*)")
 _DENIED = re.compile(r"Permission denied \(([\w@.,-]*)\)")
@@ -71,11 +73,11 @@ def openssh_facts(address: str, port: int, timeout: float, user: str) -> dict[st
     """Run the client until the server lists its methods (or lets us in), then stop it."""
     ssh = shutil.which("ssh")
     if ssh is None:
-        return {"error": "the OpenSSH client (ssh) is not installed"}
+        return {"error": msg("probe.reason.openssh_missing")}
     try:
         argv = command(ssh, address, port, timeout, user)
     except (OSError, subprocess.SubprocessError) as exc:
-        return {"error": f"the OpenSSH client could not list its algorithms: {exc}"}
+        return {"error": msg("probe.reason.openssh_no_algorithms", detail=str(exc))}
     deadline = time.monotonic() + 3 * timeout + 5
     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -103,6 +105,6 @@ def openssh_facts(address: str, port: int, timeout: float, user: str) -> dict[st
     facts["client_log"] = log
     if "auth_methods" not in facts:
         reason = next((line for line in reversed(lines) if not line.startswith("debug")), "")
-        facts["error"] = (f"the OpenSSH client did not get the methods either: {reason}" if reason
-                          else f"the OpenSSH client got no answer within {3 * timeout + 5:.0f} s")
+        facts["error"] = (msg("probe.reason.openssh_no_methods", detail=reason) if reason
+                          else msg("probe.reason.openssh_no_answer", seconds=round(3 * timeout + 5)))
     return facts

@@ -12,27 +12,29 @@ secp521r1 and brainpool), the ANSSI text wins and the departure is written here.
 
 from __future__ import annotations
 
+from ..i18n import Message, msg
+
 # ------------------------------------------------------------------ TLS
 
 TLS_VERSIONS = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 TLS_ALLOWED_VERSIONS = frozenset({"TLSv1.2", "TLSv1.3"})
 
 # Fragments of IANA suite names that make a suite unacceptable whatever the context.
-TLS_FORBIDDEN_FRAGMENTS = {
-    "_NULL_": "no encryption (NULL)",
-    "_WITH_NULL": "no encryption (NULL)",
-    "_anon_": "anonymous key exchange (no server authentication)",
-    "_EXPORT": "export-grade cryptography",
-    "EXPORT40": "export-grade cryptography",
+TLS_FORBIDDEN_FRAGMENTS: dict[str, Message | str] = {
+    "_NULL_": msg("probe.policy.null_cipher"),
+    "_WITH_NULL": msg("probe.policy.null_cipher"),
+    "_anon_": msg("probe.policy.anonymous"),
+    "_EXPORT": msg("probe.policy.export"),
+    "EXPORT40": msg("probe.policy.export"),
     "_RC4_": "RC4",
     "_RC2_": "RC2",
-    "_DES_": "single DES",
-    "DES40": "single DES",
-    "_DES_CBC_": "single DES",
-    "3DES": "3DES (64-bit block, Sweet32)",
-    "DES_192_EDE3": "3DES (64-bit block, Sweet32)",
-    "_IDEA_": "IDEA (64-bit block)",
-    "_MD5": "MD5 MAC",
+    "_DES_": msg("probe.policy.single_des"),
+    "DES40": msg("probe.policy.single_des"),
+    "_DES_CBC_": msg("probe.policy.single_des"),
+    "3DES": msg("probe.policy.triple_des"),
+    "DES_192_EDE3": msg("probe.policy.triple_des"),
+    "_IDEA_": msg("probe.policy.idea"),
+    "_MD5": msg("probe.policy.md5_mac"),
 }
 
 TLS_AEAD_FRAGMENTS = ("_GCM_", "_CCM", "CHACHA20_POLY1305")
@@ -53,10 +55,10 @@ SHA2_HASHES = frozenset({"sha224", "sha256", "sha384", "sha512", "sha512_224", "
 WEAK_HASHES = frozenset({"md2", "md4", "md5", "sha1"})
 
 
-def suite_forbidden_reason(name: str) -> str | None:
+def suite_forbidden_reason(name: str) -> Message | str | None:
     """Why an (IANA-named) suite is never acceptable, or None."""
     if name.startswith("SSL_CK_"):
-        return "SSLv2 suite"
+        return msg("probe.policy.sslv2_suite")
     for fragment, reason in TLS_FORBIDDEN_FRAGMENTS.items():
         if fragment.lower() in name.lower():
             return reason
@@ -133,26 +135,27 @@ def ssh_is_rsa(name: str) -> bool:
 
 # Services that must never face voters' networks: clear-text logins, remote desktops,
 # file sharing, databases and caches. Keys are TCP ports; names are nmap's.
-RISKY_PORTS = {
-    21: "FTP (clear-text credentials)",
-    23: "Telnet (clear-text administration)",
+# A product name alone is data; a description is a message.
+RISKY_PORTS: dict[int, Message | str] = {
+    21: msg("probe.policy.ftp"),
+    23: msg("probe.policy.telnet"),
     69: "TFTP",
     111: "RPC portmapper",
     135: "MS-RPC",
-    139: "NetBIOS session (SMB)",
-    445: "SMB file sharing",
-    512: "rexec (clear-text)",
-    513: "rlogin (clear-text)",
-    514: "rsh (clear-text)",
-    873: "rsync daemon",
+    139: msg("probe.policy.netbios"),
+    445: msg("probe.policy.smb"),
+    512: msg("probe.policy.rexec"),
+    513: msg("probe.policy.rlogin"),
+    514: msg("probe.policy.rsh"),
+    873: msg("probe.policy.rsync"),
     1433: "Microsoft SQL Server",
-    1521: "Oracle database",
+    1521: msg("probe.policy.oracle"),
     2049: "NFS",
-    2375: "Docker API without TLS",
+    2375: msg("probe.policy.docker"),
     3306: "MySQL/MariaDB",
-    3389: "RDP remote desktop",
+    3389: msg("probe.policy.rdp"),
     5432: "PostgreSQL",
-    5900: "VNC remote desktop",
+    5900: msg("probe.policy.vnc"),
     5984: "CouchDB",
     6000: "X11",
     6379: "Redis",
@@ -160,20 +163,20 @@ RISKY_PORTS = {
     11211: "memcached",
     27017: "MongoDB",
 }
-RISKY_SERVICES = {
-    "ftp": "FTP (clear-text credentials)",
-    "telnet": "Telnet (clear-text administration)",
-    "login": "rlogin (clear-text)",
-    "shell": "rsh (clear-text)",
-    "exec": "rexec (clear-text)",
-    "vnc": "VNC remote desktop",
-    "ms-wbt-server": "RDP remote desktop",
-    "microsoft-ds": "SMB file sharing",
-    "netbios-ssn": "NetBIOS session (SMB)",
+RISKY_SERVICES: dict[str, Message | str] = {
+    "ftp": msg("probe.policy.ftp"),
+    "telnet": msg("probe.policy.telnet"),
+    "login": msg("probe.policy.rlogin"),
+    "shell": msg("probe.policy.rsh"),
+    "exec": msg("probe.policy.rexec"),
+    "vnc": msg("probe.policy.vnc"),
+    "ms-wbt-server": msg("probe.policy.rdp"),
+    "microsoft-ds": msg("probe.policy.smb"),
+    "netbios-ssn": msg("probe.policy.netbios"),
     "mysql": "MySQL/MariaDB",
     "postgresql": "PostgreSQL",
     "ms-sql-s": "Microsoft SQL Server",
-    "oracle-tns": "Oracle database",
+    "oracle-tns": msg("probe.policy.oracle"),
     "mongodb": "MongoDB",
     "redis": "Redis",
     "memcached": "memcached",

@@ -27,6 +27,7 @@ from typing import Any, Callable, Protocol
 from .. import catalogue as catalogue_mod
 from ..console import progress
 from ..journal import ResultSet
+from ..i18n import Message, msg
 from ..results import Result, Status
 from ..domain import evaluate
 from .rules import RULES
@@ -191,7 +192,7 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
         host = normalise_host(host)
         if not is_ip(host) and plan.scope.allows_name(host):
             guard.allow_name(host)
-        addresses = scope_mod.authorise(host, plan.scope, system_resolver, what="redirect to")
+        addresses = scope_mod.authorise(host, plan.scope, system_resolver, what="redirect")
         for address in addresses:
             guard.allow(address)
         return addresses
@@ -253,21 +254,21 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
                     endpoint=t.canonical, host=t.host, address=plan.address(t.host), port=t.port,
                     timeout=timeout)), key), 6 * timeout + 30)
 
-        outcomes: dict[str, tuple[Any, dict[str, bytes]] | str] = {}
+        outcomes: dict[str, tuple[Any, dict[str, bytes]] | Message] = {}
         with progress("probe", total=len(jobs), enabled=show_progress) as bar:
             for key, (future, deadline) in jobs.items():
                 remaining = max(0.0, deadline - (time.monotonic() - t0))
                 try:
                     outcomes[key] = future.result(timeout=remaining)
                 except FutureTimeout:
-                    outcomes[key] = f"did not finish within {deadline:.0f} s"
+                    outcomes[key] = msg("probe.reason.job_timeout", seconds=round(deadline))
                 except Exception as exc:  # a defect in a collector: reported as "could not test"
-                    outcomes[key] = f"internal error in the collector: {type(exc).__name__}: {exc}"
+                    outcomes[key] = msg("probe.reason.collector_defect", error=type(exc).__name__, detail=str(exc))
                 bar.advance()
 
     stored: dict[str, Any] = {}
 
-    def observed(key: str, folder: str, make_error: Callable[[str], Any]) -> Any:
+    def observed(key: str, folder: str, make_error: Callable[[Message], Any]) -> Any:
         """The observation of one job with its evidence stored (once, even if shared)."""
         if key in stored:
             return stored[key]
@@ -275,12 +276,12 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
         if isinstance(outcome, tuple):
             observation, artifacts = outcome
         else:
-            observation, artifacts = make_error(str(outcome or "not run")), {}
+            observation, artifacts = make_error(outcome or msg("probe.reason.not_run")), {}
         evidence = [sink.store_bytes(f"{folder}/{name}", data, label="probe") for name, data in artifacts.items()]
-        observation.evidence = evidence
+        observation = observation.model_copy(update={"evidence": evidence})
         observation_path = sink.store_bytes(f"{folder}/observation.json",
                                             observation.model_dump_json(indent=2).encode("utf-8"), label="probe")
-        observation.evidence = evidence + [observation_path]
+        observation = observation.model_copy(update={"evidence": evidence + [observation_path]})
         stored[key] = observation
         return observation
 
@@ -317,7 +318,7 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
             # ports deliberately not scanned ("none"): say so rather than stay silent
             observations[target.source] = ProbeObservation(kind="host", target=target.host, ports=PortsObservation(
                 host=target.host, address=plan.address(target.host), ports_spec="none",
-                error="port scan disabled (probe.ports = \"none\")"))
+                error=msg("probe.reason.ports_disabled")))
 
     result_sets = []
     for source, observation in observations.items():

@@ -22,10 +22,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Literal
 from urllib.parse import urlsplit
 
 from ..errors import UsageError
+from ..i18n import msg
+from .reasons import os_cause
 from .targets import _idna, is_ip, normalise_host, valid_hostname
 
 Resolver = Callable[[str], list[str]]
@@ -41,7 +43,7 @@ def system_resolver(name: str) -> list[str]:
     try:
         infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise OutOfScope(f"cannot resolve {name!r}: {exc.strerror}; nothing was sent to it") from None
+        raise OutOfScope(msg("probe.scope.unresolvable", name=name, cause=os_cause(exc))) from None
     addresses: list[str] = []
     for family, _, _, _, sockaddr in sorted(infos, key=lambda info: info[0] != socket.AF_INET):
         address = normalise_host(str(sockaddr[0]))
@@ -83,7 +85,7 @@ class ScopeSpec:
             bare = name[2:] if name.startswith("*.") else name
             if not valid_hostname(_idna(bare)) or is_ip(bare):
                 # a command-line option is named as such; a case.toml list by its key and position
-                raise UsageError(f"not a host name, address or CIDR range: {raw!r}",
+                raise UsageError(msg("probe.scope.bad_host", entry=raw),
                                  field=where if where.startswith("--") else f"{where}.hosts[{index}]")
             names.add(("*." if name.startswith("*.") else "") + _idna(bare))
         for index, raw in enumerate(urls):
@@ -93,7 +95,7 @@ class ScopeSpec:
             except ValueError:
                 host = None
             if parts.scheme not in ("http", "https") or not host:
-                raise UsageError(f"not an http(s) URL: {raw!r}", field=f"{where}.urls[{index}]")
+                raise UsageError(msg("probe.scope.bad_url", entry=raw), field=f"{where}.urls[{index}]")
             entries.append(raw.strip())
             host = normalise_host(_idna(host))
             if is_ip(host):
@@ -117,33 +119,33 @@ class ScopeSpec:
         ip = ipaddress.ip_address(address)
         return any(ip in network for network in self.networks)
 
-    def describe(self) -> str:
-        return ", ".join(self.entries) if self.entries else "(empty)"
+# what is refused: the probe's own target, or a redirect the page asked for
+_WHAT = {"target": msg("probe.scope.what.target"), "redirect": msg("probe.scope.what.redirect")}
 
 
 def authorise(host: str, scope: ScopeSpec, resolve: Resolver = system_resolver,
-              what: str = "target") -> list[str]:
+              what: Literal["target", "redirect"] = "target") -> list[str]:
     """The addresses we may connect to for ``host``, or :class:`OutOfScope` with the reason.
 
     Nothing is sent to the host by this function; a name out of scope is not even resolved.
     """
     host = normalise_host(host)
+    subject = _WHAT[what]
+    entries = list(scope.entries)
     if scope.empty:
-        raise OutOfScope(f"{what} {host}: the scope is empty; declare the hosts in the scope section of case.toml "
-                         "(or with --scope) before probing")
+        raise OutOfScope(msg("probe.scope.empty", what=subject, host=host))
     if is_ip(host):
         if scope.allows_address(host):
             return [host]
-        raise OutOfScope(f"{what} {host} is outside the declared scope ({scope.describe()}); nothing was sent")
+        raise OutOfScope(msg("probe.scope.address_outside", what=subject, host=host, scope=entries))
     if not scope.allows_name(host):
-        raise OutOfScope(f"{what} {host} is not a declared name of the scope ({scope.describe()}); "
-                         "nothing was sent")
+        raise OutOfScope(msg("probe.scope.name_undeclared", what=subject, host=host, scope=entries))
     addresses = resolve(host)
     if not addresses:
-        raise OutOfScope(f"{what} {host} resolves to no address; nothing was sent")
+        raise OutOfScope(msg("probe.scope.no_address", what=subject, host=host))
     if scope.networks and not scope.names_carry_addresses:
         outside = [a for a in addresses if not scope.allows_address(a)]
         if outside:
-            raise OutOfScope(f"{what} {host} resolves to {', '.join(outside)}, outside the declared addresses "
-                             f"({scope.describe()}); nothing was sent")
+            raise OutOfScope(msg("probe.scope.resolves_outside", what=subject, host=host, addresses=outside,
+                                 scope=entries))
     return addresses

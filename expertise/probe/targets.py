@@ -22,6 +22,7 @@ from typing import Literal
 from urllib.parse import SplitResult, urlsplit
 
 from ..errors import UsageError
+from ..i18n import msg
 
 TargetKind = Literal["https", "http", "tls", "ssh", "host"]
 
@@ -112,9 +113,9 @@ def _port(value: str | int | None, spec: str) -> int:
     try:
         port = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise UsageError(f"invalid port in target {spec!r} (1-65535)") from None
+        raise UsageError(msg("probe.target.bad_port", target=spec)) from None
     if not 1 <= port <= 65535:
-        raise UsageError(f"port out of range (1-65535) in target {spec!r}")
+        raise UsageError(msg("probe.target.port_range", target=spec))
     return port
 
 
@@ -124,10 +125,10 @@ def _host_of(parts: SplitResult, spec: str) -> str:
     except ValueError:
         raw = None
     if not raw:
-        raise UsageError(f"no host in target {spec!r}")
+        raise UsageError(msg("probe.target.no_host", target=spec))
     host = normalise_host(_idna(raw))
     if not valid_hostname(host):
-        raise UsageError(f"invalid host name {raw!r} in target {spec!r}")
+        raise UsageError(msg("probe.target.bad_host", host=raw, target=spec))
     return host
 
 
@@ -135,26 +136,25 @@ def parse_target(spec: str) -> Target:
     """Parse one target string; raise :class:`UsageError` naming the target on any doubt."""
     text = spec.strip()
     if not text:
-        raise UsageError("empty target")
+        raise UsageError(msg("probe.target.empty"))
     if any(ch.isspace() for ch in text):
-        raise UsageError(f"target contains white space: {spec!r}")
+        raise UsageError(msg("probe.target.space", target=spec))
     if "/" in text and "://" not in text:
         if _looks_like_network(text):
-            raise UsageError(f"{spec!r} is a range: ranges are never scanned, name each host "
-                             "(a range may only appear in the scope)")
-        raise UsageError(f"unrecognised target {spec!r}; use https://HOST/, HOST:PORT, ssh://HOST or HOST")
+            raise UsageError(msg("probe.target.range", target=spec))
+        raise UsageError(msg("probe.target.unrecognised", target=spec))
     if "://" in text:
         scheme = text.split("://", 1)[0].lower()
         if scheme not in ("https", "http", "ssh", "tls"):
-            raise UsageError(f"unsupported scheme {scheme!r} in target {spec!r} (https, http, ssh, tls)")
+            raise UsageError(msg("probe.target.scheme", scheme=scheme, target=spec))
         parts = urlsplit(text)
         if parts.username or parts.password:
-            raise UsageError(f"target {spec!r} must not carry a user name or password")
+            raise UsageError(msg("probe.target.credentials", target=spec))
         host = _host_of(parts, spec)
         try:
             explicit = parts.port
         except ValueError:
-            raise UsageError(f"invalid port in target {spec!r} (1-65535)") from None
+            raise UsageError(msg("probe.target.bad_port", target=spec)) from None
         if scheme in ("https", "http"):
             path = parts.path or "/"
             if parts.query:
@@ -162,33 +162,33 @@ def parse_target(spec: str) -> Target:
             port = explicit if explicit is not None else DEFAULT_PORTS[scheme]
             return Target(scheme, host, _port(port, spec), path, spec)  # type: ignore[arg-type]
         if parts.path not in ("", "/") or parts.query:
-            raise UsageError(f"{scheme} target {spec!r} takes no path")
+            raise UsageError(msg("probe.target.path", scheme=scheme, target=spec))
         if scheme == "ssh":
             return Target("ssh", host, _port(explicit if explicit is not None else 22, spec), "", spec)
         if explicit is None:
-            raise UsageError(f"tls target {spec!r} needs a port (tls://HOST:PORT)")
+            raise UsageError(msg("probe.target.tls_port", target=spec))
         return Target("tls", host, _port(explicit, spec), "", spec)
     # HOST, HOST:PORT, [V6]:PORT, or a bare IPv6 address
     if text.startswith("["):
         match = re.fullmatch(r"\[([0-9A-Fa-f:.%]+)\](?::(\d+))?", text)
         if not match or not is_ip(match.group(1)):
-            raise UsageError(f"invalid IPv6 target {spec!r}")
+            raise UsageError(msg("probe.target.bad_ipv6", target=spec))
         host = normalise_host(match.group(1))
         return Target("tls", host, _port(match.group(2), spec), "", spec) if match.group(2) \
             else Target("host", host, None, "", spec)
     if text.count(":") > 1:
         if not is_ip(text):
-            raise UsageError(f"invalid target {spec!r}")
+            raise UsageError(msg("probe.target.invalid", target=spec))
         return Target("host", normalise_host(text), None, "", spec)
     if ":" in text:
         raw_host, raw_port = text.rsplit(":", 1)
         host = normalise_host(_idna(raw_host))
         if not valid_hostname(host):
-            raise UsageError(f"invalid host name {raw_host!r} in target {spec!r}")
+            raise UsageError(msg("probe.target.bad_host", host=raw_host, target=spec))
         return Target("tls", host, _port(raw_port, spec), "", spec)
     host = normalise_host(_idna(text))
     if not valid_hostname(host):
-        raise UsageError(f"invalid host name in target {spec!r}")
+        raise UsageError(msg("probe.target.bad_host", host=text, target=spec))
     return Target("host", host, None, "", spec)
 
 

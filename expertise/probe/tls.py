@@ -21,8 +21,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID
 
+from ..i18n import Message, msg
 from . import policy
 from .observations import CertificateInfo, CipherSuite, TlsObservation, TrustResult
+from .reasons import sslyze_cause
 from .targets import is_ip
 
 VERSION_COMMANDS = {
@@ -37,11 +39,19 @@ S_CLIENT_VERSION_FLAGS = {"TLSv1.2": "-tls1_2", "TLSv1.1": "-tls1_1", "TLSv1.0":
 
 Artifacts = dict[str, bytes]
 
+# sslyze's name for the trust store built from probe.ca_file; the public stores keep their names
+CA_FILE_STORE = "Supplied CA file"
+
+
+def store_name(store: str) -> Message | str:
+    """A trust store as the report names it: the expert's own CA in words, the public stores by name."""
+    return msg("probe.tls.store_ca_file") if store == CA_FILE_STORE else store
+
 
 def _last_line(trace: str | None) -> str:
     lines = [line.strip() for line in (trace or "").splitlines() if line.strip()]
     if not lines:
-        return "unknown error"
+        return ""
     last = lines[-1]
     # "sslyze.errors.ServerRejectedConnection: 127.0.0.1:443 -> \"Server rejected the connection\"."
     match = re.search(r'-> "(.*)"', last)
@@ -108,14 +118,16 @@ def certificate_info(pem: str) -> CertificateInfo:
         ocsp_urls=ocsp, crl_urls=crl, sha256=cert.fingerprint(hashes.SHA256()).hex())
 
 
-def _result(scan_result: dict[str, Any], command: str, errors: dict[str, str]) -> dict[str, Any] | None:
+def _result(scan_result: dict[str, Any], command: str, errors: dict[str, Message]) -> dict[str, Any] | None:
     attempt = (scan_result or {}).get(command) or {}
     if attempt.get("status") == "COMPLETED" and attempt.get("result") is not None:
         return attempt["result"]
     if attempt:
-        errors[command] = attempt.get("error_reason") or attempt.get("status") or "not run"
-        if attempt.get("error_trace"):
-            errors[command] += f": {_last_line(attempt['error_trace'])}"
+        # sslyze's own words: its error reason (e.g. BUG_IN_SSLYZE) and the last line of its trace
+        reason = attempt.get("error_reason") or attempt.get("status") or msg("probe.reason.not_run")
+        detail = _last_line(attempt.get("error_trace"))
+        errors[command] = (msg("probe.reason.sslyze_command_trace", reason=reason, detail=detail) if detail
+                           else msg("probe.reason.sslyze_command", reason=reason))
     return None
 
 
@@ -126,13 +138,14 @@ def observation_from_sslyze(export: dict[str, Any], *, endpoint: str, host: str,
                 observed_at=observed_at)
     servers = export.get("server_scan_results") or []
     if not servers:
-        return TlsObservation(**base, error="sslyze returned no result")
+        return TlsObservation(**base, error=msg("probe.reason.sslyze_no_result"))
     server = servers[0]
     if server.get("connectivity_status") != "COMPLETED" or server.get("scan_status") != "COMPLETED":
         reason = _last_line(server.get("connectivity_error_trace"))
-        return TlsObservation(**base, error=f"no TLS connection: {reason}")
+        cause = sslyze_cause(reason) if reason else msg("probe.reason.unknown_error")
+        return TlsObservation(**base, error=msg("probe.reason.tls_no_connection", cause=cause))
     scan_result = server.get("scan_result") or {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Message] = {}
     versions: dict[str, bool | None] = {}
     suites: list[CipherSuite] = []
     for command, version in VERSION_COMMANDS.items():
@@ -148,7 +161,7 @@ def observation_from_sslyze(export: dict[str, Any], *, endpoint: str, host: str,
                 name=suite["name"], openssl_name=suite.get("openssl_name", ""), version=version,
                 key_size=suite.get("key_size"), kex_type=key.get("type_name"), kex_size=key.get("size"),
                 curve=key.get("curve_name")))
-    observation = TlsObservation(**base, versions=versions, suites=suites)
+    found: dict[str, Any] = {}
     info = _result(scan_result, "certificate_info", errors)
     if info and info.get("certificate_deployments"):
         deployment = info["certificate_deployments"][0]
@@ -157,38 +170,37 @@ def observation_from_sslyze(export: dict[str, Any], *, endpoint: str, host: str,
             try:
                 chain.append(certificate_info(cert["as_pem"]))
             except Exception as exc:  # an unparsable certificate is reported, not fatal
-                errors["certificate_info"] = f"certificate could not be parsed: {exc}"
-        observation.chain = chain
-        observation.trust = [TrustResult(store=p["trust_store"]["name"],
+                errors["certificate_info"] = msg("probe.reason.certificate_unparsable", detail=str(exc))
+        found["chain"] = chain
+        found["trust"] = [TrustResult(store=p["trust_store"]["name"],
                                          ok=p.get("verified_certificate_chain") is not None and not p.get("validation_error"),
                                          error=p.get("validation_error"))
                              for p in deployment.get("path_validation_results") or []]
-        observation.chain_order_valid = deployment.get("received_chain_has_valid_order")
+        found["chain_order_valid"] = deployment.get("received_chain_has_valid_order")
         verified = deployment.get("verified_certificate_chain")
-        observation.verified_chain_length = len(verified) if verified else None
+        found["verified_chain_length"] = len(verified) if verified else None
         ocsp = deployment.get("ocsp_response")
-        observation.ocsp_stapled = bool(ocsp) and (ocsp.get("response_status") in (None, "SUCCESSFUL"))
+        found["ocsp_stapled"] = bool(ocsp) and (ocsp.get("response_status") in (None, "SUCCESSFUL"))
     if (r := _result(scan_result, "tls_compression", errors)) is not None:
-        observation.compression = r.get("supports_compression")
+        found["compression"] = r.get("supports_compression")
     if (r := _result(scan_result, "session_renegotiation", errors)) is not None:
-        observation.secure_renegotiation = r.get("supports_secure_renegotiation")
-        observation.client_renegotiation = r.get("is_vulnerable_to_client_renegotiation_dos")
+        found["secure_renegotiation"] = r.get("supports_secure_renegotiation")
+        found["client_renegotiation"] = r.get("is_vulnerable_to_client_renegotiation_dos")
     if (r := _result(scan_result, "heartbleed", errors)) is not None:
-        observation.heartbleed = r.get("is_vulnerable_to_heartbleed")
+        found["heartbleed"] = r.get("is_vulnerable_to_heartbleed")
     if (r := _result(scan_result, "robot", errors)) is not None:
-        observation.robot = r.get("robot_result")
+        found["robot"] = r.get("robot_result")
     if (r := _result(scan_result, "openssl_ccs_injection", errors)) is not None:
-        observation.ccs_injection = r.get("is_vulnerable_to_ccs_injection")
+        found["ccs_injection"] = r.get("is_vulnerable_to_ccs_injection")
     if (r := _result(scan_result, "tls_fallback_scsv", errors)) is not None:
-        observation.fallback_scsv = r.get("supports_fallback_scsv")
+        found["fallback_scsv"] = r.get("supports_fallback_scsv")
     if (r := _result(scan_result, "tls_1_3_early_data", errors)) is not None:
-        observation.early_data = r.get("supports_early_data")
+        found["early_data"] = r.get("supports_early_data")
     if (r := _result(scan_result, "tls_extended_master_secret", errors)) is not None:
-        observation.extended_master_secret = r.get("supports_ems_extension")
+        found["extended_master_secret"] = r.get("supports_ems_extension")
     if (r := _result(scan_result, "elliptic_curves", errors)) is not None:
-        observation.curves = [c["name"] for c in r.get("supported_curves") or []]
-    observation.command_errors = errors
-    return observation
+        found["curves"] = [c["name"] for c in r.get("supported_curves") or []]
+    return TlsObservation(**base, versions=versions, suites=suites, command_errors=errors, **found)
 
 
 # ------------------------------------------------------------------ Encrypt-then-MAC
@@ -203,50 +215,48 @@ def s_client_command(address: str, port: int, server_name: str, version: str, ci
     return command
 
 
-def parse_s_client(output: str) -> tuple[bool | None, str | None, str | None]:
+def parse_s_client(output: str) -> tuple[bool | None, str | None, Message | None]:
     """(encrypt-then-mac negotiated, extended master secret seen, error) from an s_client transcript."""
     cipher = re.search(r"Cipher is (\S+)", output)
     if not cipher or cipher.group(1) == "(NONE)":
         reason = re.search(r"(alert [a-z ]+|handshake failure|no cipher match|Connection refused|connect:errno=\d+)",
                            output)
-        return None, None, f"handshake failed ({reason.group(1) if reason else 'no cipher negotiated'})"
+        return None, None, msg("probe.reason.etm_handshake",
+                               cause=reason.group(1) if reason else msg("probe.reason.etm_no_cipher"))
     etm = '"encrypt-then-mac"' in output
     ems = "extended master secret" in output
     return etm, "yes" if ems else "no", None
 
 
-def probe_encrypt_then_mac(observation: TlsObservation, timeout: float) -> tuple[bytes | None, str]:
-    """Ask for a CBC suite the server accepted; return (transcript, error-or-empty)."""
+def probe_encrypt_then_mac(observation: TlsObservation,
+                           timeout: float) -> tuple[bytes | None, bool | None, Message | None]:
+    """Ask for a CBC suite the server accepted: (transcript, Encrypt-then-MAC negotiated, why not known)."""
     cbc = [s for s in observation.suites if policy.suite_is_cbc(s.name, s.version) and s.openssl_name]
     if not cbc:
-        return None, ""
+        return None, None, None
     if shutil.which("openssl") is None:
-        observation.encrypt_then_mac_error = "openssl not installed"
-        return None, observation.encrypt_then_mac_error
+        return None, None, msg("probe.reason.etm_no_openssl")
     version = next(v for v in ("TLSv1.2", "TLSv1.1", "TLSv1.0") if any(s.version == v for s in cbc)) \
         if any(s.version in S_CLIENT_VERSION_FLAGS for s in cbc) else None
     if version is None:
-        observation.encrypt_then_mac_error = "CBC suites only on SSL versions s_client cannot speak"
-        return None, observation.encrypt_then_mac_error
+        return None, None, msg("probe.reason.etm_ssl_only")
     names = list(dict.fromkeys(s.openssl_name for s in cbc if s.version == version))
     command = s_client_command(observation.address, observation.port, observation.server_name, version, names)
+    header = b"$ " + " ".join(command).encode() + b"\n"
     try:
         completed = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
         transcript = completed.stdout + b"\n--- stderr ---\n" + completed.stderr
     except subprocess.TimeoutExpired as exc:
         transcript = (exc.stdout or b"") + b"\n--- timed out ---\n"
-        observation.encrypt_then_mac_error = f"s_client did not finish within {timeout:.0f} s"
-        return b"$ " + " ".join(command).encode() + b"\n" + transcript, observation.encrypt_then_mac_error
+        return header + transcript, None, msg("probe.reason.etm_timeout", seconds=round(timeout))
     etm, _, error = parse_s_client(transcript.decode("utf-8", "replace"))
-    observation.encrypt_then_mac = etm
-    observation.encrypt_then_mac_error = error
-    return b"$ " + " ".join(command).encode() + b"\n" + transcript, error or ""
+    return header + transcript, etm, error
 
 
 # ------------------------------------------------------------------ the collector
 
 
-def handshake_stalls(address: str, port: int, server_name: str, timeout: float) -> str | None:
+def handshake_stalls(address: str, port: int, server_name: str, timeout: float) -> Message | None:
     """Why sslyze should not even start, or None.
 
     sslyze has no overall deadline per handshake: a server that drips a byte every few
@@ -270,15 +280,15 @@ def handshake_stalls(address: str, port: int, server_name: str, timeout: float) 
             tls.close()
         except ssl.SSLError as exc:
             if watchdog.fired:
-                return f"no TLS handshake within {watchdog.seconds:.0f} s (server too slow)"
-            if exc.reason in NOT_TLS_REASONS:
-                return f"not a TLS server (its first bytes are not a TLS record: {exc.reason.lower().replace('_', ' ')})"
+                return msg("probe.reason.tls_stalled", seconds=round(watchdog.seconds))
+            if exc.reason in NOT_TLS_REASONS:  # OpenSSL's reason code, as it names it
+                return msg("probe.reason.tls_not_tls", detail=exc.reason)
             return None
         except (socket.timeout, TimeoutError):
-            return f"no TLS handshake within {timeout:.0f} s (server too slow)"
+            return msg("probe.reason.tls_stalled", seconds=round(timeout))
         except Exception:
             if watchdog.fired:
-                return f"no TLS handshake within {watchdog.seconds:.0f} s (server too slow)"
+                return msg("probe.reason.tls_stalled", seconds=round(watchdog.seconds))
             return None
     return None
 
@@ -305,19 +315,20 @@ def collect_tls(*, endpoint: str, host: str, address: str, port: int, server_nam
         completed = subprocess.run([sys.executable, "-m", "expertise.probe.sslyze_worker"],
                                    input=json.dumps(request).encode(), capture_output=True, timeout=deadline)
     except subprocess.TimeoutExpired:
-        return TlsObservation(**base, error=f"the TLS scan did not finish within {deadline:.0f} s"), artifacts
+        return TlsObservation(**base, error=msg("probe.reason.tls_scan_timeout", seconds=round(deadline))), artifacts
     if completed.returncode != 0 or not completed.stdout.strip():
-        tail = completed.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        tail = completed.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [str(completed.returncode)]
         artifacts["sslyze-stderr.txt"] = completed.stderr
-        return TlsObservation(**base, error=f"the TLS scanner failed: {tail[0]}"), artifacts
+        return TlsObservation(**base, error=msg("probe.reason.tls_scanner_failed", detail=tail[0])), artifacts
     artifacts["sslyze.json"] = completed.stdout
     try:
         export = json.loads(completed.stdout)
         observation = observation_from_sslyze(export, **base)
     except (ValueError, KeyError, TypeError) as exc:
-        return TlsObservation(**base, error=f"unreadable sslyze output: {exc}"), artifacts
+        return TlsObservation(**base, error=msg("probe.reason.sslyze_unreadable", detail=str(exc))), artifacts
     if observation.error is None:
-        transcript, _ = probe_encrypt_then_mac(observation, timeout=max(5.0, 2 * timeout))
+        transcript, etm, why = probe_encrypt_then_mac(observation, timeout=max(5.0, 2 * timeout))
         if transcript is not None:
             artifacts["s_client-etm.txt"] = transcript
+        observation = observation.model_copy(update={"encrypt_then_mac": etm, "encrypt_then_mac_error": why})
     return observation, artifacts

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from expertise.i18n import Message, render
+
 pytestmark = pytest.mark.network
 
 
@@ -159,5 +161,5 @@ def test_clear_text_ftp_is_a_sensitive_service(tcp_server, cli, tmp_path) -> Non
     assert ports["PORT-002"]["status"] == "fail"
     assert f"{server.port}/tcp ftp" in ports["PORT-002"]["message"] and "FTP (clear-text credentials)" in \
         ports["PORT-002"]["message"]
-    assert "FTP (identifiants en clair)" in ports["PORT-002"]["messages"]["fr"]
+    assert "FTP (identifiants en clair)" in render(Message.from_dict(ports["PORT-002"]), "fr")
     assert ports["PORT-001"]["status"] == "fail"  # a bare host target expects no port at all

@@ -67,9 +67,8 @@ def test_hsts_parsing() -> None:
 
 
 def test_redirection_expectations() -> None:
-    observation = page()
-    observation.plain = [HttpExchange(url="http://vote.example/", status=301,
-                                      headers=[("Location", "https://vote.example/")])]
+    observation = page().model_copy(update={"plain": [HttpExchange(url="http://vote.example/", status=301,
+                                                                   headers=[("Location", "https://vote.example/")])]})
     assert obs.observatory_score(observation)["tests"]["redirection"]["result"] == "redirection-to-https"
-    observation.plain = [HttpExchange(url="http://vote.example/", status=200)]
+    observation = observation.model_copy(update={"plain": [HttpExchange(url="http://vote.example/", status=200)]})
     assert obs.observatory_score(observation)["tests"]["redirection"]["result"] == "redirection-missing"

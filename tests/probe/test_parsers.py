@@ -11,6 +11,8 @@ from expertise.probe.tls import observation_from_sslyze, parse_s_client, s_clien
 
 import pytest
 
+from expertise.i18n import msg
+
 WHEN = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 
 
@@ -56,7 +58,8 @@ def test_sslyze_connectivity_error_and_partial_failures(recorded) -> None:
                                                   "connectivity_error_trace": 'Traceback...\nsslyze.errors.ServerRejectedConnection: 127.0.0.1:9 -> "Server rejected the connection".'}]}
     tls = observation_from_sslyze(refused, endpoint="x", host="h", address="127.0.0.1", port=9, server_name="h",
                                   observed_at=WHEN)
-    assert tls.error == "no TLS connection: Server rejected the connection"
+    assert tls.error == msg("probe.reason.tls_no_connection", cause=msg("probe.sslyze.rejected"))
+    assert str(tls.error) == "no TLS connection: the server rejected the connection"
     result = dict(server["scan_result"])
     result["heartbleed"] = {"status": "ERROR", "error_reason": "BUG_IN_SSLYZE", "error_trace": "x\nValueError: boom",
                             "result": None}
@@ -64,7 +67,7 @@ def test_sslyze_connectivity_error_and_partial_failures(recorded) -> None:
                                       endpoint="x", host="h", address="127.0.0.1", port=1, server_name="h",
                                       observed_at=WHEN)
     assert partial.heartbleed is None and "heartbleed" in partial.command_errors
-    assert "boom" in partial.command_errors["heartbleed"]
+    assert partial.command_errors["heartbleed"].args == {"reason": "BUG_IN_SSLYZE", "detail": "boom"}
     empty = observation_from_sslyze({"server_scan_results": []}, endpoint="x", host="h", address="a", port=1,
                                     server_name="h", observed_at=WHEN)
     assert empty.error
@@ -85,7 +88,7 @@ def test_s_client_parsing() -> None:
     assert parse_s_client(without) == (False, "no", None)
     failed = "140:error:0A000410:SSL routines::sslv3 alert handshake failure\nNew, (NONE), Cipher is (NONE)\n"
     etm, _, error = parse_s_client(failed)
-    assert etm is None and "handshake failure" in error
+    assert etm is None and error is not None and "handshake failure" in error.args["cause"]
     command = s_client_command("::1", 443, "vote.example", "TLSv1.0", ["AES128-SHA"])
     assert command[3] == "[::1]:443" and "-tls1" in command and command[-1] == "vote.example"
     assert "-servername" not in s_client_command("127.0.0.1", 443, "127.0.0.1", "TLSv1.2", ["AES128-SHA"])
@@ -110,7 +113,7 @@ def test_nmap_xml(recorded) -> None:
 ])
 def test_nmap_xml_broken_or_hostile(xml: bytes, text: str) -> None:
     ports = parse_nmap_xml(xml, host="h", address="127.0.0.1", ports_spec="1", expected=[])
-    assert ports.error and text in ports.error
+    assert ports.error and text in str(ports.error)
 
 
 def test_nmap_command_is_connect_scan_without_dns() -> None:
@@ -134,14 +137,14 @@ def test_ports_spec(spec: str, ok: bool) -> None:
 
 def test_ssh_audit_json(recorded) -> None:
     observation = SshObservation(endpoint="ssh://x:1", host="x", address="127.0.0.1", port=1)
-    observation_from_ssh_audit(recorded("weak-ssh-ssh-audit.json"), observation)
+    observation = observation_from_ssh_audit(recorded("weak-ssh-ssh-audit.json"), observation)
     assert "diffie-hellman-group1-sha1" in observation.kex
     assert {k.algorithm for k in observation.host_keys} >= {"ssh-rsa"}
     assert all(k.size == 1024 for k in observation.host_keys)
     assert observation.software.startswith("OpenSSH_")
     empty = SshObservation(endpoint="ssh://x:1", host="x", address="127.0.0.1", port=1)
-    observation_from_ssh_audit({"banner": {"raw": "SSH-2.0-x"}}, empty)
-    assert empty.audit_error
+    empty = observation_from_ssh_audit({"banner": {"raw": "SSH-2.0-x"}}, empty)
+    assert empty.audit_error == msg("probe.reason.ssh_no_kexinit")
 
 
 def test_unrecognised_service_answering_http_is_flagged() -> None:
@@ -161,7 +164,7 @@ def test_scan_where_no_port_answered_is_untested() -> None:
            b'<extraports state="filtered" count="2"><extrareasons reason="net-unreach" count="2"/></extraports>'
            b'</ports></host></nmaprun>')
     ports = parse_nmap_xml(xml, host="h", address="127.0.0.1", ports_spec="1,2", expected=[])
-    assert ports.error and "net-unreach" in ports.error
+    assert ports.error and ports.error.args["causes"] == ["net-unreach"]
     closed = xml.replace(b'state="filtered" count="2"', b'state="closed" count="2"')
     assert parse_nmap_xml(closed, host="h", address="127.0.0.1", ports_spec="1,2", expected=[]).error is None
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+from expertise.i18n import msg
 from markupsafe import Markup
 
 from expertise import catalogue
@@ -56,12 +58,12 @@ def sources(recorded) -> list[Source]:
     http = HttpObservation.model_validate(recorded("weak-https-observation.json"))
     # a hostile header value must be shown, not executed
     final = http.exchanges[-1]
-    http.exchanges[-1] = final.model_copy(update={"headers": [*final.headers,
-                                                              ("X-Powered-By", "<script>alert('x')</script>")]})
+    http = http.model_copy(update={"exchanges": [*http.exchanges[:-1], final.model_copy(update={"headers": [
+        *final.headers, ("X-Powered-By", "<script>alert('x')</script>")]})]})
     ssh = SshObservation.model_validate(recorded("weak-ssh-observation.json"))
     ports = PortsObservation.model_validate(recorded("weak-host-observation.json"))
     unreachable = SshObservation(endpoint="ssh://127.0.0.1:9", host="127.0.0.1", address="127.0.0.1", port=9,
-                                 error="connection refused")
+                                 error=msg("probe.reason.refused"))
     return [
         make_source(ProbeObservation(kind="https", target=http.url, tls=tls, http=http), f"probe:{http.url}"),
         make_source(ProbeObservation(kind="ssh", target=ssh.endpoint, ssh=ssh), f"probe:{ssh.endpoint}"),
@@ -98,7 +100,7 @@ def test_french_prose_and_failing_families(sources) -> None:
     Charts.calls.clear()
     html = render("fr", sources)
     assert "avant l’envoi du moindre paquet" in html
-    assert "Constats" in html and "Correction&#160;:" in html
+    assert "Constats" in html and "Correction\u00a0:" in html
     labels, values, title = Charts.calls[-1]
     assert labels == ["PORT", "TLS", "HTTP", "SSH"] and title == "Contrôles en échec par famille"
     assert values[1] >= 10 and values[3] >= 7
@@ -108,11 +110,11 @@ def test_french_report_shows_no_english_reason(sources) -> None:
     """Results and collector reasons (callouts, clear-text probes) are shown in French."""
     html = render("fr", sources)
     assert "test impossible\u00a0: connexion refusée" in html  # typo_fr: no-break space before the colon
-    assert "SSH non observé&#160;: connexion refusée" in html
+    assert "SSH non observé\u00a0: connexion refusée" in html
     for english in ("could not test", "connection refused", "accepts ", "not offered", "no Strict-Transport",
                     "outside the ANSSI profile", "more)"):
         assert english not in html, english
-    assert "accepte TLSv1.0, TLSv1.1" in html and "clé du serveur trop faible" in html
+    assert "accepte TLSv1.0 et TLSv1.1" in html and "clé du serveur trop faible" in html
 
 
 def test_empty_sources_render(sources) -> None:

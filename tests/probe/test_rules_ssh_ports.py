@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from expertise.i18n import msg
+
 from expertise.probe.observations import PortInfo, PortsObservation, ProbeObservation, SshHostKey, SshObservation
 from expertise.results import Status
 
@@ -54,16 +56,16 @@ def test_ssh_variations(evaluate_probe, strong_ssh) -> None:
 
 
 def test_partial_ssh_observation_is_untested_where_it_is_missing(evaluate_probe, strong_ssh) -> None:
-    no_audit = strong_ssh.model_copy(update={"audit_error": "ssh-audit did not finish within 25 s"})
+    no_audit = strong_ssh.model_copy(update={"audit_error": msg("probe.reason.ssh_audit_timeout", seconds=25)})
     results = ssh(evaluate_probe, no_audit)
     for check in ("SSH-002", "SSH-003", "SSH-004", "SSH-005", "SSH-006", "SSH-007", "SSH-009"):
         assert results[check].status is Status.ERROR and "25 s" in results[check].text("en")
     assert results["SSH-008"].status is Status.PASS  # paramiko's part is still there
-    no_auth = strong_ssh.model_copy(update={"auth_methods": None, "auth_error": "key exchange impossible"})
+    no_auth = strong_ssh.model_copy(update={"auth_methods": None, "auth_error": msg("probe.reason.ssh_incompatible", detail="no acceptable kex")})
     result = ssh(evaluate_probe, no_auth)["SSH-008"]
     assert result.status is Status.ERROR and "key exchange impossible" in result.text("en")
     down = SshObservation(endpoint="ssh://127.0.0.1:9", host="127.0.0.1", address="127.0.0.1", port=9,
-                          error="connection refused")
+                          error=msg("probe.reason.refused"))
     assert {r.status for r in ssh(evaluate_probe, down).values()} == {Status.ERROR}
 
 
@@ -99,5 +101,5 @@ def test_inventory_and_untested_scan(evaluate_probe, ports) -> None:
     results = port_results(evaluate_probe, ports)
     assert results["PORT-003"].status is Status.INFORMATIONAL
     assert any(s["product"] == "OpenSSH" for s in results["PORT-003"].details["services"])
-    failed = ports.model_copy(update={"error": "nmap is not installed (Debian package nmap)", "ports": []})
+    failed = ports.model_copy(update={"error": msg("probe.reason.nmap_missing"), "ports": []})
     assert {r.status for r in port_results(evaluate_probe, failed).values()} == {Status.ERROR}

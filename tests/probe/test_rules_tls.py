@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from expertise.i18n import msg
+
 from expertise.probe.observations import CipherSuite, ProbeObservation, TlsObservation
 from expertise.results import Status
 
@@ -57,10 +59,10 @@ def test_results_carry_catalogue_metadata_and_evidence(evaluate_probe, weak_tls)
 def test_unreachable_endpoint_is_untested_never_failed(evaluate_probe, strong_tls) -> None:
     broken = TlsObservation(endpoint="127.0.0.1:9", host="127.0.0.1", address="127.0.0.1", port=9,
                             server_name="127.0.0.1", observed_at=strong_tls.observed_at,
-                            error="no TLS connection: Server rejected the connection", evidence=["x/sslyze.json"])
+                            error=msg("probe.reason.tls_no_connection", cause=msg("probe.sslyze.rejected")), evidence=["x/sslyze.json"])
     results = run(evaluate_probe, broken)
     assert {r.status for r in results.values()} == {Status.ERROR}
-    assert all("Server rejected the connection" in r.text("en") for r in results.values())
+    assert all("the server rejected the connection" in r.text("en") for r in results.values())
     assert all(r.evidence == ("x/sslyze.json",) for r in results.values())
 
 
@@ -84,7 +86,7 @@ VARIATIONS = [
     ("TLS-006", {"suites": [_suite("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")], "encrypt_then_mac": True},
      "pass", "Encrypt-then-MAC"),
     ("TLS-006", {"suites": [_suite("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")], "encrypt_then_mac": None,
-                 "encrypt_then_mac_error": "handshake failed (alert handshake failure)"}, "error", "handshake failed"),
+                 "encrypt_then_mac_error": msg("probe.reason.etm_handshake", cause="alert handshake failure")}, "error", "handshake failed"),
     ("TLS-007", {"suites": [_suite("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", kex_type="DH", kex_size=1024)]},
      "fail", "1024"),
     ("TLS-007", {"curves": ["secp256r1", "secp224r1"]}, "fail", "secp224r1"),

@@ -15,6 +15,8 @@ from typing import Iterator
 
 import pytest
 
+from expertise.i18n import Message, render
+
 from expertise.probe.localpki import make_ca, make_leaf
 
 from .conftest import _stop, free_port, wait_port
@@ -83,7 +85,7 @@ def test_expired_certificate_fails_its_dates(run, ecdsa_servers) -> None:
     lapsed_port = ecdsa_servers[1]
     results = run.results(f"tls://127.0.0.1:{lapsed_port}")
     assert results["TLS-024"]["status"] == "fail" and "expired on" in results["TLS-024"]["message"]
-    assert "expiré le" in results["TLS-024"]["messages"]["fr"]
+    assert "expiré le" in render(Message.from_dict(results["TLS-024"]), "fr")
     assert results["TLS-023"]["status"] == "fail"  # no store validates an expired leaf
     assert results["TLS-020"]["status"] == "pass"  # the key itself is fine: only the dates fail
     assert any(path.endswith("sslyze.json") for path in results["TLS-024"]["evidence"])

@@ -7,9 +7,13 @@ a connection when the target is in scope.
 
 from __future__ import annotations
 
+import json
+
 import socket
 
 import pytest
+
+from expertise.i18n import Message, render
 
 pytestmark = pytest.mark.network
 
@@ -81,10 +85,17 @@ def test_redirect_outside_the_scope_is_not_followed(tcp_server, tls_server_conte
     assert run.returncode in (0, 1), run.stderr
     assert portal.connections, "the in-scope portal was probed"
     assert trap.connections == []
-    record = next((tmp_path / "ev").glob("https-*/http-exchanges.json")).read_text()
+    record = _refused_redirect(tmp_path)
     assert f"redirect to {target} refused" in record
     for reason in reasons:
         assert reason in record
+
+
+def _refused_redirect(folder) -> str:  # type: ignore[no-untyped-def]
+    """The refused redirect as the evidence keeps it (a code with its arguments), read in English."""
+    record = json.loads(next((folder / "ev").glob("https-*/http-exchanges.json")).read_text())
+    assert record["refused_redirect"]["code"] == "probe.reason.redirect_refused"
+    return render(Message.from_dict(record["refused_redirect"]), "en")
 
 
 def test_redirect_to_a_declared_name_resolving_outside_the_scope_is_not_followed(tcp_server, tls_server_context,
@@ -99,7 +110,7 @@ def test_redirect_to_a_declared_name_resolving_outside_the_scope_is_not_followed
     assert run.returncode in (0, 1), run.stderr
     assert portal.connections, "the in-scope portal was probed"
     assert trap.connections == []
-    record = next((tmp_path / "ev").glob("https-*/http-exchanges.json")).read_text()
+    record = _refused_redirect(tmp_path)
     assert f"redirect to https://localhost:{trap.port}/vote refused" in record
     assert "resolves to 127.0.0.1, outside the declared addresses" in record
 

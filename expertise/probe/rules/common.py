@@ -12,60 +12,48 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from ...results import Result, Status
 from ...domain import Rule
-from ...wording import plural_s
+from ...i18n import Arg, Message, msg
+from ...results import Result, Status
 from ..observations import ProbeObservation
-from ..french import reason_fr
-
-DOMAIN = "probe"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A rule's verdict: the English sentence (results.json) and the French one (the report)."""
+    """A rule's verdict: its status and its message (a code with its arguments)."""
 
     status: Status
-    message: str
+    message: Message
     details: dict[str, Any] = field(default_factory=dict)
     evidence_filter: Sequence[str] = ()  # keep only evidence files whose name contains one of these
-    fr: str = ""
 
 
-# ``fr`` is keyword-only and required: a rule cannot produce a verdict without its French wording.
-
-def passed(message: str, *, fr: str, **details: Any) -> Outcome:
-    return Outcome(Status.PASS, message, details, fr=fr)
+def passed(message: Message, **details: Any) -> Outcome:
+    return Outcome(Status.PASS, message, details)
 
 
-def failed(message: str, *, fr: str, **details: Any) -> Outcome:
-    return Outcome(Status.FAIL, message, details, fr=fr)
+def failed(message: Message, **details: Any) -> Outcome:
+    return Outcome(Status.FAIL, message, details)
 
 
-def untested(message: str, *, fr: str, **details: Any) -> Outcome:
-    return Outcome(Status.ERROR, message, details, fr=fr)
+def untested(message: Message, **details: Any) -> Outcome:
+    return Outcome(Status.ERROR, message, details)
 
 
-def not_applicable(message: str, *, fr: str, **details: Any) -> Outcome:
-    return Outcome(Status.NOT_APPLICABLE, message, details, fr=fr)
+def not_applicable(message: Message, **details: Any) -> Outcome:
+    return Outcome(Status.NOT_APPLICABLE, message, details)
 
 
-def informational(message: str, *, fr: str, **details: Any) -> Outcome:
-    return Outcome(Status.INFORMATIONAL, message, details, fr=fr)
+def informational(message: Message, **details: Any) -> Outcome:
+    return Outcome(Status.INFORMATIONAL, message, details)
 
 
-def manual(message: str, *, fr: str, **details: Any) -> Outcome:
-    return Outcome(Status.MANUAL, message, details, fr=fr)
+def manual(message: Message, **details: Any) -> Outcome:
+    return Outcome(Status.MANUAL, message, details)
 
 
-def could_not_test(reason: str | None) -> tuple[str, str]:
-    """("could not test: …", "test impossible : …") for a collector's reason."""
-    reason = reason or "no answer"
-    return f"could not test: {reason}", f"test impossible : {reason_fr(reason)}"
-
-
-def _messages(fr: str) -> dict[str, str]:
-    return {"fr": fr} if fr else {}
+def reason_or_no_answer(reason: Message | None) -> Message:
+    return reason if reason is not None else msg("probe.reason.no_answer")
 
 
 def _evidence(files: Iterable[str], keep: Sequence[str]) -> tuple[str, ...]:
@@ -83,15 +71,13 @@ def family_rule(check_id: str, part: str, subject: Callable[[Any], str]) -> Call
             if observed is None:
                 return []
             if observed.error:
-                english, french = could_not_test(observed.error)
-                return [Result(check_id, Status.ERROR, english, subject=subject(observed),
-                               evidence=tuple(observed.evidence), messages=_messages(french))]
+                return [Result(check_id, Status.ERROR, msg("probe.rule.could_not_test", reason=observed.error),
+                               subject=subject(observed), evidence=tuple(observed.evidence))]
             outcome = function(observed)
             if outcome is None:
                 return []
             return [Result(check_id, outcome.status, outcome.message, subject=subject(observed),
-                           evidence=_evidence(observed.evidence, outcome.evidence_filter),
-                           details=outcome.details, messages=_messages(outcome.fr))]
+                           evidence=_evidence(observed.evidence, outcome.evidence_filter), details=outcome.details)]
 
         run.__name__ = function.__name__
         run.__doc__ = function.__doc__
@@ -116,15 +102,14 @@ def ports_rule(check_id: str) -> Callable[[Callable[[Any], Outcome | None]], Rul
     return family_rule(check_id, "ports", lambda ports: ports.host)
 
 
-def listing(items: Iterable[str], limit: int = 8, lang: str = "en") -> str:
-    """The first ``limit`` distinct items, and how many more there are."""
-    items = list(dict.fromkeys(items))
-    shown = ", ".join(items[:limit])
+def listing(items: Iterable[Arg], limit: int = 8) -> Arg:
+    """The first ``limit`` distinct items (a list, joined the report language's way), and how many more."""
+    unique: list[Arg] = []
+    for item in items:  # messages are not hashable: keep the first of equal items, in order
+        if item not in unique:
+            unique.append(item)
+    items = unique
     more = len(items) - limit
     if more <= 0:
-        return shown
-    return shown + (f" (+{more} autre{plural_s(more)})" if lang == "fr" else f" (+{more} more)")
-
-
-def listing_fr(items: Iterable[str], limit: int = 8) -> str:
-    return listing(items, limit, "fr")
+        return items
+    return msg("probe.list.more", items=items[:limit], count=more)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ...i18n import Message, msg
 from ...results import Status
 from .. import observatory as obs
 from ..observations import HttpExchange, HttpObservation
-from .common import (Outcome, failed, http_rule, informational, listing, listing_fr, not_applicable, passed,
-                     untested)
-from ..french import reason_fr
+from .common import Outcome, failed, http_rule, informational, listing, not_applicable, passed, untested
 
 _VERSION_IN_BANNER = re.compile(r"\d+\.\d+")
 
@@ -21,11 +20,10 @@ def _final_https(http: HttpObservation) -> HttpExchange | Outcome | None:
     final = http.final
     if final is None:
         errors = [e.error for e in http.exchanges if e.error]
-        reason = errors[-1] if errors else "nothing received"
-        return untested(f"no HTTP response: {reason}", fr=f"aucune réponse HTTP : {reason_fr(reason)}")
+        reason = errors[-1] if errors else msg("probe.reason.nothing_received")
+        return untested(msg("probe.http.no_response_because", reason=reason))
     if not final.url.startswith("https://"):
-        return failed(f"the page is finally served over clear-text HTTP ({final.url})",
-                      fr=f"la page est finalement servie en HTTP en clair ({final.url})")
+        return failed(msg("probe.http.clear_text_final", url=final.url))
     return final
 
 
@@ -37,9 +35,9 @@ def _with_final(function):  # type: ignore[no-untyped-def]
             return final
         outcome = function(http, final)
         if outcome is not None and http.refused_redirect and outcome.status is Status.PASS:
-            outcome = Outcome(outcome.status, outcome.message + f" (redirect not followed: {http.refused_redirect})",
-                              outcome.details, outcome.evidence_filter,
-                              fr=outcome.fr + f" (redirection non suivie : {reason_fr(http.refused_redirect)})")
+            outcome = Outcome(outcome.status, msg("probe.http.redirect_not_followed", finding=outcome.message,
+                                                  reason=http.refused_redirect),
+                              outcome.details, outcome.evidence_filter)
         return outcome
 
     wrapper.__name__ = function.__name__
@@ -54,16 +52,14 @@ def hsts(http: HttpObservation, final: HttpExchange) -> Outcome:
     value = final.header("strict-transport-security")
     parsed = obs.parse_hsts(value)
     if parsed is None:
-        return failed("no Strict-Transport-Security header", fr="pas d’en-tête Strict-Transport-Security")
+        return failed(msg("probe.http_001.absent"))
     if parsed.invalid:
-        return failed(f"invalid Strict-Transport-Security header ({parsed.invalid}): {value!r}",
-                      fr=f"en-tête Strict-Transport-Security invalide ({reason_fr(parsed.invalid)}) : {value!r}")
+        return failed(msg("probe.http_001.invalid", reason=parsed.invalid, value=repr(value)))
     if (parsed.max_age or 0) < obs.SIX_MONTHS:
-        return failed(f"HSTS max-age={parsed.max_age} is below six months (15768000)",
-                      fr=f"HSTS max-age={parsed.max_age} est inférieur à six mois (15768000)", max_age=parsed.max_age)
+        return failed(msg("probe.http_001.short", max_age=str(parsed.max_age)), max_age=parsed.max_age)
     flags = [flag for flag, on in (("includeSubDomains", parsed.include_subdomains), ("preload", parsed.preload)) if on]
-    shown = f"max-age={parsed.max_age}" + (f" ({', '.join(flags)})" if flags else "")
-    return passed(f"HSTS {shown}", fr=f"en-tête HSTS présent : {shown}",
+    shown = f"max-age={parsed.max_age}" + (f" ({', '.join(flags)})" if flags else "")  # the directives as sent
+    return passed(msg("probe.http_001.pass", directives=shown),
                   max_age=parsed.max_age, include_subdomains=parsed.include_subdomains, preload=parsed.preload)
 
 
@@ -73,31 +69,21 @@ def content_security_policy(http: HttpObservation, final: HttpExchange) -> Outco
     """A Content-Security-Policy that restricts scripts and objects (no unsafe-inline/eval, no broad sources)."""
     csp = obs.assess_csp(final)
     if not csp.present:
-        extra = " (only a Report-Only policy, which blocks nothing)" if csp.report_only else ""
-        extra_fr = " (seulement une politique Report-Only, qui ne bloque rien)" if csp.report_only else ""
-        return failed("no Content-Security-Policy header" + extra, fr="pas d’en-tête Content-Security-Policy" + extra_fr)
+        return failed(msg("probe.http_002.report_only") if csp.report_only else msg("probe.http_002.absent"))
     if csp.invalid:
-        return failed(f"Content-Security-Policy cannot be parsed: {csp.invalid}",
-                      fr=f"Content-Security-Policy illisible : {reason_fr(csp.invalid)}")
-    problems, problems_fr = [], []
+        return failed(msg("probe.http_002.invalid", reason=csp.invalid))
+    problems: list[Message] = []
     if csp.unsafe_inline_script:
-        problems.append("scripts allowed inline, from data: or from overly broad sources")
-        problems_fr.append("scripts autorisés en ligne, depuis data: ou depuis des sources trop larges")
+        problems.append(msg("probe.http_002.inline_scripts"))
     if csp.broad_object:
-        problems.append("object-src not restricted")
-        problems_fr.append("object-src non restreint")
+        problems.append(msg("probe.http_002.broad_object"))
     if csp.unsafe_eval:
-        problems.append("'unsafe-eval' allowed")
-        problems_fr.append("'unsafe-eval' autorisé")
+        problems.append(msg("probe.http_002.unsafe_eval"))
     if csp.insecure_active:
-        problems.append("resources allowed over http:")
-        problems_fr.append("ressources autorisées en http:")
+        problems.append(msg("probe.http_002.insecure_scheme"))
     if problems:
-        return failed(f"Content-Security-Policy too permissive: {'; '.join(problems)}",
-                      fr=f"Content-Security-Policy trop permissive : {' ; '.join(problems_fr)}",
-                      observatory=csp.expectation)
-    return passed(f"Content-Security-Policy restricts scripts ({csp.expectation})",
-                  fr=f"la Content-Security-Policy restreint les scripts ({csp.expectation})", observatory=csp.expectation)
+        return failed(msg("probe.http_002.fail", problems=problems), observatory=csp.expectation)
+    return passed(msg("probe.http_002.pass", expectation=csp.expectation), observatory=csp.expectation)
 
 
 @http_rule("HTTP-003")
@@ -106,11 +92,10 @@ def content_type_options(http: HttpObservation, final: HttpExchange) -> Outcome:
     """X-Content-Type-Options: nosniff."""
     state = obs.content_type_options(final.header("x-content-type-options"))
     if state == "nosniff":
-        return passed("X-Content-Type-Options: nosniff", fr="en-tête X-Content-Type-Options présent : nosniff")
+        return passed(msg("probe.http_003.pass"))
     if state == "absent":
-        return failed("no X-Content-Type-Options header", fr="pas d’en-tête X-Content-Type-Options")
-    value = final.header("x-content-type-options")
-    return failed(f"invalid X-Content-Type-Options: {value!r}", fr=f"en-tête X-Content-Type-Options invalide : {value!r}")
+        return failed(msg("probe.http_003.absent"))
+    return failed(msg("probe.http_003.invalid", value=repr(final.header("x-content-type-options"))))
 
 
 @http_rule("HTTP-004")
@@ -119,21 +104,16 @@ def framing(http: HttpObservation, final: HttpExchange) -> Outcome:
     """The page cannot be framed by others: CSP frame-ancestors, or X-Frame-Options DENY/SAMEORIGIN."""
     csp = obs.assess_csp(final)
     if csp.frame_ancestors_restricted:
-        return passed("framing restricted by CSP frame-ancestors",
-                      fr="inclusion dans un cadre restreinte par la directive CSP frame-ancestors")
+        return passed(msg("probe.http_004.csp"))
     value = final.header("x-frame-options")
     state = obs.frame_options(value)
     if state == "deny-or-sameorigin":
-        return passed(f"X-Frame-Options: {value}", fr=f"en-tête X-Frame-Options présent : {value}")
+        return passed(msg("probe.http_004.pass", value=value))
     if state == "allow-from":
-        return failed("X-Frame-Options ALLOW-FROM is ignored by current browsers; use CSP frame-ancestors",
-                      fr="X-Frame-Options ALLOW-FROM est ignoré des navigateurs actuels ; utiliser la directive CSP "
-                         "frame-ancestors")
+        return failed(msg("probe.http_004.allow_from"))
     if state == "invalid":
-        return failed(f"invalid X-Frame-Options: {value!r}", fr=f"en-tête X-Frame-Options invalide : {value!r}")
-    return failed("no CSP frame-ancestors and no X-Frame-Options: the voting page can be framed (clickjacking)",
-                  fr="ni directive CSP frame-ancestors ni X-Frame-Options : la page de vote peut être incluse dans un "
-                     "cadre (clickjacking)")
+        return failed(msg("probe.http_004.invalid", value=repr(value)))
+    return failed(msg("probe.http_004.absent"))
 
 
 @http_rule("HTTP-005")
@@ -143,13 +123,12 @@ def referrer(http: HttpObservation, final: HttpExchange) -> Outcome:
     value = final.header("referrer-policy")
     state = obs.referrer_policy(value)
     if state == "private":
-        return passed(f"Referrer-Policy: {value}", fr=f"en-tête Referrer-Policy présent : {value}")
+        return passed(msg("probe.http_005.pass", value=value))
     if state == "absent":
-        return failed("no Referrer-Policy header (left to each browser's default)",
-                      fr="pas d’en-tête Referrer-Policy (comportement laissé au choix de chaque navigateur)")
+        return failed(msg("probe.http_005.absent"))
     if state == "unsafe":
-        return failed(f"unsafe Referrer-Policy: {value!r}", fr=f"Referrer-Policy non sûre : {value!r}")
-    return failed(f"invalid Referrer-Policy: {value!r}", fr=f"Referrer-Policy invalide : {value!r}")
+        return failed(msg("probe.http_005.unsafe", value=repr(value)))
+    return failed(msg("probe.http_005.invalid", value=repr(value)))
 
 
 @http_rule("HTTP-006")
@@ -158,11 +137,12 @@ def cookies(http: HttpObservation) -> Outcome | None:
     if not http.url.startswith("https://"):
         return None
     if not http.exchanges or all(e.status is None for e in http.exchanges):
-        return untested("no HTTP response", fr="aucune réponse HTTP")
+        return untested(msg("probe.http.no_response"))
     found = obs.cookies_of(http.exchanges)
     if not found:
-        return not_applicable("no cookie set by the page", fr="la page ne dépose aucun cookie")
-    problems = []
+        return not_applicable(msg("probe.http_006.none"))
+    problems: list[Message] = []
+    details: list[str] = []
     for cookie in found:
         missing = []
         if not cookie.secure:
@@ -172,16 +152,14 @@ def cookies(http: HttpObservation) -> Outcome | None:
         if cookie.same_site is None:
             missing.append("SameSite")
         elif cookie.same_site not in ("lax", "strict"):
-            missing.append(f"SameSite={cookie.same_site or '(empty)'}")
+            missing.append(f"SameSite={cookie.same_site}")
         if missing:
-            problems.append(f"{cookie.name}: {', '.join(missing)}")
+            problems.append(msg("probe.http_006.cookie", name=cookie.name, missing=missing))
+            details.append(f"{cookie.name}: {', '.join(missing)}")
     names = [c.name for c in found]
     if problems:
-        problems_fr = [problem.replace(": ", " : ", 1) for problem in problems]
-        return failed(f"cookie flags missing: {listing(problems, 5)}",
-                      fr=f"attributs de cookie manquants : {listing_fr(problems_fr, 5)}", cookies=names, problems=problems)
-    return passed(f"{len(found)} cookie(s) with Secure and SameSite ({listing(names)})",
-                  fr=f"{len(found)} cookie(s) avec Secure et SameSite ({listing_fr(names)})", cookies=names)
+        return failed(msg("probe.http_006.fail", problems=listing(problems, 5)), cookies=names, problems=details)
+    return passed(msg("probe.http_006.pass", count=len(found), names=listing(names)), cookies=names)
 
 
 @http_rule("HTTP-007")
@@ -190,52 +168,46 @@ def redirect_to_https(http: HttpObservation) -> Outcome:
     https_host = http.host
     answered = [e for e in http.plain if e.error is None]
     failures = [e for e in http.plain if e.error is not None]
-    bad, bad_fr = [], []
+    bad: list[Message] = []
     for exchange in answered:
         verdict = obs.assess_plain(exchange, https_host)
         if verdict.expectation != "redirection-to-https":
-            bad.append(f"{exchange.url} {verdict.detail}")
-            bad_fr.append(f"{exchange.url} {verdict.detail_fr}")
+            bad.append(msg("probe.http.url_does", url=exchange.url, what=verdict.detail))
     if bad:
-        return Outcome(Status.FAIL, f"clear-text HTTP does not redirect to HTTPS: {listing(bad, 3)}", {"problems": bad},
-                       ("http",), fr=f"l’accès HTTP en clair ne redirige pas vers HTTPS : {listing_fr(bad_fr, 3)}")
+        return Outcome(Status.FAIL, msg("probe.http_007.fail", problems=listing(bad, 3)),
+                       {"problems": [str(b) for b in bad]}, ("http",))
     if failures:
         return _plain_untested(failures)
     if answered:
-        return passed(f"clear-text HTTP redirects to HTTPS ({listing(e.url for e in answered)})",
-                      fr=f"l’accès HTTP en clair redirige vers HTTPS ({listing_fr(e.url for e in answered)})")
+        return passed(msg("probe.http_007.pass", urls=listing([e.url for e in answered])))
     tried = http.plain_unreachable
     if tried:
-        return passed(f"no clear-text HTTP service answers ({listing(tried, 3)}): no redirect needed",
-                      fr=f"aucun service HTTP en clair ne répond ({listing_fr(tried, 3)}) : pas de redirection nécessaire")
-    return not_applicable("no clear-text HTTP entry point to test", fr="aucune entrée HTTP en clair à tester")
+        return passed(msg("probe.http_007.no_service", urls=listing(tried, 3)))
+    return not_applicable(msg("probe.http.no_plain_entry"))
 
 
 def _plain_untested(failures: list[HttpExchange]) -> Outcome:
-    return untested(f"could not test {listing(f'{e.url} ({e.error})' for e in failures)}",
-                    fr=f"test impossible pour {listing_fr(f'{e.url} ({reason_fr(e.error)})' for e in failures)}")
+    reasons = [msg("probe.http.url_because", url=e.url, reason=e.error) for e in failures]
+    return untested(msg("probe.http.plain_untested", urls=listing(reasons)))
 
 
 @http_rule("HTTP-008")
 def no_clear_text_pages(http: HttpObservation) -> Outcome:
     """No page is served over clear-text HTTP (CNIL 2012 opinion: no vote without HTTPS)."""
     pages = [e for e in http.plain if e.error is None and e.status is not None and 200 <= e.status < 300]
-    served = [f"{e.url} → {e.status} ({e.body_bytes} bytes)" for e in pages]
-    if served:
-        served_fr = [f"{e.url} → {e.status} ({e.body_bytes} octets)" for e in pages]
-        return Outcome(Status.FAIL, f"pages served over clear-text HTTP: {listing(served, 3)}", {"served": served},
-                       ("http",), fr=f"pages servies en HTTP en clair : {listing_fr(served_fr, 3)}")
+    if pages:
+        served = [msg("probe.http_008.page", url=e.url, status=str(e.status), count=e.body_bytes) for e in pages]
+        return Outcome(Status.FAIL, msg("probe.http_008.fail", pages=listing(served, 3)),
+                       {"served": [str(s) for s in served]}, ("http",))
     failures = [e for e in http.plain if e.error is not None]
     if failures:
         return _plain_untested(failures)
     answered = [f"{e.url} → {e.status}" for e in http.plain if e.status is not None]
     if answered:
-        return passed(f"clear-text HTTP serves no page ({listing(answered)})",
-                      fr=f"l’accès HTTP en clair ne sert aucune page ({listing_fr(answered)})")
+        return passed(msg("probe.http_008.pass", answers=listing(answered)))
     if http.plain_unreachable:
-        return passed(f"no clear-text HTTP service answers ({listing(http.plain_unreachable, 3)})",
-                      fr=f"aucun service HTTP en clair ne répond ({listing_fr(http.plain_unreachable, 3)})")
-    return not_applicable("no clear-text HTTP entry point to test", fr="aucune entrée HTTP en clair à tester")
+        return passed(msg("probe.http_008.no_service", urls=listing(http.plain_unreachable, 3)))
+    return not_applicable(msg("probe.http.no_plain_entry"))
 
 
 @http_rule("HTTP-009")
@@ -244,12 +216,10 @@ def cors(http: HttpObservation, final: HttpExchange) -> Outcome:
     """No cross-origin access with credentials for any origin."""
     value = final.header("access-control-allow-origin")
     if obs.cors_universal_with_credentials(final, obs.ORIGIN_SENT):
-        return failed(f"Access-Control-Allow-Origin {value!r} with credentials: any site can read the voter's pages",
-                      fr=f"Access-Control-Allow-Origin {value!r} avec authentifiants : n’importe quel site peut lire "
-                         "les pages de l’électeur")
-    return passed("no credentialed cross-origin access" + (f" (Access-Control-Allow-Origin: {value})" if value else ""),
-                  fr="aucun accès inter-origines avec authentifiants"
-                     + (f" (Access-Control-Allow-Origin : {value})" if value else ""))
+        return failed(msg("probe.http_009.fail", value=repr(value)))
+    if value:
+        return passed(msg("probe.http_009.pass_with", value=value))
+    return passed(msg("probe.http_009.pass"))
 
 
 @http_rule("HTTP-010")
@@ -260,19 +230,17 @@ def software_disclosure(http: HttpObservation, final: HttpExchange) -> Outcome:
     for name in ("server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version"):
         for value in final.header_values(name):
             if name != "server" or _VERSION_IN_BANNER.search(value):
-                disclosed.append(f"{name}: {value}")
+                disclosed.append((_header_name(name), value))
     if disclosed:
-        disclosed_fr = [_header_name(item) for item in disclosed]
-        return failed(f"software versions disclosed: {listing(disclosed, 4)}",
-                      fr=f"versions logicielles divulguées : {listing_fr(disclosed_fr, 4)}", headers=disclosed)
-    return passed("no software version disclosed in the headers",
-                  fr="aucune version logicielle divulguée dans les en-têtes")
+        shown = [msg("probe.http.header", name=name, value=value) for name, value in disclosed]
+        return failed(msg("probe.http_010.fail", headers=listing(shown, 4)),
+                      headers=[f"{name.lower()}: {value}" for name, value in disclosed])
+    return passed(msg("probe.http_010.pass"))
 
 
-def _header_name(item: str) -> str:
-    """ "x-powered-by: PHP/8" → "X-Powered-By : PHP/8" (the header's usual spelling, French spacing)."""
-    name, _, value = item.partition(": ")
-    return "-".join(part[:1].upper() + part[1:] for part in name.split("-")) + f" : {value}"
+def _header_name(name: str) -> str:
+    """ "x-powered-by" → "X-Powered-By" (the header's usual spelling)."""
+    return "-".join(part[:1].upper() + part[1:] for part in name.split("-"))
 
 
 @http_rule("HTTP-011")
@@ -281,22 +249,17 @@ def external_scripts(http: HttpObservation, final: HttpExchange) -> Outcome:
     """Scripts from other origins load over HTTPS with Subresource Integrity."""
     scripts = obs.assess_scripts(final)
     if scripts.expectation == "html-not-parsable":
-        return untested(f"the page cannot be parsed as HTML: {final.html_parse_error}",
-                        fr=f"la page ne peut pas être analysée comme du HTML : {final.html_parse_error}")
+        return untested(msg("probe.http_011.unparsable", detail=final.html_parse_error))
     if scripts.insecure:
-        return failed(f"scripts loaded without HTTPS: {listing(scripts.insecure, 4)}",
-                      fr=f"scripts chargés sans HTTPS : {listing_fr(scripts.insecure, 4)}", scripts=scripts.insecure)
+        return failed(msg("probe.http_011.insecure", scripts=listing(scripts.insecure, 4)), scripts=scripts.insecure)
     if scripts.without_integrity:
-        return failed(f"external scripts without Subresource Integrity: {listing(scripts.without_integrity, 4)}",
-                      fr=f"scripts externes sans contrôle d’intégrité (Subresource Integrity) : "
-                         f"{listing_fr(scripts.without_integrity, 4)}", scripts=scripts.without_integrity)
+        return failed(msg("probe.http_011.no_integrity", scripts=listing(scripts.without_integrity, 4)),
+                      scripts=scripts.without_integrity)
     if scripts.external:
-        return passed(f"{len(scripts.external)} external script(s), all with integrity over HTTPS",
-                      fr=f"{len(scripts.external)} script(s) externe(s), tous chargés en HTTPS avec contrôle d’intégrité")
+        return passed(msg("probe.http_011.pass", count=len(scripts.external)))
     if final.body_truncated:
-        return passed("no external script in the part of the page read (page truncated)",
-                      fr="aucun script externe dans la partie lue de la page (page tronquée)")
-    return passed(f"no external script ({scripts.expectation})", fr=f"aucun script externe ({scripts.expectation})")
+        return passed(msg("probe.http_011.truncated"))
+    return passed(msg("probe.http_011.none", expectation=scripts.expectation))
 
 
 @http_rule("HTTP-012")
@@ -306,9 +269,8 @@ def observatory_score(http: HttpObservation) -> Outcome | None:
         return None
     score = obs.observatory_score(http)
     if score["score"] is None:
-        return untested("no HTTP response to score", fr="aucune réponse HTTP à noter")
-    return informational(f"MDN HTTP Observatory score {score['score']} ({score['grade']})",
-                         fr=f"note de l’Observatory HTTP de MDN : {score['score']} ({score['grade']})", **score)
+        return untested(msg("probe.http_012.untested"))
+    return informational(msg("probe.http_012.score", score=str(score["score"]), grade=str(score["grade"])), **score)
 
 
 RULES = (hsts, content_security_policy, content_type_options, framing, referrer, cookies, redirect_to_https,

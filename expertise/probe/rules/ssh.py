@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from ...i18n import Message, msg
 from ...results import Status
 from .. import policy
 from ..observations import SshObservation
-from .common import Outcome, failed, listing, listing_fr, manual, not_applicable, passed, ssh_rule, untested
-from ..french import reason_fr
+from .common import (Outcome, failed, listing, manual, not_applicable, passed, reason_or_no_answer, ssh_rule,
+                     untested)
 
 
 def _algorithms_untested(ssh: SshObservation) -> Outcome | None:
     if ssh.audit_error:
-        return untested(f"could not list the server's algorithms: {ssh.audit_error}",
-                        fr=f"impossible d’énumérer les algorithmes du serveur : {reason_fr(ssh.audit_error)}")
+        return untested(msg("probe.ssh.algorithms_untested", reason=ssh.audit_error))
     return None
 
 
@@ -20,12 +20,10 @@ def _algorithms_untested(ssh: SshObservation) -> Outcome | None:
 def protocol_2_only(ssh: SshObservation) -> Outcome:
     """Only protocol version 2 (a "1.99" banner still accepts SSH-1)."""
     if not ssh.protocol:
-        return untested(f"no protocol version in the banner {ssh.banner!r}",
-                        fr=f"aucune version du protocole dans la bannière {ssh.banner!r}")
+        return untested(msg("probe.ssh_001.untested", banner=repr(ssh.banner)))
     if ssh.protocol == "2.0":
-        return passed(f"protocol 2.0 only ({ssh.banner})", fr=f"protocole 2.0 uniquement ({ssh.banner})")
-    return failed(f"protocol {ssh.protocol} announced ({ssh.banner}): SSH-1 accepted",
-                  fr=f"protocole {ssh.protocol} annoncé ({ssh.banner}) : SSH-1 accepté")
+        return passed(msg("probe.ssh_001.pass", banner=ssh.banner))
+    return failed(msg("probe.ssh_001.fail", protocol=ssh.protocol, banner=ssh.banner))
 
 
 def _outside(values: list[str], allowed: frozenset[str]) -> list[str]:
@@ -38,13 +36,11 @@ def key_exchange(ssh: SshObservation) -> Outcome:
     if (problem := _algorithms_untested(ssh)) is not None:
         return problem
     if not ssh.kex:
-        return untested("no key-exchange algorithm reported", fr="aucun algorithme d’échange de clés annoncé")
+        return untested(msg("probe.ssh_002.untested"))
     bad = _outside(ssh.kex, policy.SSH_ALLOWED_KEX)
     if bad:
-        return failed(f"key exchanges outside the ANSSI profile: {listing(bad)}",
-                      fr=f"échanges de clés hors du profil ANSSI : {listing_fr(bad)}", algorithms=bad)
-    offered = _outside(ssh.kex, frozenset())
-    return passed(f"key exchanges: {listing(offered)}", fr=f"échanges de clés : {listing_fr(offered)}")
+        return failed(msg("probe.ssh_002.fail", algorithms=listing(bad)), algorithms=bad)
+    return passed(msg("probe.ssh_002.pass", algorithms=listing(_outside(ssh.kex, frozenset()))))
 
 
 @ssh_rule("SSH-003")
@@ -53,12 +49,11 @@ def ciphers(ssh: SshObservation) -> Outcome:
     if (problem := _algorithms_untested(ssh)) is not None:
         return problem
     if not ssh.ciphers:
-        return untested("no cipher reported", fr="aucun algorithme de chiffrement annoncé")
+        return untested(msg("probe.ssh_003.untested"))
     bad = _outside(ssh.ciphers, policy.SSH_ALLOWED_CIPHERS)
     if bad:
-        return failed(f"ciphers outside the ANSSI profile: {listing(bad)}",
-                      fr=f"algorithmes de chiffrement hors du profil ANSSI : {listing_fr(bad)}", algorithms=bad)
-    return passed(f"ciphers: {listing(ssh.ciphers)}", fr=f"algorithmes de chiffrement : {listing_fr(ssh.ciphers)}")
+        return failed(msg("probe.ssh_003.fail", algorithms=listing(bad)), algorithms=bad)
+    return passed(msg("probe.ssh_003.pass", algorithms=listing(ssh.ciphers)))
 
 
 @ssh_rule("SSH-004")
@@ -67,12 +62,11 @@ def macs(ssh: SshObservation) -> Outcome:
     if (problem := _algorithms_untested(ssh)) is not None:
         return problem
     if not ssh.macs:
-        return untested("no MAC reported", fr="aucun algorithme d’intégrité (MAC) annoncé")
+        return untested(msg("probe.ssh_004.untested"))
     bad = _outside(ssh.macs, policy.SSH_ALLOWED_MACS)
     if bad:
-        return failed(f"MACs outside the ANSSI profile: {listing(bad)}",
-                      fr=f"algorithmes d’intégrité (MAC) hors du profil ANSSI : {listing_fr(bad)}", algorithms=bad)
-    return passed(f"MACs: {listing(ssh.macs)}", fr=f"algorithmes d’intégrité (MAC) : {listing_fr(ssh.macs)}")
+        return failed(msg("probe.ssh_004.fail", algorithms=listing(bad)), algorithms=bad)
+    return passed(msg("probe.ssh_004.pass", algorithms=listing(ssh.macs)))
 
 
 @ssh_rule("SSH-005")
@@ -81,28 +75,23 @@ def host_keys(ssh: SshObservation) -> Outcome:
     if (problem := _algorithms_untested(ssh)) is not None:
         return problem
     if not ssh.host_keys:
-        return untested("no host key reported", fr="aucune clé d’hôte annoncée")
-    bad, bad_fr = [], []
+        return untested(msg("probe.ssh_005.untested"))
+    bad: list[Message | str] = []
     for key in ssh.host_keys:
         base = policy.ssh_base_algorithm(key.algorithm)
         if base == "ssh-dss":
             bad.append(f"{key.algorithm} (DSA)")
-            bad_fr.append(f"{key.algorithm} (DSA)")
         elif policy.ssh_is_rsa(base):
             if key.size is None:
-                bad.append(f"{key.algorithm} (size unknown)")
-                bad_fr.append(f"{key.algorithm} (taille inconnue)")
+                bad.append(msg("probe.ssh_005.size_unknown", algorithm=key.algorithm))
             elif key.size < policy.SSH_MIN_RSA_BITS:
-                bad.append(f"{key.algorithm} ({key.size} bits)")
-                bad_fr.append(f"{key.algorithm} ({key.size} bits)")
+                bad.append(msg("probe.ssh.key_bits", algorithm=key.algorithm, bits=str(key.size)))
         elif base not in policy.SSH_ALLOWED_HOST_KEYS:
             bad.append(key.algorithm)
-            bad_fr.append(key.algorithm)
     described = [f"{k.algorithm}" + (f" {k.size}" if k.size else "") for k in ssh.host_keys]
     if bad:
-        return failed(f"weak host keys: {listing(bad)}", fr=f"clés d’hôte trop faibles : {listing_fr(bad_fr)}",
-                      keys=described)
-    return passed(f"host keys: {listing(described)}", fr=f"clés d’hôte : {listing_fr(described)}", keys=described)
+        return failed(msg("probe.ssh_005.fail", keys=listing(bad)), keys=described)
+    return passed(msg("probe.ssh_005.pass", keys=listing(described)), keys=described)
 
 
 @ssh_rule("SSH-006")
@@ -112,13 +101,11 @@ def host_key_rsa_3072(ssh: SshObservation) -> Outcome:
         return problem
     rsa = [k for k in ssh.host_keys if policy.ssh_is_rsa(policy.ssh_base_algorithm(k.algorithm))]
     if not rsa:
-        return not_applicable("no RSA host key", fr="aucune clé d’hôte RSA")
+        return not_applicable(msg("probe.ssh_006.no_rsa"))
     small = sorted({k.size or 0 for k in rsa if (k.size or 0) < policy.SSH_RECOMMENDED_RSA_BITS})
     if small:
-        sizes = ", ".join(str(s) for s in small)
-        return failed(f"RSA host key of {sizes} bits, below the 3072 recommended",
-                      fr=f"clé d’hôte RSA de {sizes} bits, sous les 3072 bits recommandés")
-    return passed(f"RSA host key of {rsa[0].size} bits", fr=f"clé d’hôte RSA de {rsa[0].size} bits")
+        return failed(msg("probe.ssh_006.fail", bits=[str(s) for s in small]))
+    return passed(msg("probe.ssh_006.pass", bits=str(rsa[0].size)))
 
 
 @ssh_rule("SSH-007")
@@ -128,28 +115,23 @@ def no_sha1_signatures(ssh: SshObservation) -> Outcome:
         return problem
     bad = [k.algorithm for k in ssh.host_keys if policy.ssh_base_algorithm(k.algorithm) in policy.SSH_SHA1_HOST_KEYS]
     if bad:
-        return failed(f"SHA-1 host-key signatures offered: {listing(bad)}",
-                      fr=f"signatures SHA-1 de clé d’hôte proposées : {listing_fr(bad)}")
-    return passed("no SHA-1 host-key signature offered", fr="aucune signature SHA-1 de clé d’hôte proposée")
+        return failed(msg("probe.ssh_007.fail", algorithms=listing(bad)))
+    return passed(msg("probe.ssh_007.pass"))
 
 
 @ssh_rule("SSH-008")
 def public_key_authentication_only(ssh: SshObservation) -> Outcome:
     """Only public-key authentication is offered (no password, no keyboard-interactive)."""
     if ssh.auth_methods is None:
-        reason = ssh.auth_error or "no answer"
-        return Outcome(Status.ERROR, f"could not list the authentication methods: {reason}",
-                       evidence_filter=("paramiko",),
-                       fr=f"impossible d’énumérer les méthodes d’authentification : {reason_fr(reason)}")
+        return Outcome(Status.ERROR, msg("probe.ssh_008.untested", reason=reason_or_no_answer(ssh.auth_error)),
+                       evidence_filter=("paramiko",))
     weak = [m for m in ssh.auth_methods if m in ("password", "keyboard-interactive")]
-    offered = listing(ssh.auth_methods) or "none"
-    offered_fr = listing_fr(ssh.auth_methods) or "aucune"
+    offered = listing(ssh.auth_methods) if ssh.auth_methods else msg("probe.ssh_008.no_method")
     if weak:
-        return Outcome(Status.FAIL, f"password-type authentication offered ({offered})",
-                       {"methods": ssh.auth_methods}, ("paramiko",),
-                       fr=f"authentification par mot de passe proposée ({offered_fr})")
-    return Outcome(Status.PASS, f"authentication methods offered: {offered}", {"methods": ssh.auth_methods},
-                   ("paramiko",), fr=f"méthodes d’authentification proposées : {offered_fr}")
+        return Outcome(Status.FAIL, msg("probe.ssh_008.fail", methods=offered), {"methods": ssh.auth_methods},
+                       ("paramiko",))
+    return Outcome(Status.PASS, msg("probe.ssh_008.pass", methods=offered), {"methods": ssh.auth_methods},
+                   ("paramiko",))
 
 
 @ssh_rule("SSH-009")
@@ -158,15 +140,11 @@ def known_vulnerabilities(ssh: SshObservation) -> Outcome:
     if (problem := _algorithms_untested(ssh)) is not None:
         return problem
     if not ssh.cves:
-        return passed(f"no known vulnerability listed for {ssh.software or ssh.banner}",
-                      fr=f"aucune vulnérabilité connue répertoriée pour {ssh.software or ssh.banner}")
+        return passed(msg("probe.ssh_009.pass", software=ssh.software or ssh.banner))
     names = [str(c.get("name", "?")) for c in ssh.cves]
     # Distributions back-port fixes without changing the upstream version: the expert must
     # compare with the vendor's patch level before concluding.
-    return manual(f"{len(names)} published vulnerabilities for {ssh.software} ({listing(names, 5)}); check the "
-                  "vendor's patch level (distributions back-port fixes)",
-                  fr=f"{len(names)} vulnérabilité(s) publiée(s) pour {ssh.software} ({listing_fr(names, 5)}) ; "
-                     "vérifier le niveau de correctifs de l’éditeur (les distributions rétroportent les correctifs)",
+    return manual(msg("probe.ssh_009.manual", count=len(names), software=ssh.software, names=listing(names, 5)),
                   cves=ssh.cves)
 
 
@@ -174,12 +152,11 @@ def known_vulnerabilities(ssh: SshObservation) -> Outcome:
 def host_key_fingerprint(ssh: SshObservation) -> Outcome:
     """The host key seen, recorded for later comparison (e.g. by the seal's SSH collection)."""
     if not ssh.host_key_fingerprint:
-        reason = ssh.auth_error or "no answer"
-        return Outcome(Status.ERROR, f"host key not captured: {reason}", evidence_filter=("paramiko",),
-                       fr=f"clé d’hôte non relevée : {reason_fr(reason)}")
-    return Outcome(Status.INFORMATIONAL, f"{ssh.host_key_type} {ssh.host_key_fingerprint}",
-                   {"type": ssh.host_key_type, "fingerprint": ssh.host_key_fingerprint}, ("paramiko", "ssh-audit"),
-                   fr=f"clé d’hôte {ssh.host_key_type}, empreinte {ssh.host_key_fingerprint}")
+        return Outcome(Status.ERROR, msg("probe.ssh_010.untested", reason=reason_or_no_answer(ssh.auth_error)),
+                       evidence_filter=("paramiko",))
+    return Outcome(Status.INFORMATIONAL,
+                   msg("probe.ssh_010.info", type=ssh.host_key_type, fingerprint=ssh.host_key_fingerprint),
+                   {"type": ssh.host_key_type, "fingerprint": ssh.host_key_fingerprint}, ("paramiko", "ssh-audit"))
 
 
 RULES = (protocol_2_only, key_exchange, ciphers, macs, host_keys, host_key_rsa_3072, no_sha1_signatures,

@@ -4,45 +4,23 @@ from __future__ import annotations
 
 import ipaddress
 
+from ...i18n import Message, msg
 from ...results import Status
 from .. import policy
 from ..observations import CertificateInfo, TlsObservation
-from .common import Outcome, failed, listing, listing_fr, not_applicable, passed, tls_rule, untested
-from ..french import reason_fr
+from ..tls import store_name
+from .common import Outcome, failed, listing, not_applicable, passed, reason_or_no_answer, tls_rule, untested
 
 LEGACY = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1")
-
-# French wording of policy.suite_forbidden_reason()
-_FORBIDDEN_FR = {
-    "SSLv2 suite": "suite SSLv2",
-    "no encryption (NULL)": "aucun chiffrement (NULL)",
-    "anonymous key exchange (no server authentication)": "échange de clés anonyme (serveur non authentifié)",
-    "export-grade cryptography": "cryptographie « export » affaiblie",
-    "single DES": "DES simple",
-    "3DES (64-bit block, Sweet32)": "3DES (blocs de 64 bits, Sweet32)",
-    "IDEA (64-bit block)": "IDEA (blocs de 64 bits)",
-    "MD5 MAC": "MAC MD5",
-}
-
-
-# sslyze's name for the trust store built from probe.ca_file; the public stores keep their names
-STORE_FR = {"Supplied CA file": "autorité déclarée par l’expert (ca_file)"}
-
-
-def _forbidden_fr(name: str) -> str:
-    reason = policy.suite_forbidden_reason(name) or ""
-    return _FORBIDDEN_FR.get(reason, reason)
-
 
 def _suite_names(tls: TlsObservation, keep) -> list[str]:  # type: ignore[no-untyped-def]
     return [f"{s.name} ({s.version})" for s in tls.suites if keep(s)]
 
 
-def _untested_suffix(tls: TlsObservation, lang: str = "en") -> str:
+def _with_untested(message: Message, tls: TlsObservation) -> Message:
+    """``message``, and the versions that could not be tested when there are any."""
     missing = tls.untested_versions()
-    if not missing:
-        return ""
-    return f" ; test impossible pour {', '.join(missing)}" if lang == "fr" else f"; could not test {', '.join(missing)}"
+    return msg("probe.tls.partly_untested", finding=message, versions=missing) if missing else message
 
 
 def _leaf(tls: TlsObservation) -> CertificateInfo | None:
@@ -59,17 +37,13 @@ def protocol_versions(tls: TlsObservation) -> Outcome:
     accepted = tls.accepted_versions()
     legacy = [v for v in accepted if v in LEGACY]
     if legacy:
-        return failed(f"accepts {', '.join(legacy)} (only TLS 1.2 and 1.3 are acceptable)",
-                      fr=f"accepte {', '.join(legacy)} (seuls TLS 1.2 et 1.3 sont admis)", accepted=accepted)
+        return failed(msg("probe.tls_001.fail", versions=legacy), accepted=accepted)
     not_tested = [v for v in LEGACY if tls.versions.get(v) is None]
     if not_tested:
-        return untested(f"could not test {', '.join(not_tested)}",
-                        fr=f"test impossible pour {', '.join(not_tested)}", accepted=accepted)
+        return untested(msg("probe.tls_001.untested", versions=not_tested), accepted=accepted)
     if not accepted:
-        return untested("no protocol version was accepted during the scan",
-                        fr="aucune version du protocole n’a été acceptée pendant l’analyse")
-    return passed(f"accepts only {', '.join(accepted)}", fr=f"n’accepte que {', '.join(accepted)}",
-                  accepted=accepted)
+        return untested(msg("probe.tls_001.none_accepted"))
+    return passed(msg("probe.tls_001.pass", versions=accepted), accepted=accepted)
 
 
 @tls_rule("TLS-002")
@@ -77,27 +51,23 @@ def tls13_offered(tls: TlsObservation) -> Outcome:
     """TLS 1.3 is the version ANSSI recommends."""
     value = tls.versions.get("TLSv1.3")
     if value is None:
-        return untested("could not test TLS 1.3", fr="test impossible pour TLS 1.3")
+        return untested(msg("probe.tls_002.untested"))
     if value:
-        return passed("TLS 1.3 is offered", fr="TLS 1.3 est proposé")
-    return failed("TLS 1.3 is not offered", fr="TLS 1.3 n’est pas proposé")
+        return passed(msg("probe.tls_002.pass"))
+    return failed(msg("probe.tls_002.fail"))
 
 
 @tls_rule("TLS-003")
 def no_forbidden_suites(tls: TlsObservation) -> Outcome:
     """No NULL, anonymous, export, RC4, DES/3DES, IDEA or MD5 suite."""
-    bad = [f"{s.name} ({s.version}): {policy.suite_forbidden_reason(s.name)}"
-           for s in tls.suites if policy.suite_forbidden_reason(s.name)]
-    if bad:
-        bad_fr = [f"{s.name} ({s.version}) : {_forbidden_fr(s.name)}"
-                  for s in tls.suites if policy.suite_forbidden_reason(s.name)]
-        return failed(f"accepts forbidden suites: {listing(bad, 6)}",
-                      fr=f"accepte des suites cryptographiques interdites : {listing_fr(bad_fr, 6)}", suites=bad)
+    forbidden = [(s, reason) for s in tls.suites if (reason := policy.suite_forbidden_reason(s.name))]
+    if forbidden:
+        bad = [msg("probe.tls_003.suite", suite=s.name, version=s.version, reason=reason) for s, reason in forbidden]
+        return failed(msg("probe.tls_003.fail", suites=listing(bad, 6)),
+                      suites=[f"{s.name} ({s.version})" for s, _ in forbidden])
     if tls.untested_versions():
-        return untested(f"no forbidden suite among those tested{_untested_suffix(tls)}",
-                        fr=f"aucune suite interdite parmi celles testées{_untested_suffix(tls, 'fr')}")
-    return passed(f"none of the {len(tls.suites)} accepted suites is forbidden",
-                  fr=f"aucune des {len(tls.suites)} suites acceptées n’est interdite")
+        return untested(_with_untested(msg("probe.tls_003.tested_clean"), tls))
+    return passed(msg("probe.tls_003.pass", count=len(tls.suites)))
 
 
 @tls_rule("TLS-004")
@@ -105,14 +75,10 @@ def forward_secrecy(tls: TlsObservation) -> Outcome:
     """Every suite uses an ephemeral (EC)DH key exchange."""
     bad = _suite_names(tls, lambda s: not policy.suite_has_forward_secrecy(s.name, s.version))
     if bad:
-        return failed(f"suites without forward secrecy: {listing(bad, 6)}",
-                      fr=f"suites sans confidentialité persistante : {listing_fr(bad, 6)}", suites=bad)
+        return failed(msg("probe.tls_004.fail", suites=listing(bad, 6)), suites=bad)
     if tls.untested_versions():
-        return untested(f"all tested suites are forward secret{_untested_suffix(tls)}",
-                        fr=f"toutes les suites testées assurent la confidentialité persistante"
-                           f"{_untested_suffix(tls, 'fr')}")
-    return passed("every accepted suite uses an ephemeral key exchange",
-                  fr="toutes les suites acceptées utilisent un échange de clés éphémère")
+        return untested(_with_untested(msg("probe.tls_004.tested_clean"), tls))
+    return passed(msg("probe.tls_004.pass"))
 
 
 @tls_rule("TLS-005")
@@ -120,12 +86,10 @@ def aead_only(tls: TlsObservation) -> Outcome:
     """AEAD suites (AES-GCM, AES-CCM, ChaCha20-Poly1305) only; CBC is a degraded mode."""
     bad = _suite_names(tls, lambda s: not policy.suite_is_aead(s.name, s.version))
     if bad:
-        return failed(f"non-AEAD suites accepted: {listing(bad, 6)}",
-                      fr=f"suites non AEAD acceptées : {listing_fr(bad, 6)}", suites=bad)
+        return failed(msg("probe.tls_005.fail", suites=listing(bad, 6)), suites=bad)
     if tls.untested_versions():
-        return untested(f"all tested suites are AEAD{_untested_suffix(tls)}",
-                        fr=f"toutes les suites testées sont AEAD{_untested_suffix(tls, 'fr')}")
-    return passed("every accepted suite is AEAD", fr="toutes les suites acceptées sont AEAD")
+        return untested(_with_untested(msg("probe.tls_005.tested_clean"), tls))
+    return passed(msg("probe.tls_005.pass"))
 
 
 @tls_rule("TLS-006")
@@ -133,104 +97,87 @@ def cbc_with_encrypt_then_mac(tls: TlsObservation) -> Outcome:
     """CBC suites are tolerated only with the Encrypt-then-MAC extension (RFC 7366)."""
     cbc = _suite_names(tls, lambda s: policy.suite_is_cbc(s.name, s.version))
     if not cbc:
-        return not_applicable("no CBC suite accepted", fr="aucune suite CBC acceptée")
+        return not_applicable(msg("probe.tls_006.no_cbc"))
     if tls.encrypt_then_mac is None:
-        reason = tls.encrypt_then_mac_error or "no answer"
-        return Outcome(Status.ERROR, f"could not test Encrypt-then-MAC: {reason}",
-                       {"cbc_suites": cbc}, ("s_client",), fr=f"test d’Encrypt-then-MAC impossible : {reason_fr(reason)}")
+        return Outcome(Status.ERROR, msg("probe.tls_006.untested", reason=reason_or_no_answer(tls.encrypt_then_mac_error)),
+                       {"cbc_suites": cbc}, ("s_client",))
     if tls.encrypt_then_mac:
-        return Outcome(Status.PASS, f"Encrypt-then-MAC negotiated with CBC suites ({listing(cbc, 3)})",
-                       {"cbc_suites": cbc}, ("s_client",),
-                       fr=f"Encrypt-then-MAC négocié avec les suites CBC ({listing_fr(cbc, 3)})")
-    return Outcome(Status.FAIL, f"CBC suites without Encrypt-then-MAC: {listing(cbc, 4)}",
-                   {"cbc_suites": cbc}, ("s_client",), fr=f"suites CBC sans Encrypt-then-MAC : {listing_fr(cbc, 4)}")
+        return Outcome(Status.PASS, msg("probe.tls_006.pass", suites=listing(cbc, 3)), {"cbc_suites": cbc},
+                       ("s_client",))
+    return Outcome(Status.FAIL, msg("probe.tls_006.fail", suites=listing(cbc, 4)), {"cbc_suites": cbc}, ("s_client",))
 
 
 @tls_rule("TLS-007")
 def key_exchange_groups(tls: TlsObservation) -> Outcome | None:
     """ECDHE on ANSSI curves (P-256/384/521, brainpool, X25519/X448), DHE ≥ 2048 bits."""
-    problems: list[str] = []
-    problems_fr: list[str] = []
+    problems: list[Message] = []
     ephemeral = [s for s in tls.suites if s.kex_type]
     for suite in ephemeral:
         if suite.kex_type == "DH" and suite.kex_size is not None and suite.kex_size < policy.TLS_MIN_DH_BITS:
-            problems.append(f"{suite.name}: DH group of {suite.kex_size} bits")
-            problems_fr.append(f"{suite.name} : groupe DH de {suite.kex_size} bits")
+            problems.append(msg("probe.tls_007.small_dh", suite=suite.name, bits=str(suite.kex_size)))
         if suite.kex_type == "ECDH" and suite.curve and suite.curve.lower() not in policy.TLS_ALLOWED_CURVES:
-            problems.append(f"{suite.name}: curve {suite.curve}")
-            problems_fr.append(f"{suite.name} : courbe {suite.curve}")
+            problems.append(msg("probe.tls_007.suite_curve", suite=suite.name, curve=suite.curve))
     for curve in tls.curves or []:
         if curve.lower() not in policy.TLS_ALLOWED_CURVES:
-            problems.append(f"curve {curve} accepted")
-            problems_fr.append(f"courbe {curve} acceptée")
+            problems.append(msg("probe.tls_007.curve", curve=curve))
     if problems:
-        return failed(f"weak key-exchange groups: {listing(problems, 6)}",
-                      fr=f"groupes d’échange de clés trop faibles : {listing_fr(problems_fr, 6)}", problems=problems)
+        return failed(msg("probe.tls_007.fail", problems=listing(problems, 6)),
+                      problems=[str(p) for p in problems])
     if not ephemeral and not tls.curves:
         if tls.curves is None and "elliptic_curves" in tls.command_errors:
-            reason = tls.command_errors["elliptic_curves"]
-            return untested(f"could not list the groups: {reason}",
-                            fr=f"impossible d’énumérer les groupes : {reason_fr(reason)}")
-        return not_applicable("no ephemeral key exchange accepted (see TLS-004)",
-                              fr="aucun échange de clés éphémère accepté (voir TLS-004)")
+            return untested(msg("probe.tls_007.untested", reason=tls.command_errors["elliptic_curves"]))
+        return not_applicable(msg("probe.tls_007.no_ephemeral"))
     groups = sorted({s.curve or f"DH-{s.kex_size}" for s in ephemeral if s.curve or s.kex_size} | set(tls.curves or []))
-    return passed(f"key-exchange groups acceptable: {listing(groups)}",
-                  fr=f"groupes d’échange de clés acceptables : {listing_fr(groups)}", groups=groups)
+    return passed(msg("probe.tls_007.pass", groups=listing(groups)), groups=groups)
 
 
 @tls_rule("TLS-008")
 def extended_master_secret(tls: TlsObservation) -> Outcome:
     """Extended Master Secret (RFC 7627) below TLS 1.3, against session-binding attacks."""
     if not _below_13(tls):
-        return not_applicable("only TLS 1.3 is accepted (the master secret is always bound)",
-                              fr="seul TLS 1.3 est accepté (le secret maître y est toujours lié à la session)")
+        return not_applicable(msg("probe.tls_008.tls13_only"))
     if tls.extended_master_secret is None:
-        return untested("could not test the Extended Master Secret extension",
-                        fr="test impossible de l’extension Extended Master Secret")
+        return untested(msg("probe.tls_008.untested"))
     if tls.extended_master_secret:
-        return passed("Extended Master Secret supported", fr="extension Extended Master Secret prise en charge")
-    return failed("Extended Master Secret not supported", fr="extension Extended Master Secret non prise en charge")
+        return passed(msg("probe.tls_008.pass"))
+    return failed(msg("probe.tls_008.fail"))
 
 
 @tls_rule("TLS-009")
 def no_compression(tls: TlsObservation) -> Outcome:
     """No TLS-level compression (CRIME)."""
     if tls.compression is None:
-        return untested("could not test TLS compression", fr="test impossible de la compression TLS")
+        return untested(msg("probe.tls_009.untested"))
     if tls.compression:
-        return failed("TLS compression enabled (CRIME)", fr="compression TLS activée (CRIME)")
-    return passed("TLS compression disabled", fr="compression TLS désactivée")
+        return failed(msg("probe.tls_009.fail"))
+    return passed(msg("probe.tls_009.pass"))
 
 
 @tls_rule("TLS-010")
 def renegotiation(tls: TlsObservation) -> Outcome:
     """Secure renegotiation (RFC 5746) only, and no client-initiated renegotiation."""
     if not _below_13(tls):
-        return not_applicable("only TLS 1.3 is accepted (no renegotiation)",
-                              fr="seul TLS 1.3 est accepté (pas de renégociation)")
+        return not_applicable(msg("probe.tls_010.tls13_only"))
     if tls.secure_renegotiation is None or tls.client_renegotiation is None:
-        return untested("could not test renegotiation", fr="test impossible de la renégociation")
-    problems, problems_fr = [], []
-    if not tls.secure_renegotiation:
-        problems.append("secure renegotiation (RFC 5746) not supported")
-        problems_fr.append("renégociation sécurisée (RFC 5746) non prise en charge")
-    if tls.client_renegotiation:
-        problems.append("client-initiated renegotiation accepted (denial of service)")
-        problems_fr.append("renégociation à l’initiative du client acceptée (déni de service)")
-    if problems:
-        return failed("; ".join(problems), fr=" ; ".join(problems_fr))
-    return passed("secure renegotiation only, client-initiated renegotiation refused",
-                  fr="renégociation sécurisée uniquement, renégociation à l’initiative du client refusée")
+        return untested(msg("probe.tls_010.untested"))
+    insecure, client = not tls.secure_renegotiation, bool(tls.client_renegotiation)
+    if insecure and client:
+        return failed(msg("probe.tls_010.fail_both"))
+    if insecure:
+        return failed(msg("probe.tls_010.fail_insecure"))
+    if client:
+        return failed(msg("probe.tls_010.fail_client"))
+    return passed(msg("probe.tls_010.pass"))
 
 
 @tls_rule("TLS-011")
 def heartbleed(tls: TlsObservation) -> Outcome:
     """Not vulnerable to Heartbleed (CVE-2014-0160)."""
     if tls.heartbleed is None:
-        return untested("could not test Heartbleed", fr="test impossible de Heartbleed")
+        return untested(msg("probe.tls_011.untested"))
     if tls.heartbleed:
-        return failed("vulnerable to Heartbleed (CVE-2014-0160)", fr="vulnérable à Heartbleed (CVE-2014-0160)")
-    return passed("not vulnerable to Heartbleed", fr="non vulnérable à Heartbleed")
+        return failed(msg("probe.tls_011.fail"))
+    return passed(msg("probe.tls_011.pass"))
 
 
 @tls_rule("TLS-012")
@@ -238,54 +185,57 @@ def robot(tls: TlsObservation) -> Outcome:
     """Not vulnerable to ROBOT (Bleichenbacher oracle on RSA key exchange)."""
     value = tls.robot
     if value is None or value.startswith("UNKNOWN"):
-        return untested(f"could not test ROBOT ({value or 'no result'})",
-                        fr=f"test impossible de ROBOT ({value or 'aucun résultat'})")
+        return untested(msg("probe.tls_012.untested", result=value or msg("probe.reason.no_result")))
     if value.startswith("VULNERABLE"):
-        return failed(f"vulnerable to ROBOT ({value})", fr=f"vulnérable à ROBOT ({value})", robot=value)
-    return passed(f"not vulnerable to ROBOT ({value})", fr=f"non vulnérable à ROBOT ({value})", robot=value)
+        return failed(msg("probe.tls_012.fail", result=value), robot=value)
+    return passed(msg("probe.tls_012.pass", result=value), robot=value)
 
 
 @tls_rule("TLS-013")
 def ccs_injection(tls: TlsObservation) -> Outcome:
     """Not vulnerable to the OpenSSL CCS injection (CVE-2014-0224)."""
     if tls.ccs_injection is None:
-        return untested("could not test CCS injection", fr="test impossible de l’injection CCS")
+        return untested(msg("probe.tls_013.untested"))
     if tls.ccs_injection:
-        return failed("vulnerable to CCS injection (CVE-2014-0224)", fr="vulnérable à l’injection CCS (CVE-2014-0224)")
-    return passed("not vulnerable to CCS injection", fr="non vulnérable à l’injection CCS")
+        return failed(msg("probe.tls_013.fail"))
+    return passed(msg("probe.tls_013.pass"))
 
 
 @tls_rule("TLS-014")
 def downgrade_protection(tls: TlsObservation) -> Outcome:
     """TLS_FALLBACK_SCSV (RFC 7507) when several versions are accepted."""
     if len(tls.accepted_versions()) < 2:
-        return not_applicable("a single protocol version is accepted",
-                              fr="une seule version du protocole est acceptée")
+        return not_applicable(msg("probe.tls_014.single_version"))
     if tls.fallback_scsv is None:
-        return untested("could not test TLS_FALLBACK_SCSV", fr="test impossible de TLS_FALLBACK_SCSV")
+        return untested(msg("probe.tls_014.untested"))
     if tls.fallback_scsv:
-        return passed("TLS_FALLBACK_SCSV honoured", fr="TLS_FALLBACK_SCSV respecté")
-    return failed("TLS_FALLBACK_SCSV not honoured: a forced downgrade goes unnoticed",
-                  fr="TLS_FALLBACK_SCSV non respecté : un repli de version forcé passe inaperçu")
+        return passed(msg("probe.tls_014.pass"))
+    return failed(msg("probe.tls_014.fail"))
 
 
 @tls_rule("TLS-015")
 def no_early_data(tls: TlsObservation) -> Outcome:
     """No TLS 1.3 0-RTT early data (replayable requests)."""
     if not tls.versions.get("TLSv1.3"):
-        return not_applicable("TLS 1.3 not accepted", fr="TLS 1.3 non accepté")
+        return not_applicable(msg("probe.tls_015.no_tls13"))
     if tls.early_data is None:
-        return untested("could not test 0-RTT early data", fr="test impossible des données précoces 0-RTT")
+        return untested(msg("probe.tls_015.untested"))
     if tls.early_data:
-        return failed("0-RTT early data accepted (replayable)", fr="données précoces 0-RTT acceptées (rejouables)")
-    return passed("0-RTT early data refused", fr="données précoces 0-RTT refusées")
+        return failed(msg("probe.tls_015.fail"))
+    return passed(msg("probe.tls_015.pass"))
 
 
 # ------------------------------------------------------------------ certificate
 
 
 def _no_certificate() -> Outcome:
-    return untested("no certificate received", fr="aucun certificat reçu")
+    return untested(msg("probe.tls.no_certificate"))
+
+
+def _key(leaf: CertificateInfo) -> Message:
+    if leaf.curve:
+        return msg("probe.tls.key_curve", type=leaf.key_type, bits=str(leaf.key_size), curve=leaf.curve)
+    return msg("probe.tls.key", type=leaf.key_type, bits=str(leaf.key_size))
 
 
 @tls_rule("TLS-020")
@@ -295,7 +245,6 @@ def certificate_key_size(tls: TlsObservation) -> Outcome:
     if leaf is None:
         return _no_certificate()
     kind, size = leaf.key_type, leaf.key_size
-    described = f"{kind} {size} bits" + (f" ({leaf.curve})" if leaf.curve else "")  # same in French
     if kind == "RSA":
         ok = size is not None and size >= policy.CERT_MIN_RSA_BITS
     elif kind == "EC":
@@ -305,8 +254,8 @@ def certificate_key_size(tls: TlsObservation) -> Outcome:
     else:
         ok = False
     if ok:
-        return passed(f"server key {described}", fr=f"clé du serveur {described}")
-    return failed(f"server key too weak: {described}", fr=f"clé du serveur trop faible : {described}", key=described)
+        return passed(msg("probe.tls_020.pass", key=_key(leaf)))
+    return failed(msg("probe.tls_020.fail", key=_key(leaf)), key=str(_key(leaf)))
 
 
 @tls_rule("TLS-021")
@@ -316,11 +265,10 @@ def certificate_rsa_3072(tls: TlsObservation) -> Outcome:
     if leaf is None:
         return _no_certificate()
     if leaf.key_type != "RSA":
-        return not_applicable(f"{leaf.key_type} key, not RSA", fr=f"clé {leaf.key_type}, pas RSA")
+        return not_applicable(msg("probe.tls_021.not_rsa", type=leaf.key_type))
     if leaf.key_size is not None and leaf.key_size >= policy.CERT_RECOMMENDED_RSA_BITS:
-        return passed(f"RSA {leaf.key_size} bits", fr=f"clé RSA de {leaf.key_size} bits")
-    return failed(f"RSA {leaf.key_size} bits, below the 3072 bits recommended beyond 2030",
-                  fr=f"clé RSA de {leaf.key_size} bits, sous les 3072 bits recommandés au-delà de 2030")
+        return passed(msg("probe.tls_021.pass", bits=str(leaf.key_size)))
+    return failed(msg("probe.tls_021.fail", bits=str(leaf.key_size)))
 
 
 @tls_rule("TLS-022")
@@ -328,23 +276,20 @@ def certificate_signatures(tls: TlsObservation) -> Outcome:
     """Leaf and intermediate certificates signed with SHA-2 (no MD5, no SHA-1)."""
     if not tls.chain:
         return _no_certificate()
-    weak, weak_fr = [], []
+    weak: list[Message] = []
     for index, cert in enumerate(tls.chain):
         is_anchor = index > 0 and cert.self_signed
         if is_anchor:
             continue  # a root's self-signature is not verified by clients
         digest = (cert.signature_hash or "").lower()
         if digest in policy.WEAK_HASHES or (digest and digest not in policy.SHA2_HASHES):
-            weak.append(f"{cert.subject}: {cert.signature_algorithm or digest}")
-            weak_fr.append(f"{cert.subject} : {cert.signature_algorithm or digest}")
+            weak.append(msg("probe.tls_022.weak", subject=cert.subject, algorithm=cert.signature_algorithm or digest))
         elif not digest and "ed25519" not in cert.signature_algorithm.lower() and "ed448" not in cert.signature_algorithm.lower():
-            weak.append(f"{cert.subject}: unknown signature algorithm {cert.signature_algorithm!r}")
-            weak_fr.append(f"{cert.subject} : algorithme de signature inconnu {cert.signature_algorithm!r}")
+            weak.append(msg("probe.tls_022.unknown", subject=cert.subject, algorithm=repr(cert.signature_algorithm)))
     if weak:
-        return failed(f"weak certificate signatures: {listing(weak, 4)}",
-                      fr=f"signatures de certificat faibles : {listing_fr(weak_fr, 4)}", certificates=weak)
+        return failed(msg("probe.tls_022.fail", certificates=listing(weak, 4)), certificates=[str(w) for w in weak])
     algorithms = sorted({c.signature_algorithm for c in tls.chain if c.signature_algorithm})
-    return passed(f"SHA-2 signatures ({listing(algorithms)})", fr=f"signatures SHA-2 ({listing_fr(algorithms)})")
+    return passed(msg("probe.tls_022.pass", algorithms=listing(algorithms)))
 
 
 @tls_rule("TLS-023")
@@ -353,16 +298,14 @@ def certificate_trusted(tls: TlsObservation) -> Outcome:
     if not tls.chain:
         return _no_certificate()
     if not tls.trust:
-        return untested("no path validation result", fr="aucun résultat de validation du chemin de certification")
+        return untested(msg("probe.tls_023.untested"))
     trusted = [t.store for t in tls.trust if t.ok]
     if trusted:
-        return passed(f"chain validated by: {', '.join(trusted)}",
-                      fr=f"chaîne validée par : {', '.join(STORE_FR.get(t, t) for t in trusted)}", stores=trusted)
-    errors = sorted({t.error or "validation failed" for t in tls.trust})
-    # the validator's own message is quoted as it is: it is the tool's wording, not ours
-    errors_fr = sorted({f"« {t.error} »" if t.error else "échec de la validation" for t in tls.trust})
-    return failed(f"chain not trusted by any store ({listing(errors, 3)})",
-                  fr=f"aucun magasin de confiance ne reconnaît la chaîne ({listing_fr(errors_fr, 3)})", errors=errors)
+        return passed(msg("probe.tls_023.pass", stores=[store_name(t) for t in trusted]), stores=trusted)
+    errors = sorted({t.error for t in tls.trust if t.error})  # the validator's own words, quoted as they are
+    if not errors:
+        return failed(msg("probe.tls_023.fail_unexplained"))
+    return failed(msg("probe.tls_023.fail", errors=listing(errors, 3)), errors=errors)
 
 
 @tls_rule("TLS-024")
@@ -371,20 +314,17 @@ def certificate_dates(tls: TlsObservation) -> Outcome:
     if not tls.chain:
         return _no_certificate()
     now = tls.observed_at
-    problems, problems_fr = [], []
+    problems: list[Message] = []
     for cert in tls.chain:
         if now < cert.not_before:
-            problems.append(f"{cert.subject} not valid before {cert.not_before.isoformat()}")
-            problems_fr.append(f"{cert.subject} non valide avant le {cert.not_before.isoformat()}")
+            problems.append(msg("probe.tls_024.not_yet", subject=cert.subject, date=cert.not_before))
         elif now > cert.not_after:
-            problems.append(f"{cert.subject} expired on {cert.not_after.isoformat()}")
-            problems_fr.append(f"{cert.subject} expiré le {cert.not_after.isoformat()}")
+            problems.append(msg("probe.tls_024.expired", subject=cert.subject, date=cert.not_after))
     if problems:
-        return failed("; ".join(problems), fr=" ; ".join(problems_fr))
+        return failed(msg("probe.tls_024.fail", problems=problems))
     leaf = tls.chain[0]
     days = (leaf.not_after - now).days
-    return passed(f"valid until {leaf.not_after.date().isoformat()} ({days} days left at probe time)",
-                  fr=f"valide jusqu’au {leaf.not_after.date().isoformat()} ({days} jours restants au moment de la sonde)",
+    return passed(msg("probe.tls_024.pass", date=leaf.not_after.date(), count=days),
                   not_after=leaf.not_after.isoformat(), days_left=days)
 
 
@@ -416,14 +356,10 @@ def certificate_hostname(tls: TlsObservation) -> Outcome:
         return _no_certificate()
     names = leaf.san_dns + leaf.san_ip
     if name_matches(tls.host, leaf):
-        return passed(f"{tls.host} is named in the certificate", fr=f"{tls.host} figure parmi les noms du certificat",
-                      names=names)
+        return passed(msg("probe.tls_025.pass", host=tls.host), names=names)
     if not names:
-        return failed(f"the certificate has no subjectAltName (CN {listing(leaf.common_names)} is not used by clients)",
-                      fr=f"le certificat n’a pas d’extension subjectAltName (le CN {listing_fr(leaf.common_names)} "
-                         "n’est pas utilisé par les clients)")
-    return failed(f"{tls.host} is not among the certificate's names ({listing(names)})",
-                  fr=f"{tls.host} ne figure pas parmi les noms du certificat ({listing_fr(names)})", names=names)
+        return failed(msg("probe.tls_025.no_san", names=listing(leaf.common_names)))
+    return failed(msg("probe.tls_025.fail", host=tls.host, names=listing(names)), names=names)
 
 
 @tls_rule("TLS-026")
@@ -433,14 +369,11 @@ def revocation_information(tls: TlsObservation) -> Outcome:
     if leaf is None:
         return _no_certificate()
     if tls.ocsp_stapled:
-        return passed("OCSP response stapled", fr="réponse OCSP agrafée (OCSP stapling)")
+        return passed(msg("probe.tls_026.stapled"))
     if leaf.ocsp_urls or leaf.crl_urls:
         where = leaf.ocsp_urls + leaf.crl_urls
-        return passed(f"revocation information published ({listing(where, 3)}); no OCSP stapling",
-                      fr=f"informations de révocation publiées ({listing_fr(where, 3)}) ; pas d’agrafage OCSP",
-                      ocsp=leaf.ocsp_urls, crl=leaf.crl_urls)
-    return failed("no OCSP stapling and no OCSP/CRL address in the certificate: revocation cannot be checked",
-                  fr="ni agrafage OCSP ni adresse OCSP/CRL dans le certificat : la révocation ne peut pas être vérifiée")
+        return passed(msg("probe.tls_026.published", where=listing(where, 3)), ocsp=leaf.ocsp_urls, crl=leaf.crl_urls)
+    return failed(msg("probe.tls_026.fail"))
 
 
 @tls_rule("TLS-027")
@@ -449,17 +382,13 @@ def chain_complete(tls: TlsObservation) -> Outcome:
     if not tls.chain:
         return _no_certificate()
     if tls.chain_order_valid is False:
-        return failed("certificates are not sent in order (leaf, then each issuer)",
-                      fr="les certificats ne sont pas envoyés dans l’ordre (feuille, puis chaque émetteur)")
+        return failed(msg("probe.tls_027.order"))
     if tls.verified_chain_length is None:
-        return untested("the chain could not be validated, so its completeness cannot be judged (see TLS-023)",
-                        fr="la chaîne n’a pas pu être validée, sa complétude ne peut donc pas être jugée (voir TLS-023)")
+        return untested(msg("probe.tls_027.untested"))
     needed = tls.verified_chain_length - 1  # the anchor need not be sent
     if len(tls.chain) < needed:
-        return failed(f"incomplete chain: {len(tls.chain)} certificate(s) sent, {needed} needed",
-                      fr=f"chaîne incomplète : {len(tls.chain)} certificat(s) envoyé(s), {needed} nécessaire(s)")
-    return passed(f"complete chain sent in order ({len(tls.chain)} certificate(s))",
-                  fr=f"chaîne complète envoyée dans l’ordre ({len(tls.chain)} certificat(s))")
+        return failed(msg("probe.tls_027.fail", count=len(tls.chain), needed=needed))
+    return passed(msg("probe.tls_027.pass", count=len(tls.chain)))
 
 
 RULES = (protocol_versions, tls13_offered, no_forbidden_suites, forward_secrecy, aead_only,
