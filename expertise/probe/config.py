@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..case import invalid
 from ..domain import Section
+from ..i18n import msg
 
 
 class Scope(Section):
@@ -29,7 +31,9 @@ class Scope(Section):
             ScopeSpec.parse(self.hosts, self.urls)
         except UsageError as exc:
             field = (exc.field or "").removeprefix("scope.")  # the message is already under "scope"
-            raise ValueError(f"{field}: {exc.detail}" if field else exc.detail) from None
+            if field:
+                raise invalid(msg("case.toml.scope.entry", field=field, problem=exc.message)) from None
+            raise invalid(msg("case.toml.scope.invalid", problem=exc.message)) from None
         return self
 
 
@@ -54,7 +58,7 @@ class Probe(Section):
             try:
                 parse_target(spec)
             except UsageError as exc:
-                raise ValueError(f"[{index}]: {exc.detail}") from None
+                raise invalid(msg("case.toml.probe.target", index=index, problem=exc.message)) from None
         return value
 
     @field_validator("ports")
@@ -62,12 +66,15 @@ class Probe(Section):
     def _ports_spec(cls, value: str) -> str:
         from .nmap import validate_ports_spec
 
-        return validate_ports_spec(value)
+        try:
+            return validate_ports_spec(value)
+        except ValueError:
+            raise invalid(msg("case.toml.probe.ports", value=repr(value))) from None
 
     @field_validator("expected_ports")
     @classmethod
     def _port_numbers(cls, value: list[int]) -> list[int]:
         bad = [p for p in value if not 1 <= p <= 65535]
         if bad:
-            raise ValueError(f"port numbers must be 1-65535, not {bad}")
+            raise invalid(msg("case.toml.probe.port_numbers", ports=[str(p) for p in bad]))
         return value
