@@ -348,5 +348,8 @@ def load_case(case_dir: Path) -> Case:
             raise CaseError(_message(errors[0]), path=str(path), field=_field_path(errors[0]["loc"]) or None) from None
         each = [msg("case.toml.at_field", field=_field_path(e["loc"]), problem=_message(e)) if e["loc"]
                 else msg("case.toml.at_top", problem=_message(e)) for e in errors]
-        raise CaseError(msg("case.toml.several", count=len(each), problems=each), path=str(path)) from None
+        listed = each[-1]
+        for problem in reversed(each[:-1]):  # one after the other, as the language separates sentences
+            listed = msg("case.toml.then", first=problem, rest=listed)
+        raise CaseError(msg("case.toml.several", count=len(each), problems=listed), path=str(path)) from None
     return Case(root.resolve(), data)

@@ -64,7 +64,8 @@ def latest_board_count(case: Case) -> BoardCount | None:
         if isinstance(trustees_info.get("singles"), int):
             trustees = trustees_info["singles"] + sum(int(g.get("members", 0)) for g in trustees_info.get("pedersen", []))
         results_file = next((m["file"] for m in entry.get("results", []) if m.get("source") == result_set.source), "")
-        found = BoardCount(counted, trustees, result_set.source, results_file, str(summary.get("verdict", "")))
+        found = BoardCount(counted=counted, trustees=trustees, source=result_set.source, evidence=results_file,
+                           verdict=str(summary.get("verdict", "")))
     return found
 
 

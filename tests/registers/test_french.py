@@ -3,52 +3,19 @@ in English: no ``[code]`` fallback, no English word in the French (the report is
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from expertise.case import Actor
-from expertise.i18n import Arg, Message, msg
+from expertise.i18n import Message, msg
 from expertise.registers.observation import Problem, RegisterRead, RegistersObservation
 from expertise.registers.reader import read_register
-from expertise.results import Result, Status
-from tests.french import french_problems
+from expertise.results import Status
+from tests.french import language_problems, results_named
 from tests.registers.test_rules import CLOSES, OPENS, clean, register, replace, run
 
-FALLBACK = re.compile(r"\[[a-z][a-z0-9_]*(\.[a-z0-9_]+)+\]")  # what i18n shows for a code without text
 
-
-def words_only(value: Arg) -> Arg:
-    """The message with its string arguments blanked: they are data (file names, ids, a tool's own
-    error such as the system's "No such file or directory"), shown as they are in every language;
-    the French check is about our words."""
-    if isinstance(value, Message):
-        return Message(value.code, {k: words_only(v) for k, v in value.args.items()})
-    if isinstance(value, (list, tuple)):
-        return [words_only(v) for v in value]
-    return "x" if isinstance(value, str) else value
-
-
-def language_problems(named: Iterable[tuple[str, Message]]) -> list[str]:
-    """One line per message that lacks a text in a language or whose French holds English words."""
-    problems: list[str] = []
-    shown = []
-    for name, message in named:
-        for lang in ("en", "fr"):
-            text = message.render(lang)
-            if FALLBACK.search(text):
-                problems.append(f"{name}: {message.code} has no {lang} text somewhere in {text!r}")
-        words = words_only(message)
-        assert isinstance(words, Message)
-        shown.append({"check_id": name, "status": message.code, "message": words.render("en"),
-                      "messages": {"fr": words.render("fr")}})
-    return problems + french_problems(shown)
-
-
-def results_named(results: Iterable[Result]) -> Iterator[tuple[str, Message]]:
-    for result in results:
-        yield f"{result.check_id} [{result.status.value}]", result.message
 
 
 def half_read(ids: list[str]) -> RegisterRead:
