@@ -19,7 +19,8 @@ from .case import Case, Judgment
 from .catalogue import Catalogue, Item, Objective
 from .results import Result, Severity, Status, count_by_status
 from .risk import RiskScore, score
-from .case_checks.rules import RULES as CASE_RULES, CaseObservation
+from .case_checks.observation import observe as observe_case
+from .case_checks.rules import RULES as CASE_RULES
 from .domain import evaluate
 from .i18n import Message, msg, render
 
@@ -233,7 +234,7 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
     framework = catalogue.framework
     risk = score(catalogue.grid, case.data.risk.answers)
     journal_report = journal.verify(case.root)
-    case_results = evaluate(CASE_RULES, CaseObservation(case, risk, journal_report, catalogue.grid), catalogue)
+    case_results = evaluate(CASE_RULES, observe_case(case, risk, journal_report, catalogue.grid), catalogue)
     sources = [SourceResults(entry, result_set) for entry, result_set in journal.latest_result_sets(case.root)]
     # Re-enrich from the current catalogue: the metadata may have been corrected since collection.
     for source in sources:

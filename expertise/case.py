@@ -12,15 +12,27 @@ import tomllib
 from functools import lru_cache
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 from pydantic import (AwareDatetime, BaseModel, Field, ValidationError, create_model, field_validator,
                       model_validator)
+from pydantic_core import PydanticCustomError
 
 from . import catalogue as catalogue_mod
 from .domain import Section
 from .errors import CaseError, CatalogueError
+from .i18n import Arg, Message, msg, render
 from .journal import CASE_FILE, require_case
+
+def invalid(message: Message) -> PydanticCustomError:
+    """A validator's refusal of a ``case.toml`` value, as a message: ``raise invalid(msg("case.…", …))``.
+
+    Pydantic keeps the message code as the error's type and its arguments as the error's context,
+    so that :func:`load_case` turns this error, like pydantic's own, into a message in the
+    console's language; pydantic's own rendering (``str(exc)``) gets the English text."""
+    return PydanticCustomError(message.code, render(message, "en").replace("{", "{{").replace("}", "}}"),
+                               dict(message.args))
+
 
 JudgmentStatus = Literal["met", "partially_met", "not_met", "not_applicable", "not_assessed"]
 
@@ -40,7 +52,8 @@ class Election(Section):
     @model_validator(mode="after")
     def _closing_after_opening(self) -> "Election":
         if self.closes <= self.opens:
-            raise ValueError(f"closes ({self.closes.isoformat()}) must be after opens ({self.opens.isoformat()})")
+            raise invalid(msg("case.toml.closes_before_opens", closes=self.closes.isoformat(),
+                              opens=self.opens.isoformat()))
         return self
 
 
@@ -112,9 +125,9 @@ class CaseFile(Section):
         known = objectives | {g.id for g in framework.guarantees} | {e.id for e in framework.elements}
         unknown = sorted(set(value) - known)
         if unknown:
-            elements = ", ".join(e.id for e in framework.elements)
-            raise ValueError(f"unknown objective id(s) {', '.join(unknown)}; objectives are "
-                             f"{min(objectives)} … {max(objectives)}, guarantees G1 … G7, elements {elements}")
+            raise invalid(msg("case.toml.unknown_objectives", count=len(unknown), ids=list(unknown),
+                              first=min(objectives), last=max(objectives),
+                              elements=", ".join(e.id for e in framework.elements)))
         return value
 
     @field_validator("risk")
@@ -123,8 +136,8 @@ class CaseFile(Section):
         known = {s.id for s in catalogue_mod.load().grid.statements}
         unknown = sorted(set(value.answers) - known)
         if unknown:
-            raise ValueError(f"unknown risk-grid statement(s) {', '.join(unknown)}; "
-                             f"known are {', '.join(sorted(known))}")
+            raise invalid(msg("case.toml.unknown_statements", count=len(unknown), ids=list(unknown),
+                              known=", ".join(sorted(known))))
         return value
 
 
@@ -132,7 +145,7 @@ class CaseFile(Section):
     @classmethod
     def _known_schema(cls, value: int) -> int:
         if value != 1:
-            raise ValueError(f"schema {value} is not one this version of expertise reads (1)")
+            raise invalid(msg("case.toml.unknown_schema", schema=str(value), supported="1"))
         return value
 
 
@@ -145,7 +158,7 @@ def case_model() -> type[CaseFile]:
     for domain in all_domains():
         for name, spec in domain.sections.items():
             if name in fields or name in CaseFile.model_fields:
-                raise CatalogueError(f"case.toml section [{name}] is claimed twice (domain {domain.name})")
+                raise CatalogueError(msg("case.model.section_claimed_twice", section=name, domain=domain.name))
             default = Field(default_factory=spec.default_factory) if spec.default_factory else spec.default
             fields[name] = (spec.model, default)
     return create_model("CaseFile", __base__=CaseFile, **fields)
@@ -186,32 +199,54 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
-_TOML_TYPES = {
-    "int_type": "an integer such as 3", "bool_type": "true or false",
-    "string_type": 'a quoted string such as "text"', "float_type": "a number such as 10.0",
-    "list_type": 'a list such as ["a", "b"]',
-    "datetime_type": "a date and time with its offset, such as 2026-12-01T09:00:00+01:00",
-    "dict_type": "a table ([section] or {key = value})", "model_type": "a table ([section] or {key = value})",
+# What a field expects, the TOML way to write it, by pydantic's error type.
+_EXPECTED = {
+    "int_type": msg("case.toml.expected.integer"),
+    "bool_type": msg("case.toml.expected.boolean"),
+    "string_type": msg("case.toml.expected.string"),
+    "float_type": msg("case.toml.expected.number"),
+    "list_type": msg("case.toml.expected.list"),
+    "datetime_type": msg("case.toml.expected.datetime"),
+    "dict_type": msg("case.toml.expected.table"),
+    "model_type": msg("case.toml.expected.table"),
 }
 
 
-def _wrong_type(kind: str, value: Any) -> str | None:
+def _found(value: Any) -> Message:
+    """What the file holds instead, and its value as TOML shows it."""
+    if isinstance(value, bool):
+        return msg("case.toml.found.boolean", value=_toml_value(value))
+    if isinstance(value, int):
+        return msg("case.toml.found.integer", value=str(value))
+    if isinstance(value, float):
+        return msg("case.toml.found.number", value=str(value))
+    if isinstance(value, str):
+        return msg("case.toml.found.string", value=repr(value))
+    if isinstance(value, list):
+        return msg("case.toml.found.list")
+    if isinstance(value, dict):
+        return msg("case.toml.found.table")
+    if isinstance(value, datetime):
+        return msg("case.toml.found.datetime", value=value.isoformat())
+    if isinstance(value, date):
+        return msg("case.toml.found.date", value=value.isoformat())
+    if isinstance(value, time):
+        return msg("case.toml.found.time", value=value.isoformat())
+    return msg("case.toml.found.other", type=type(value).__name__)
+
+
+def _wrong_type(kind: str, value: Any) -> Message | None:
     """The TOML way to write what the field expects, when the value has another type."""
-    expected = _TOML_TYPES.get(kind)
+    expected = _EXPECTED.get(kind)
     if expected is None:
         return None
-    found = {bool: "true/false", int: "the integer", float: "the number", str: "the string",
-             list: "a list", dict: "a table", date: "the date alone", time: "the time alone",
-             datetime: "the date and time"}.get(type(value), type(value).__name__)
-    shown = f" {value!r}" if isinstance(value, (bool, int, float, str)) else ""
-    if isinstance(value, (date, time)):
-        shown = f" {value.isoformat()}"
-    hint = ""
     if isinstance(value, str) and kind in ("int_type", "bool_type", "float_type", "datetime_type"):
-        hint = " (remove the quotes)"
-    elif kind == "list_type" and isinstance(value, (str, int, float, bool)):
-        hint = f" (write [{_toml_value(value)}])"
-    return f"must be {expected}, not {found}{shown}{hint}"
+        return msg("case.toml.wrong_type_hint", expected=expected, found=_found(value),
+                   hint=msg("case.toml.hint.remove_quotes"))
+    if kind == "list_type" and isinstance(value, (str, int, float, bool)):
+        return msg("case.toml.wrong_type_hint", expected=expected, found=_found(value),
+                   hint=msg("case.toml.hint.write_list", value=_toml_value(value)))
+    return msg("case.toml.wrong_type", expected=expected, found=_found(value))
 
 
 def _toml_value(value: Any) -> str:
@@ -238,28 +273,55 @@ def _is_section(loc: tuple[Any, ...]) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _message(error: dict[str, Any]) -> str:
-    kind = error.get("type", "")
+def _data(value: Any) -> Arg:
+    """A pydantic context value as a message argument."""
+    if isinstance(value, (str, int, float, bool, Message, list, tuple)) or value is None:
+        return value  # type: ignore[no-any-return]
+    return str(value)
+
+
+def validation_message(error: Mapping[str, Any]) -> Message:
+    """One validation error as a message: a validator's own (its type is the code, see
+    :func:`invalid`), or pydantic's, worded for someone who writes TOML."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind.startswith("case."):  # raised by invalid(): the error type is the message code
+        return Message(kind, {name: _data(value) for name, value in ctx.items()})
     wrong = _wrong_type(kind, error.get("input"))
-    if wrong:
+    if wrong is not None:
         return wrong
     if kind == "string_too_short":
-        return "must not be empty"
+        return msg("case.toml.empty")
+    if kind == "too_short":
+        return msg("case.toml.too_few", count=int(ctx.get("min_length", 1)))
     if kind == "literal_error":
-        expected = str((error.get("ctx") or {}).get("expected", "")).replace("'", "")
-        return f"must be one of {expected}, not {error.get('input')!r}"
+        choices = ", ".join(f'"{c}"' for c in _literal_choices(str(ctx.get("expected", ""))))
+        return msg("case.toml.one_of", choices=choices, value=_toml_value(error.get("input")))
     if kind == "missing" and _is_section(tuple(error.get("loc", ()))):
-        name = _field_path(tuple(error["loc"]))
-        return f"required section [{name}] is missing (copy it from the template written by `expertise init`)"
-    if kind == "timezone_aware":
-        return ("time has no time zone; write it with an offset, "
-                "e.g. 2026-12-01T09:00:00+01:00")
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling against the template written by `expertise init`)"
+        return msg("case.toml.missing_section", section=_field_path(tuple(error["loc"])))
     if kind == "missing":
-        return "required field is missing"
-    msg = str(error.get("msg", "invalid value"))
-    return msg.removeprefix("Value error, ")
+        return msg("case.toml.missing_field")
+    if kind == "timezone_aware":
+        return msg("case.toml.no_time_zone")
+    if kind == "extra_forbidden":
+        return msg("case.toml.unknown_field")
+    if kind == "less_than_equal":
+        return msg("case.toml.at_most", limit=str(ctx.get("le", "")))
+    if kind == "greater_than_equal":
+        return msg("case.toml.at_least", limit=str(ctx.get("ge", "")))
+    if kind == "less_than":
+        return msg("case.toml.below", limit=str(ctx.get("lt", "")))
+    if kind == "greater_than":
+        return msg("case.toml.above", limit=str(ctx.get("gt", "")))
+    if kind == "string_pattern_mismatch":
+        return msg("case.toml.pattern", pattern=str(ctx.get("pattern", "")))
+    # any other refusal: pydantic's own (English) words, quoted as a tool's diagnostic
+    return msg("case.toml.invalid", detail=str(error.get("msg", "")).removeprefix("Value error, "))
+
+
+def _literal_choices(expected: str) -> list[str]:
+    """``'met', 'partially_met' or 'not_met'`` (pydantic's ``expected``) as the values."""
+    return [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(", ") if part.strip()]
 
 
 def load_case(case_dir: Path) -> Case:
@@ -268,24 +330,28 @@ def load_case(case_dir: Path) -> Case:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise CaseError(f"cannot read: {exc.strerror}", path=str(path)) from None
+        raise CaseError(msg("case.toml.unreadable", error=str(exc.strerror)), path=str(path)) from None
     try:
         # a byte order mark is what some editors write at the start of UTF-8: harmless, dropped
         text = content.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
         line = content[:exc.start].count(b"\n") + 1
-        raise CaseError(f"line {line}: bytes that are not UTF-8 ({content[exc.start:exc.start + 1]!r}); "
-                        "save the file as UTF-8", path=str(path)) from None
+        raise CaseError(msg("case.toml.not_utf8", line=line, byte=repr(content[exc.start:exc.start + 1])),
+                        path=str(path)) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"malformed TOML: {exc}", path=str(path)) from None
+        raise CaseError(msg("case.toml.malformed", error=str(exc)), path=str(path)) from None
     try:
         data = case_model().model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
-        lines = [f"{_field_path(e['loc']) or '(top level)'}: {_message(e)}" for e in errors]
-        first = errors[0]
-        raise CaseError("; ".join(lines) if len(lines) > 1 else _message(first), path=str(path),
-                        field=None if len(lines) > 1 else (_field_path(first["loc"]) or None)) from None
+        if len(errors) == 1:
+            raise CaseError(validation_message(errors[0]), path=str(path), field=_field_path(errors[0]["loc"]) or None) from None
+        each = [msg("case.toml.at_field", field=_field_path(e["loc"]), problem=validation_message(e)) if e["loc"]
+                else msg("case.toml.at_top", problem=validation_message(e)) for e in errors]
+        listed = each[-1]
+        for problem in reversed(each[:-1]):  # one after the other, as the language separates sentences
+            listed = msg("case.toml.then", first=problem, rest=listed)
+        raise CaseError(msg("case.toml.several", count=len(each), problems=listed), path=str(path)) from None
     return Case(root.resolve(), data)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import core_schema
 
 from .i18n import Message, msg
 from .results import Result, Status
@@ -34,6 +35,16 @@ class Observation(BaseModel):
     (frozen, unknown fields refused), so a recorded observation can be replayed in a test."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class Held:
+    """``Annotated[Message, Held]``: an observation field kept as it is and checked by its class
+    only — a :class:`Message` has arguments of any kind, which pydantic need not (and cannot)
+    describe."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        return core_schema.is_instance_schema(source)
 
 
 class Section(BaseModel):

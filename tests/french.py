@@ -1,4 +1,4 @@
-"""What a French message must be: present, not the English sentence, and without English prose.
+"""What a message must be in each language: present, and in French without English prose.
 
 The one English-word detector of the tests, shared by the domains' localisation tests. The word
 list is the English that our messages are made of; identifiers (``mixed_paper``, ``no-referrer``,
@@ -28,22 +28,6 @@ FALLBACK = re.compile(r"\[[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\]")  # what render() 
 
 def english_words(text: str) -> list[str]:
     return [m.group(0) for m in ENGLISH.finditer(QUOTED.sub(" ", text))]
-
-
-def french_problems(results: Iterable[Mapping[str, Any]]) -> list[str]:
-    """One line per result whose French message is missing, identical to the English or English."""
-    problems = []
-    for r in results:
-        en = str(r.get("message", ""))
-        fr = str((r.get("messages") or {}).get("fr", ""))
-        name = f"{r.get('check_id', '?')} [{r.get('status', '?')}]"
-        if not fr.strip():
-            problems.append(f"{name}: no French message for {en!r}")
-        elif fr == en and re.search(r"[a-z]{3,} [a-z]{3,}", en):
-            problems.append(f"{name}: French message is the English one: {en!r}")
-        elif english := ENGLISH.search(QUOTED.sub(" ", fr)):
-            problems.append(f"{name}: English word {english.group(0)!r} in {fr!r}")
-    return problems
 
 
 def _masked(value: Any) -> Any:
@@ -76,3 +60,14 @@ def message_problems(item: Message | Any, name: str = "") -> list[str]:
     if words := english_words(french):
         problems.append(f"{where}: English words {words} in the French text {french!r}")
     return problems
+
+
+def language_problems(named: Iterable[tuple[str, Message]]) -> list[str]:
+    """:func:`message_problems` of each named message, in one list."""
+    return [problem for name, message in named for problem in message_problems(message, name)]
+
+
+def results_named(results: Iterable[Any]) -> Iterable[tuple[str, Message]]:
+    """Results as (check id and status, message), for :func:`language_problems`."""
+    for result in results:
+        yield f"{result.check_id} [{result.status.value}]", result.message

@@ -1,152 +1,100 @@
-"""Rules on the case itself: risk level choice, expert independence, journal integrity.
-
-Every result carries its French text (``messages["fr"]``) beside the English one: the report
-is French by default and must not show English prose in its tables.
-"""
+"""Rules on the case itself: risk level choice, expert independence, journal integrity."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
-from ..case import Case
-from ..catalogue import RiskGrid
-from ..journal import JournalReport
-from ..results import Result, Status, bilingual
-from ..wording import plural_s
-from ..risk import RiskScore
 from ..domain import Rule
+from ..i18n import Message, msg
+from ..results import Result, Status
+from .observation import CaseObservation
 
-
-@dataclass(frozen=True)
-class CaseObservation:
-    case: Case
-    risk: RiskScore
-    journal: JournalReport
-    grid: RiskGrid
+# The independence criteria of the recommendation, by their case.toml names.
+_CRITERIA = {
+    "security_specialist": msg("case.criterion.security_specialist"),
+    "no_interest_in_provider": msg("case.criterion.no_interest_in_provider"),
+    "no_interest_in_organiser": msg("case.criterion.no_interest_in_organiser"),
+}
 
 
 def risk_level_choice(obs: CaseObservation) -> Iterator[Result]:
-    chosen = obs.case.level
-    risk = obs.risk
-    details = {"score": risk.score, "chosen_level": chosen, "computed_level": risk.computed_level,
-               "missing": risk.missing}
-    if risk.complete:
-        assert risk.computed_level is not None
-        if chosen < risk.computed_level:
-            yield bilingual("RISK-001", Status.FAIL,
-                          f"chosen level {chosen} is below the level {risk.computed_level} computed from the grid "
-                          f"(score {risk.score}/10); in doubt, the higher level should be preferred",
-                          f"le niveau retenu ({chosen}) est inférieur au niveau {risk.computed_level} issu de la "
-                          f"grille (score {risk.score}/10) ; en cas de doute, le niveau le plus élevé devrait être "
-                          "privilégié", subject="risk", details=details)
+    chosen = obs.chosen_level
+    details = {"score": obs.score, "chosen_level": chosen, "computed_level": obs.computed_level,
+               "missing": list(obs.unanswered)}
+    if obs.computed_level is not None:
+        computed = obs.computed_level
+        if chosen < computed:
+            yield Result("RISK-001", Status.FAIL, msg("case.risk_001.below_computed", chosen=chosen,
+                                                      computed=computed, score=obs.score),
+                         subject="risk", details=details)
         else:
-            yield bilingual("RISK-001", Status.PASS,
-                          f"chosen level {chosen} is not below the computed level {risk.computed_level} "
-                          f"(score {risk.score}/10)",
-                          f"le niveau retenu ({chosen}) n’est pas inférieur au niveau {risk.computed_level} issu de "
-                          f"la grille (score {risk.score}/10)", subject="risk", details=details)
+            yield Result("RISK-001", Status.PASS, msg("case.risk_001.not_below", chosen=chosen, computed=computed,
+                                                      score=obs.score),
+                         subject="risk", details=details)
         return
-    floor = obs.grid.level_for(risk.score)
-    ceiling = risk.max_level_if_unanswered_score or floor
-    missing = len(risk.missing)
-    if chosen < floor:
-        yield bilingual("RISK-001", Status.FAIL,
-                      f"chosen level {chosen} is below level {floor}, already reached by the answered statements "
-                      f"(score {risk.score}/10 with {missing} unanswered)",
-                      f"le niveau retenu ({chosen}) est inférieur au niveau {floor}, déjà atteint par les "
-                      f"affirmations renseignées (score {risk.score}/10, {missing} sans réponse)",
-                      subject="risk", details=details)
+    ceiling = obs.ceiling or obs.floor
+    missing = len(obs.unanswered)
+    if chosen < obs.floor:
+        yield Result("RISK-001", Status.FAIL, msg("case.risk_001.below_answered", chosen=chosen, floor=obs.floor,
+                                                  score=obs.score, unanswered=missing),
+                     subject="risk", details=details)
     elif chosen < ceiling:
-        yield bilingual("RISK-001", Status.MANUAL,
-                      f"chosen level {chosen} may be below the computed level: {missing} statement(s) "
-                      f"unanswered ({', '.join(risk.missing)}) could raise it up to {ceiling}",
-                      f"le niveau retenu ({chosen}) est peut-être inférieur au niveau issu de la grille : "
-                      f"{missing} affirmation{plural_s(missing)} sans réponse ({', '.join(risk.missing)}) "
-                      f"pourrai{'ent' if missing > 1 else 't'} le porter jusqu’au niveau {ceiling}",
-                      subject="risk", details=details)
+        yield Result("RISK-001", Status.MANUAL, msg("case.risk_001.may_be_below", chosen=chosen, count=missing,
+                                                    statements=list(obs.unanswered), ceiling=ceiling),
+                     subject="risk", details=details)
     else:
-        yield bilingual("RISK-001", Status.PASS,
-                      f"chosen level {chosen} is the highest level the grid can give",
-                      f"le niveau retenu ({chosen}) est le plus élevé que la grille puisse donner",
-                      subject="risk", details=details)
+        yield Result("RISK-001", Status.PASS, msg("case.risk_001.highest", chosen=chosen), subject="risk",
+                     details=details)
 
 
 def risk_grid_complete(obs: CaseObservation) -> Iterator[Result]:
-    if obs.risk.complete:
-        yield bilingual("RISK-002", Status.PASS, "every statement of the risk grid is answered",
-                      "chaque affirmation de la grille d’analyse de risque a une réponse", subject="risk")
+    if not obs.unanswered:
+        yield Result("RISK-002", Status.PASS, msg("case.risk_002.pass"), subject="risk")
     else:
-        missing = ", ".join(obs.risk.missing)
-        yield bilingual("RISK-002", Status.FAIL, f"risk grid incomplete: {missing} not answered",
-                      f"grille d’analyse de risque incomplète : sans réponse pour {missing}", subject="risk",
-                      details={"missing": obs.risk.missing})
+        yield Result("RISK-002", Status.FAIL, msg("case.risk_002.fail", statements=list(obs.unanswered)),
+                     subject="risk", details={"missing": list(obs.unanswered)})
 
 
 def risk_justified(obs: CaseObservation) -> Iterator[Result]:
-    text = obs.case.data.risk.justification.strip()
-    if text:
-        yield bilingual("RISK-003", Status.PASS, "the choice of level is justified",
-                      "le choix du niveau de risque est justifié", subject="risk")
+    if obs.justification.strip():
+        yield Result("RISK-003", Status.PASS, msg("case.risk_003.pass"), subject="risk")
     else:
-        yield bilingual("RISK-003", Status.FAIL, "no justification given for the chosen risk level "
-                      "(risk.justification)",
-                      "aucune justification du niveau de risque retenu (risk.justification)", subject="risk")
-
-
-_CRITERIA = (
-    ("security_specialist", "security specialist", "informaticien spécialisé dans la sécurité"),
-    ("no_interest_in_provider", "no interest in the provider", "sans intérêt dans la société prestataire"),
-    ("no_interest_in_organiser", "no interest in the organiser",
-     "sans intérêt dans l’organisme responsable de traitement"),
-)
+        yield Result("RISK-003", Status.FAIL, msg("case.risk_003.fail"), subject="risk")
 
 
 def expert_independence(obs: CaseObservation) -> Iterator[Result]:
-    ind = obs.case.data.expert.independence
-    missing = [(en, fr) for attr, en, fr in _CRITERIA if not getattr(ind, attr)]
+    missing = [name for name in _CRITERIA if not getattr(obs.independence, name)]
     if missing:
-        yield bilingual("EXPERT-001", Status.FAIL,
-                      "independence criteria not declared: " + ", ".join(en for en, _ in missing),
-                      "critères d’indépendance non déclarés : " + ", ".join(fr for _, fr in missing),
-                      subject=obs.case.data.expert.name, details={"missing": [en for en, _ in missing]})
+        criteria: list[Any] = [_CRITERIA[name] for name in missing]
+        yield Result("EXPERT-001", Status.FAIL, msg("case.expert_001.fail", criteria=criteria),
+                     subject=obs.expert, details={"missing": missing})
     else:
-        yield bilingual("EXPERT-001", Status.PASS, "the three independence criteria are declared",
-                      "les trois critères d’indépendance sont déclarés", subject=obs.case.data.expert.name)
+        yield Result("EXPERT-001", Status.PASS, msg("case.expert_001.pass"), subject=obs.expert)
 
 
 def expert_experience(obs: CaseObservation) -> Iterator[Result]:
-    vendors = sorted({v.strip() for v in obs.case.data.expert.independence.vendors_examined if v.strip()})
-    n = len(vendors)
-    if n >= 2:
-        yield bilingual("EXPERT-002", Status.PASS, f"voting systems of {n} providers examined before",
-                      f"systèmes de vote de {n} prestataires déjà expertisés",
-                      subject=obs.case.data.expert.name, details={"vendors": vendors})
+    vendors = sorted({v.strip() for v in obs.independence.vendors_examined if v.strip()})
+    if len(vendors) >= 2:
+        yield Result("EXPERT-002", Status.PASS, msg("case.expert_002.pass", count=len(vendors)),
+                     subject=obs.expert, details={"vendors": vendors})
     else:
-        yield bilingual("EXPERT-002", Status.FAIL,
-                      f"experience declared with {n} provider(s); the recommendation asks, where "
-                      "possible, for at least two",
-                      f"expérience déclarée de {n} prestataire{plural_s(n)} ; la recommandation demande, dans la "
-                      "mesure du possible, au moins deux", subject=obs.case.data.expert.name,
-                      details={"vendors": vendors})
+        yield Result("EXPERT-002", Status.FAIL, msg("case.expert_002.fail", count=len(vendors)),
+                     subject=obs.expert, details={"vendors": vendors})
 
 
 def journal_intact(obs: CaseObservation) -> Iterator[Result]:
-    report = obs.journal
-    if report.intact:
-        yield bilingual("JOURNAL-001", Status.PASS,
-                      f"journal of operations intact: {report.entries} entries, head {report.head[:16]}…",
-                      f"journal des opérations intègre : {report.entries} entrée{plural_s(report.entries)}, "
-                      f"empreinte de tête {report.head[:16]}…",
-                      subject="journal.jsonl", details={"entries": report.entries, "head": report.head})
-    else:
-        first = report.problems[0]
-        where_en = f"entry {first.seq}" if first.seq else f"line {first.line}"
-        where_fr = f"l’entrée {first.seq}" if first.seq else f"la ligne {first.line}"
-        yield bilingual("JOURNAL-001", Status.FAIL, f"journal of operations broken at {where_en}: {first.message}",
-                      f"journal des opérations rompu à {where_fr} : {first.fr or first.message}",
-                      subject="journal.jsonl",
-                      details={"problems": [p.__dict__ for p in report.problems[:20]]})
+    if not obs.journal_faults:
+        yield Result("JOURNAL-001", Status.PASS,
+                     msg("case.journal_001.pass", count=obs.journal_entries, head=obs.journal_head[:16]),
+                     subject="journal.jsonl", details={"entries": obs.journal_entries, "head": obs.journal_head})
+        return
+    first = obs.journal_faults[0]
+    where: Message = (msg("case.journal_001.at_entry", seq=first.seq) if first.seq
+                      else msg("case.journal_001.at_line", line=first.line))
+    yield Result("JOURNAL-001", Status.FAIL, msg("case.journal_001.fail", where=where, problem=first.problem),
+                 subject="journal.jsonl",
+                 details={"problems": [{"line": f.line, "seq": f.seq, "message": str(f.problem)}
+                                       for f in obs.journal_faults[:20]]})
 
 
 RULES: tuple[Rule[Any], ...] = (

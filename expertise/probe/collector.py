@@ -18,11 +18,11 @@ from typing import Any, Mapping, Sequence
 from pydantic import ValidationError
 
 from .. import journal
-from ..case import Case
+from ..case import Case, validation_message
 from ..errors import UsageError
 from ..i18n import msg
 from ..journal import ResultSet
-from .config import InvalidSetting, Probe, Scope
+from .config import Probe, Scope
 from .runner import ProbeRun, ProbeSettings, plan_probe, run_probe
 from .scope import ScopeSpec
 from .targets import Target, parse_targets
@@ -54,10 +54,7 @@ def validated(model: Any, data: Mapping[str, Any], fields: Mapping[str, str], pa
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error.get("loc") else ""
-        cause = (error.get("ctx") or {}).get("error")
-        message = cause.message if isinstance(cause, InvalidSetting) else msg("probe.config.invalid",
-                                                                             detail=str(error.get("msg", "")))
-        raise UsageError(message, path=path, field=fields.get(name, name) or None) from None
+        raise UsageError(validation_message(error), path=path, field=fields.get(name, name) or None) from None
 
 
 def configure(probe: Probe, scope: Scope | None, base: Path, fields: Mapping[str, str],

@@ -1,25 +1,15 @@
 """The ``[scope]`` and ``[probe]`` sections of ``case.toml``: where the expert may probe, and how.
-
-The ad-hoc command (``expertise probe --target …``) builds the same :class:`Probe` and
-:class:`Scope` from its options, so a probe is validated one way whichever way it is asked for.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator, model_validator
 
+from ..case import invalid
 from ..domain import Section
-from ..i18n import Message, msg
-
-
-class InvalidSetting(ValueError):
-    """A value of ``[probe]``/``[scope]`` (or of the option that stands for it) that cannot be used.
-
-    ``message`` says why; ``str()`` is its English text, which is what pydantic keeps."""
-
-    def __init__(self, message: Message) -> None:
-        self.message = message
-        super().__init__(str(message))
+from ..i18n import msg
 
 
 class Scope(Section):
@@ -41,8 +31,9 @@ class Scope(Section):
             ScopeSpec.parse(self.hosts, self.urls)
         except UsageError as exc:
             field = (exc.field or "").removeprefix("scope.")  # the message is already under "scope"
-            raise InvalidSetting(msg("probe.config.entry", field=field, reason=exc.message) if field
-                                 else exc.message) from None
+            if field:
+                raise invalid(msg("case.toml.scope.entry", field=field, problem=exc.message)) from None
+            raise invalid(msg("case.toml.scope.invalid", problem=exc.message)) from None
         return self
 
 
@@ -67,8 +58,7 @@ class Probe(Section):
             try:
                 parse_target(spec)
             except UsageError as exc:
-                position = f"[{index}]"
-                raise InvalidSetting(msg("probe.config.entry", field=position, reason=exc.message)) from None
+                raise invalid(msg("case.toml.probe.target", index=index, problem=exc.message)) from None
         return value
 
     @field_validator("ports")
@@ -76,12 +66,15 @@ class Probe(Section):
     def _ports_spec(cls, value: str) -> str:
         from .nmap import validate_ports_spec
 
-        return validate_ports_spec(value)
+        try:
+            return validate_ports_spec(value)
+        except ValueError:
+            raise invalid(msg("case.toml.probe.ports", value=repr(value))) from None
 
     @field_validator("expected_ports")
     @classmethod
     def _port_numbers(cls, value: list[int]) -> list[int]:
         bad = [p for p in value if not 1 <= p <= 65535]
         if bad:
-            raise InvalidSetting(msg("probe.config.port_numbers", ports=[str(p) for p in bad]))
+            raise invalid(msg("case.toml.probe.port_numbers", ports=[str(p) for p in bad]))
         return value

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import emit_json, out
+from ..console import emit_json, language, out, text
 from ..results import Status
 
 
@@ -37,24 +37,21 @@ def check(case_dir: Path, as_json: bool) -> None:
     the results are still journaled, as "could not test").
     """
     from ..case import load_case
-    from ..console import err
     from ..errors import UsageError
-    from .collector import check_in_case, declared, unreadable
+    from ..i18n import msg
+    from .collector import check as check_registers, declared
 
     case = load_case(case_dir)
     if not declared(case):
-        raise UsageError("nothing to check: declare [registers] files or [[actors]] with key_parts",
-                         path=str(case.file), field="registers")
-    result_set = check_in_case(case, sys.argv)
-    failed = any(r.status is Status.FAIL for r in result_set.results)
+        raise UsageError(msg("registers.error.nothing_declared"), path=str(case.file), field="registers")
+    checked = check_registers(case, sys.argv)
+    results = checked.result_set.results
     if as_json:
-        emit_json(result_set.to_dict())
+        emit_json({**checked.result_set.to_dict(), "results": [r.to_dict(language()) for r in results]})
     else:
-        for result in result_set.results:
-            out.print(f"{result.check_id:<8} {result.status.value:<15} {result.message}", markup=False,
+        for result in results:  # check id and status are identifiers, the same in every language
+            out.print(f"{result.check_id:<8} {result.status.value:<15} {text(result.message)}", markup=False,
                       highlight=False, soft_wrap=True)
-    problem = unreadable(case, result_set)
-    if problem:
-        err.print(f"error: register not read completely: {problem}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
-    sys.exit(1 if failed else 0)
+    if checked.unreadable is not None:  # the results are journaled ("could not test"); exit 2, file named
+        raise UsageError(checked.unreadable)
+    sys.exit(1 if any(r.status is Status.FAIL for r in results) else 0)

@@ -8,6 +8,7 @@ name only the first few voter ids of an anomaly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -17,16 +18,17 @@ from ..domain import evaluate
 from .rules import RULES
 from ..case import Case
 from ..errors import UsageError
+from ..i18n import Message, msg
 from ..journal import ResultSet
-from ..wording import plural_s
-from .observation import BoardCount, RegistersObservation
-from .reader import RegisterRead, read_register
+from .observation import BoardCount, RegisterRead, RegistersObservation
+from .reader import read_register
 
 PRODUCER = "registers"
 SOURCE = "registers"
 
 
 def declared(case: Case) -> bool:
+    """Whether the case gives the registers anything to check."""
     return case.data.registers is not None or any(a.key_parts for a in case.data.actors)
 
 
@@ -62,7 +64,8 @@ def latest_board_count(case: Case) -> BoardCount | None:
         if isinstance(trustees_info.get("singles"), int):
             trustees = trustees_info["singles"] + sum(int(g.get("members", 0)) for g in trustees_info.get("pedersen", []))
         results_file = next((m["file"] for m in entry.get("results", []) if m.get("source") == result_set.source), "")
-        found = BoardCount(counted, trustees, result_set.source, results_file, str(summary.get("verdict", "")))
+        found = BoardCount(counted=counted, trustees=trustees, source=result_set.source, evidence=results_file,
+                           verdict=str(summary.get("verdict", "")))
     return found
 
 
@@ -86,8 +89,8 @@ def summary(obs: RegistersObservation) -> dict[str, Any]:
             return None
         return {"file": read.file, "sha256": read.sha256, "size": read.size, "rows": len(read.entries),
                 "distinct": len({e.voter_id for e in read.entries}), "complete": read.complete,
-                "problems": [str(p) for p in read.problems],
-                "problems_fr": [p.in_french() for p in read.problems], "problems_total": read.problems_total}
+                "unread": read.unread.to_dict() if read.unread else None,
+                "problems": [p.message.to_dict() for p in read.problems], "problems_total": read.problems_total}
 
     times = sorted(e.time for e in obs.emargement.entries if e.time) if obs.emargement else []
     return {
@@ -121,29 +124,31 @@ def _by_day(obs: RegistersObservation) -> list[list[Any]]:
     return [[day, days[day]] for day in sorted(days)]
 
 
-def unreadable(case: Case, result_set: ResultSet, *, lang: str = "en") -> str:
-    """What kept a declared register from being read completely, file, line and field named
-    ("" when every register was read whole): the expert must have the file re-exported."""
-    config = case.data.registers
-    problems = []
-    for key in ("voters", "emargement", "paper_votes"):
-        read = (result_set.summary or {}).get(key)
-        if not read or read.get("complete", True):
-            continue
-        declared_as = getattr(config, key, "") if config is not None else ""
-        total = int(read.get("problems_total") or 0)
-        if lang == "fr":
-            first = (read.get("problems_fr") or read.get("problems") or ["illisible"])[0]
-            more = f" (et {total - 1} autre{plural_s(total - 1)})" if total > 1 else ""
-            problems.append(f"{first}{more} (le fichier de registers.{key} = « {declared_as} » dans {case.file})")
-            continue
-        first = (read.get("problems") or ["unreadable"])[0]
-        more = f" (and {total - 1} more)" if total > 1 else ""
-        problems.append(f"{first}{more} (the file of registers.{key} = {declared_as!r} in {case.file})")
-    return ("; " if lang != "fr" else " ; ").join(problems)
+def unreadable(case: Case, obs: RegistersObservation) -> Message | None:
+    """What kept a declared register from being read completely, file, line and field named, with
+    the ``[registers]`` entry that declares the file (None when every register was read whole):
+    the expert must have the file re-exported."""
+    reasons: list[Message] = []
+    for read in (obs.voters, obs.emargement, obs.paper):
+        if read is not None and read.unread is not None:
+            declared_as = getattr(case.data.registers, read.label, "")
+            reasons.append(msg("registers.unread.declared_in", reason=read.unread, key=read.label,
+                               declared=declared_as, case_file=str(case.file)))
+    return msg("registers.error.not_read_completely", reasons=reasons) if reasons else None
 
 
-def check_in_case(case: Case, argv: Sequence[str]) -> ResultSet:
+@dataclass(frozen=True)
+class Checked:
+    """What one check of the registers gives: the journaled results, and why a register could not
+    be read whole (the command exits 2 with it, the audit marks the collector failed with it)."""
+
+    result_set: ResultSet
+    unreadable: Message | None
+
+
+def check(case: Case, argv: Sequence[str]) -> Checked:
+    """The one orchestration, for ``expertise registers check`` and ``expertise audit`` alike:
+    read, evaluate, journal (also when a register was not read whole: "could not test")."""
     obs = observe(case)
     results = evaluate(RULES, obs, catalogue_mod.load())
     result_set = ResultSet(SOURCE, PRODUCER, results, summary=summary(obs))
@@ -153,14 +158,11 @@ def check_in_case(case: Case, argv: Sequence[str]) -> ResultSet:
                 op.add_input(case.root / read.file, sha256=read.sha256, label=f"register-{read.label}")
         op.add_input(case.file, label="case")
         op.add_results(result_set)
-    return result_set
+    return Checked(result_set, unreadable(case, obs))
 
 
 def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
-    result_set = check_in_case(case, argv)
-    problem = unreadable(case, result_set)
-    if problem:  # journaled above ("could not test"); the audit names the file to re-export
-        raise UsageError(f"register not read completely: {problem}",
-                         fr=f"registre lu en partie seulement : {unreadable(case, result_set, lang='fr')}")
-    return [result_set]
-
+    checked = check(case, argv)
+    if checked.unreadable is not None:  # journaled above ("could not test"); the audit names the file to re-export
+        raise UsageError(checked.unreadable)
+    return [checked.result_set]

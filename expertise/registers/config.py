@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..case import invalid
 from ..domain import Section
+from ..i18n import msg
 
 
 class Registers(Section):
@@ -27,5 +29,5 @@ class Registers(Section):
     @model_validator(mode="after")
     def _something_declared(self) -> "Registers":
         if not (self.voters or self.emargement or self.paper_votes):
-            raise ValueError("declare at least one register file (voters, emargement or paper_votes)")
+            raise invalid(msg("case.toml.registers.nothing_declared"))
         return self

@@ -19,7 +19,9 @@ def _collect(case: Any, argv: Sequence[str]) -> list[Any]:
 
 
 def _declared(case: Any) -> bool:
-    return case.data.registers is not None or any(a.key_parts for a in case.data.actors)
+    from .collector import declared
+
+    return declared(case)
 
 
 DOMAIN = Domain(

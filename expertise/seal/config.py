@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..case import invalid
 from ..domain import Section
+from ..i18n import msg
 
 
 class SealComponent(Section):
@@ -23,11 +25,9 @@ class SealComponent(Section):
     @model_validator(mode="after")
     def _host_key_checked(self) -> "SealComponent":
         if self.source.startswith("ssh://") and not (self.known_hosts or self.host_key_fingerprint):
-            raise ValueError("an ssh:// source needs known_hosts or host_key_fingerprint: "
-                             "unknown host keys are never accepted")
+            raise invalid(msg("case.toml.seal.host_key_unchecked"))
         if "://" in self.source and not self.source.startswith("ssh://"):
-            raise ValueError(f"unsupported source {self.source!r}: a path, git:PATH[@REV] or "
-                             "ssh://user@host[:port]/path")
+            raise invalid(msg("case.toml.seal.unsupported_source", source=repr(self.source)))
         return self
 
 
@@ -40,11 +40,11 @@ class Seal(Section):
     @model_validator(mode="after")
     def _signed_and_unique(self) -> "Seal":
         if self.components and not self.key:
-            raise ValueError("key is required to sign the seals (make one with `expertise seal keygen`)")
+            raise invalid(msg("case.toml.seal.key_required"))
         names = [c.name for c in self.components]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise ValueError(f"component name {twice[0]!r} is used twice")
+            raise invalid(msg("case.toml.seal.name_twice", name=repr(twice[0])))
         if self.tsa and not self.tsa.startswith(("http://", "https://")):
-            raise ValueError(f"tsa must be an http:// or https:// URL, not {self.tsa!r}")
+            raise invalid(msg("case.toml.seal.tsa_url", tsa=repr(self.tsa)))
         return self

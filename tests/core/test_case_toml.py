@@ -9,6 +9,7 @@ import pytest
 
 from expertise.case import load_case
 from expertise.errors import CaseError, NotACaseError
+from tests.french import language_problems
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -46,15 +47,15 @@ def test_demo_case_loads(demo_case: Path) -> None:
 @pytest.mark.parametrize("old,new,field,words", [
     ('opens = 2026-12-01T09:00:00+01:00', 'opens = 2026-12-01T09:00:00', "election.opens", "time zone"),
     ('closes = 2026-12-08T17:00:00+01:00', 'closes = 2026-11-30T17:00:00+01:00', "election", "after opens"),
-    ('[judgments."1-02"]', '[judgments."1-99"]', "judgments", "unknown objective id(s) 1-99"),
+    ('[judgments."1-02"]', '[judgments."1-99"]', "judgments", "unknown objective id 1-99"),
     ('[judgments."1-02"]', '[judgments.sealed]', "judgments", "elements source-code, sealing, it-system"),
-    ('q01 = true', 'q42 = true', "risk", "unknown risk-grid statement(s) q42"),
+    ('q01 = true', 'q42 = true', "risk", "unknown risk-grid statement q42"),
     ('chosen_level = 2', 'chosen_level = 4', "risk.chosen_level", "less than or equal to 3"),
     ('electorate = 1850', 'electorat = 1850', "election.electorat", "unknown field"),
     ('status = "met"', 'status = "great"', "judgments.1-02.status",
-     "must be one of met, partially_met, not_met, not_applicable or not_assessed, not 'great'"),
+     'must be one of "met", "partially_met", "not_met", "not_applicable", "not_assessed", not "great"'),
     ('schema = 1', 'schema = 2', "schema", "schema 2 is not one this version of expertise reads"),
-    ('language = "fr"', 'language = "de"', "language", "must be one of fr or en, not 'de'"),
+    ('language = "fr"', 'language = "de"', "language", 'must be one of "fr", "en", not "de"'),
     ('provider = "VoteSûr SAS"', 'provider = ""', "election.provider", "must not be empty"),
 ])
 def test_invalid_case_gives_exit_2_with_file_and_field(run_cli, demo_case: Path, old: str, new: str,
@@ -69,6 +70,45 @@ def test_invalid_case_gives_exit_2_with_file_and_field(run_cli, demo_case: Path,
     assert words in message
     with pytest.raises(CaseError):
         load_case(demo_case)
+
+
+INVALID = [
+    ('opens = 2026-12-01T09:00:00+01:00', 'opens = 2026-12-01T09:00:00'),
+    ('closes = 2026-12-08T17:00:00+01:00', 'closes = 2026-11-30T17:00:00+01:00'),
+    ('[judgments."1-02"]', '[judgments."1-99"]'),
+    ('q01 = true', 'q42 = true'),
+    ('chosen_level = 2', 'chosen_level = 4'),
+    ('chosen_level = 2', 'chosen_level = 0'),
+    ('electorate = 1850', 'electorat = 1850'),
+    ('status = "met"', 'status = "great"'),
+    ('schema = 1', 'schema = 2'),
+    ('provider = "VoteSûr SAS"', 'provider = ""'),
+    ('electorate = 1850', 'electorate = "1850"'),
+    ('mixed_paper = false', 'mixed_paper = "false"'),
+    ('opens = 2026-12-01T09:00:00+01:00', 'opens = 2026-12-01'),
+    ('q01 = true', 'q01 = 1'),
+    ('evidence = [', 'evidence = "docs/pv.pdf"\nx = ['),
+    ('key_parts = 1', 'key_parts = -1'),
+    ('voters = "registers/voters.csv"\nemargement = "registers/emargement.csv"\n', ''),
+    ('[scope]\n', '[scope]\nports = 1\n'),
+    ('[scope]\n', '[probe]\ntargets = []\nports = "top-0"\nexpected_ports = [70000]\n\n[scope]\n'),
+    ('[scope]\n', '[seal]\ntsa = "ftp://tsa"\n[[seal.components]]\nname = "a"\nsource = "ssh://h/x"\n'
+                   '[[seal.components]]\nname = "a"\nsource = "ftp://h/x"\n\n[scope]\n'),
+]
+
+
+@pytest.mark.parametrize("old,new", INVALID)
+def test_every_validation_error_is_a_message_in_both_languages(demo_case: Path, old: str, new: str) -> None:
+    """A case.toml mistake is told in the console's language: a code with its arguments, a text in
+    French and in English, and no English word in the French."""
+    replace_in(demo_case / "case.toml", old, new)
+    with pytest.raises(CaseError) as caught:
+        load_case(demo_case)
+    message = caught.value.message
+    assert message.code.startswith("case.toml."), message.code
+    assert caught.value.render("fr") != caught.value.render("en")
+    problems = language_problems([(new, message)])
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("old,new,field,words", [

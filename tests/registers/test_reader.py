@@ -42,12 +42,12 @@ def test_each_bad_row_is_named_and_the_rest_read(tmp_path: Path) -> None:
 
 def test_missing_column_empty_file_and_not_utf8(tmp_path: Path) -> None:
     missing = read(tmp_path, b"id,when\nA1,2026-12-01T09:00:00+01:00\n")
-    assert not missing.complete and missing.entries == []
+    assert not missing.complete and missing.entries == ()
     assert str(missing.problems[0]).startswith("registers/emargement.csv: line 1: voter_id: no column 'voter_id'")
     empty = read(tmp_path, b"")
     assert not empty.complete and "empty file" in str(empty.problems[0])
     latin1 = read(tmp_path, "voter_id,time\nDurand-Hélène,2026-12-01T09:00:00+01:00\n".encode("latin-1"))
-    assert not latin1.complete and latin1.entries == []
+    assert not latin1.complete and latin1.entries == ()
     assert "line 2" in str(latin1.problems[0]) and "not UTF-8" in str(latin1.problems[0])
 
 
@@ -70,4 +70,5 @@ def test_problems_beyond_fifty_are_counted(tmp_path: Path) -> None:
     rows = b"".join(b",2026-12-01T09:00:00+01:00\n" for _ in range(120))
     register = read(tmp_path, b"voter_id,time\n" + rows)
     assert register.problems_total == 120 and len(register.problems) == 50
-    assert register.first_problem().endswith("(and 119 more)")
+    assert str(register.unread).endswith("(and 119 more)")
+    assert register.unread is not None and register.unread.args["count"] == 119

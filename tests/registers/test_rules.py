@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
 
 import pytest
 
 from expertise import catalogue
 from expertise.case import Actor
-from expertise.registers.observation import BoardCount, RegistersObservation
-from expertise.registers.reader import Entry, RegisterRead
+from expertise.domain import Observation
+from expertise.i18n import msg
+from expertise.registers.observation import BoardCount, Entry, Problem, RegisterRead, RegistersObservation
 from expertise.results import Status
 from expertise.registers.rules import RULES as REGISTERS_RULES
 from expertise.domain import evaluate
@@ -20,14 +21,23 @@ OPENS = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
 CLOSES = datetime(2026, 12, 8, 17, 0, tzinfo=TZ)
 
 
+Model = TypeVar("Model", bound=Observation)
+
+
+def replace(model: Model, **changes: Any) -> Model:
+    return model.model_copy(update=changes)
+
+
 def register(label: str, ids: list[str], *, times: list[datetime] | None = None,
              unread: bool = False) -> RegisterRead:
-    read = RegisterRead(label=label, file=f"registers/{label}.csv")
-    for index, voter in enumerate(ids):
-        read.entries.append(Entry(index + 2, voter, times[index] if times else None))
-    if unread:
-        read.note(7, "time", "time without a UTC offset")
-    return read
+    """A register as read; ``unread``: with a time that could not be read on line 7."""
+    file = f"registers/{label}.csv"
+    problems = (Problem(file=file, line=7, field="time",
+                        reason=msg("registers.read.no_utc_offset", value="'2026-12-01T09:00:00'")),) if unread else ()
+    return RegisterRead(label=label, file=file,
+                        entries=tuple(Entry(index + 2, voter, times[index] if times else None)
+                                      for index, voter in enumerate(ids)),
+                        problems=problems, problems_total=len(problems))
 
 
 def clean() -> RegistersObservation:
@@ -88,9 +98,9 @@ def test_board_count_mismatch_both_ways() -> None:
     obs = clean()
     assert obs.board is not None
     more = run(replace(obs, board=replace(obs.board, counted=5)))["REG-005"]
-    assert more.status is Status.FAIL and "1 ballot(s) without a voter signed" in more.text("en")
+    assert more.status is Status.FAIL and "1 ballot without a voter signed" in more.text("en")
     fewer = run(replace(obs, board=replace(obs.board, counted=3)))["REG-005"]
-    assert fewer.status is Status.FAIL and "1 voter(s) signed without a ballot" in fewer.text("en")
+    assert fewer.status is Status.FAIL and "1 voter signed without a ballot" in fewer.text("en")
     assert run(replace(obs, board=None))["REG-005"].status is Status.MANUAL
 
 
@@ -108,7 +118,7 @@ def test_more_voters_than_registered() -> None:
     ((Actor(name="A", role="r", electoral_board=True, key_parts=1),
       Actor(name="B", role="r", electoral_board=True, key_parts=1),
       Actor(name="C", role="r", electoral_board=True, key_parts=1)),
-     ["3 part(s) declared, 2 trustee key(s) on the board"]),
+     ["3 parts declared, 2 trustee keys on the board"]),
 ])
 def test_key_parts(actors, expected) -> None:  # type: ignore[no-untyped-def]
     result = run(replace(clean(), actors=actors))["REG-007"]
