@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from . import catalogue as catalogue_mod
 from .domain import Section
 from .errors import CaseError, CatalogueError
-from .i18n import Arg, Message, msg, render
+from .i18n import Arg, Message, has_text, msg, render
 from .journal import CASE_FILE, require_case
 
 def invalid(message: Message) -> PydanticCustomError:
@@ -285,7 +285,7 @@ def validation_message(error: Mapping[str, Any]) -> Message:
     :func:`invalid`), or pydantic's, worded for someone who writes TOML."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
-    if kind.startswith("case."):  # raised by invalid(): the error type is the message code
+    if has_text(kind, "en"):  # raised by invalid(): the error type is the message code
         return Message(kind, {name: _data(value) for name, value in ctx.items()})
     wrong = _wrong_type(kind, error.get("input"))
     if wrong is not None:

@@ -66,10 +66,7 @@ class Probe(Section):
     def _ports_spec(cls, value: str) -> str:
         from .nmap import validate_ports_spec
 
-        try:
-            return validate_ports_spec(value)
-        except ValueError:
-            raise invalid(msg("case.toml.probe.ports", value=repr(value))) from None
+        return validate_ports_spec(value)
 
     @field_validator("expected_ports")
     @classmethod

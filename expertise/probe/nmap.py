@@ -23,8 +23,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
+from ..case import invalid
 from ..i18n import msg
-from .config import InvalidSetting
 from .observations import PortInfo, PortsObservation
 
 PROBE_DB_CANDIDATES = ("/usr/share/nmap/nmap-service-probes", "/usr/local/share/nmap/nmap-service-probes")
@@ -33,21 +33,22 @@ _TOP = re.compile(r"^top-(\d{1,5})$")
 
 
 def validate_ports_spec(spec: str) -> str:
-    """``top-N``, ``none``, or a list like ``22,80,443,8000-8100``; raise :class:`InvalidSetting` otherwise."""
+    """``top-N``, ``none``, or a list like ``22,80,443,8000-8100``; refused with the reason otherwise
+    (a pydantic error carrying its message, see :func:`expertise.case.invalid`)."""
     spec = spec.strip().lower().replace(" ", "")
     if spec == "none":
         return spec
     top = _TOP.match(spec)
     if top:
         if not 1 <= int(top.group(1)) <= 65535:
-            raise InvalidSetting(msg("probe.config.ports_top", spec=spec))
+            raise invalid(msg("probe.config.ports_top", spec=spec))
         return spec
     if not _PORTS_LIST.match(spec):
-        raise InvalidSetting(msg("probe.config.ports_syntax", spec=spec))
+        raise invalid(msg("probe.config.ports_syntax", spec=spec))
     for part in spec.split(","):
         bounds = [int(b) for b in part.split("-")]
         if not all(1 <= b <= 65535 for b in bounds) or bounds != sorted(bounds):
-            raise InvalidSetting(msg("probe.config.ports_range", range=part))
+            raise invalid(msg("probe.config.ports_range", range=part))
     return spec
 
 
