@@ -65,6 +65,7 @@ def _message(step: StepData) -> Message:
 
 def step_rule(check_id: str, step_id: str) -> Callable[[ReplayObservation], Iterator[Result]]:
     def evaluate(observation: ReplayObservation) -> Iterator[Result]:
+        """One step of the replay as a result."""
         step = observation.report.step(step_id)
         if step is None:
             yield Result(check_id, Status.ERROR, msg("board.rule.step_missing", step=step_id),
@@ -80,7 +81,6 @@ def step_rule(check_id: str, step_id: str) -> Callable[[ReplayObservation], Iter
                      evidence=observation.evidence, details=details)
 
     evaluate.__name__ = f"board_{step_id}"
-    evaluate.__doc__ = f"BOARD step {step_id!r} of the replay, as a result."
     return evaluate
 
 

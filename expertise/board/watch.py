@@ -201,8 +201,8 @@ class BoardWatch:
         if not first and (size < state.last_size or sha256_prefix(incoming, state.last_size) != state.last_sha256):
             rewritten = True
             findings, _ = compare(self.board, incoming)
-            failures.append(msg("board.watch.rewritten", time=state.last, findings=[
-                msg("board.watch.record_finding", record=f.record, message=f.message) for f in findings[:4]]))
+            found = [msg("board.watch.record_finding", record=f.record, message=f.message) for f in findings[:4]]
+            failures.append(msg("board.watch.rewritten", time=state.last, findings=found))
         previous_size = 0 if (first or rewritten) else state.last_size
         shutil.copyfile(incoming, self.board)
         if first or rewritten:

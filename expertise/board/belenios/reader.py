@@ -43,6 +43,8 @@ FOLLOWS: dict[str, tuple[str | None, ...]] = {
     "PartialDecryption": ("EncryptedTally", "EndShuffles", "PartialDecryption"),
     "Result": ("PartialDecryption",),
 }
+# the order of the specification, named in a discrepancy (event types are identifiers, not words)
+ORDER = "Setup, Ballot…, EndBallots, EncryptedTally, Shuffle…, EndShuffles, PartialDecryption…, Result"
 MAX_BALLOT = 1 << 22  # 4 MiB: a 2.0 ballot is 6-16 kB per question
 UNREFERENCED = msg("board.archive.unreferenced")
 
@@ -227,8 +229,9 @@ class BoardReader:
         last = state.last_type
         if last in FOLLOWS[kind]:
             return
-        state.steps["archive"].fail(record.label, "type", msg("board.archive.order", kind=kind, previous=last)
-                                    if last else msg("board.archive.order_first", kind=kind))
+        state.steps["archive"].fail(record.label, "type", msg("board.archive.order", kind=kind, previous=last,
+                                                              order=ORDER)
+                                    if last else msg("board.archive.order_first", kind=kind, order=ORDER))
         if kind == "Ballot":
             state.ballots_after_end += 1
 

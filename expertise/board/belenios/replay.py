@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ...i18n import msg
-from ..account import VERIFIER, Verification
+from ..account import VERIFIER, Verification, message_dict
 from ..parallel import Runner
 from .reader import BoardReader
 from .state import BoardState, ReplayOptions
@@ -76,7 +76,7 @@ class BeleniosReplay:
         now = datetime.now(timezone.utc)
         elapsed = (now - (state.started or now)).total_seconds()
         state.verification.stats = {
-            "seconds": round(elapsed, 3), "ballots": state.ballots, "runner": state.runner.description.to_dict(),
+            "seconds": round(elapsed, 3), "ballots": state.ballots, "runner": message_dict(state.runner.description),
             "ballots_per_second": round(state.ballots / elapsed, 1) if elapsed > 0 else None}
         return state.verification
 
