@@ -23,7 +23,8 @@ STATUS_MARK: dict[StepStatus, tuple[Message, str]] = {
     StepStatus.NOT_VERIFIABLE: (msg("board.cli.status.not_verifiable"), "yellow"),
     StepStatus.NOT_APPLICABLE: (msg("board.cli.status.not_applicable"), "dim"),
 }
-VERDICTS = {"invalid": (msg("board.cli.verdict.invalid"), "red bold"), "valid": (msg("board.cli.verdict.valid"), "green bold"),
+VERDICTS = {"invalid": (msg("board.cli.verdict.invalid"), "red bold"),
+            "valid": (msg("board.cli.verdict.valid"), "green bold"),
             "no-failure": (msg("board.cli.verdict.no_failure"), "green bold")}
 
 
@@ -120,7 +121,8 @@ def verify_command(record: Path, board_format: str, workers: int, scheduler: str
             try:
                 json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             except OSError as exc:
-                raise UsageError(msg("board.common.cannot_write", error=str(exc.strerror)), path=str(json_out)) from None
+                raise UsageError(msg("board.common.cannot_write", error=str(exc.strerror)),
+                                 path=str(json_out)) from None
     if not (json_out is not None and str(json_out) == "-"):
         print_report(verification, quiet=quiet)
     sys.exit(1 if verification.failed else 0)

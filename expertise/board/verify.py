@@ -133,7 +133,8 @@ def verify_board(path: Path, options: VerifyOptions | None = None) -> Verificati
             from .belenios.replay import replay
 
             return replay(path, runner, options)
-        raise UsageError(msg("board.input.unsupported", format=board_format), field=options.origin.format)  # pragma: no cover
+        raise UsageError(msg("board.input.unsupported", format=board_format),  # pragma: no cover
+                         field=options.origin.format)
     finally:
         if options.runner is None:
             runner.close()

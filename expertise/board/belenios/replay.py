@@ -18,7 +18,8 @@ from ..account import VERIFIER, Verification, message_dict
 from ..parallel import Runner
 from .reader import BoardReader
 from .state import BoardState, ReplayOptions
-from .steps import archive, ballots, credentials, decryptions, membership, result, setup, shuffles, snapshots, tally, timing
+from .steps import (archive, ballots, credentials, decryptions, membership, result, setup, shuffles, snapshots,
+                    tally, timing)
 
 __all__ = ["BeleniosReplay", "ReplayOptions", "replay"]
 

@@ -1,4 +1,4 @@
-"""Step "result": the published result is the decryption of the tally, and is reported verified only if every step holds.
+"""Step "result": the published result is the decryption of the tally; reported verified only if every step holds.
 
 The partial decryptions are combined (Lagrange coefficients for a Pedersen group) and the
 tally decrypted here: homomorphic counts by a bounded discrete logarithm, non-homomorphic

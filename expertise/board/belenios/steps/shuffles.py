@@ -1,4 +1,4 @@
-"""Step "shuffles": each shuffle of the non-homomorphic answers is a valid re-encrypting permutation of the previous list."""
+"""Step "shuffles": each shuffle of the non-homomorphic answers re-encrypts and permutes the previous list, provably."""
 
 from __future__ import annotations
 
@@ -88,4 +88,5 @@ def check(state: BoardState) -> None:
         final[qi] = current[qi]
     state.final_tally = final
     if step.status is StepStatus.PASS:
-        step.describe(msg("board.shuffle.summary", count=len(state.shuffle_records), owners=", ".join(map(str, owners))))
+        step.describe(msg("board.shuffle.summary", count=len(state.shuffle_records),
+                          owners=", ".join(map(str, owners))))
