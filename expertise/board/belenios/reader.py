@@ -10,7 +10,6 @@ are kept as records and checked at the end by their own steps.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,7 +21,7 @@ from .ballots import BallotItem
 from .fields import FieldError, parse_json
 from .proofs import b64hash
 from .scheduler import BallotScheduler
-from .state import BallotRef, BoardState
+from .state import BallotRef, BoardState, digest16
 from .steps import credentials as credentials_step
 from .steps import setup as setup_step
 from .steps.common import canonical, parse, referenced
@@ -47,12 +46,6 @@ FOLLOWS: dict[str, tuple[str | None, ...]] = {
 ORDER = "Setup, Ballot…, EndBallots, EncryptedTally, Shuffle…, EndShuffles, PartialDecryption…, Result"
 MAX_BALLOT = 1 << 22  # 4 MiB: a 2.0 ballot is 6-16 kB per question
 UNREFERENCED = msg("board.archive.unreferenced")
-
-
-def digest16(text: str | bytes) -> bytes:
-    """The key a credential is known by in the main process (16 bytes of its SHA-256)."""
-    data = text.encode("utf-8", "replace") if isinstance(text, str) else text
-    return hashlib.sha256(data).digest()[:16]
 
 
 def _extract_credential(body: bytes) -> str | None:

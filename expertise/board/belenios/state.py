@@ -7,6 +7,7 @@ it and writes its own account. Nothing here judges the board.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,12 @@ from .archive import Record
 from .ballots import BallotContext
 from .proofs import Crypto
 from .setup import Election, Trustees
+
+
+def digest16(text: str | bytes) -> bytes:
+    """The key a credential is known by in the main process (16 bytes of its SHA-256)."""
+    data = text.encode("utf-8", "replace") if isinstance(text, str) else text
+    return hashlib.sha256(data).digest()[:16]
 
 
 @dataclass

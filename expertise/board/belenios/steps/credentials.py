@@ -17,7 +17,7 @@ from ..ballots import check_members
 from ..fields import FieldError
 from ..proofs import b64digest
 from ..setup import parse_credentials
-from ..state import BoardState
+from ..state import BoardState, digest16
 from .common import canonical, parse
 
 MEMBERSHIP_BATCH = 512
@@ -25,8 +25,6 @@ NOT_A_MEMBER = msg("board.credentials.not_a_member")
 
 
 def read_credentials(state: BoardState, record: Record) -> None:
-    from ..reader import digest16
-
     assert state.election is not None
     step = state.steps["credentials"]
     step.ran = True
