@@ -113,10 +113,12 @@ class Discrepancy:
     field: str
     message: Message
 
+    def as_message(self) -> Message:
+        """``record: field: message``, each part in the reader's language."""
+        return msg("board.discrepancy", record=self.record, field=field_label(self.field), message=self.message)
+
     def text(self, lang: str = "en") -> str:
-        colon = " : " if lang == "fr" else ": "
-        return colon.join((render(self.record, lang), render(field_label(self.field), lang),
-                           render(self.message, lang)))
+        return render(self.as_message(), lang)
 
     def to_dict(self) -> dict[str, Any]:
         label = FIELD_LABELS.get(self.field)

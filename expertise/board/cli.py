@@ -15,7 +15,7 @@ from ..console import emit_json, out, progress, text
 from ..console import say as console_say
 from ..errors import UsageError
 from ..i18n import Message, msg
-from .account import StepStatus, Verification, field_label
+from .account import StepStatus, Verification
 
 STATUS_MARK: dict[StepStatus, tuple[Message, str]] = {
     StepStatus.PASS: (msg("board.cli.status.pass"), "green"),
@@ -147,9 +147,7 @@ def print_report(verification: Verification, quiet: bool = False) -> None:
             if step.summary is not None:
                 _line(step.summary, indent="        ")
             for finding in step.failures[:5]:
-                out.print("        [red]✗[/] " + escape(text(msg("board.discrepancy", record=finding.record,
-                                                                    field=field_label(finding.field),
-                                                                    message=finding.message))))
+                out.print("        [red]✗[/] " + escape(text(finding.as_message())))
             if step.failures_total > 5:
                 _line(msg("board.cli.more_findings", count=step.failures_total - 5), indent="        ")
             for note in step.notes[:3]:
