@@ -9,16 +9,23 @@ from pathlib import Path
 
 import click
 
-from ..console import err, out, progress
-from ..errors import UsageError
-from .report import StepStatus, VerificationReport
+from rich.markup import escape
 
-STATUS_MARK = {
-    StepStatus.PASS: ("pass", "green"),
-    StepStatus.FAIL: ("FAIL", "red bold"),
-    StepStatus.NOT_VERIFIABLE: ("not verifiable", "yellow"),
-    StepStatus.NOT_APPLICABLE: ("not applicable", "dim"),
+from ..console import emit_json, out, progress, text
+from ..console import say as console_say
+from ..errors import UsageError
+from ..i18n import Message, msg
+from .account import StepStatus, Verification
+
+STATUS_MARK: dict[StepStatus, tuple[Message, str]] = {
+    StepStatus.PASS: (msg("board.cli.status.pass"), "green"),
+    StepStatus.FAIL: (msg("board.cli.status.fail"), "red bold"),
+    StepStatus.NOT_VERIFIABLE: (msg("board.cli.status.not_verifiable"), "yellow"),
+    StepStatus.NOT_APPLICABLE: (msg("board.cli.status.not_applicable"), "dim"),
 }
+VERDICTS = {"invalid": (msg("board.cli.verdict.invalid"), "red bold"),
+            "valid": (msg("board.cli.verdict.valid"), "green bold"),
+            "no-failure": (msg("board.cli.verdict.no_failure"), "green bold")}
 
 
 def parse_time(value: str | None, option: str) -> datetime | None:
@@ -78,77 +85,80 @@ def verify_command(record: Path, board_format: str, workers: int, scheduler: str
     tally), 1 when a step failed, 2 on a usage error or an unreadable path.
     """
     from .parallel import make_runner
-    from .verify import VerifyOptions, detect_format, verify_board
+
+    from .clock import now as clock_now
+    from .verify import VerifyOptions, check_inputs, verify_board
 
     opens_at = parse_time(opens, "--opens")
     closes_at = parse_time(closes, "--closes")
     if opens_at and closes_at and closes_at <= opens_at:
-        raise UsageError("--closes must be after --opens")
-    if not record.exists():
-        raise UsageError("no such file", path=str(record))
-    if json_out is not None and str(json_out) != "-":  # refused now, not after a long replay
-        if json_out.is_dir():
-            raise UsageError("is a folder; give the file to write the JSON report to", path=str(json_out),
-                             field="--json")
-        if not (json_out.parent if str(json_out.parent) else Path(".")).is_dir():
-            raise UsageError("cannot write: its folder does not exist", path=str(json_out), field="--json")
-    if board_format == "auto":
-        detect_format(record)
-    from .clock import now as clock_now
-
+        raise UsageError(msg("board.cli.closes_before_opens"))
     moment, simulated = clock_now()
-    runner = make_runner(workers, scheduler)
+    options = VerifyOptions(format=board_format, snapshots=snapshots, credentials_fingerprint=credentials_fingerprint,
+                            electorate=electorate, opens=opens_at, closes=closes_at, now=moment,
+                            clock_simulated=simulated, workers=workers, scheduler=scheduler)
+    check_inputs(record, options)  # refused now, not after a long replay
+    if json_out is not None and str(json_out) != "-":
+        if json_out.is_dir():
+            raise UsageError(msg("board.cli.json_is_folder"), path=str(json_out), field="--json")
+        if not (json_out.parent if str(json_out.parent) else Path(".")).is_dir():
+            raise UsageError(msg("board.cli.json_no_folder"), path=str(json_out), field="--json")
+    options.runner = make_runner(workers, scheduler)  # before any progress-bar thread
     try:
-        with progress("verifying ballots", None, enabled=not quiet) as bar:
+        with progress(text(msg("board.cli.progress.verify")), None, enabled=not quiet) as bar:
             def advance(done: int, total: int | None) -> None:
                 bar.update(completed=done)
 
-            report = verify_board(record, VerifyOptions(
-                format=board_format, snapshots=snapshots, credentials_fingerprint=credentials_fingerprint,
-                electorate=electorate, opens=opens_at, closes=closes_at, now=moment, clock_simulated=simulated,
-                progress=advance, runner=runner))
+            options.progress = advance
+            verification = verify_board(record, options)
     finally:
-        runner.close()
+        options.runner.close()
     if json_out is not None:
-        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        data = verification.to_dict()
         if str(json_out) == "-":
-            sys.stdout.write(text)
+            emit_json(data)
         else:
             try:
-                json_out.write_text(text, encoding="utf-8")
+                json_out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             except OSError as exc:
-                raise UsageError(f"cannot write: {exc.strerror}", path=str(json_out)) from None
+                raise UsageError(msg("board.common.cannot_write", error=str(exc.strerror)),
+                                 path=str(json_out)) from None
     if not (json_out is not None and str(json_out) == "-"):
-        print_report(report, quiet=quiet)
-    sys.exit(1 if report.failed else 0)
+        print_report(verification, quiet=quiet)
+    sys.exit(1 if verification.failed else 0)
 
 
-def print_report(report: VerificationReport, quiet: bool = False) -> None:
-    from rich.markup import escape
+def _line(message: Message, style: str = "", indent: str = "") -> None:
+    shown = escape(text(message))
+    out.print(indent + (f"[{style}]{shown}[/]" if style else shown), highlight=False, soft_wrap=True)
 
-    election = report.election
+
+def print_report(verification: Verification, quiet: bool = False) -> None:
+    """The step accounts on the console, in its language (``--lang``)."""
+    election = verification.election
     if not quiet:
         if election:
-            out.print(f"[bold]{escape(str(election.get('name', '')))}[/] — uuid {escape(str(election.get('uuid', '?')))}, "
-                      f"{escape(str(election.get('group', '?')))}, fingerprint {escape(str(election.get('fingerprint', '?')))}")
-        for step in report.steps.values():
+            out.print(f"[bold]{escape(str(election.get('name', '')))}[/] — " + escape(text(msg(
+                "board.cli.election", uuid=str(election.get("uuid", "?")), group=str(election.get("group", "?")),
+                fingerprint=str(election.get("fingerprint", "?"))))))
+        for step in verification.steps.values():
             label, style = STATUS_MARK[step.status]
-            out.print(f"[{style}]{label:<15}[/] {step.title}")
-            if step.summary:
-                out.print(f"        {escape(step.summary)}")
+            out.print(f"[{style}]{escape(text(label)):<15}[/] {escape(text(step.title))}")
+            if step.summary is not None:
+                _line(step.summary, indent="        ")
             for finding in step.failures[:5]:
-                out.print(f"        [red]✗[/] {escape(finding.record)}: {escape(finding.field)}: {escape(finding.message)}")
+                out.print("        [red]✗[/] " + escape(text(finding.as_message())))
             if step.failures_total > 5:
-                out.print(f"        … {step.failures_total - 5} more (see --json)")
+                _line(msg("board.cli.more_findings", count=step.failures_total - 5), indent="        ")
             for note in step.notes[:3]:
-                out.print(f"        [dim]note:[/] {escape(note)}")
-        if report.result is not None and election.get("questions"):
-            out.print("[bold]verified result[/]")
-            for question, counts in zip(election["questions"], report.result["result"]):
+                out.print("        [dim]" + escape(text(msg("board.cli.note_label"))) + "[/] " + escape(text(note)))
+        if verification.result is not None and election.get("questions"):
+            _line(msg("board.cli.verified_result"), style="bold")
+            for question, counts in zip(election["questions"], verification.result["result"]):
                 out.print(f"  {escape(question['question'])}")
                 if question["type"] == "homomorphic":
-                    labels = (["(blank)"] if question.get("blank") else []) + question["answers"]
-                    for label, count in zip(labels, counts):
+                    blank = [text(msg("board.cli.blank"))] if question.get("blank") else []
+                    for label, count in zip(blank + question["answers"], counts):
                         out.print(f"    {count!s:>8}  {escape(label)}")
                 elif question["type"] == "lists":
                     names, start = question["answers"], 0
@@ -158,16 +168,17 @@ def print_report(report: VerificationReport, quiet: bool = False) -> None:
                             out.print(f"    {count!s:>8}  {indent}{escape(names[start + offset])}")
                         start += size
                 else:
-                    out.print(f"    {len(counts)} ballots (raw, in shuffled order; see --json)")
-        stats = report.stats
+                    _line(msg("board.cli.raw_ballots", count=len(counts)), indent="    ")
+        stats = verification.stats
         if stats:
-            out.print(f"[dim]{stats.get('ballots', 0)} ballots in {stats.get('seconds')} s "
-                      f"({stats.get('ballots_per_second')} ballots/s, {stats.get('runner')})[/]")
-    counts = {status: sum(1 for s in report.steps.values() if s.status is status) for status in StepStatus}
-    verdict = {"invalid": "[red bold]INVALID[/]", "valid": "[green bold]VALID[/]",
-               "no-failure": "[green bold]NO FAILURE[/]"}[report.verdict]
-    out.print(f"{verdict}: {counts[StepStatus.PASS]} step(s) passed, {counts[StepStatus.FAIL]} failed, "
-              f"{counts[StepStatus.NOT_VERIFIABLE]} not verifiable, {counts[StepStatus.NOT_APPLICABLE]} not applicable")
+            runner = Message.from_dict(stats["runner"]) if isinstance(stats.get("runner"), dict) else ""
+            _line(msg("board.cli.stats", count=stats.get("ballots", 0), seconds=float(stats.get("seconds") or 0),
+                      rate=float(stats.get("ballots_per_second") or 0), runner=runner), style="dim")
+    counts = {status: sum(1 for s in verification.steps.values() if s.status is status) for status in StepStatus}
+    verdict, style = VERDICTS[verification.verdict]
+    out.print(f"[{style}]{escape(text(verdict))}[/]" + escape(text(msg(
+        "board.cli.verdict_counts", passed=counts[StepStatus.PASS], failed=counts[StepStatus.FAIL],
+        unverifiable=counts[StepStatus.NOT_VERIFIABLE], inapplicable=counts[StepStatus.NOT_APPLICABLE]))))
 
 
 @command.command(name="watch")
@@ -196,15 +207,13 @@ def watch_command(source: str, every: float, case_dir: Path, until: str | None, 
     from .watch import BoardWatch
 
     if every <= 0:
-        raise UsageError("must be a positive number of seconds", field="--every")
+        raise UsageError(msg("board.cli.every"), field="--every")
     until_at = parse_time(until, "--until")
     case = load_case(case_dir)
     runner = make_runner(workers, None)
 
-    def say(message: str, bad: bool) -> None:
-        from rich.markup import escape
-
-        (err if bad else out).print(f"[red bold]{escape(message)}[/]" if bad else escape(message))
+    def say(message: Message, bad: bool) -> None:
+        console_say(message, style="red bold" if bad else "", to=None if bad else out)
 
     watcher = None
     try:
@@ -214,6 +223,6 @@ def watch_command(source: str, every: float, case_dir: Path, until: str | None, 
         if watcher is not None:
             watcher.close()
         runner.close()
-    out.print(f"{state.snapshots} copies from {state.started or '-'} to {state.last or '-'}, {state.ballots} ballot(s), "
-              f"{len(state.failures)} failure(s)")
+    _line(msg("board.cli.watch_summary", snapshots=state.snapshots, started=state.started or "-",
+              last=state.last or "-", ballots=state.ballots, count=len(state.failures)))
     sys.exit(1 if state.failures else 0)

@@ -10,6 +10,7 @@ import os
 from datetime import datetime, timezone
 
 from ..errors import UsageError
+from ..i18n import msg
 
 CLOCK_VARIABLE = "EXPERTISE_BOARD_CLOCK"
 
@@ -19,9 +20,9 @@ def parse_moment(value: str, field: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{value!r} is not an ISO 8601 time (e.g. 2026-12-01T09:00:00+01:00)", field=field) from None
+        raise UsageError(msg("board.clock.not_iso", value=repr(value)), field=field) from None
     if moment.tzinfo is None:
-        raise UsageError("time has no time zone; write it with an offset, e.g. 2026-12-01T09:00:00+01:00", field=field)
+        raise UsageError(msg("board.clock.no_zone"), field=field)
     return moment
 
 

@@ -14,11 +14,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable, Protocol
 
 from ..errors import UsageError
+from ..i18n import Message, msg
 
 
 class Runner(Protocol):
     workers: int
-    description: str
+    description: Message  # how the ballots were verified, shown in the report
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
 
@@ -33,7 +34,7 @@ class InlineRunner:
     """Runs each task at once in the calling process (``--workers 1``)."""
 
     workers = 1
-    description = "1 process"
+    description = msg("board.runner.inline")
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         future: Future = Future()
@@ -56,7 +57,7 @@ class ProcessRunner:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.description = f"{workers} local processes"
+        self.description = msg("board.runner.processes", count=workers)
         context = multiprocessing.get_context("fork")
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         for future in [self.pool.submit(_noop) for _ in range(workers)]:
@@ -76,15 +77,15 @@ class DaskRunner:
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - dask[distributed] is a dependency
-            raise UsageError("dask.distributed is not installed", field="--scheduler") from None
+            raise UsageError(msg("board.runner.no_dask"), field="--scheduler") from None
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
-            raise UsageError(f"cannot reach the Dask scheduler: {exc}", field="--scheduler") from None
+            raise UsageError(msg("board.runner.unreachable", error=str(exc)), field="--scheduler") from None
         info = self.client.scheduler_info()
         workers = info.get("workers", {})
         self.workers = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
-        self.description = f"Dask cluster {address} ({len(workers)} workers, {self.workers} threads)"
+        self.description = msg("board.runner.dask", address=address, workers=len(workers), threads=self.workers)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False)
@@ -98,7 +99,7 @@ def make_runner(workers: int = 0, scheduler: str | None = None) -> Runner:
     if scheduler:
         return DaskRunner(scheduler)
     if workers < 0:
-        raise UsageError("must be 0 (one per CPU) or a positive number", field="--workers")
+        raise UsageError(msg("board.runner.workers"), field="--workers")
     count = workers or (os.cpu_count() or 1)
     if count == 1:
         return InlineRunner()

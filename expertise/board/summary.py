@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .account import Verification
 from .rules import STEP_CHECKS
-from .french import french
-from .report import VerificationReport
 
 CHECK_OF_STEP = {step: check for check, step in STEP_CHECKS}
 MAX_FINDINGS = 5
@@ -36,7 +35,7 @@ def result_table(election: dict[str, Any], result: list[Any] | None) -> list[dic
             entry["rows"] = rows
             entry["total"] = sum(r["count"] for r in rows if r["list_head"])
         elif question.get("type") == "homomorphic":
-            labels = (["(blank)"] if question.get("blank") else []) + list(question.get("answers", []))
+            labels = ([""] if question.get("blank") else []) + list(question.get("answers", []))  # blank: see "blank"
             rows = [{"answer": label, "count": int(count), "blank": question.get("blank", False) and i == 0}
                     for i, (label, count) in enumerate(zip(labels, values))]
             entry["rows"] = rows
@@ -50,15 +49,15 @@ def result_table(election: dict[str, Any], result: list[Any] | None) -> list[dic
     return tables
 
 
-def summarise(report: VerificationReport, declared_path: str) -> dict[str, Any]:
+def summarise(report: Verification, declared_path: str) -> dict[str, Any]:
+    """The summary journaled with the results: messages kept as code and arguments (rendered by the chapter)."""
     data = report.to_dict()
     election = data.get("election") or {}
     steps = []
     for step in data["steps"]:
         steps.append({
             "id": step["id"], "check": CHECK_OF_STEP.get(step["id"]), "title": step["title"],
-            "status": step["status"], "summary": step["summary"], "summary_fr": step.get("summary_fr") or "",
-            "counts": step["counts"],
+            "status": step["status"], "summary": step["summary"], "counts": step["counts"],
             "failures": step["failures"][:MAX_FINDINGS], "failures_total": step["failures_total"],
             "notes": step["notes"][:3],
         })
@@ -77,8 +76,7 @@ def summarise(report: VerificationReport, declared_path: str) -> dict[str, Any]:
         "result_table": result_table(election, verified),
         "unverified_decryption": result_table(election, decrypted) if verified is None and decrypted else [],
         "tally": data.get("tally"),
-        "stats": {**{k: data["stats"].get(k) for k in ("seconds", "ballots", "runner", "ballots_per_second")},
-                  "runner_fr": french(str(data["stats"].get("runner") or ""))},
+        "stats": {k: data["stats"].get(k) for k in ("seconds", "ballots", "runner", "ballots_per_second")},
         "counts": {
             "ballots": report.steps["ballots"].counts.get("ballots", 0),
             "invalid": report.steps["ballots"].counts.get("invalid", 0),

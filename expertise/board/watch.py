@@ -11,7 +11,6 @@ or a count begun before the closing raise a failing BOARD-017 result in the jour
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import shutil
 import tempfile
@@ -26,23 +25,26 @@ from urllib.parse import urlsplit
 
 from .. import catalogue as catalogue_mod
 from ..case import Case
-from ..errors import UsageError
-from ..journal import ResultSet, operation
 from ..domain import evaluate
-from .rules import WATCH_RULES
+from ..errors import UsageError
+from ..hashing import sha256_prefix
+from ..i18n import Message, msg
+from ..journal import ResultSet, operation
+from .account import StepStatus, field_label, message_dict
 from .belenios.archive import BLOCK, padded
-from .belenios.replay import AFTER_TALLY, BeleniosReplay, ReplayOptions
+from .belenios.replay import BeleniosReplay, ReplayOptions
 from .belenios.snapshot import compare
-from .french import french
+from .belenios.steps.timing import AFTER_TALLY
+from .observation import WatchObservation
 from .parallel import Runner
-from .report import StepStatus
+from .rules import WATCH_RULES
 
 CHUNK = 1 << 20
 MAX_TIMELINE = 400
 
 
 class FetchError(Exception):
-    pass
+    """The board could not be copied; the text is the transport's own (HTTP status, OS error)."""
 
 
 def source_key(source: str) -> str:
@@ -90,22 +92,6 @@ def fetch(source: str, target: Path, timeout: float = 30.0) -> None:
         raise FetchError(exc.strerror or str(exc)) from None
 
 
-def _sha256(path: Path, size: int | None = None) -> str:
-    hasher = hashlib.sha256()
-    with open(path, "rb") as stream:
-        remaining = size
-        while True:
-            chunk = stream.read(CHUNK if remaining is None else min(CHUNK, remaining))
-            if not chunk:
-                break
-            hasher.update(chunk)
-            if remaining is not None:
-                remaining -= len(chunk)
-                if remaining <= 0:
-                    break
-    return hasher.hexdigest()
-
-
 def complete_records_end(path: Path, start: int) -> int:
     """The end of the last complete record from ``start``: a record still being written waits."""
     size = path.stat().st_size
@@ -135,18 +121,22 @@ class WatchState:
     ballots: int = 0
     last_size: int = 0
     last_sha256: str = ""
-    failures: list[dict[str, str]] = field(default_factory=list)
-    unreachable: list[dict[str, str]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)  # {"time", "code", "args", "message"}
+    unreachable: list[dict[str, Any]] = field(default_factory=list)
     timeline: list[list[Any]] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     final: dict[str, Any] | None = None
 
     def observation(self) -> dict[str, Any]:
+        """The watch's summary as journaled (and as :class:`WatchObservation` reads it)."""
         return {"kind": "watch", "source": self.source, "every": self.every, "started": self.started,
                 "last": self.last, "snapshots": self.snapshots, "ballots": self.ballots,
                 "last_size": self.last_size, "last_sha256": self.last_sha256, "failures": self.failures[:50],
                 "failures_total": len(self.failures), "unreachable": self.unreachable[-10:],
                 "timeline": _thin(self.timeline), "evidence": self.evidence[-20:], "final": self.final}
+
+    def found(self, time: str, message: Message) -> None:
+        self.failures.append({"time": time, **message_dict(message)})
 
 
 def _thin(points: list[list[Any]]) -> list[list[Any]]:
@@ -160,14 +150,14 @@ class BoardWatch:
     """One watch of one board, journaled into one case."""
 
     def __init__(self, case: Case, source: str, every: float, runner: Runner, argv: list[str],
-                 say: Callable[[str, bool], None] | None = None) -> None:
+                 say: Callable[[Message, bool], None] | None = None) -> None:
         if source.startswith(("http://", "https://")):
             if not _in_scope(case, source):
-                raise UsageError(f"{source} is outside the case's scope ([scope] hosts or urls)", field="SOURCE")
+                raise UsageError(msg("board.watch.out_of_scope", source=source), field="SOURCE")
         elif source.startswith(("ftp://", "file://")) or "://" in source:
-            raise UsageError("SOURCE must be a path or an http(s) URL", field="SOURCE")
+            raise UsageError(msg("board.watch.bad_source"), field="SOURCE")
         elif not Path(source).is_file():
-            raise UsageError("no such file", path=source)
+            raise UsageError(msg("board.input.no_such_file"), path=source)
         self.case = case
         self.source = source
         self.runner = runner
@@ -195,23 +185,24 @@ class BoardWatch:
         try:
             fetch(self.source, incoming)
         except FetchError as exc:
-            self.state.unreachable.append({"time": stamp, "message": str(exc)})
-            self.say(f"{stamp} board unreachable: {exc}", False)
+            reason = msg("board.watch.unreachable", error=str(exc))
+            self.state.unreachable.append({"time": stamp, **message_dict(reason)})
+            self.say(msg("board.watch.console.unreachable", time=stamp, reason=reason), False)
             return False
         size = incoming.stat().st_size
-        digest = _sha256(incoming)
+        digest = sha256_prefix(incoming)
         state = self.state
         first = state.snapshots == 0
         if not first and size == state.last_size and digest == state.last_sha256:
             state.last = stamp
             return False
-        failures: list[str] = []
+        failures: list[Message] = []
         rewritten = False
-        if not first and (size < state.last_size or _sha256(incoming, state.last_size) != state.last_sha256):
+        if not first and (size < state.last_size or sha256_prefix(incoming, state.last_size) != state.last_sha256):
             rewritten = True
             findings, _ = compare(self.board, incoming)
-            detail = "; ".join(f"{f.record}: {f.message}" for f in findings[:4])
-            failures.append(f"the board no longer extends the copy taken at {state.last}: {detail}")
+            found = [msg("board.watch.record_finding", record=f.record, message=f.message) for f in findings[:4]]
+            failures.append(msg("board.watch.rewritten", time=state.last, findings=found))
         previous_size = 0 if (first or rewritten) else state.last_size
         shutil.copyfile(incoming, self.board)
         if first or rewritten:
@@ -224,14 +215,14 @@ class BoardWatch:
         state.last_size = size
         state.last_sha256 = digest
         assert self.replay is not None
-        state.ballots = self.replay.ballots
-        state.timeline.append([now.isoformat(), self.replay.ballots])
+        state.ballots = self.replay.state.ballots
+        state.timeline.append([now.isoformat(), self.replay.state.ballots])
         for message in failures:
-            state.failures.append({"time": stamp, "message": message, "message_fr": french(message)})
-            self.say(f"{stamp} FAILURE: {message}", True)
+            state.found(stamp, message)
+            self.say(msg("board.watch.console.failure", time=stamp, failure=message), True)
         self._journal(incoming, previous_size, size, digest, stamp, full=first or rewritten)
-        self.say(f"{stamp} snapshot {state.snapshots}: {size} bytes, {self.replay.ballots} ballot(s)"
-                 f" (+{new_ballots}){', ' + str(len(failures)) + ' failure(s)' if failures else ''}", False)
+        self.say(msg("board.watch.console.snapshot", time=stamp, number=state.snapshots, size=size,
+                     ballots=self.replay.state.ballots, new=new_ballots, count=len(failures)), False)
         return True
 
     def _new_replay(self) -> None:
@@ -239,10 +230,10 @@ class BoardWatch:
         self.boundary = 0
         self.reported = {}
 
-    def _verify_new(self, failures: list[str]) -> int:
+    def _verify_new(self, failures: list[Message]) -> int:
         replay = self.replay
         assert replay is not None
-        before = replay.ballots
+        before = replay.state.ballots
         end = complete_records_end(self.board, self.boundary)
         if end > self.boundary:
             self.boundary = replay.read(self.boundary, end)
@@ -254,25 +245,25 @@ class BoardWatch:
                 continue
             listed = step.failures[seen:]
             for finding in listed:
-                failures.append(f"{step.id}: {finding.record}: {finding.field}: {finding.message}")
+                failures.append(msg("board.watch.step_finding", step=step.id, record=finding.record,
+                                    field=field_label(finding.field), message=finding.message))
             if fresh > len(listed):
-                failures.append(f"{step.id}: {fresh - len(listed)} more finding(s)")
+                failures.append(msg("board.watch.more_findings", step=step.id, count=fresh - len(listed)))
             self.reported[step.id] = step.failures_total
-        return replay.ballots - before
+        return replay.state.ballots - before
 
-    def _timing(self, now: datetime, failures: list[str]) -> None:
+    def _timing(self, now: datetime, failures: list[Message]) -> None:
         election = self.case.data.election
         replay = self.replay
         assert replay is not None
-        if now < election.opens and replay.ballots and "early" not in self.timing_flagged:
+        ballots = replay.state.ballots
+        if now < election.opens and ballots and "early" not in self.timing_flagged:
             self.timing_flagged.add("early")
-            failures.append(f"{replay.ballots} ballot(s) on the board before the opening at "
-                            f"{election.opens.isoformat()}")
-        counting = [kind for kind in AFTER_TALLY if replay.event_counts.get(kind)]
+            failures.append(msg("board.watch.early", count=ballots, opens=election.opens))
+        counting = [kind for kind in AFTER_TALLY if replay.state.event_counts.get(kind)]
         if now < election.closes and counting and "count" not in self.timing_flagged:
             self.timing_flagged.add("count")
-            failures.append(f"{counting[0]} on the board before the closing at {election.closes.isoformat()}: "
-                            "counting began while the vote was open (partial count)")
+            failures.append(msg("board.watch.partial_count", event=counting[0], closes=election.closes))
 
     def _journal(self, incoming: Path, previous_size: int, size: int, digest: str, stamp: str, full: bool) -> None:
         state = self.state
@@ -292,25 +283,31 @@ class BoardWatch:
             self._record(op)
 
     def _record(self, op) -> None:  # type: ignore[no-untyped-def]
-        observation = self.state.observation()
-        results = evaluate(WATCH_RULES, observation, catalogue_mod.load())
-        op.add_results(ResultSet(source_key(self.source), "board", results, observation))
+        summary = self.state.observation()
+        results = evaluate(WATCH_RULES, WatchObservation.model_validate(summary), catalogue_mod.load())
+        op.add_results(ResultSet(source_key(self.source), "board", results, summary))
 
     # ---------------------------------------------------------------- the whole watch
 
     def finish(self) -> dict[str, Any] | None:
         """Verify the end-of-board steps on the last copy (tally… if present) and journal the final state."""
         if self.replay is not None and self.state.snapshots:
-            report = self.replay.finish()
-            verdicts = {s.id: s.status.value for s in report.steps.values()}
-            failing = [s for s in report.steps.values() if s.status is StepStatus.FAIL and s.id != "snapshot"]
-            self.state.final = {"verdict": report.verdict, "ballots": self.replay.ballots, "steps": verdicts}
+            verification = self.replay.finish()
+            verdicts = {s.id: s.status.value for s in verification.steps.values()}
+            failing = [s for s in verification.steps.values() if s.status is StepStatus.FAIL and s.id != "snapshot"]
+            self.state.final = {"verdict": verification.verdict, "ballots": self.replay.state.ballots,
+                                "steps": verdicts}
             for step in failing:
                 if step.failures_total > self.reported.get(step.id, 0):
                     finding = step.failures[0] if step.failures else None
-                    message = f"{step.id}: " + (f"{finding.record}: {finding.message}" if finding else step.summary)
-                    message_fr = french(message) if finding else f"{step.id} : {step.summary_fr or step.summary}"
-                    self.state.failures.append({"time": self.state.last, "message": message, "message_fr": message_fr})
+                    if finding is not None:
+                        self.state.found(self.state.last, msg("board.watch.step_finding", step=step.id,
+                                                              record=finding.record,
+                                                              field=field_label(finding.field),
+                                                              message=finding.message))
+                    elif step.summary is not None:
+                        self.state.found(self.state.last, msg("board.watch.step_summary", step=step.id,
+                                                              summary=step.summary))
         with operation(self.case.root, "board-watch", self.argv) as op:
             self._record(op)
         return self.state.final
@@ -321,8 +318,8 @@ class BoardWatch:
                 self.snapshot()
                 if max_snapshots is not None and self.state.snapshots >= max_snapshots:
                     break
-                if self.replay is not None and self.replay.event_counts.get("Result"):
-                    self.say("the board holds its Result: the vote is over, watch ends", False)
+                if self.replay is not None and self.replay.state.event_counts.get("Result"):
+                    self.say(msg("board.watch.console.over"), False)
                     break
                 now = datetime.now(timezone.utc)
                 if until is not None and now >= until:
@@ -333,6 +330,6 @@ class BoardWatch:
                     self.snapshot()
                     break
         except KeyboardInterrupt:
-            self.say("interrupted: final state journaled", False)
+            self.say(msg("board.watch.console.interrupted"), False)
         self.finish()
         return self.state

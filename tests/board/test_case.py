@@ -52,7 +52,8 @@ def test_demo_case_board_replayed_into_the_journal(demo_case: Path) -> None:
     timing = json.loads((demo_case / [o["path"] for o in entry["outputs"]
                                       if o["path"].endswith("verification.json")][0]).read_text())
     timing_step = next(s for s in timing["steps"] if s["id"] == "timing")
-    assert "EXPERTISE_BOARD_CLOCK" in " ".join(timing_step["notes"])
+    assert "EXPERTISE_BOARD_CLOCK" in " ".join(note["message"] for note in timing_step["notes"])
+    assert all(note["code"].startswith("board.") for note in timing_step["notes"])
 
 
 def test_objective_1_11_met_from_the_board_checks(demo_case: Path) -> None:
@@ -90,6 +91,7 @@ def test_missing_board_is_a_usage_error(demo_case: Path) -> None:
 
 
 def test_rules_on_recorded_observations() -> None:
+    from expertise.board.observation import ReplayObservation, WatchObservation
     from expertise.board.rules import RULES as BOARD_RULES
     from expertise.board.rules import WATCH_RULES
     from expertise.domain import evaluate
@@ -98,16 +100,17 @@ def test_rules_on_recorded_observations() -> None:
     catalogue = catalogue_mod.load()
     for name, expected in (("open-vote.json", {"BOARD-010": Status.ERROR, "BOARD-007": Status.PASS}),
                            ("tampered-tally.json", {"BOARD-010": Status.FAIL, "BOARD-013": Status.PASS})):
-        observation = json.loads((data / name).read_text())
+        observation = ReplayObservation.model_validate_json((data / name).read_text())
         results = {r.check_id: r for r in evaluate(BOARD_RULES, observation, catalogue)}
         assert len(results) == 16
         for check_id, status in expected.items():
             assert results[check_id].status is status, (name, check_id, results[check_id].text("en"))
         assert results["BOARD-001"].severity is not None
-    watch = json.loads((data / "watch-rewritten.json").read_text())
+    watch = WatchObservation.model_validate_json((data / "watch-rewritten.json").read_text())
     (result,) = evaluate(WATCH_RULES, watch, catalogue)
     assert result.status is Status.FAIL and "removed" in result.text("en")
-    (missing,) = evaluate(BOARD_RULES, {"report": {"steps": []}, "subject": "x"}, catalogue)[:1]
+    empty = ReplayObservation.model_validate({"report": {"steps": []}, "subject": "x"})
+    (missing,) = evaluate(BOARD_RULES, empty, catalogue)[:1]
     assert missing.status is Status.ERROR
 
 

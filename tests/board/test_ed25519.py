@@ -47,7 +47,7 @@ def test_point_encodings_are_strict(text, message: str) -> None:  # type: ignore
 
     with pytest.raises(FieldError) as info:
         ED.parse(text, "credential")
-    assert message in info.value.message
+    assert message in str(info.value.message)
 
 
 def test_ballot_with_an_altered_proof(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_ballot_with_an_altered_proof(tmp_path: Path) -> None:
     report = verify(write(board, tmp_path, source))
     assert "ballots" in failed_steps(report)
     finding = report.steps["ballots"].failures[0]
-    assert "ballot #2" in finding.record and finding.field == "signature.hash"
+    assert "ballot #2" in str(finding.record) and finding.field == "signature.hash"
 
 
 def test_uppercase_and_small_order_points(tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_uppercase_and_small_order_points(tmp_path: Path) -> None:
     credentials[1] = ORDER_TWO
     board.steps[0].data[2] = compact(credentials)
     report = verify(write(board, tmp_path, source))
-    fields = {(f.field, f.message) for f in report.steps["credentials"].failures}
+    fields = {(f.field, str(f.message)) for f in report.steps["credentials"].failures}
     assert any(field == "[0]" and "not canonical" in message for field, message in fields)
     assert any(field == "[1]" and "not an element" in message for field, message in fields)
     assert report.steps["membership"].failures[0].field == "[1]"
@@ -100,7 +100,7 @@ def test_shuffle_and_result_tampering(tmp_path: Path) -> None:
     shuffle.set_json(0, value)
     report = verify(write(board, tmp_path, source))
     assert "shuffles" in failed_steps(report)
-    assert "t2" in report.steps["shuffles"].failures[0].message
+    assert "t2" in str(report.steps["shuffles"].failures[0].message)
     board = Board.read(source)
     (result,) = board.of_type("Result")
     value = result.json()

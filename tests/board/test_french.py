@@ -1,137 +1,95 @@
-"""The board's results and findings read in French in the French report.
+"""Everything the board says reads in French and in English, from the catalogues.
 
-Two angles: every English sentence the replay's code can write (found in the source, its
-placeholders filled with sample values) has a French wording; and the rules, run over real
-replays of hostile boards and over recorded observations, give every result a French message
-that is not the English one.
+Two angles: every message code of the board domain renders in both languages (its text exists,
+its placeholders fill, the French holds no English words — the detector of tests/french.py);
+and real replays of hostile boards, genuine boards and recorded observations give discrepancies,
+step accounts, notes and results that render in both languages without a ``[code]`` fallback and
+without English words in the French.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import re
+import string
 from pathlib import Path
+from typing import Any, Iterable
 
 import pytest
 from .boardkit import Board, compact
 from .helpers import REPO, sample, verify
 
 from expertise import catalogue as catalogue_mod
-from expertise.board.french import french, french_or_none, record_fr
-from expertise.board.report import StepStatus
+from expertise import i18n
+from expertise.board.account import StepAccount, Verification
+from expertise.board.observation import ReplayObservation, WatchObservation
 from expertise.board.rules import RULES as BOARD_RULES
 from expertise.board.rules import WATCH_RULES
 from expertise.domain import evaluate
+from expertise.i18n import Message
+from expertise.results import Result, Status
+from tests.french import ENGLISH, QUOTED
 
-SOURCES = sorted((REPO / "expertise" / "board").rglob("*.py"))
-MESSAGE_ARG = {"FieldError": 1, "_Invalid": 1}  # others: the last positional argument
-CALLS = {"fail", "FieldError", "_Invalid", "ArchiveError", "Finding", "_anomaly"}
-# sample values for placeholders whose wording matters (the others become "7")
-SAMPLE_VALUES = {
-    "type_name(value)": "a string", "what": "shuffle", "who": "Single trustee 1", "failure": "t3",
-    "after": "after EndBallots", "step.id": "tally", "finding.record": "record 3 (0a1b2c3d4e5f….data.json, offset 1024)",
-    "finding.field": "answers[0].choices[1].alpha", "finding.message": "unknown field", "detail": "unknown field",
-    "message": "unknown field", "where": "snapshot mi-scrutin.bel", "snap_error": "empty file: not a Belenios board",
-    "kind": "Ballot", "counting[0]": "EndBallots",
-}
+BOARD_LOCALE = REPO / "expertise" / "board" / "locale"
+# Data in a rendered French text that the English-word detector would take for words: JSON paths
+# and field names of Belenios records, event types, file names, hashes.
+DATA = re.compile(r"[\w.\[\]()/+=-]*[\[\]._/=+][\w.\[\]()/+=…-]*|\b[A-Z][a-z]+[A-Z]\w*\b")
 
 
-def _sentence(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            if isinstance(value, ast.Constant):
-                parts.append(str(value.value))
-            else:
-                assert isinstance(value, ast.FormattedValue)
-                parts.append(SAMPLE_VALUES.get(ast.unparse(value.value), "7"))
-        return "".join(parts)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _sentence(node.left), _sentence(node.right)
-        return left + right if left is not None and right is not None else None
-    return None
+def board_codes() -> list[str]:
+    return sorted(code for code, path in i18n.catalogue("en").files.items() if path.parent == BOARD_LOCALE)
 
 
-def written_sentences() -> list[tuple[str, int, str]]:
-    """(file, line, sentence) of every finding the board code writes as a literal."""
-    found = []
-    for path in SOURCES:
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            message = None
-            if isinstance(node, ast.Call):
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-                if name in CALLS and node.args:
-                    index = MESSAGE_ARG.get(name, len(node.args) - 1)
-                    message = node.args[index] if index < len(node.args) else None
-                elif name == "append" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
-                        and func.value.id == "failures" and node.args:
-                    message = node.args[0]
-            elif isinstance(node, ast.FunctionDef) and node.name == "_diagnose_header":
-                for ret in ast.walk(node):
-                    if isinstance(ret, ast.Return) and ret.value is not None and _sentence(ret.value):
-                        found.append((path.name, ret.lineno, _sentence(ret.value) or ""))
-            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == "description"
-                                                      for t in node.targets):
-                message = node.value
-            if message is not None:
-                sentence = _sentence(message)
-                if sentence is not None and not re.fullmatch(r"[\w\[\],]+", sentence):  # not a bare identifier
-                    found.append((path.name, node.lineno, sentence))
-    return found
+def english_in(french: str) -> str | None:
+    found = ENGLISH.search(DATA.sub(" ", QUOTED.sub(" ", french)))
+    return found.group(0) if found else None
 
 
-def test_the_source_is_read() -> None:
-    sentences = written_sentences()
-    assert len(sentences) > 150, len(sentences)
-    assert any("ballot stuffing" in s for _, _, s in sentences)
+def test_the_board_catalogue_is_read() -> None:
+    codes = board_codes()
+    assert len(codes) > 300, len(codes)
+    assert "board.credentials.fingerprint_differs" in codes
 
 
-@pytest.mark.parametrize("where,line,sentence", written_sentences(), ids=lambda v: str(v)[:40])
-def test_every_written_finding_has_a_french_wording(where: str, line: int, sentence: str) -> None:
-    translated = french_or_none(sentence)
-    assert translated, f"{where}:{line}: no French wording for {sentence!r}"
-    assert translated != sentence
+@pytest.mark.parametrize("code", board_codes())
+def test_every_board_code_renders_in_both_languages(code: str) -> None:
+    texts = i18n.catalogue("fr").texts[code]
+    names = {name for t in (texts if isinstance(texts, tuple) else (texts,))
+             for _, name, _, _ in string.Formatter().parse(t) if name}
+    for count in (1, 2):
+        args: dict[str, Any] = {name: 7 for name in names}
+        args["count"] = count
+        french, english = i18n.render(Message(code, args), "fr"), i18n.render(Message(code, args), "en")
+        assert not french.startswith("[") and not english.startswith("["), (code, french, english)
+        assert english_in(french) is None, (code, french)
 
 
-def test_every_step_account_is_given_in_french_too() -> None:
-    """describe / not_verifiable / not_applicable always get their French twin at the call."""
-    missing = []
-    for path in SOURCES:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in ("describe", "not_verifiable", "not_applicable") and len(node.args) == 1 \
-                    and not isinstance(node.args[0], ast.Starred):
-                missing.append(f"{path.name}:{node.lineno}")
-    assert not missing
+# -- what real replays say ------------------------------------------------------------------------
+
+def _messages(verification: Verification) -> Iterable[tuple[str, Message]]:
+    step: StepAccount
+    for step in verification.steps.values():
+        yield step.id, step.title
+        if step.summary is not None:
+            yield step.id, step.summary
+        for note in step.notes:
+            yield step.id, note
+        for finding in step.failures:
+            yield step.id, finding.record
+            yield step.id, finding.message
 
 
-def test_labels_and_composites() -> None:
-    assert record_fr("record 8 (0a1b2c3d4e5f….data.json, offset 4608), ballot #3") == \
-        "enregistrement 8 (0a1b2c3d4e5f….data.json, octet 4608), bulletin n° 3"
-    assert french("tally: record 3 (0a1b….data.json, offset 1024): num_tallied: unknown field") == \
-        "dépouillement : enregistrement 3 (0a1b….data.json, octet 1024) : num_tallied : champ inconnu"
-    # a sentence nobody wrote stays English rather than being guessed
-    assert french_or_none("the moon is made of cheese") is None
-    assert french("published 3 for answer 1 of question 1; the tally decrypts to 4") == \
-        "3 publié pour la réponse 1 de la question 1 ; le dépouillement se déchiffre en 4"
+def _check_renders(where: str, message: Message) -> None:
+    french, english = message.render("fr"), message.render("en")
+    assert "[board." not in french and "[board." not in english, (where, french, english)
+    assert english_in(french) is None, (where, english_in(french), french)
 
 
-def _has_words(text: str) -> bool:
-    return re.search(r"[A-Za-z]{3}", re.sub(r"[A-Za-z0-9+/=_.\-]{20,}", "", text)) is not None
-
-
-def _check_results(results: list) -> None:  # type: ignore[type-arg]
+def _check_results(results: list[Result]) -> None:
     assert results
     for result in results:
-        fr = result.messages.get("fr", "")
-        assert fr, (result.check_id, result.text("en"))
-        if _has_words(result.text("en")):
-            assert fr != result.text("en"), (result.check_id, result.text("en"))
+        assert result.message.code != i18n.BRIDGE_CODE, result.check_id
+        _check_renders(result.check_id, result.message)
 
 
 def _hostile_boards(tmp_path: Path) -> list[Path]:
@@ -167,34 +125,40 @@ def _hostile_boards(tmp_path: Path) -> list[Path]:
     return out
 
 
-def test_rules_over_hostile_replays_speak_french(tmp_path: Path) -> None:
+def test_hostile_replays_speak_both_languages(tmp_path: Path) -> None:
     catalogue = catalogue_mod.load()
     for path in _hostile_boards(tmp_path):
         report = verify(path, credentials_fingerprint="A" * 43, electorate=3, snapshots=[sample("small")])
         assert report.failed
-        for step in report.steps.values():
-            for finding in step.failures:
-                data = finding.to_dict()
-                assert data["message_fr"] != finding.message, (step.id, finding.message)
-        observation = {"report": report.to_dict(), "subject": "board:x.bel", "evidence": []}
-        results = evaluate(BOARD_RULES, observation, catalogue)
+        for step_id, message in _messages(report):
+            _check_renders(step_id, message)
+        results = evaluate(BOARD_RULES, ReplayObservation.of(report, "board:x.bel", []), catalogue)
         _check_results(results)
-        failing = [r for r in results if r.status.value == "fail"]
-        assert failing and all(" : " in r.messages["fr"] for r in failing)
+        failing = [r for r in results if r.status is Status.FAIL]
+        assert failing and all(re.search(r"\s:\s", r.text("fr")) for r in failing)
+        # the JSON keeps the code, its arguments and the English text of each discrepancy
+        data = report.to_dict()
+        finding = next(f for s in data["steps"] for f in s["failures"])
+        assert finding["code"].startswith("board.") and "args" in finding and finding["message"]
+        assert finding["where"]["code"].startswith("board.where.")
 
 
-def test_rules_over_a_genuine_replay_and_recorded_observations_speak_french() -> None:
+def test_genuine_replay_and_recorded_observations_speak_both_languages() -> None:
     catalogue = catalogue_mod.load()
     report = verify(sample("threshold"))
     assert not report.failed
-    _check_results(evaluate(BOARD_RULES, {"report": report.to_dict(), "subject": "s", "evidence": []}, catalogue))
+    for step_id, message in _messages(report):
+        _check_renders(step_id, message)
+    _check_results(evaluate(BOARD_RULES, ReplayObservation.of(report, "s", []), catalogue))
     data = REPO / "tests" / "board" / "data"
     for name in ("open-vote.json", "tampered-tally.json"):
-        _check_results(evaluate(BOARD_RULES, json.loads((data / name).read_text()), catalogue))
+        observation = ReplayObservation.model_validate_json((data / name).read_text())
+        _check_results(evaluate(BOARD_RULES, observation, catalogue))
     watch = json.loads((data / "watch-rewritten.json").read_text())
-    (result,) = evaluate(WATCH_RULES, watch, catalogue)
-    assert result.status.value == "fail" and "retiré" in result.messages["fr"], result.messages
+    (result,) = evaluate(WATCH_RULES, WatchObservation.model_validate(watch), catalogue)
+    assert result.status is Status.FAIL and "retiré" in result.text("fr") and "removed" in result.text("en")
     _check_results([result])
-    passed = evaluate(WATCH_RULES, {**watch, "failures": [], "snapshots": 4}, catalogue)
+    passed = evaluate(WATCH_RULES, WatchObservation.model_validate({**watch, "failures": [], "snapshots": 4}),
+                      catalogue)
+    assert passed[0].status is Status.PASS
     _check_results(passed)
-    assert StepStatus.PASS.value == "pass"

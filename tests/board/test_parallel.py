@@ -57,7 +57,7 @@ def test_tampered_board_fails_the_same_way_on_dask(dask_cluster: str, tmp_path: 
     inline = verify(path, workers=1)
     dask = verify(path, scheduler=dask_cluster)
     assert fingerprint(inline) == fingerprint(dask)
-    assert dask.steps["ballots"].failures[0].record.endswith("ballot #5")
+    assert str(dask.steps["ballots"].failures[0].record).endswith("ballot #5")
 
 
 def test_scheduler_on_the_command_line(dask_cluster: str, tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_scheduler_on_the_command_line(dask_cluster: str, tmp_path: Path) -> Non
                              dask_cluster, "--json", str(out)], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads(out.read_text())
-    assert data["result"] == {"result": [[5, 4, 1]]} and "Dask cluster" in data["stats"]["runner"]
+    assert data["result"] == {"result": [[5, 4, 1]]} and "Dask cluster" in data["stats"]["runner"]["message"]
 
 
 def test_runner_choice_and_unreachable_scheduler() -> None:

@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
+from ...i18n import Message, msg
+from ..account import record_at
+
 BLOCK = 512
 MAX_RECORD = 1 << 28  # a record above 256 MiB is refused rather than read into memory
 NAME_RE = re.compile(rb"^([0-9a-f]{64})\.(data|event)\.json$")
@@ -22,11 +25,14 @@ NAME_RE = re.compile(rb"^([0-9a-f]{64})\.(data|event)\.json$")
 class ArchiveError(Exception):
     """A structural defect that stops reading (truncated file, unreadable size…)."""
 
-    def __init__(self, record: str, field: str, message: str) -> None:
-        super().__init__(f"{record}: {field}: {message}")
+    def __init__(self, record: Message, field: str, message: Message) -> None:
+        super().__init__(record, field, message)
         self.record = record
         self.field = field
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -44,18 +50,22 @@ class Record:
         return self.offset + BLOCK + padded(len(self.body))
 
     @property
-    def label(self) -> str:
-        short = self.name if self.kind == "header" else f"{self.name[:12]}….{self.kind}.json"
-        return f"record {self.index} ({short}, offset {self.offset})"
+    def short_name(self) -> str:
+        return self.name if self.kind == "header" else f"{self.name[:12]}….{self.kind}.json"
+
+    @property
+    def label(self) -> Message:
+        """Where this record is, as a discrepancy names it."""
+        return record_at(self.index, self.short_name, self.offset)
 
 
 @dataclass(frozen=True)
 class Anomaly:
     """A non-fatal defect of one record; reading goes on."""
 
-    record: str
+    record: Message
     field: str
-    message: str
+    message: Message
 
 
 def padded(size: int) -> int:
@@ -94,19 +104,19 @@ def _header_fields(block: bytes) -> tuple[str, int | None, int | None]:
     return name, _octal(block[124:136]), _octal(block[136:148])
 
 
-def _diagnose_header(block: bytes, name: str, size: int, mtime: int) -> str:
+def _diagnose_header(block: bytes, name: str, size: int, mtime: int) -> Message:
     expected = tar_header(name, size, mtime) if name.isascii() else b""
     if expected and block[148:156] != expected[148:156]:
         stored = _octal(block[148:155])
         actual = sum(block[:148]) + 8 * 32 + sum(block[156:])
         if stored != actual:
-            return f"tar header checksum is wrong (stored {stored}, computed {actual})"
+            return msg("board.archive.checksum", stored=stored, computed=actual)
     for start, end, what in ((100, 108, "mode"), (108, 116, "uid"), (116, 124, "gid"), (124, 136, "size"),
                              (136, 148, "mtime"), (148, 156, "checksum"), (156, 157, "type flag"),
                              (0, 100, "name"), (157, 512, "reserved bytes")):
         if not expected or block[start:end] != expected[start:end]:
-            return f"tar header field {what} is not what Belenios writes"
-    return "tar header is not what Belenios writes"
+            return msg("board.archive.header_field", field=what)
+    return msg("board.archive.header")
 
 
 class ArchiveReader:
@@ -139,7 +149,7 @@ class ArchiveReader:
         self.bytes_read += len(data)
         return data
 
-    def _anomaly(self, record: str, field: str, message: str) -> None:
+    def _anomaly(self, record: Message, field: str, message: Message) -> None:
         self.anomalies.append(Anomaly(record, field, message))
 
     def __iter__(self) -> Iterator[Record]:
@@ -147,72 +157,70 @@ class ArchiveReader:
         while True:
             offset = self.bytes_read
             block = self._read(BLOCK)
-            where = f"record {index} (offset {offset})"
+            where = msg("board.where.record_offset", index=index, offset=offset)
             if not block:
                 if index == 0 and self.bytes_read == 0:
-                    raise ArchiveError(where, "file", "empty file: not a Belenios board")
+                    raise ArchiveError(where, "file", msg("board.archive.empty"))
                 self.finished = True
                 return
             if len(block) < BLOCK:
-                raise ArchiveError(where, "tar header", f"file ends inside a tar header ({len(block)} of {BLOCK} bytes): "
-                                                        "truncated board")
+                raise ArchiveError(where, "tar header", msg("board.archive.truncated_header", read=len(block),
+                                                            size=BLOCK))
             if block == b"\0" * BLOCK:
                 rest = self.stream.read(1 << 16)
                 self._hash.update(rest)
                 extra = len(rest)
                 self.bytes_read += extra
                 if extra == 0 or not rest.strip(b"\0"):
-                    raise ArchiveError(where, "end of archive", "end-of-archive zero blocks: Belenios boards have none "
-                                                                "(the file was re-packed or padded)")
-                raise ArchiveError(where, "tar header", "zero block inside the archive (corrupted board)")
+                    raise ArchiveError(where, "end of archive", msg("board.archive.end_blocks"))
+                raise ArchiveError(where, "tar header", msg("board.archive.zero_block"))
             name, size, mtime = _header_fields(block)
             if size is None:
-                raise ArchiveError(where, "tar header size", f"size field {block[124:136]!r} is not an octal number: "
-                                                             "corrupted board")
+                raise ArchiveError(where, "tar header size", msg("board.archive.size_not_octal",
+                                                                 value=repr(block[124:136])))
             if mtime is None:
-                raise ArchiveError(where, "tar header mtime", f"mtime field {block[136:148]!r} is not an octal number")
-            label = f"record {index} ({name[:24] or 'no name'}, offset {offset})"
+                raise ArchiveError(where, "tar header mtime", msg("board.archive.mtime_not_octal",
+                                                                  value=repr(block[136:148])))
+            label = (record_at(index, name[:24], offset) if name[:24]
+                     else msg("board.where.record_unnamed", index=index, offset=offset))
             if size > MAX_RECORD:
-                raise ArchiveError(label, "tar header size", f"record of {size} bytes announced (more than {MAX_RECORD}): "
-                                                             "corrupted size")
+                raise ArchiveError(label, "tar header size", msg("board.archive.record_too_large", size=size,
+                                                                 limit=MAX_RECORD))
             if self.total_size is not None and offset + BLOCK + size > self.total_size:
-                raise ArchiveError(label, "tar header size",
-                                   f"record of {size} bytes announced but only {self.total_size - offset - BLOCK} "
-                                   "bytes remain: truncated board or corrupted size")
+                raise ArchiveError(label, "tar header size", msg("board.archive.record_beyond_end", size=size,
+                                                                 remaining=self.total_size - offset - BLOCK))
             canonical_header = name.isascii() and len(name) <= 100 and block == tar_header(name, size, mtime)
             if not canonical_header:
                 self._anomaly(label, "tar header", _diagnose_header(block, name, size, mtime))
             body = self._read(size)
             if len(body) < size:
-                raise ArchiveError(label, "body", f"file ends inside the record ({len(body)} of {size} bytes): truncated board")
+                raise ArchiveError(label, "body", msg("board.archive.truncated_body", read=len(body), size=size))
             pad = padded(size) - size
             if pad:
                 padding = self._read(pad)
                 if len(padding) < pad:
-                    raise ArchiveError(label, "padding", "file ends inside the record's padding: truncated board")
+                    raise ArchiveError(label, "padding", msg("board.archive.truncated_padding"))
                 if padding.strip(b"\0"):
-                    self._anomaly(label, "padding", "padding after the record is not all zero bytes")
+                    self._anomaly(label, "padding", msg("board.archive.padding_not_zero"))
             digest = hashlib.sha256(body).hexdigest()
             if index == 0:
                 if name != "BELENIOS":
-                    raise ArchiveError(label, "name", f"first record is {name!r}, not the BELENIOS header: "
-                                                      "not a Belenios board")
+                    raise ArchiveError(label, "name", msg("board.archive.not_belenios", name=repr(name)))
                 self.header_json = body
                 self.timestamp = mtime
                 yield Record(index, offset, name, "header", digest, body, mtime)
             else:
                 if self.timestamp is not None and mtime != self.timestamp:
                     self._anomaly(label, "tar header mtime",
-                                  f"mtime {mtime} differs from the board's timestamp {self.timestamp}")
+                                  msg("board.archive.mtime_differs", mtime=str(mtime), timestamp=str(self.timestamp)))
                 match = NAME_RE.match(name.encode("ascii", errors="replace"))
                 if not match:
-                    self._anomaly(label, "name", f"record name {name[:80]!r} is not <sha256>.data.json or "
-                                                 "<sha256>.event.json")
+                    self._anomaly(label, "name", msg("board.archive.bad_name", name=repr(name[:80])))
                     kind = "event" if name.endswith(".event.json") else "data"
                 else:
                     kind = match.group(2).decode()
                     if match.group(1).decode() != digest:
-                        self._anomaly(label, "name", f"record name says SHA-256 {match.group(1).decode()[:16]}… but the "
-                                                     f"content hashes to {digest[:16]}… (record altered)")
+                        self._anomaly(label, "name", msg("board.archive.altered", named=match.group(1).decode()[:16],
+                                                         actual=digest[:16]))
                 yield Record(index, offset, name, kind, digest, body, mtime)
             index += 1

@@ -18,12 +18,14 @@ from typing import Any
 
 from gmpy2 import mpz
 
+from ...i18n import Message, msg
 from . import fields as F
 from .fields import FieldError
 from .groups import get_group
 from .proofs import Crypto, b64hash
 
 BALLOT_FIELDS = ["election_uuid", "election_hash", "credential", "answers", "signature"]
+NOT_A_MEMBER = msg("board.group.not_a_member")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class BallotContext:
 @dataclass(frozen=True)
 class BallotItem:
     ordinal: int  # 1-based position among the board's ballots
-    label: str
+    where: tuple[int, str, int]  # its record: index, short name, offset (a message only if it fails)
     body: bytes
     credential: str | None  # as read by the main process from the canonical prefix
     weight: int | None  # None when the credential is not in the public credentials
@@ -58,7 +60,8 @@ class BallotItem:
 class ChunkOutcome:
     ballots: int = 0
     valid: int = 0
-    failures: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # ordinal, label, field, msg, kind
+    # ordinal, where, field, message, kind ("ballot" or "membership")
+    failures: list[tuple[int, tuple[int, str, int], str, Message, str]] = field(default_factory=list)
     invalid: list[int] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)  # ciphertexts not usable for the tally
     products: dict[int, list[list[Any]]] = field(default_factory=dict)  # question -> [[alpha, beta] per choice]
@@ -72,7 +75,7 @@ class _Prepared:
     def __init__(self, context: BallotContext) -> None:
         group = get_group(context.group)
         if group is None:  # the main process only builds contexts for known groups
-            raise ValueError(f"unknown group {context.group}")
+            raise ValueError(context.group)
         self.group = group
         self.context = context
         self.crypto = Crypto(group, group.parse(context.public_key, "public_key"))
@@ -92,8 +95,8 @@ def prepared(context: BallotContext) -> _Prepared:
 
 
 class _Invalid(Exception):
-    def __init__(self, field_name: str, message: str, kind: str = "ballot") -> None:
-        super().__init__(message)
+    def __init__(self, field_name: str, message: Message, kind: str = "ballot") -> None:
+        super().__init__(field_name, message)
         self.field = field_name
         self.message = message
         self.kind = kind
@@ -113,14 +116,15 @@ def verify_chunk(context: BallotContext, items: list[BallotItem]) -> ChunkOutcom
             outcome.valid += 1
         except _Invalid as exc:
             outcome.invalid.append(item.ordinal)
-            outcome.failures.append((item.ordinal, item.label, exc.field, exc.message, exc.kind))
+            outcome.failures.append((item.ordinal, item.where, exc.field, exc.message, exc.kind))
         except FieldError as exc:
             outcome.invalid.append(item.ordinal)
-            outcome.failures.append((item.ordinal, item.label, exc.field, exc.message, "ballot"))
+            outcome.failures.append((item.ordinal, item.where, exc.field, exc.message, "ballot"))
         except Exception as exc:  # defensive: a crafted ballot must never stop the replay
             outcome.invalid.append(item.ordinal)
-            outcome.failures.append((item.ordinal, item.label, "(ballot)",
-                                     f"could not be verified ({type(exc).__name__}: {exc})", "ballot"))
+            outcome.failures.append((item.ordinal, item.where, "(ballot)",
+                                     msg("board.ballot.unverifiable", error=type(exc).__name__, detail=str(exc)),
+                                     "ballot"))
     return outcome
 
 
@@ -152,7 +156,7 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
         text = item.body.decode("utf-8")
     except UnicodeDecodeError as exc:
         outcome.unreadable.append(item.ordinal)
-        raise _Invalid("(ballot)", f"not valid UTF-8 (byte {exc.start})") from None
+        raise _Invalid("(ballot)", msg("board.json.utf8", byte=exc.start)) from None
     try:
         ballot = _DECODER.decode(text)
     except FieldError as exc:
@@ -160,7 +164,7 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
         raise _Invalid("(ballot)", exc.message) from None
     except (ValueError, RecursionError) as exc:
         outcome.unreadable.append(item.ordinal)
-        raise _Invalid("(ballot)", f"not valid JSON ({str(exc)[:120]})") from None
+        raise _Invalid("(ballot)", msg("board.json.invalid", error=str(exc)[:120])) from None
 
     # Structure first, so that the tally can use the ciphertexts even if a proof fails below.
     try:
@@ -177,7 +181,7 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
                 fields = ["choices", "individual_proofs", "overall_proof", "blank_proof"]
                 F.obj(answer, path, fields, optional=[] if shape.blank else ["blank_proof"])
                 if not shape.blank and "blank_proof" in answer:
-                    raise FieldError(path + ".blank_proof", "blank_proof on a question that does not allow blank votes")
+                    raise FieldError(path + ".blank_proof", msg("board.ballot.blank_not_allowed"))
                 choices = [_ciphertext(c, f"{path}.choices[{j}]", group)
                            for j, c in enumerate(F.lst(answer["choices"], path + ".choices", length=shape.choices))]
                 individual = [_proofs(pr, f"{path}.individual_proofs[{j}]", group, 2)
@@ -217,33 +221,31 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
             outcome.members += 1
             if not group.is_member(x):
                 outcome.unreadable.append(item.ordinal)
-                raise _Invalid(where, "not an element of the group", "membership")
+                raise _Invalid(where, NOT_A_MEMBER, "membership")
 
     weight = item.weight if item.weight is not None else 1
     _tally_share(ready, item, parsed, weight, outcome)
 
     if F.canonical(ballot) != text:
-        raise _Invalid("(ballot)", "ballot is not in canonical form (compact JSON as Belenios writes it: no spaces, "
-                                   "no escapes, fields in the specification's order)")
+        raise _Invalid("(ballot)", msg("board.ballot.not_canonical"))
     if election_uuid != context.uuid:
-        raise _Invalid("election_uuid", f"ballot for election {election_uuid[:40]!r}, not {context.uuid!r}")
+        raise _Invalid("election_uuid", msg("board.ballot.other_election", found=repr(election_uuid[:40]),
+                                            expected=repr(context.uuid)))
     if election_hash != context.fingerprint:
-        raise _Invalid("election_hash", "ballot made for another election fingerprint (another election record)")
+        raise _Invalid("election_hash", msg("board.ballot.other_fingerprint"))
     if item.credential != credential_text:
-        raise _Invalid("credential", "credential field read inconsistently (ballot not canonical)")
+        raise _Invalid("credential", msg("board.ballot.credential_inconsistent"))
     if item.weight is None:
-        raise _Invalid("credential", "credential is not in the election's public credentials (ballot stuffing or "
-                                     "ballot from another election)")
+        raise _Invalid("credential", msg("board.ballot.unknown_credential"))
 
     # Signature over the ballot without its signature field (canonical, so a suffix cut is exact).
     signature_json = F.canonical(ballot["signature"])
     unsigned = text[: len(text) - len(signature_json) - len(',"signature":') - 1] + "}"
     if b64hash(unsigned.encode("utf-8")) != signature_hash:
-        raise _Invalid("signature.hash", "does not match the ballot's content (ballot altered after signing)")
+        raise _Invalid("signature.hash", msg("board.ballot.hash_mismatch"))
     outcome.proofs += 1
     if not crypto.verify_ballot_signature(signature_hash, credential, *signature_proof):
-        raise _Invalid("signature.proof", "invalid signature: the ballot was not signed with this credential's "
-                                          "private key")
+        raise _Invalid("signature.proof", msg("board.ballot.signature"))
 
     s0 = f"{context.fingerprint}|{credential_text}"
     for qi, (shape, answer) in enumerate(zip(context.questions, parsed)):
@@ -252,14 +254,13 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
             (alpha, beta, alpha_text, beta_text), proof = answer
             outcome.proofs += 1
             if not crypto.verify_raweg(s0, alpha, alpha_text, beta_text, *proof):
-                raise _Invalid(path + ".proof", "invalid proof of knowledge of the encryption randomness")
+                raise _Invalid(path + ".proof", msg("board.ballot.raweg_proof"))
             continue
         choices, individual, overall, blank, lists, paths = answer
         for where, (alpha, beta, alpha_text, beta_text), proofs in zip(paths, choices, individual):
             outcome.proofs += 1
             if not crypto.verify_iproof(s0, alpha, beta, alpha_text, beta_text, proofs, (0, 1)):
-                raise _Invalid(where.replace(".choices", ".individual_proofs"), "invalid proof that the choice "
-                                                                                "encrypts 0 or 1")
+                raise _Invalid(where.replace(".choices", ".individual_proofs"), msg("board.ballot.individual_proof"))
         s = s0 + "|" + ",".join(f"{c[2]},{c[3]}" for c in choices)
         if lists is not None:
             _verify_lists(crypto, s, path, choices, overall, lists, shape.lists, outcome)
@@ -271,19 +272,18 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
         if shape.blank:
             alpha0, beta0 = choices[0][0], choices[0][1]
             if not crypto.verify_blank_proof(s, alpha0, beta0, alpha_sum, beta_sum, blank):
-                raise _Invalid(path + ".blank_proof", "invalid proof that the ballot is either blank or not")
+                raise _Invalid(path + ".blank_proof", msg("board.ballot.blank_proof"))
             if not crypto.verify_blank_overall(s, alpha0, beta0, alpha_sum, beta_sum, overall, shape.minimum):
-                raise _Invalid(path + ".overall_proof", f"invalid proof that the vote is blank or selects between "
-                                                        f"{shape.minimum} and {shape.maximum} answers")
+                raise _Invalid(path + ".overall_proof", msg("board.ballot.blank_overall_proof", minimum=shape.minimum,
+                                                            maximum=shape.maximum))
         else:
             plaintexts = range(shape.minimum, shape.maximum + 1)
             if not crypto.verify_iproof(s, alpha_sum, beta_sum, group.text(alpha_sum), group.text(beta_sum), overall,
                                         plaintexts):
-                raise _Invalid(path + ".overall_proof", f"invalid proof that between {shape.minimum} and "
-                                                        f"{shape.maximum} answers are selected")
+                raise _Invalid(path + ".overall_proof", msg("board.ballot.overall_proof", minimum=shape.minimum,
+                                                            maximum=shape.maximum))
     if item.weight != 1 and any(not shape.homomorphic for shape in context.questions):
-        raise _Invalid("credential", f"voter of weight {item.weight} on a non-homomorphic question (weights "
-                                     "must be 1 there)")
+        raise _Invalid("credential", msg("board.ballot.weighted_non_homomorphic", weight=item.weight))
 
 
 def _parse_lists_answer(answer: Any, path: str, group, sizes: tuple[int, ...]) -> tuple:  # type: ignore[no-untyped-def,type-arg]
@@ -325,19 +325,18 @@ def _verify_lists(crypto: Crypto, s: str, path: str, choices: list[Any], overall
     beta_l = group.product(c[1] for c in heads)
     outcome.proofs += 1
     if not crypto.verify_iproof(s, alpha_l, beta_l, group.text(alpha_l), group.text(beta_l), overall, (1,)):
-        raise _Invalid(path + ".overall_proof", "invalid proof that exactly one list is chosen")
+        raise _Invalid(path + ".overall_proof", msg("board.ballot.one_list_proof"))
     for i, (head, body, proofs) in enumerate(zip(heads, bodies, list_proofs)):
         outcome.proofs += 1
         alpha = group.product(c[0] for c in body)
         beta = group.product(c[1] for c in body)
         if not crypto.verify_list_proof(s, head[0], head[1], alpha, beta, proofs):
-            raise _Invalid(f"{path}.list_proofs[{i}]", f"invalid proof that list {i + 1} is chosen or none of its "
-                                                       "candidates is")
+            raise _Invalid(f"{path}.list_proofs[{i}]", msg("board.ballot.list_proof", list=i + 1))
     outcome.proofs += 1
     alpha = group.product(c[0] for body in bodies for c in body)
     beta = group.product(c[1] for body in bodies for c in body)
     if not crypto.verify_nonzero(s, alpha, beta, commitment, challenge, t1, t2):
-        raise _Invalid(path + ".nonzero_proof", "invalid proof that at least one candidate is chosen")
+        raise _Invalid(path + ".nonzero_proof", msg("board.ballot.nonzero_proof"))
 
 
 def _tally_share(ready: _Prepared, item: BallotItem, parsed: list[Any], weight: int, outcome: ChunkOutcome) -> None:
@@ -389,5 +388,5 @@ def superseded_share(context: BallotContext, bodies: list[tuple[bytes, int]]) ->
                 c = answer["choices"]
                 parsed.append(((ready.group.parse(c["alpha"], ""), ready.group.parse(c["beta"], ""), c["alpha"],
                                 c["beta"]),))
-        _tally_share(ready, BallotItem(0, "", b"", None, weight), parsed, weight, outcome)
+        _tally_share(ready, BallotItem(0, (0, "", 0), b"", None, weight), parsed, weight, outcome)
     return outcome.products

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 
 from gmpy2 import mpz
 
+from ...i18n import Message, msg
 from .groups import Group
 
 MAX_DEPTH = 64
@@ -21,12 +22,19 @@ MAX_JSON_INT_DIGITS = 18  # heights, counts, sizes: far below 2^62
 
 
 class FieldError(Exception):
-    """A value of a record is missing, of the wrong type, out of range or not canonical."""
+    """A value of a record is missing, of the wrong type, out of range or not canonical.
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field or '(record)'}: {message}")
+    Raised deep in the readers and reported as a discrepancy: it carries a message (code and
+    arguments), rendered only if someone reads it.
+    """
+
+    def __init__(self, field: str, message: Message) -> None:
+        super().__init__(field or "(record)", message)
         self.field = field or "(record)"
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 class _TooDeep(Exception):
@@ -36,23 +44,23 @@ class _TooDeep(Exception):
 def _parse_int(text: str) -> int:
     digits = text.lstrip("-")
     if len(digits) > MAX_JSON_INT_DIGITS:
-        raise FieldError("", f"JSON number with {len(digits)} digits (at most {MAX_JSON_INT_DIGITS} expected)")
+        raise FieldError("", msg("board.json.too_many_digits", digits=len(digits), limit=MAX_JSON_INT_DIGITS))
     return int(text)
 
 
 def _parse_float(text: str) -> Any:
-    raise FieldError("", f"JSON number {text[:40]!r} is not an integer (Belenios writes no fractions)")
+    raise FieldError("", msg("board.json.fraction", value=repr(text[:40])))
 
 
 def _parse_constant(text: str) -> Any:
-    raise FieldError("", f"{text} is not valid JSON")
+    raise FieldError("", msg("board.json.constant", value=text))
 
 
 def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     for key, value in pairs:
         if key in obj:
-            raise FieldError(key, "field appears twice in the same object")
+            raise FieldError(key, msg("board.json.duplicate_field"))
         obj[key] = value
     return obj
 
@@ -78,19 +86,19 @@ def parse_json(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FieldError("", f"not valid UTF-8 (byte {exc.start})") from None
+        raise FieldError("", msg("board.json.utf8", byte=exc.start)) from None
     try:
         value = _DECODER.decode(text)
     except FieldError:
         raise
     except RecursionError:
-        raise FieldError("", f"JSON nested too deeply (more than {MAX_DEPTH} levels)") from None
+        raise FieldError("", msg("board.json.too_deep", limit=MAX_DEPTH)) from None
     except ValueError as exc:
-        raise FieldError("", f"not valid JSON ({exc})") from None
+        raise FieldError("", msg("board.json.invalid", error=str(exc))) from None
     try:
         _depth(value)
     except _TooDeep:
-        raise FieldError("", f"JSON nested too deeply (more than {MAX_DEPTH} levels)") from None
+        raise FieldError("", msg("board.json.too_deep", limit=MAX_DEPTH)) from None
     return value
 
 
@@ -99,26 +107,22 @@ def canonical(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def check_canonical(value: Any, text: str, what: str) -> None:
-    if canonical(value) != text:
-        raise FieldError("", f"{what} is not in canonical form (compact JSON as Belenios writes it: "
-                             "no spaces, no escapes, fields in the specification's order)")
 
-
-def type_name(value: Any) -> str:
+def type_name(value: Any) -> Message:
+    """What a JSON value is, said to a person ("a string", "null"…)."""
     if value is None:
-        return "null"
+        return msg("board.json.type.null")
     if isinstance(value, bool):
-        return "a boolean"
+        return msg("board.json.type.boolean")
     if isinstance(value, int):
-        return "a number"
+        return msg("board.json.type.number")
     if isinstance(value, str):
-        return "a string"
+        return msg("board.json.type.string")
     if isinstance(value, list):
-        return "a list"
+        return msg("board.json.type.list")
     if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+        return msg("board.json.type.object")
+    return msg("board.json.type.other", name=type(value).__name__)
 
 
 def obj(value: Any, path: str, required: Sequence[str], optional: Iterable[str] = ()) -> dict[str, Any]:
@@ -127,65 +131,65 @@ def obj(value: Any, path: str, required: Sequence[str], optional: Iterable[str] 
     ``required`` lists every field in schema order; ``optional`` names those that may be absent.
     """
     if not isinstance(value, dict):
-        raise FieldError(path, f"expected an object, found {type_name(value)}")
+        raise FieldError(path, msg("board.json.expected_object", found=type_name(value)))
     optional = set(optional)
     keys = list(value)
     known = set(required)
     for key in keys:
         if key not in known:
-            raise FieldError(_join(path, key), "unknown field")
+            raise FieldError(_join(path, key), msg("board.json.unknown_field"))
     for key in required:
         if key not in value and key not in optional:
-            raise FieldError(_join(path, key), "required field is missing")
+            raise FieldError(_join(path, key), msg("board.json.missing_field"))
     expected_order = [k for k in required if k in value]
     if keys != expected_order:
-        raise FieldError(path, f"fields in the wrong order ({', '.join(keys)}; expected {', '.join(expected_order)})")
+        raise FieldError(path, msg("board.json.field_order", found=", ".join(keys), expected=", ".join(expected_order)))
     return value
 
 
 def lst(value: Any, path: str, length: int | None = None, min_length: int = 0) -> list[Any]:
     if not isinstance(value, list):
-        raise FieldError(path, f"expected a list, found {type_name(value)}")
+        raise FieldError(path, msg("board.json.expected_list", found=type_name(value)))
     if length is not None and len(value) != length:
-        raise FieldError(path, f"expected {length} item(s), found {len(value)}")
+        raise FieldError(path, msg("board.json.length", count=length, found=len(value)))
     if len(value) < min_length:
-        raise FieldError(path, f"expected at least {min_length} item(s), found {len(value)}")
+        raise FieldError(path, msg("board.json.min_length", count=min_length, found=len(value)))
     return value
 
 
 def string(value: Any, path: str, max_length: int = 1 << 20) -> str:
     if not isinstance(value, str):
-        raise FieldError(path, f"expected a string, found {type_name(value)}")
+        raise FieldError(path, msg("board.json.expected_string", found=type_name(value)))
     if len(value) > max_length:
-        raise FieldError(path, f"string of {len(value)} characters (at most {max_length} expected)")
+        raise FieldError(path, msg("board.json.string_length", length=len(value), limit=max_length))
     return value
 
 
 def integer(value: Any, path: str, minimum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError(path, f"expected an integer, found {type_name(value)}")
+        raise FieldError(path, msg("board.json.expected_integer", found=type_name(value)))
     if minimum is not None and value < minimum:
-        raise FieldError(path, f"{value} is below {minimum}")
+        raise FieldError(path, msg("board.json.below", value=value, minimum=minimum))
     return value
 
 
 def boolean(value: Any, path: str) -> bool:
     if not isinstance(value, bool):
-        raise FieldError(path, f"expected true or false, found {type_name(value)}")
+        raise FieldError(path, msg("board.json.expected_boolean", found=type_name(value)))
     return value
 
 
 def decimal(value: Any, path: str, max_digits: int) -> mpz:
     """A non-negative integer written as a JSON string in base 10, without sign or leading zero."""
     if not isinstance(value, str):
-        raise FieldError(path, f"expected a decimal number in a string, found {type_name(value)}")
+        raise FieldError(path, msg("board.json.expected_decimal", found=type_name(value)))
     if not value or not (value.isascii() and value.isdigit()):
         shown = value if len(value) <= 40 else value[:40] + "…"
-        raise FieldError(path, f"{shown!r} is not a decimal number")
+        raise FieldError(path, msg("board.json.not_decimal", value=repr(shown)))
     if len(value) > max_digits:
-        raise FieldError(path, f"number of {len(value)} digits, larger than the group allows ({max_digits} digits)")
+        raise FieldError(path, msg("board.json.decimal_too_long", digits=len(value), limit=max_digits))
     if len(value) > 1 and value[0] == "0":
-        raise FieldError(path, "number written with a leading zero (not canonical)")
+        raise FieldError(path, msg("board.json.leading_zero"))
     return mpz(value)
 
 
@@ -198,17 +202,17 @@ def exponent(value: Any, path: str, group: Group) -> mpz:
     """An exponent (challenge, response): 0 <= x < q."""
     x = decimal(value, path, group.q_digits)
     if x >= group.q:
-        raise FieldError(path, "value is not below q (not a valid exponent)")
+        raise FieldError(path, msg("board.json.exponent_range"))
     return x
 
 
 def weight(value: Any, path: str) -> int:
     """A voter weight: a JSON integer, or a decimal string (Belenios writes strings above 2^30 - 1)."""
     if isinstance(value, bool):
-        raise FieldError(path, "expected a weight, found a boolean")
+        raise FieldError(path, msg("board.json.weight_boolean"))
     if isinstance(value, int):
         if value < 0:
-            raise FieldError(path, f"negative weight {value}")
+            raise FieldError(path, msg("board.json.negative_weight", value=value))
         return value
     return int(decimal(value, path, 30))
 

@@ -18,6 +18,8 @@ from typing import Any
 import gmpy2
 from gmpy2 import mpz
 
+from ...i18n import Message, msg
+
 # BELENIOS-2048 (specification 2.0, section 5.1: FIPS 186-4 generation, seed ...67746, counter 109).
 _BELENIOS_P = mpz(
     "2069478569142254640101364365750500806492298929575110409710088478705737421924271740192223"
@@ -150,7 +152,7 @@ class Group:
     def embedding_capacity(self) -> int:  # bits available for encoded answers
         raise NotImplementedError
 
-    def describe(self) -> tuple[str, str]:  # (English, French)
+    def describe(self) -> Message:  # the group step's account
         raise NotImplementedError
 
     def inv(self, a: Any) -> Any:
@@ -187,7 +189,7 @@ class FiniteFieldGroup(Group):
 
         x = decimal(value, path, self.p_digits)
         if x >= self.p:
-            raise FieldError(path, "value is not below p (not an element of the group)")
+            raise FieldError(path, msg("board.group.not_below_p"))
         return x
 
     def text(self, x: mpz) -> str:
@@ -232,11 +234,8 @@ class FiniteFieldGroup(Group):
         assert self.embedding is not None
         return self.p.bit_length() - 1 - self.embedding[0]
 
-    def describe(self) -> tuple[str, str]:
-        return (f"{self.name}: p of {self.p.bit_length()} bits, subgroup of prime order q of {self.q.bit_length()} "
-                "bits, generator g (parameters fixed by the specification)",
-                f"{self.name} : p de {self.p.bit_length()} bits, sous-groupe d’ordre premier q de "
-                f"{self.q.bit_length()} bits, générateur g (paramètres fixés par la spécification)")
+    def describe(self) -> Message:
+        return msg("board.group.finite_field", name=self.name, p_bits=self.p.bit_length(), q_bits=self.q.bit_length())
 
 
 def _decode_bits(x: int, bits: int, answers: int) -> tuple[list[int], bool]:
@@ -329,14 +328,13 @@ class Ed25519Group(Group):
         from .fields import FieldError, type_name
 
         if not isinstance(value, str):
-            raise FieldError(path, f"expected a point in 64 hexadecimal digits, found {type_name(value)}")
+            raise FieldError(path, msg("board.group.expected_point", found=type_name(value)))
         if len(value) != 64 or not all(c in "0123456789abcdef" for c in value):
             shown = value if len(value) <= 70 else value[:64] + "…"
-            raise FieldError(path, f"{shown!r} is not a point written in 64 lowercase hexadecimal digits "
-                                   "(not canonical)")
+            raise FieldError(path, msg("board.group.point_not_canonical", value=repr(shown)))
         encoded = bytes.fromhex(value)[::-1]
         if int.from_bytes(encoded, "little") & ((1 << 255) - 1) >= _ED_P:
-            raise FieldError(path, "point encoding with y ≥ p (not canonical)")
+            raise FieldError(path, msg("board.group.point_y_range"))
         return encoded
 
     def text(self, x: bytes) -> str:
@@ -408,11 +406,8 @@ class Ed25519Group(Group):
     def embedding_capacity(self) -> int:
         return 254 - 14
 
-    def describe(self) -> tuple[str, str]:
-        return ("Ed25519: the curve of RFC 7748, subgroup of prime order q of 253 bits, base point g "
-                "(parameters fixed by the specification)",
-                "Ed25519 : la courbe de la RFC 7748, sous-groupe d’ordre premier q de 253 bits, point de base g "
-                "(paramètres fixés par la spécification)")
+    def describe(self) -> Message:
+        return msg("board.group.ed25519")
 
 
 GROUPS: dict[str, Group] = {

@@ -10,6 +10,7 @@ can hide a difference.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -20,10 +21,17 @@ from .groups import Group
 
 
 def b64hash(data: bytes) -> str:
-    """Belenios' "b64hash": base64 (standard alphabet) of SHA-256, without '=' padding."""
-    import base64
+    """Belenios' "b64hash": base64 (standard alphabet) of SHA-256, without '=' padding.
 
-    return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii").rstrip("=")
+    The election fingerprint, the credential fingerprint, a ballot's tracker and its signed hash.
+    """
+    return b64digest(hashlib.sha256(data).digest())
+
+
+def b64digest(digest: bytes | str) -> str:
+    """The same, for a SHA-256 already computed (bytes, or hex as the archive reader gives it)."""
+    raw = bytes.fromhex(digest) if isinstance(digest, str) else digest
+    return base64.b64encode(raw).decode("ascii").rstrip("=")
 
 
 @dataclass

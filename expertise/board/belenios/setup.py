@@ -8,13 +8,13 @@ commitments, the combined key) before a single ballot is looked at.
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from gmpy2 import mpz
 
+from ...i18n import Message, msg
 from . import fields as F
 from .fields import FieldError
 from .groups import Group, get_group
@@ -82,28 +82,21 @@ class Election:
                 "administrator": self.administrator, "credential_authority": self.credential_authority}
 
 
-def fingerprint_of(raw: bytes) -> str:
-    import hashlib
-
-    return base64.b64encode(hashlib.sha256(raw).digest()).decode("ascii").rstrip("=")
-
-
 def parse_election(value: Any, raw_sha256: str, fingerprint: str) -> Election:
     """The election record; its group must be one of the two the specification defines."""
     F.obj(value, "", ["version", "description", "name", "group", "public_key", "questions", "uuid",
                       "administrator", "credential_authority"], optional=["administrator", "credential_authority"])
     version = F.integer(value["version"], "version")
     if version != 1:
-        raise FieldError("version", f"election version {version}; the Belenios 2.0 specification defines version 1")
+        raise FieldError("version", msg("board.election.version", version=version))
     group_name = F.string(value["group"], "group", 200)
     group = get_group(group_name)
     if group is None:
-        raise FieldError("group", f"unknown group {group_name[:60]!r}: Belenios 2.0 knows BELENIOS-2048 and "
-                                  "RFC-3526-2048 only (Ed25519 appeared in Belenios 2.1)")
+        raise FieldError("group", msg("board.election.unknown_group", name=repr(group_name[:60])))
     public_key = F.element(value["public_key"], "public_key", group)
     uuid = F.string(value["uuid"], "uuid", 200)
     if len(uuid) < 14 or not set(uuid) <= BASE58:
-        raise FieldError("uuid", f"{uuid[:40]!r} is not a Belenios uuid (at least 14 base58 characters)")
+        raise FieldError("uuid", msg("board.election.uuid", uuid=repr(uuid[:40])))
     questions = []
     for index, raw_q in enumerate(F.lst(value["questions"], "questions", min_length=1)):
         questions.append(_parse_question(raw_q, f"questions[{index}]", group))
@@ -124,17 +117,15 @@ def _parse_question(value: Any, path: str, group: Group) -> Question:
         if kind == "Lists":
             return _parse_lists(value, path)
         if kind != "NonHomomorphic":
-            raise FieldError(F.join(path, "type"), f"question type {kind[:40]!r} is not defined by Belenios "
-                                                   "(NonHomomorphic, Lists)")
+            raise FieldError(F.join(path, "type"), msg("board.election.question_type", kind=repr(kind[:40])))
         inner = F.obj(value["value"], F.join(path, "value"), ["answers", "question"])
         answers = tuple(F.string(a, f"{path}.value.answers[{i}]")
                         for i, a in enumerate(F.lst(inner["answers"], f"{path}.value.answers", min_length=1)))
         if group.embedding is None:
-            raise FieldError(path, f"non-homomorphic question in group {group.name}, which has no embedding "
-                                   "(Belenios requires RFC-3526-2048)")
+            raise FieldError(path, msg("board.election.no_embedding", group=group.name))
         padding, bits = group.embedding
         if len(answers) * bits > group.embedding_capacity():
-            raise FieldError(F.join(path, "value.answers"), f"{len(answers)} answers do not fit in one group element")
+            raise FieldError(F.join(path, "value.answers"), msg("board.election.too_many_answers", count=len(answers)))
         return Question("non-homomorphic", F.string(inner["question"], f"{path}.value.question"), answers)
     F.obj(value, path, ["answers", "blank", "min", "max", "question"], optional=["blank"])
     answers = tuple(F.string(a, f"{path}.answers[{i}]")
@@ -143,9 +134,10 @@ def _parse_question(value: Any, path: str, group: Group) -> Question:
     minimum = F.integer(value["min"], F.join(path, "min"), 0)
     maximum = F.integer(value["max"], F.join(path, "max"), 0)
     if minimum > maximum:
-        raise FieldError(F.join(path, "min"), f"min {minimum} is above max {maximum}")
+        raise FieldError(F.join(path, "min"), msg("board.election.min_above_max", minimum=minimum, maximum=maximum))
     if maximum > len(answers):
-        raise FieldError(F.join(path, "max"), f"max {maximum} is above the number of answers ({len(answers)})")
+        raise FieldError(F.join(path, "max"), msg("board.election.max_above_answers", maximum=maximum,
+                                                  answers=len(answers)))
     return Question("homomorphic", F.string(value["question"], F.join(path, "question")), answers,
                     minimum, maximum, blank)
 
@@ -153,7 +145,7 @@ def _parse_question(value: Any, path: str, group: Group) -> Question:
 def _parse_lists(value: Any, path: str) -> Question:
     """A Lists question (Belenios 3.0): choose one list, and at least one candidate of that list."""
     if "extra" in value:
-        raise FieldError(F.join(path, "extra"), "unknown field for a Lists question")
+        raise FieldError(F.join(path, "extra"), msg("board.election.lists_extra"))
     inner = F.obj(value["value"], F.join(path, "value"), ["answers", "question"])
     flat: list[str] = []
     sizes: list[int] = []
@@ -243,7 +235,7 @@ class TrusteeChecks:
             if kind == "Single":
                 key, text, (c, r), name = _trustee_public_key(pair[1], f"{path}[1]", group)
                 owner += 1
-                self._check_key(f"{path}[1]", key, c, r, f"Single trustee {owner}")
+                self._check_key(f"{path}[1]", key, c, r, msg("board.trustees.single", owner=owner))
                 trustees.keys[owner] = TrusteeKey(owner, "Single", index, 0, key, text, name)
                 trustees.singles.append(owner)
                 combined = group.mul(combined, key)
@@ -254,18 +246,17 @@ class TrusteeChecks:
                 for term in pedersen.constant_terms:
                     combined = group.mul(combined, term)
             else:
-                raise FieldError(f"{path}[0]", f"trustee kind {kind!r} is not Single or Pedersen")
+                raise FieldError(f"{path}[0]", msg("board.trustees.kind", kind=repr(kind)))
         trustees.combined_key = combined
         if combined != self.election.public_key:
-            self.fail("public_key", "the election public key is not the product of the trustees' keys "
-                                    "(someone else may be able to decrypt the ballots)")
+            self.fail("public_key", msg("board.trustees.combined_key"))
         return trustees
 
-    def _check_key(self, path: str, key: Any, challenge: mpz, response: mpz, who: str) -> None:
+    def _check_key(self, path: str, key: Any, challenge: mpz, response: mpz, who: Message) -> None:
         self.member(F.join(path, "public_key"), key)
         self.proofs_checked += 1
         if not self.crypto.verify_pok(self.group.name, key, self.group.text(key), challenge, response):
-            self.fail(F.join(path, "pok"), f"{who}: invalid proof of knowledge of the private key")
+            self.fail(F.join(path, "pok"), msg("board.trustees.pok", trustee=who))
 
     def _signed(self, value: Any, path: str) -> tuple[str, mpz, mpz]:
         F.obj(value, path, ["message", "signature"])
@@ -281,7 +272,7 @@ class TrusteeChecks:
         certs = F.lst(value["certs"], F.join(path, "certs"), min_length=1)
         size = len(certs)
         if threshold > size:
-            raise FieldError(F.join(path, "threshold"), f"threshold {threshold} is above the {size} trustees")
+            raise FieldError(F.join(path, "threshold"), msg("board.trustees.threshold", threshold=threshold, count=size))
         coefexps = F.lst(value["coefexps"], F.join(path, "coefexps"), length=size)
         vks = F.lst(value["verification_keys"], F.join(path, "verification_keys"), length=size)
         signing_keys: list[Any] = []
@@ -296,8 +287,9 @@ class TrusteeChecks:
                 expected = {"group": self.group.name, "size": size, "threshold": threshold, "index": i + 1}
                 for name, wanted in expected.items():
                     if context[name] != wanted:
-                        self.fail(f"{cpath}.message.context.{name}", f"certificate of Pedersen trustee {i + 1} made "
-                                                                     f"for {name} {context[name]!r}, not {wanted!r}")
+                        self.fail(f"{cpath}.message.context.{name}", msg(
+                            "board.trustees.certificate_context", member=i + 1, field=name, found=repr(context[name]),
+                            expected=repr(wanted)))
             verification = F.element(keys["verification"], f"{cpath}.message.verification", group)
             encryption = F.element(keys["encryption"], f"{cpath}.message.encryption", group)
             self.member(f"{cpath}.message.verification", verification)
@@ -305,7 +297,7 @@ class TrusteeChecks:
             signing_keys.append(verification)
             self.proofs_checked += 1
             if not self.crypto.verify_signed_message(message, verification, c, r):
-                self.fail(F.join(cpath, "signature"), f"Pedersen trustee {i + 1}: certificate signature invalid")
+                self.fail(F.join(cpath, "signature"), msg("board.trustees.certificate_signature", member=i + 1))
         commitments: list[list[Any]] = []
         for i, signed in enumerate(coefexps):
             epath = f"{path}.coefexps[{i}]"
@@ -321,8 +313,7 @@ class TrusteeChecks:
             commitments.append(row)
             self.proofs_checked += 1
             if not self.crypto.verify_signed_message(message, signing_keys[i], c, r):
-                self.fail(F.join(epath, "signature"), f"Pedersen trustee {i + 1}: coefficient commitments not signed "
-                                                      "by its certificate's key")
+                self.fail(F.join(epath, "signature"), msg("board.trustees.coefexps_signature", member=i + 1))
         if "signatures" in value:
             self.later_profile = True
             signatures = F.lst(value["signatures"], F.join(path, "signatures"), length=size)
@@ -333,21 +324,19 @@ class TrusteeChecks:
                 message = "certs_sig|" + F.canonical({"certs": certs, "coefexps": inner})
                 self.proofs_checked += 1
                 if not self.crypto.verify_signed_message(message, signing_keys[i], c, r):
-                    self.fail(spath, f"Pedersen trustee {i + 1}: invalid signature of the certificates and of its "
-                                     "coefficient commitments")
+                    self.fail(spath, msg("board.trustees.certs_signature", member=i + 1))
         owners = []
         for j, vk in enumerate(vks, start=1):
             vpath = f"{path}.verification_keys[{j - 1}]"
             key, text, (c, r), name = _trustee_public_key(vk, vpath, group)
             owner = first_owner + j
-            self._check_key(vpath, key, c, r, f"Pedersen trustee {j}")
+            self._check_key(vpath, key, c, r, msg("board.trustees.pedersen", member=j))
             if "signature" in vk:  # Belenios 3.0 and later: the trustee signs its verification key
                 self.later_profile = True
                 sc, sr = _proof(vk["signature"], F.join(vpath, "signature"), group)
                 self.proofs_checked += 1
                 if not self.crypto.verify_signed_message(text, signing_keys[j - 1], sc, sr):
-                    self.fail(F.join(vpath, "signature"), f"Pedersen trustee {j}: verification key not signed by the "
-                                                          "key of its certificate")
+                    self.fail(F.join(vpath, "signature"), msg("board.trustees.verification_key_signature", member=j))
             expected = group.identity
             for row in commitments:
                 power = mpz(1)
@@ -355,8 +344,7 @@ class TrusteeChecks:
                     expected = group.mul(expected, group.pow(a, power))
                     power = power * j % group.q
             if expected != key:
-                self.fail(F.join(vpath, "public_key"), f"Pedersen trustee {j}: verification key does not match the "
-                                                       "committed polynomials")
+                self.fail(F.join(vpath, "public_key"), msg("board.trustees.verification_key_polynomials", member=j))
             trustees.keys[owner] = TrusteeKey(owner, "Pedersen", item, j, key, text, name)
             owners.append(owner)
         return PedersenGroup(item, threshold, owners, [row[0] for row in commitments])
@@ -392,7 +380,7 @@ def parse_credentials(value: Any, group: Group, fail) -> list[Credential]:  # ty
             text = F.string(entry, path, 4096)
             element_text, sep, weight_text = text.partition(",")
             x = F.element(element_text, path, group)
-            w = F.weight(weight_text, path + " (weight)") if sep else 1
+            w = F.weight(weight_text, path + ".weight") if sep else 1
         except FieldError as exc:
             fail(exc.field, exc.message)
             continue

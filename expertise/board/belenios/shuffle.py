@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 from gmpy2 import mpz
 
+from ...i18n import Message, msg
 from . import fields as F
 from .groups import Group, get_group
 
@@ -154,14 +155,14 @@ class ShuffleCheck:
         self.runner = runner
         self.slice_size = slice_size
 
-    def verify(self, inputs: list[Ciphertext], outputs: list[Ciphertext], proof: ShuffleProof) -> list[str]:
+    def verify(self, inputs: list[Ciphertext], outputs: list[Ciphertext], proof: ShuffleProof) -> list[Message]:
         """The list of failed equations (empty when the proof is valid)."""
         group = self.group
         q = group.q
         mul, pw, inv = group.mul, group.pow, group.inv
         n = len(inputs)
         if len(outputs) != n:
-            return [f"{len(outputs)} ciphertexts out for {n} in"]
+            return [msg("board.shuffle.sizes", outputs=len(outputs), inputs=n)]
         str_c = _encode(group, inputs) + _encode(group, outputs) + _encode(group, proof.commitments)
         hh = _sha_hex(f"shuffle-challenges|{self.fingerprint}|{str_c}")
         u = [mpz(int(_sha_hex(hh + _sha_hex(str(i))), 16)) % q for i in range(n)]
@@ -192,19 +193,19 @@ class ShuffleCheck:
         c_hat = group.div(last, pw(h, u_prod))
         failures = []
         if proof.t1 != mul(pw(inv(c_bar), c), g_table.pow(proof.s1)):
-            failures.append("t1 (permutation commitments)")
+            failures.append(msg("board.shuffle.t1"))
         if proof.t2 != mul(pw(inv(c_hat), c), g_table.pow(proof.s2)):
-            failures.append("t2 (commitment chain)")
+            failures.append(msg("board.shuffle.t2"))
         if proof.t3 != mul(mul(pw(inv(total.c_tilde), c), g_table.pow(proof.s3)), total.h_sprime):
-            failures.append("t3")
+            failures.append(msg("board.shuffle.t3"))
         t41 = mul(inv(mul(pw(total.beta_star, c), pw(self.public_key, proof.s4))), total.beta_sprime)
         if proof.t41 != t41:
-            failures.append("t4,1 (re-encryption of beta)")
+            failures.append(msg("board.shuffle.t41"))
         t42 = mul(inv(mul(pw(total.alpha_star, c), g_table.pow(proof.s4))), total.alpha_sprime)
         if proof.t42 != t42:
-            failures.append("t4,2 (re-encryption of alpha)")
+            failures.append(msg("board.shuffle.t42"))
         for i in total.bad_t_hat[:5]:
-            failures.append(f"t_hat[{i}]")
+            failures.append(msg("board.shuffle.t_hat", index=str(i)))
         if len(total.bad_t_hat) > 5:
-            failures.append(f"… and {len(total.bad_t_hat) - 5} more t_hat")
+            failures.append(msg("board.shuffle.more_t_hat", count=len(total.bad_t_hat) - 5))
         return failures

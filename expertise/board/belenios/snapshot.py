@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..report import Finding
+from ...hashing import sha256_prefix
+from ...i18n import Message, msg
+from ..account import BOARD_FILE, Discrepancy, snapshot_named
 from .archive import BLOCK, ArchiveError, ArchiveReader, Record
 from .proofs import b64hash
 
@@ -36,7 +38,7 @@ def _first_difference(a: Path, b: Path, length: int) -> int | None:
     return None
 
 
-def _records(path: Path) -> tuple[list[tuple[str, str, int]], str | None]:
+def _records(path: Path) -> tuple[list[tuple[str, str, int]], Discrepancy | None]:
     """(name, kind-or-event-type, offset) of every record; ballots marked 'ballot:<tracker>'."""
     out: list[tuple[str, str, int]] = []
     error = None
@@ -58,84 +60,72 @@ def _records(path: Path) -> tuple[list[tuple[str, str, int]], str | None]:
                     pending.append(record)
                     out.append((record.name, record.kind, record.offset))
     except ArchiveError as exc:
-        error = f"{exc.record}: {exc.message}"
+        error = Discrepancy(exc.record, exc.field, exc.message)
     return out, error
 
 
-def compare(snapshot: Path, board: Path) -> tuple[list[Finding], str]:
-    where = f"snapshot {snapshot.name}"
+def compare(snapshot: Path, board: Path) -> tuple[list[Discrepancy], Message]:
+    """What differs between an earlier copy and the board, and what the copy is to the board."""
+    where = snapshot_named(snapshot.name)
     try:
         snap_size = snapshot.stat().st_size
         board_size = board.stat().st_size
     except OSError as exc:
-        return [Finding(where, "file", f"cannot read: {exc.strerror}")], "unreadable"
+        return [Discrepancy(where, "file", msg("board.common.cannot_read", error=str(exc.strerror)))], \
+            msg("board.snapshot.info.unreadable")
     snap_records, snap_error = _records(snapshot)
     if snap_error:
-        return [Finding(where, "file", f"the snapshot is not a complete board ({snap_error})")], "unreadable"
+        return [Discrepancy(where, "file", msg("board.snapshot.incomplete", error=snap_error.message,
+                                               record=snap_error.record))], msg("board.snapshot.info.unreadable")
     difference = _first_difference(snapshot, board, min(snap_size, board_size))
     if difference is None and snap_size <= board_size:
         board_records, _ = _records(board)
         boundaries = {offset for _, _, offset in board_records} | {board_size}
         if snap_size not in boundaries:
-            return [Finding(where, "size", f"the snapshot ends at byte {snap_size}, inside a record of the board")], \
-                "prefix, but not on a record boundary"
+            return [Discrepancy(where, "size", msg("board.snapshot.inside_record", size=snap_size))], \
+                msg("board.snapshot.info.not_on_boundary")
         ballots = sum(1 for _, kind, _ in snap_records if kind.startswith("ballot:"))
-        return [], f"byte prefix of the board ({snap_size} of {board_size} bytes, {ballots} ballot(s) then)"
+        return [], msg("board.snapshot.info.prefix", size=snap_size, board=board_size, count=ballots)
     board_records, board_error = _records(board)
-    findings: list[Finding] = []
+    findings: list[Discrepancy] = []
     if difference is not None:
         index = next((i for i, (_, _, offset) in enumerate(board_records) if offset > difference), len(board_records)) - 1
-        findings.append(Finding(f"record {max(index, 0)} (offset {difference - difference % BLOCK})", "(bytes)",
-                                f"the board differs from {where} from byte {difference}"))
+        findings.append(Discrepancy(msg("board.where.record_offset", index=max(index, 0),
+                                        offset=difference - difference % BLOCK), "(bytes)",
+                                    msg("board.snapshot.differs", snapshot=where, byte=difference)))
     else:
-        findings.append(Finding(where, "size", f"the board ({board_size} bytes) is shorter than the snapshot "
-                                               f"({snap_size} bytes): records were removed"))
+        findings.append(Discrepancy(where, "size", msg("board.snapshot.shorter", board=board_size, size=snap_size)))
     board_ballots = [kind[7:] for _, kind, _ in board_records if kind.startswith("ballot:")]
     position = {t: i for i, t in enumerate(board_ballots)}
     snap_ballots = [kind[7:] for _, kind, _ in snap_records if kind.startswith("ballot:")]
     removed = [t for t in snap_ballots if t not in position]
     for t in removed[:10]:
-        findings.append(Finding(where, "ballot", f"ballot with tracker {t} was on the board earlier and is no longer "
-                                                 "(removed)"))
+        findings.append(Discrepancy(where, "ballot", msg("board.snapshot.removed", tracker=t)))
     if len(removed) > 10:
-        findings.append(Finding(where, "ballot", f"… and {len(removed) - 10} more ballot(s) removed"))
+        findings.append(Discrepancy(where, "ballot", msg("board.snapshot.more_removed", count=len(removed) - 10)))
     kept = [position[t] for t in snap_ballots if t in position]
     if kept != sorted(kept):
-        findings.append(Finding(where, "ballot", "ballots of the snapshot appear in another order on the board "
-                                                 "(reordered)"))
+        findings.append(Discrepancy(where, "ballot", msg("board.snapshot.reordered")))
     elif not removed and kept != list(range(len(kept))):
-        findings.append(Finding(where, "ballot", "ballots were inserted between the ballots of the snapshot"))
+        findings.append(Discrepancy(where, "ballot", msg("board.snapshot.inserted")))
     setup_then = [name for name, kind, _ in snap_records[:5]]
     setup_now = [name for name, kind, _ in board_records[:5]]
     if setup_then != setup_now:
-        findings.append(Finding(where, "Setup", "the Setup records (election, trustees or credentials) changed "
-                                                "since the snapshot"))
+        findings.append(Discrepancy(where, "Setup", msg("board.snapshot.setup_changed")))
     if board_error:
-        findings.append(Finding("board", "file", board_error))
-    return findings, "not a prefix of the board"
+        findings.append(Discrepancy(BOARD_FILE, "file", msg("board.snapshot.board_unreadable",
+                                                            record=board_error.record, error=board_error.message)))
+    return findings, msg("board.snapshot.info.not_prefix")
 
 
-def compare_digest(board: Path, size: int, digest: str, label: str) -> Finding | None:
+def compare_digest(board: Path, size: int, digest: str, label: Message) -> Discrepancy | None:
     """Is the board's prefix of ``size`` bytes the snapshot whose SHA-256 was recorded (by `board watch`)?"""
-    import hashlib
-
     try:
         total = board.stat().st_size
     except OSError as exc:
-        return Finding("board", "file", f"cannot read: {exc.strerror}")
+        return Discrepancy(BOARD_FILE, "file", msg("board.common.cannot_read", error=str(exc.strerror)))
     if total < size:
-        return Finding(label, "size", f"the board ({total} bytes) is shorter than the snapshot watched then "
-                                      f"({size} bytes): records were removed")
-    hasher = hashlib.sha256()
-    with open(board, "rb") as stream:
-        remaining = size
-        while remaining:
-            chunk = stream.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            hasher.update(chunk)
-            remaining -= len(chunk)
-    if hasher.hexdigest() != digest:
-        return Finding(label, "(bytes)", f"the first {size} bytes of the board differ from the snapshot watched "
-                                         "then: records were removed, altered or reordered since")
+        return Discrepancy(label, "size", msg("board.snapshot.shorter_than_watched", board=total, size=size))
+    if sha256_prefix(board, size) != digest:
+        return Discrepancy(label, "(bytes)", msg("board.snapshot.prefix_differs", size=size))
     return None
