@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Any
 
 from .domain import Domain, Rule
+from .i18n import msg
 
 DOMAIN_MODULES: tuple[str, ...] = (
     "expertise.case_checks.domain",
@@ -29,7 +30,7 @@ def all_domains() -> tuple[Domain, ...]:
     if len(set(names)) != len(names):
         from .errors import CatalogueError
 
-        raise CatalogueError(f"two domains share a name: {names}")
+        raise CatalogueError(msg("core.domain.duplicate", names=names))
     return domains
 
 
@@ -59,7 +60,7 @@ def all_rules() -> dict[str, Rule[Any]]:
     for domain in all_domains():
         for one in domain.rules:
             if one.check_id in registry:
-                raise CatalogueError(f"rule {one.check_id} registered twice")
+                raise CatalogueError(msg("core.rule.registered_twice", check=one.check_id))
             registry[one.check_id] = one
     return registry
 

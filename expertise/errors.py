@@ -6,7 +6,7 @@ it by hand, often in a document prepared by somebody else.
 
 from __future__ import annotations
 
-from .i18n import BRIDGE_CODE, Message, msg, render
+from .i18n import Message, msg, render
 
 
 class ExpertiseError(Exception):
@@ -18,12 +18,11 @@ class ExpertiseError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: Message | str, *, path: str | None = None, field: str | None = None,
-                 fr: str | None = None) -> None:
+    def __init__(self, message: Message, *, path: str | None = None, field: str | None = None) -> None:
+        if not isinstance(message, Message):
+            raise TypeError(f"an error says a Message, not {type(message).__name__}: {message!r}")
         self.path = path
         self.field = field
-        if isinstance(message, str):  # transitional: a sentence per language
-            message = Message(BRIDGE_CODE, {"en": message, "fr": fr or message})
         self.message = message
         super().__init__(self.render("en"))
 
@@ -41,9 +40,6 @@ class ExpertiseError(Exception):
 
     def render(self, lang: str = "en") -> str:
         return render(self.describe(), lang)
-
-    def render_fr(self) -> str:
-        return self.render("fr")
 
     def to_dict(self, lang: str = "en") -> dict[str, object]:
         return {"error": type(self).__name__, **self.message.to_dict(), "message": self.render(lang),

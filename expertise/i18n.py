@@ -30,8 +30,6 @@ from babel.messages.pofile import read_po
 from . import typography
 
 LANGUAGES = ("fr", "en")
-# Transitional: a message still written as one sentence per language (``args`` = {lang: text}).
-BRIDGE_CODE = "_bridge"
 DEFAULT_LANGUAGE = "en"
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -170,9 +168,6 @@ def render(message: Message | str, lang: str) -> str:
     if isinstance(message, str):  # already text: a value from the outside world, shown as it is
         return message
     cat = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
-    if message.code == BRIDGE_CODE:
-        text = str(message.args.get(cat.lang) or message.args.get("en") or "")
-        return _typeset(text, cat.lang) if cat.lang == "fr" else text
     entry = cat.texts.get(message.code)
     if isinstance(entry, tuple):
         count = message.args.get("count", 1)
@@ -220,10 +215,6 @@ def format_arg(value: Arg, lang: str) -> str:
     if value is None:
         return "—"
     return str(value)
-
-
-def render_all(messages: Iterable[Message], lang: str, sep: str = "; ") -> str:
-    return sep.join(render(m, lang) for m in messages)
 
 
 # -- the language of a run ---------------------------------------------------------------------

@@ -308,11 +308,6 @@ class JournalProblem:
         """The problem with where it is: « entry 3 (line 3): content does not match its hash »."""
         return msg("journal.located", where=self.where, problem=self.message)
 
-    @property
-    def fr(self) -> str:
-        """TRANSITIONAL: the French text, for the case rules until they pass ``message`` as an argument."""
-        return render(self.message, "fr")
-
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {"line": self.line, "seq": self.seq, **self.message.to_dict(), "message": render(self.message, lang)}
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterable, Mapping
 
-from .i18n import BRIDGE_CODE, Message, render
+from .i18n import Message, msg, render
 
 
 class Status(StrEnum):
@@ -66,12 +66,10 @@ class Result:
     severity: Severity | None = None
     objectives: tuple[str, ...] = ()
     guarantees: tuple[str, ...] = ()
-    messages: Mapping[str, str] = field(default_factory=dict)  # transitional, see bilingual()
 
     def __post_init__(self) -> None:
-        if isinstance(self.message, str):  # transitional: a sentence per language
-            object.__setattr__(self, "message", Message(BRIDGE_CODE, {"en": self.message, **self.messages}))
-        object.__setattr__(self, "messages", {})
+        if not isinstance(self.message, Message):
+            raise TypeError(f"{self.check_id}: a result says a Message, not {type(self.message).__name__}")
 
     def text(self, lang: str) -> str:
         return render(self.message, lang)
@@ -109,16 +107,13 @@ class Result:
 
 
 def message_of(data: Mapping[str, Any]) -> Message:
-    """The message of a result, a note or a reason kept as a dict (results.json, the templates)."""
+    """The message of a result, a note or a reason kept as a dict (results.json, the templates).
+
+    A result written before messages had codes holds only its English sentence: it is shown as
+    it was written, as data, rather than lost."""
     if "code" in data:
         return Message.from_dict(data)
-    return Message(BRIDGE_CODE, {"en": str(data.get("message", "")),
-                                 "fr": str((data.get("messages") or {}).get("fr") or data.get("message", ""))})
-
-
-def bilingual(check_id: str, status: Status, en: str, fr: str, **fields: Any) -> Result:
-    """Transitional: a result still written as two sentences (removed when every domain speaks codes)."""
-    return Result(check_id, status, Message(BRIDGE_CODE, {"en": en, "fr": fr}), **fields)
+    return msg("common.verbatim", text=str(data.get("message", "")))
 
 
 def count_by_status(results: Iterable[Result]) -> dict[str, int]:

@@ -23,7 +23,6 @@ from ..hashing import sha256_file
 from ..results import Result, Severity, Status
 from . import charts, labels
 from .fingerprint import tree_fingerprint
-from .render import legacy_labels
 
 _FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.MANUAL)
 
@@ -222,7 +221,6 @@ def build_context(assessment: Assessment, *, lang: str,
     journal = assessment.journal
     return {
         "lang": lang,
-        "t": legacy_labels(lang),  # TRANSITIONAL: until every domain chapter speaks through _()
         "doc": {
             "generated": generated,
             # whole seconds: the PDF's Info date has no fraction, and PDF/A wants XMP to match it

@@ -32,18 +32,6 @@ def show(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
-def legacy_labels(lang: str) -> dict[str, Any]:
-    """TRANSITIONAL: ``t`` of the templates, for a domain chapter not yet converted to ``_()``.
-
-    Only the names of the vocabulary's values and yes/no remain, backed by the catalogue; remove
-    it, and ``t`` from the render contexts, once every domain's chapter has merged.
-    """
-    return {"statuses": {k: render(m, lang) for k, m in labels.STATUS.items()},
-            "severities": {k: render(m, lang) for k, m in labels.SEVERITY.items()},
-            "conclusions": {k: render(m, lang) for k, m in labels.CONCLUSION.items()},
-            "yes": render(msg("common.yes"), lang), "no": render(msg("common.no"), lang)}
-
-
 def make_environment(lang: str, catalogue: Any, root: Path | None = None) -> SandboxedEnvironment:
     """Undefined values render empty rather than failing: a domain summary may legitimately
     lack an optional field (a board without lists, a probe without SSH), and a missing detail
@@ -103,5 +91,5 @@ def render_section(producer: str, sources: list[Any], lang: str, catalogue: Any 
 
     catalogue = catalogue or catalogue_mod.load()
     env = make_environment(lang, catalogue)
-    return env.get_template(f"{producer}/report.html.j2").render(lang=lang, t=legacy_labels(lang), sources=sources,
+    return env.get_template(f"{producer}/report.html.j2").render(lang=lang, sources=sources,
                                                                    **overrides)
