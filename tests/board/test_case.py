@@ -87,7 +87,7 @@ def test_missing_board_is_a_usage_error(demo_case: Path) -> None:
     with pytest.raises(UsageError) as info:
         collect(load_case(demo_case), [])
     assert str(info.value).startswith(f"{demo_case / 'case.toml'}: board.path: board/absent.bel: no such board file")
-    assert "fichier d’urne introuvable" in info.value.render_fr()
+    assert "fichier d’urne introuvable" in info.value.render("fr")
 
 
 def test_rules_on_recorded_observations() -> None:

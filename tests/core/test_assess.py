@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 
 from expertise import journal
+from expertise.i18n import msg
 from expertise.assess import Basis, Conclusion, assess, decide, evidence_finder
 from expertise.case import Judgment, load_case
 from expertise.results import Result, Severity, Status
 
 
 def res(status: Status, severity: Severity = Severity.HIGH, check: str = "X-001") -> Result:
-    return Result(check, status, "m", severity=severity, objectives=("1-05",))
+    return Result(check, status, msg("common.verbatim", text="m"), severity=severity, objectives=("1-05",))
 
 
 def test_no_evidence_is_not_assessed() -> None:
@@ -71,7 +72,7 @@ def test_assessment_of_the_demo_case(demo_case: Path) -> None:
 
 def test_journaled_results_enter_the_assessment(demo_case: Path) -> None:
     with journal.operation(demo_case, "probe", ["x"]) as op:
-        op.add_results(journal.ResultSet("probe:x", "probe", [Result("EXPERT-002", Status.FAIL, "x")]))
+        op.add_results(journal.ResultSet("probe:x", "probe", [Result("EXPERT-002", Status.FAIL, msg("common.verbatim", text="x"))]))
     assessment = assess(load_case(demo_case))
     assert any(r.check_id == "EXPERT-002" for r in assessment.all_results)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from expertise import catalogue as catalogue_mod
+from expertise.i18n import msg
 from expertise.assess import decide
 from expertise.case import Case, Judgment, load_case
 from expertise.case_checks.observation import CaseObservation, observe
@@ -83,9 +84,9 @@ def test_the_case_results_name_what_they_found(demo_case: Path) -> None:
 
 
 def test_assessment_notes_render_in_both_languages() -> None:
-    passing = Result("X-001", Status.PASS, "m", severity=Severity.HIGH)
-    failing = Result("X-002", Status.FAIL, "m", severity=Severity.HIGH)
-    untested = Result("X-003", Status.ERROR, "m", severity=Severity.HIGH)
+    passing = Result("X-001", Status.PASS, msg("common.verbatim", text="m"), severity=Severity.HIGH)
+    failing = Result("X-002", Status.FAIL, msg("common.verbatim", text="m"), severity=Severity.HIGH)
+    untested = Result("X-003", Status.ERROR, msg("common.verbatim", text="m"), severity=Severity.HIGH)
     verdicts = [
         decide([passing, passing, untested], None, "partial"),
         decide([failing], Judgment(status="met", evidence=["x"]), "partial"),

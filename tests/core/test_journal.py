@@ -193,7 +193,7 @@ def test_concurrent_writers_keep_the_chain(demo_case: Path) -> None:
 def test_latest_result_set_per_source_wins(demo_case: Path) -> None:
     for status in (Status.FAIL, Status.PASS):
         with journal.operation(demo_case, "probe", ["x"]) as op:
-            op.add_results(journal.ResultSet("probe:host", "probe", [Result("RISK-001", status, "x")]))
+            op.add_results(journal.ResultSet("probe:host", "probe", [Result("RISK-001", status, msg("common.verbatim", text="x"))]))
     latest = journal.latest_result_sets(demo_case)
     assert len(latest) == 1
     assert latest[0][1].results[0].status is Status.PASS
