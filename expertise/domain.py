@@ -11,12 +11,12 @@ rules with the check catalogue.
 from __future__ import annotations
 
 import traceback
+from importlib import import_module
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Generic, Iterable, Mapping, Sequence, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from pydantic_core import core_schema
 
 from .i18n import Message, msg
 from .results import Result, Status
@@ -35,16 +35,6 @@ class Observation(BaseModel):
     (frozen, unknown fields refused), so a recorded observation can be replayed in a test."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-
-class Held:
-    """``Annotated[Message, Held]``: an observation field kept as it is and checked by its class
-    only — a :class:`Message` has arguments of any kind, which pydantic need not (and cannot)
-    describe."""
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
-        return core_schema.is_instance_schema(source)
 
 
 class Section(BaseModel):
@@ -107,6 +97,17 @@ class Domain:
 
     def is_declared(self, case: "Case") -> bool:
         return self.collect is not None and self.declared is not None and self.declared(case)
+
+
+def deferred(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported on the first call: a domain's collector and demo pull in their
+    tools (sslyze, dask, servers…), which the commands that only read a case should not pay for."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(module), name)(*args, **kwargs)
+
+    call.__qualname__ = f"{module}.{name}"
+    return call
 
 
 def evaluate(rules: Sequence[Rule[Any]], observation: Any, catalogue: Any) -> list[Result]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Mapping, Union
 
 from babel.lists import format_list
 from babel.messages.pofile import read_po
@@ -30,6 +30,10 @@ from babel.messages.pofile import read_po
 from . import typography
 
 LANGUAGES = ("fr", "en")
+# Arguments that locate something (a line of a file, an entry of the journal, a byte offset, a
+# port): their digits are an address to look up, shown as they are, never grouped (« ligne 12345 »).
+LOCATORS = frozenset({"line", "seq", "offset", "index", "byte", "port", "entry", "record", "height", "number",
+                      "column", "year"})
 DEFAULT_LANGUAGE = "en"
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -179,7 +183,8 @@ def render(message: Message | str, lang: str) -> str:
         return f"[{message.code}]" + (" " + ", ".join(f"{k}={v!r}" for k, v in message.args.items())
                                       if message.args else "")
     template = _typeset(text, cat.lang)
-    values = {name: format_arg(value, cat.lang) for name, value in message.args.items()}
+    values = {name: str(value) if name in LOCATORS and type(value) is int else format_arg(value, cat.lang)
+              for name, value in message.args.items()}
     try:
         return template.format_map(_Missing(values))
     except (ValueError, IndexError):  # a stray brace in an amended catalogue: show it, do not crash

@@ -19,6 +19,7 @@ NNBSP = "\u202f"  # narrow no-break space
 
 _BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]*([;!?])(?=\s|$)")
 _BEFORE_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]+:(?=\s|$)")
+_BEFORE_PERCENT = re.compile(r"(?<=[\d}])[ \u00a0\u202f]?%")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
 _NUMERO = re.compile(r"\bn°[ \u00a0\u202f]+(?=\S)")  # « n° 2019-053 »: the sign never ends a line
@@ -29,6 +30,7 @@ def french(text: object) -> str:
     value = str(text)
     value = _BEFORE_HIGH.sub(lambda m: NNBSP + m.group(1), value)
     value = _BEFORE_COLON.sub(NBSP + ":", value)
+    value = _BEFORE_PERCENT.sub(NNBSP + "%", value)
     value = _OPEN_QUOTE.sub("«" + NBSP, value)
     value = _CLOSE_QUOTE.sub(NBSP + "»", value)
     value = _NUMERO.sub("n°" + NBSP, value)

@@ -4,12 +4,11 @@ the risk score and the journal check, so that a test can state an observation in
 
 from __future__ import annotations
 
-from typing import Annotated
 
 
 from ..case import Case, Independence
 from ..catalogue import RiskGrid
-from ..domain import Held, Observation
+from ..domain import Observation
 from ..i18n import Message
 from ..journal import JournalReport
 from ..risk import RiskScore
@@ -22,7 +21,7 @@ class JournalFault(Observation):
 
     line: int
     seq: int | None
-    problem: Annotated[Message, Held] | str
+    problem: Message | str
 
 
 class CaseObservation(Observation):

@@ -17,27 +17,16 @@ rule gives the same verdict when re-run later on the same evidence.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import Field, PlainSerializer, PlainValidator
+from pydantic import Field
 
 from ..domain import Observation
 from ..i18n import Message
 
 
-def _reason(value: Any) -> Message:
-    if isinstance(value, Message):
-        return value
-    if isinstance(value, dict) and "code" in value:
-        return Message.from_dict(value)
-    raise ValueError("a reason is a message code with its arguments")
-
-
 # Why something could not be observed: a message code and its arguments (JSON: {"code", "args"}).
-if TYPE_CHECKING:
-    Reason = Message
-else:
-    Reason = Annotated[Any, PlainValidator(_reason), PlainSerializer(lambda m: m.to_dict(), return_type=dict)]
+Reason = Message
 
 
 # ------------------------------------------------------------------ ports

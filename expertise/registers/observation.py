@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
 
 from pydantic import Field
 
 from ..case import Actor
-from ..domain import Held, Observation
+from ..domain import Observation
 from ..i18n import Message, msg
 
 
@@ -34,7 +33,7 @@ class Problem(Observation):
     file: str
     line: int | None = None
     field: str = ""
-    reason: Annotated[Message, Held]
+    reason: Message
 
     @property
     def message(self) -> Message:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, field_serializer, field_validator
+from pydantic import Field
 
 from ..domain import Observation
 from ..i18n import Message
@@ -25,28 +25,13 @@ class SealObservation(Observation):
     operation: Literal["create", "verify", "reuse"]
     header: dict[str, Any] = Field(default_factory=dict)
     evidence: tuple[str, ...] = ()
-    # a Message (typed Any: pydantic would otherwise derive a schema from the Message dataclass)
-    integrity_error: Any = None  # the seal is broken: why
+    integrity_error: Message | None = None  # the seal is broken: why
     timestamp: dict[str, Any] | None = None  # the verified token (see tsa.TokenInfo)
     vote_opens: datetime | None = None
     vote_closes: datetime | None = None
     verification: dict[str, Any] | None = None  # VerifyReport.to_json() of this operation
-    verification_error: Any = None  # a Message: a source could not be read at all
+    verification_error: Message | None = None  # a source could not be read at all
     reuse: dict[str, Any] | None = None  # ReuseAssessment.to_json()
-
-    @field_validator("integrity_error", "verification_error", mode="before")
-    @classmethod
-    def _message(cls, value: Any) -> Message | None:
-        """A recorded observation keeps a message as ``{"code", "args"}``."""
-        if isinstance(value, dict):
-            return Message.from_dict(value)
-        if value is None or isinstance(value, Message):
-            return value
-        raise ValueError("a message {code, args} is expected")
-
-    @field_serializer("integrity_error", "verification_error")
-    def _message_json(self, value: Message | None) -> dict[str, Any] | None:
-        return value.to_dict() if value is not None else None
 
     @property
     def sources(self) -> list[dict[str, Any]]:
