@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,9 +14,10 @@ from ..console import emit_json, language, out, say, text
 from ..errors import UsageError
 from ..i18n import msg
 from ..results import count_by_status
-from .collector import OPTION_FIELDS, case_config, configure, probe_case, validated
 from .config import Probe, Scope
-from .runner import DirectorySink, ProbeRun, plan_probe, run_probe
+
+if TYPE_CHECKING:  # the probe's machinery (sslyze, nmap's parsers) is imported when a probe runs
+    from .runner import ProbeRun
 
 STATUS_STYLE = {"pass": "green", "fail": "red", "error": "yellow", "not_applicable": "dim",
                 "manual": "cyan", "informational": "blue"}
@@ -69,6 +70,9 @@ def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tupl
     Exit status: 0 no failing check, 1 at least one failing check, 2 usage error or a target
     out of scope. "error" results (could not test) are listed but do not fail the run.
     """
+    from .collector import OPTION_FIELDS, case_config, configure, probe_case, validated
+    from .runner import DirectorySink, plan_probe, run_probe
+
     argv = ["expertise", *sys.argv[1:]] if sys.argv else ["expertise", "probe"]
     show_progress = not no_progress and json_out != Path("-")
     options = {"targets": list(targets) or None, "ports": ports, "timeout": timeout,
