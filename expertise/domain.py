@@ -11,8 +11,8 @@ rules with the check catalogue.
 from __future__ import annotations
 
 import traceback
-from importlib import import_module
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Generic, Iterable, Mapping, Sequence, TypeVar
 
@@ -51,15 +51,6 @@ class Rule(Generic[Obs]):
 
     check_id: str
     evaluate: Callable[[Obs], Iterable[Result]]
-
-
-def rule(check_id: str) -> Callable[[Callable[[Obs], Iterable[Result]]], Rule[Obs]]:
-    """``@rule("REG-001")`` above a function makes it the rule of that check id."""
-
-    def wrap(function: Callable[[Obs], Iterable[Result]]) -> Rule[Obs]:
-        return Rule(check_id, function)
-
-    return wrap
 
 
 @dataclass(frozen=True)
