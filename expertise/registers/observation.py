@@ -27,7 +27,7 @@ class Entry:
     time: datetime | None = None
 
 
-class Problem(Observation):
+class ReadingProblem(Observation):
     """Why a row (or the whole file) could not be read, and where: file, line, field."""
 
     file: str
@@ -57,7 +57,7 @@ class RegisterRead(Observation):
     label: str  # "voters", "emargement", "paper_votes": the [registers] key that declares it
     file: str  # as cited in results: relative to the case when it lies inside
     entries: tuple[Entry, ...] = ()
-    problems: tuple[Problem, ...] = ()  # the first ones, named
+    problems: tuple[ReadingProblem, ...] = ()  # the first ones, named
     problems_total: int = 0  # all of them, counted
     sha256: str = ""
     size: int = 0

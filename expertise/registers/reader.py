@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..i18n import Message, msg
-from .observation import Entry, Problem, RegisterRead
+from .observation import Entry, ReadingProblem, RegisterRead
 
 MAX_PROBLEMS = 50  # named one by one; beyond, only counted
 FIELD_LIMIT = 1 << 16  # an id or a time is short: a 64 KiB cell is not a register row
@@ -30,7 +30,7 @@ class _Reading:
         self.label = label
         self.file = file
         self.entries: list[Entry] = []
-        self.problems: list[Problem] = []
+        self.problems: list[ReadingProblem] = []
         self.problems_total = 0
         self.sha256 = ""
         self.size = 0
@@ -38,7 +38,7 @@ class _Reading:
     def note(self, line: int | None, field_name: str, reason: Message) -> None:
         self.problems_total += 1
         if len(self.problems) < MAX_PROBLEMS:  # a Message is built only for the problems named
-            self.problems.append(Problem(file=self.file, line=line, field=field_name, reason=reason))
+            self.problems.append(ReadingProblem(file=self.file, line=line, field=field_name, reason=reason))
 
     def done(self) -> RegisterRead:
         return RegisterRead(label=self.label, file=self.file, entries=tuple(self.entries),

@@ -13,7 +13,7 @@ from collections import deque
 
 from ..i18n import msg
 from .names import TYPES, named
-from .model import SPECIAL_FILE, SPECIAL_TYPES, SYMLINK, SYMLINK_LOOP, SYMLINK_OUTSIDE, Entry, Problem
+from .model import SPECIAL_FILE, SPECIAL_TYPES, SYMLINK, SYMLINK_LOOP, SYMLINK_OUTSIDE, Entry, PathProblem
 
 MAX_HOPS = 40  # Linux's limit for nested symbolic links (ELOOP)
 INSIDE, OUTSIDE, LOOP = "inside", "outside", "loop"
@@ -68,27 +68,27 @@ class Annotator:
     def __init__(self, link_root: bytes | None) -> None:
         self.link_root = link_root
         self.links: dict[bytes, bytes] = {}
-        self.problems: list[Problem] = []
+        self.problems: list[PathProblem] = []
 
     def see(self, entry: Entry) -> None:
         if entry.type == SYMLINK and entry.target is not None:
             self.links[entry.path] = entry.target
         elif entry.type in SPECIAL_TYPES:
             self.problems.append(
-                Problem(
+                PathProblem(
                     entry.path,
                     SPECIAL_FILE,
                     msg("seal.problem.special", type=named(TYPES, entry.type)),
                 )
             )
 
-    def finish(self) -> list[Problem]:
+    def finish(self) -> list[PathProblem]:
         for link in sorted(self.links):
             where = resolve(link, self.links, self.link_root)
             target = self.links[link].decode("utf-8", errors="backslashreplace")
             if where == LOOP:
                 self.problems.append(
-                    Problem(
+                    PathProblem(
                         link,
                         SYMLINK_LOOP,
                         msg("seal.problem.loop", target=target),
@@ -96,7 +96,7 @@ class Annotator:
                 )
             elif where == OUTSIDE:
                 self.problems.append(
-                    Problem(
+                    PathProblem(
                         link,
                         SYMLINK_OUTSIDE,
                         msg("seal.problem.outside", target=target),

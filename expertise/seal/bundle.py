@@ -27,7 +27,7 @@ from .errors import SealBroken
 from .keys import PublicKey, parse_public
 from .manifest import FORMAT, MANIFEST, SUMS, ManifestReader, sums_name
 from .merkle import MerkleBuilder
-from .model import FILE, PROBLEM_KINDS, SUBMODULE, SYMLINK, TYPES, Entry, Problem, canonical
+from .model import FILE, PROBLEM_KINDS, SUBMODULE, SYMLINK, TYPES, Entry, PathProblem, canonical
 from .tsa import TokenInfo, verify_token
 from .verifydoc import NAMESPACE
 
@@ -125,7 +125,7 @@ class Integrity:
     public: PublicKey
     timestamp: TokenInfo | None
     key_expected: bool
-    problems: list[tuple[str, Problem]] = field(default_factory=list)
+    problems: list[tuple[str, PathProblem]] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
 
     @property
@@ -370,7 +370,7 @@ def check_integrity(
         )
     if hashlib.sha256(sums_bytes).hexdigest() != header["sha256sums"]["sha256"]:
         raise SealBroken(msg("seal.broken.sums_digest"), path=str(folder / SUMS))
-    problems: list[tuple[str, Problem]] = []
+    problems: list[tuple[str, PathProblem]] = []
     for index, raw in enumerate(header["problems"]):
         if raw["source"] not in names or raw["kind"] not in PROBLEM_KINDS:
             raise SealBroken(
@@ -378,7 +378,7 @@ def check_integrity(
                 path=str(folder / MANIFEST),
                 field=f"problems[{index}]",
             )
-        problems.append((raw["source"], Problem.from_json(raw)))
+        problems.append((raw["source"], PathProblem.from_json(raw)))
     integrity = Integrity(folder, header, public, None, bool(expect_fingerprint), problems)
     if entries:
         for _ in integrity.entries():

@@ -25,7 +25,7 @@ from .model import (
     UNLISTABLE,
     UNSEALED_KINDS,
     Entry,
-    Problem,
+    PathProblem,
     shown,
     sort_key,
 )
@@ -142,9 +142,9 @@ def _compare_pair(sealed: Entry, current: Entry, precision: str) -> tuple[list[s
 def compare(
     source: str,
     sealed: Iterator[Entry],
-    current: Iterator[Entry | Problem],
+    current: Iterator[Entry | PathProblem],
     precision: str,
-    sealed_problems: list[Problem],
+    sealed_problems: list[PathProblem],
 ) -> Comparison:
     """Merge-join two streams in the seal's order; every path gets one verdict."""
     result = Comparison(source, precision)
@@ -159,7 +159,7 @@ def compare(
                 msg("seal.difference.unsealed", kind=named(PROBLEM_KINDS, problem.kind), recorded=problem.message),
             )
         )
-    current_problems: dict[bytes, Problem] = {}
+    current_problems: dict[bytes, PathProblem] = {}
     blocked: set[bytes] = set()  # folders that cannot be listed (or vanished) now
     matched: set[bytes] = set()
     last_folder: list[bytes | None] = [None]  # the latest folder of the current stream
@@ -175,7 +175,7 @@ def compare(
 
     def next_current() -> Entry | None:
         for item in current:
-            if isinstance(item, Problem):
+            if isinstance(item, PathProblem):
                 # a source yields a folder, then the problem of listing it (if any): such a
                 # problem is about the folder's content, the folder itself was compared
                 if item.kind == UNLISTABLE or item.path == last_folder[0]:

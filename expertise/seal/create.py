@@ -42,7 +42,7 @@ from .bundle import (
 from .digest import Hasher
 from .keys import PublicKey
 from .manifest import FORMAT, MANIFEST, SUMS, ManifestWriter
-from .model import FILE, Counts, Problem, shown
+from .model import FILE, Counts, PathProblem, shown
 from .sources import SourceSpec, open_source
 from .tsa import request_token, verify_token
 from .verifydoc import NAMESPACE, render
@@ -59,7 +59,7 @@ def utc_now() -> str:
 class CreatedSeal:
     folder: Path
     integrity: Integrity
-    problems: list[tuple[str, Problem]] = field(default_factory=list)
+    problems: list[tuple[str, PathProblem]] = field(default_factory=list)
 
     @property
     def header(self) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def create_seal(
     writer = ManifestWriter(staging, multi=len(specs) > 1)
     try:
         started = utc_now()
-        problems: list[tuple[str, Problem]] = []
+        problems: list[tuple[str, PathProblem]] = []
         sources: list[dict[str, Any]] = []
         total = Counts()
         with Hasher(jobs) as hasher, progress("sealing", None, enabled=show_progress) as bar:
@@ -143,7 +143,7 @@ def create_seal(
                     counts = Counts()
                     pending = 0
                     for item in source.items():
-                        if isinstance(item, Problem):
+                        if isinstance(item, PathProblem):
                             problems.append((spec.name, item))
                             continue
                         if item.type != FILE:

@@ -31,7 +31,7 @@ from .model import (
     VANISHED,
     Entry,
     PendingFile,
-    Problem,
+    PathProblem,
     type_of_mode,
 )
 
@@ -48,22 +48,22 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) -> Entry | Problem:
+def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) -> Entry | PathProblem:
     path = os.path.join(root, rel)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        return Problem(rel, VANISHED, msg("seal.problem.vanished_before_read"))
+        return PathProblem(rel, VANISHED, msg("seal.problem.vanished_before_read"))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return Problem(
+            return PathProblem(
                 rel, CHANGED_WHILE_READING, msg("seal.problem.replaced", type=TYPES_NAMED["symlink"])
             )
-        return Problem(rel, UNREADABLE, msg("seal.problem.cannot_open", reason=str(exc.strerror)))
+        return PathProblem(rel, UNREADABLE, msg("seal.problem.cannot_open", reason=str(exc.strerror)))
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
-            return Problem(
+            return PathProblem(
                 rel,
                 CHANGED_WHILE_READING,
                 msg("seal.problem.replaced", type=named(TYPES_NAMED, type_of_mode(before.st_mode))),
@@ -77,11 +77,11 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
             total += count
         after = os.fstat(fd)
     except OSError as exc:
-        return Problem(rel, UNREADABLE, msg("seal.problem.read_error", reason=str(exc.strerror)))
+        return PathProblem(rel, UNREADABLE, msg("seal.problem.read_error", reason=str(exc.strerror)))
     finally:
         os.close(fd)
     if total != before.st_size or after.st_size != before.st_size or after.st_mtime_ns != before.st_mtime_ns:
-        return Problem(
+        return PathProblem(
             rel,
             CHANGED_WHILE_READING,
             msg("seal.problem.changed", before=before.st_size, after=after.st_size, read=total),
@@ -89,7 +89,7 @@ def hash_local_file(root: bytes, rel: bytes, buffer: bytearray | None = None) ->
     return Entry(rel, FILE, stat.S_IMODE(before.st_mode), total, digest.hexdigest())
 
 
-Packed = tuple[bytes, int, int, str] | Problem
+Packed = tuple[bytes, int, int, str] | PathProblem
 
 
 def _hash_batch(root: bytes, rels: list[bytes]) -> list[Packed]:
@@ -100,19 +100,19 @@ def _hash_batch(root: bytes, rels: list[bytes]) -> list[Packed]:
         item = hash_local_file(root, rel, buffer)
         out.append(
             item
-            if isinstance(item, Problem)
+            if isinstance(item, PathProblem)
             else (item.path, item.mode or 0, item.size or 0, item.sha256 or "")
         )
     return out
 
 
-def _unpack(item: Packed) -> Entry | Problem:
-    if isinstance(item, Problem):
+def _unpack(item: Packed) -> Entry | PathProblem:
+    if isinstance(item, PathProblem):
         return item
     return Entry(item[0], FILE, item[1], item[2], item[3])
 
 
-Item = Entry | Problem | PendingFile
+Item = Entry | PathProblem | PendingFile
 
 
 class Hasher:
@@ -143,7 +143,7 @@ class Hasher:
             self._pool = context.Pool(self.jobs)
         return self._pool
 
-    def run(self, root: bytes, items: Iterable[Item]) -> Iterator[Entry | Problem]:
+    def run(self, root: bytes, items: Iterable[Item]) -> Iterator[Entry | PathProblem]:
         """Entries and problems in the order of ``items``, every PendingFile hashed."""
         if self.jobs == 1:
             buffer = bytearray(CHUNK)
@@ -169,7 +169,7 @@ class Hasher:
             first_chunk = first_chunk and not pending
             chunk, pending, chunk_bytes = [], [], 0
 
-        def drain(keep: int) -> Iterator[Entry | Problem]:
+        def drain(keep: int) -> Iterator[Entry | PathProblem]:
             """Yield finished chunks from the head; wait while more than ``keep`` are in flight."""
             while window:
                 items_, result = window[0]

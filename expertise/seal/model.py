@@ -164,7 +164,7 @@ class Entry:
 
 
 @dataclass(slots=True)
-class Problem:
+class PathProblem:
     """A path the seal could not cover, or covered with a caveat; always reported by name.
 
     ``message`` says why: a :class:`~expertise.i18n.Message` when this run found it, the
@@ -188,7 +188,7 @@ class Problem:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Problem":
+    def from_json(cls, data: dict[str, Any]) -> "PathProblem":
         path = base64.b64decode(data["path_b64"]) if "path_b64" in data else str(data["path"]).encode("utf-8")
         return cls(path, str(data["kind"]), str(data.get("message", "")))
 

@@ -20,7 +20,7 @@ from ..i18n import msg, render
 from .bundle import Integrity, check_integrity
 from .compare import CATEGORIES, Comparison, Difference, compare, precision_for
 from .digest import Hasher
-from .model import Problem
+from .model import PathProblem
 from .sources import NAME_PATTERN, SshOptions, open_source, parse_source
 
 
@@ -174,7 +174,7 @@ def verify_seal(
     chosen = _assign(header["sources"], overrides)
     # the start time: everything compared was read after it (what "verified after the vote" rests on)
     report = VerifyReport(integrity, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    sealed_problems: dict[str, list[Problem]] = {}
+    sealed_problems: dict[str, list[PathProblem]] = {}
     for source_name, problem in integrity.problems:
         sealed_problems.setdefault(source_name, []).append(problem)
     with Hasher(jobs) as hasher, progress("verifying", None, enabled=show_progress) as bar:

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from expertise.case import Actor
 from expertise.i18n import Message, msg
-from expertise.registers.observation import Problem, RegisterRead, RegistersObservation
+from expertise.registers.observation import ReadingProblem, RegisterRead, RegistersObservation
 from expertise.registers.reader import read_register
 from expertise.results import Status
 from tests.french import language_problems, results_named
@@ -21,7 +21,7 @@ from tests.registers.test_rules import CLOSES, OPENS, clean, register, replace, 
 def half_read(ids: list[str]) -> RegisterRead:
     """An émargement list with a time that could not be read, as the reader says it."""
     read = register("emargement", ids, times=[OPENS] * len(ids))
-    problem = Problem(file=read.file, line=7, field="time",
+    problem = ReadingProblem(file=read.file, line=7, field="time",
                       reason=msg("registers.read.no_utc_offset", value="'2026-12-01T09:00:00'"))
     return replace(read, problems=(problem, problem), problems_total=2)
 

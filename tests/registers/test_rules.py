@@ -11,7 +11,7 @@ from expertise import catalogue
 from expertise.case import Actor
 from expertise.domain import Observation
 from expertise.i18n import msg
-from expertise.registers.observation import BoardCount, Entry, Problem, RegisterRead, RegistersObservation
+from expertise.registers.observation import BoardCount, Entry, ReadingProblem, RegisterRead, RegistersObservation
 from expertise.results import Status
 from expertise.registers.rules import RULES as REGISTERS_RULES
 from expertise.domain import evaluate
@@ -32,7 +32,7 @@ def register(label: str, ids: list[str], *, times: list[datetime] | None = None,
              unread: bool = False) -> RegisterRead:
     """A register as read; ``unread``: with a time that could not be read on line 7."""
     file = f"registers/{label}.csv"
-    problems = (Problem(file=file, line=7, field="time",
+    problems = (ReadingProblem(file=file, line=7, field="time",
                         reason=msg("registers.read.no_utc_offset", value="'2026-12-01T09:00:00'")),) if unread else ()
     return RegisterRead(label=label, file=file,
                         entries=tuple(Entry(index + 2, voter, times[index] if times else None)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ...i18n import msg
 from ..errors import SourceError, UsageError
-from ..model import Entry, Problem
+from ..model import Entry, PathProblem
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]+$")
 
@@ -93,7 +93,7 @@ class Source(Protocol):
     kind: str
     link_root: bytes | None  # absolute root that absolute symlink targets are compared with
 
-    def items(self) -> Iterator[Entry | Problem]: ...
+    def items(self) -> Iterator[Entry | PathProblem]: ...
 
     def info(self) -> dict[str, Any]: ...
 
@@ -131,22 +131,22 @@ Child = tuple[bytes, bytes, Any]  # (sort key, relative path, what the source kn
 
 
 def depth_first(
-    children: Callable[[bytes, Any], list[Child] | Problem],
+    children: Callable[[bytes, Any], list[Child] | PathProblem],
     top: Any,
     is_folder: Callable[[Any], bool],
     folder: Callable[[bytes, Any], Entry | None],
-    leaf: Callable[[bytes, Any], Iterable[Entry | Problem | Any]],
+    leaf: Callable[[bytes, Any], Iterable[Entry | PathProblem | Any]],
     origin: str,
 ) -> Iterator[Any]:
     """Every path in the seal's order: each folder's children sorted, a folder's content right after it.
 
-    ``children(rel, info)`` lists one folder (sorted, or a Problem when it cannot be listed);
+    ``children(rel, info)`` lists one folder (sorted, or a PathProblem when it cannot be listed);
     ``folder`` gives the folder's own entry (None where the source records no folders);
     ``leaf`` gives what a non-folder path contributes. An explicit stack, not recursion:
     a deep tree costs memory in proportion to its depth only.
     """
     listed = children(b"", top)
-    if isinstance(listed, Problem):
+    if isinstance(listed, PathProblem):
         raise SourceError(listed.message, path=origin)
     stack = [iter(listed)]
     while stack:
@@ -155,14 +155,14 @@ def depth_first(
         except StopIteration:
             stack.pop()
             continue
-        if isinstance(info, Problem):
+        if isinstance(info, PathProblem):
             yield info
         elif is_folder(info):
             entry = folder(rel, info)
             if entry is not None:
                 yield entry
             listed = children(rel, info)
-            if isinstance(listed, Problem):
+            if isinstance(listed, PathProblem):
                 yield listed
             else:
                 stack.append(iter(listed))

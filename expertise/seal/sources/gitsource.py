@@ -19,7 +19,7 @@ import git
 
 from ...i18n import msg
 from ..errors import SourceError
-from ..model import DIRECTORY, FILE, SUBMODULE, SUBMODULE_NOT_FOLLOWED, SYMLINK, Entry, Problem, sort_key
+from ..model import DIRECTORY, FILE, SUBMODULE, SUBMODULE_NOT_FOLLOWED, SYMLINK, Entry, PathProblem, sort_key
 from . import Child, SourceSpec, depth_first, is_excluded, split_git
 
 CHUNK = 1 << 20
@@ -77,10 +77,10 @@ class GitSource:
         children.sort(key=lambda c: c[0])
         return children
 
-    def _leaf(self, rel: bytes, item: Any) -> Iterator[Entry | Problem]:
+    def _leaf(self, rel: bytes, item: Any) -> Iterator[Entry | PathProblem]:
         if item.mode == _SUBMODULE_MODE or item.type in ("submodule", "commit"):
             yield Entry(rel, SUBMODULE, target=item.hexsha.encode("ascii"))
-            yield Problem(
+            yield PathProblem(
                 rel,
                 SUBMODULE_NOT_FOLLOWED,
                 msg("seal.problem.submodule", commit=item.hexsha),
@@ -96,7 +96,7 @@ class GitSource:
                 size += len(chunk)
             yield Entry(rel, FILE, 0o755 if item.mode & 0o111 else 0o644, size, digest.hexdigest())
 
-    def items(self) -> Iterator[Entry | Problem]:
+    def items(self) -> Iterator[Entry | PathProblem]:
         # a commit records no folders: they are walked, not listed as entries
         return depth_first(
             self._children,

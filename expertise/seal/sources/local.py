@@ -20,7 +20,7 @@ from ..model import (
     VANISHED,
     Entry,
     PendingFile,
-    Problem,
+    PathProblem,
     sort_key,
     type_of_mode,
 )
@@ -52,18 +52,18 @@ class LocalSource:
             )
         self.link_root = self.root
 
-    def items(self) -> Iterator[Entry | Problem]:
+    def items(self) -> Iterator[Entry | PathProblem]:
         return self.hasher.run(self.root, self._walk())
 
-    def _children(self, rel: bytes) -> list[Child] | Problem:
+    def _children(self, rel: bytes) -> list[Child] | PathProblem:
         directory = os.path.join(self.root, rel) if rel else self.root
         try:
             with os.scandir(directory) as listing:
                 found = list(listing)
         except FileNotFoundError:
-            return Problem(rel, VANISHED, msg("seal.problem.folder_vanished"))
+            return PathProblem(rel, VANISHED, msg("seal.problem.folder_vanished"))
         except OSError as exc:
-            return Problem(
+            return PathProblem(
                 rel, UNLISTABLE, msg("seal.problem.unlistable", reason=str(exc.strerror))
             )
         children: list[Child] = []
@@ -73,17 +73,17 @@ class LocalSource:
                 self.excluded += 1
                 continue
             try:
-                info: os.stat_result | Problem = item.stat(follow_symlinks=False)
+                info: os.stat_result | PathProblem = item.stat(follow_symlinks=False)
             except FileNotFoundError:
-                info = Problem(child, VANISHED, msg("seal.problem.vanished"))
+                info = PathProblem(child, VANISHED, msg("seal.problem.vanished"))
             except OSError as exc:
-                info = Problem(child, UNREADABLE, msg("seal.problem.cannot_stat", reason=str(exc.strerror)))
-            is_dir = not isinstance(info, Problem) and stat.S_ISDIR(info.st_mode)
+                info = PathProblem(child, UNREADABLE, msg("seal.problem.cannot_stat", reason=str(exc.strerror)))
+            is_dir = not isinstance(info, PathProblem) and stat.S_ISDIR(info.st_mode)
             children.append((sort_key(child, DIRECTORY if is_dir else FILE), child, info))
         children.sort(key=lambda c: c[0])
         return children
 
-    def _classify(self, rel: bytes, info: os.stat_result) -> Entry | PendingFile | Problem:
+    def _classify(self, rel: bytes, info: os.stat_result) -> Entry | PendingFile | PathProblem:
         kind = type_of_mode(info.st_mode)
         mode = stat.S_IMODE(info.st_mode)
         if kind == FILE:
@@ -92,16 +92,16 @@ class LocalSource:
             try:
                 target = os.readlink(os.path.join(self.root, rel))
             except FileNotFoundError:
-                return Problem(rel, VANISHED, msg("seal.problem.vanished"))
+                return PathProblem(rel, VANISHED, msg("seal.problem.vanished"))
             except OSError as exc:
-                return Problem(rel, UNREADABLE, msg("seal.problem.link_unreadable", reason=str(exc.strerror)))
+                return PathProblem(rel, UNREADABLE, msg("seal.problem.link_unreadable", reason=str(exc.strerror)))
             return Entry(rel, SYMLINK, mode, target=target)
         rdev = None
         if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
             rdev = f"{os.major(info.st_rdev)}:{os.minor(info.st_rdev)}"
         return Entry(rel, kind, mode, rdev=rdev)
 
-    def _walk(self) -> Iterator[Entry | PendingFile | Problem]:
+    def _walk(self) -> Iterator[Entry | PendingFile | PathProblem]:
         if self.single is not None:
             try:
                 info = os.lstat(os.path.join(self.root, self.single))

@@ -35,7 +35,7 @@ from ..model import (
     UNREADABLE,
     VANISHED,
     Entry,
-    Problem,
+    PathProblem,
     sort_key,
     type_of_mode,
 )
@@ -162,19 +162,19 @@ class SshSource:
     def _remote(self, rel: bytes) -> str:
         return posixpath.join(self.root, os.fsdecode(rel)) if rel else self.root
 
-    def _children(self, rel: bytes) -> list[tuple[bytes, bytes, Any]] | Problem:
+    def _children(self, rel: bytes) -> list[tuple[bytes, bytes, Any]] | PathProblem:
         try:
             found = self.sftp.listdir_attr(self._remote(rel))
         except UnicodeDecodeError:
-            return Problem(
+            return PathProblem(
                 rel,
                 UNDECODABLE,
                 msg("seal.problem.undecodable"),
             )
         except OSError as exc:
             if getattr(exc, "errno", None) == errno.ENOENT:
-                return Problem(rel, VANISHED, msg("seal.problem.folder_vanished"))
-            return Problem(
+                return PathProblem(rel, VANISHED, msg("seal.problem.folder_vanished"))
+            return PathProblem(
                 rel,
                 UNLISTABLE,
                 msg("seal.problem.unlistable", reason=str(exc.strerror or exc)),
@@ -190,18 +190,18 @@ class SshSource:
         children.sort(key=lambda c: c[0])
         return children
 
-    def _hash(self, rel: bytes, size: int) -> Entry | Problem:
+    def _hash(self, rel: bytes, size: int) -> Entry | PathProblem:
         remote = self._remote(rel)
         try:
             handle = self.sftp.open(remote, "rb")
         except OSError as exc:
             if getattr(exc, "errno", None) == errno.ENOENT:
-                return Problem(rel, VANISHED, msg("seal.problem.vanished_before_read"))
-            return Problem(rel, UNREADABLE, msg("seal.problem.cannot_open", reason=str(exc.strerror or exc)))
+                return PathProblem(rel, VANISHED, msg("seal.problem.vanished_before_read"))
+            return PathProblem(rel, UNREADABLE, msg("seal.problem.cannot_open", reason=str(exc.strerror or exc)))
         try:
             before = handle.stat()
             if not stat.S_ISREG(before.st_mode or 0):
-                return Problem(
+                return PathProblem(
                     rel,
                     CHANGED_WHILE_READING,
                     msg("seal.problem.replaced", type=named(TYPES, type_of_mode(before.st_mode or 0))),
@@ -222,20 +222,20 @@ class SshSource:
             extra = handle.read(1)  # grown since the stat?
             after = handle.stat()
         except (OSError, paramiko.SSHException) as exc:
-            return Problem(
+            return PathProblem(
                 rel, UNREADABLE, msg("seal.problem.read_error", reason=str(getattr(exc, "strerror", None) or exc))
             )
         finally:
             handle.close()
         if extra or total != size or after.st_size != before.st_size or after.st_mtime != before.st_mtime:
-            return Problem(
+            return PathProblem(
                 rel,
                 CHANGED_WHILE_READING,
                 msg("seal.problem.changed_remote", before=before.st_size or 0, after=after.st_size or 0),
             )
         return Entry(rel, FILE, stat.S_IMODE(before.st_mode or 0), total, digest.hexdigest())
 
-    def _classify(self, rel: bytes, attr: Any) -> Entry | Problem:
+    def _classify(self, rel: bytes, attr: Any) -> Entry | PathProblem:
         mode = attr.st_mode or 0
         kind = type_of_mode(mode)
         if kind == FILE:
@@ -245,13 +245,13 @@ class SshSource:
                 target = self.sftp.readlink(self._remote(rel))
             except OSError as exc:
                 if getattr(exc, "errno", None) == errno.ENOENT:
-                    return Problem(rel, VANISHED, msg("seal.problem.vanished"))
-                return Problem(rel, UNREADABLE, msg("seal.problem.link_unreadable", reason=str(exc.strerror or exc)))
+                    return PathProblem(rel, VANISHED, msg("seal.problem.vanished"))
+                return PathProblem(rel, UNREADABLE, msg("seal.problem.link_unreadable", reason=str(exc.strerror or exc)))
             return Entry(rel, SYMLINK, stat.S_IMODE(mode), target=os.fsencode(target or ""))
         # SFTP (v3) gives no device numbers: devices are sealed by type and mode only
         return Entry(rel, kind, stat.S_IMODE(mode))
 
-    def items(self) -> Iterator[Entry | Problem]:
+    def items(self) -> Iterator[Entry | PathProblem]:
         if self.single is not None:
             try:
                 attr = self.sftp.lstat(self.path)
