@@ -207,12 +207,16 @@ class FiniteFieldGroup(Group):
         return a * b % self.p
 
     def div(self, a: mpz, b: mpz) -> mpz:
-        return a * gmpy2.invert(b, self.p) % self.p
+        return a * self.inv(b) % self.p
 
     def inv(self, a: mpz) -> mpz:
-        return gmpy2.invert(a, self.p)
+        # 0 has no inverse; a hostile board can write it (the membership test fails on it):
+        # 0 stands for "no element" and keeps every later comparison false.
+        return gmpy2.invert(a, self.p) if a % self.p else mpz(0)
 
     def pow(self, a: mpz, e: int) -> mpz:
+        if a % self.p == 0:
+            return mpz(0)
         return gmpy2.powmod(a, e, self.p)
 
     def fixed_base(self, base: mpz) -> FixedBase:
@@ -251,6 +255,7 @@ _ED_D = -121665 * pow(121666, -1, _ED_P) % _ED_P
 _ED_SQRT_M1 = pow(2, (_ED_P - 1) // 4, _ED_P)
 _ED_L = 2**252 + 27742317777372353535851937790883648493
 _ED_IDENTITY = bytes([1]) + bytes(31)
+_ED_INVALID = b"\xff" * 32  # y = 2^255 - 1 >= p: never parsed, never a member (see Ed25519Group._point)
 
 
 def _ed_decompress(z: int) -> tuple[int, int] | None:
@@ -345,9 +350,33 @@ class Ed25519Group(Group):
 
         return x == _ED_IDENTITY or bool(crypto_core_ed25519_is_valid_point(x))
 
-    def _fail(self, *points: bytes) -> ValueError:
-        bad = [self.text(p) for p in points if not self.is_member(p)]
-        return ValueError(f"not a point of the group: {bad[0] if bad else '?'}")
+    # libsodium refuses points of small order and points off the curve. A hostile board can
+    # write them; the membership test has already failed the step naming the field, and the
+    # verification goes on: the operation is then computed with the complete Edwards formulas
+    # (a point with a small-order component still has a well-defined sum), or gives _ED_INVALID
+    # (bytes off the curve), which no check can accept.
+    @staticmethod
+    def _point(x: bytes) -> tuple[int, int] | None:
+        return None if x == _ED_INVALID else _ed_decompress(int.from_bytes(x, "little"))
+
+    def _slow_mul(self, a: bytes, b: bytes, sign: int = 1) -> bytes:
+        pa, pb = self._point(a), self._point(b)
+        if pa is None or pb is None:
+            return _ED_INVALID
+        if sign < 0:
+            pb = ((-pb[0]) % _ED_P, pb[1])
+        return _ed_compress(_ed_add(pa, pb))
+
+    def _slow_pow(self, a: bytes, scalar: int) -> bytes:
+        point = self._point(a)
+        if point is None:
+            return _ED_INVALID
+        result = (0, 1)
+        for bit in bin(scalar)[2:]:
+            result = _ed_add(result, result)
+            if bit == "1":
+                result = _ed_add(result, point)
+        return _ed_compress(result)
 
     def mul(self, a: bytes, b: bytes) -> bytes:
         from nacl.bindings import crypto_core_ed25519_add
@@ -359,7 +388,7 @@ class Ed25519Group(Group):
         try:
             return crypto_core_ed25519_add(a, b)
         except Exception:
-            raise self._fail(a, b) from None
+            return self._slow_mul(a, b)
 
     def div(self, a: bytes, b: bytes) -> bytes:
         from nacl.bindings import crypto_core_ed25519_sub
@@ -369,7 +398,7 @@ class Ed25519Group(Group):
         try:
             return crypto_core_ed25519_sub(a, b)
         except Exception:
-            raise self._fail(a, b) from None
+            return self._slow_mul(a, b, -1)
 
     def pow(self, a: bytes, e: int) -> bytes:
         from nacl.bindings import crypto_scalarmult_ed25519_noclamp
@@ -382,7 +411,7 @@ class Ed25519Group(Group):
         try:
             return crypto_scalarmult_ed25519_noclamp(scalar.to_bytes(32, "little"), a)
         except Exception:
-            raise self._fail(a) from None
+            return self._slow_pow(a, scalar)
 
     def fixed_base(self, base: bytes) -> Any:
         return _EdBasePower() if base == self.g else _EdPower(self, base)
