@@ -49,6 +49,8 @@ def read_credentials(state: BoardState, record: Record) -> None:
         if key in state.credentials:
             step.fail(record.label, f"[{credential.index}]", msg("board.credentials.twice"))
             continue
+        if credential.value == state.election.group.identity:  # g^0: its private credential is 0, known to all
+            step.fail(record.label, f"[{credential.index}]", msg("board.credentials.identity"))
         state.credentials[key] = credential.weight
         total_weight += credential.weight
         weighted += credential.weighted
