@@ -9,6 +9,7 @@ by the same service as `board verify` (:mod:`.verify`).
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Sequence
 
 from .. import catalogue as catalogue_mod
@@ -37,8 +38,8 @@ def source_key(declared_path: str) -> str:
     return f"board:{declared_path}"
 
 
-def watched_snapshots(case: Case) -> list[tuple[int, str, Message]]:
-    """The last copy of each board watch in the journal: the final board must extend it."""
+def watched_snapshots(case: Case) -> list[tuple[int, str, Message, datetime | None]]:
+    """The last copy of each board watch in the journal (and when it was taken): the final board must extend it."""
     from ..journal import latest_result_sets
 
     out = []
@@ -47,8 +48,16 @@ def watched_snapshots(case: Case) -> list[tuple[int, str, Message]]:
         if result_set.producer == "board" and summary.get("kind") == "watch" and summary.get("last_size"):
             out.append((int(summary["last_size"]), str(summary["last_sha256"]),
                         msg("board.where.watched_copy", source=str(summary.get("source")),
-                            time=str(summary.get("last")), entry=int(entry["seq"]))))
+                            time=str(summary.get("last")), entry=int(entry["seq"])), _time(summary.get("last"))))
     return out
+
+
+def _time(value: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:

@@ -33,8 +33,8 @@ class ReplayOptions:
     """What the board is verified against, besides itself."""
 
     snapshots: Sequence[Path] = ()
-    # (size, sha256 of the prefix, where it comes from) of copies `board watch` took
-    snapshot_digests: Sequence[tuple[int, str, Message]] = ()
+    # (size, sha256 of the prefix, where it comes from, when it was taken) of copies `board watch` took
+    snapshot_digests: Sequence[tuple[int, str, Message, datetime | None]] = ()
     credentials_fingerprint: str | None = None
     electorate: int | None = None
     opens: datetime | None = None
