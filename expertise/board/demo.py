@@ -4,7 +4,10 @@ The board itself and the [board] section are static (fixtures/demo/board/, fixtu
 The demo election is fictitious and dated in December 2026; the demo plays an audit made the
 day after its closing, so the hook sets the board verification's clock to that day (the
 timing step says which clock it used). Without it, a tallied board read before the declared
-closing would rightly fail BOARD-016.
+closing would rightly fail BOARD-016. The demo's copy of the board taken during the vote
+(fixtures/demo/board/snapshots/) is dated by its file's modification time, which copying the
+fixtures sets to today: the hook dates it in the middle of the voting period, as a copy taken then
+would be, so that BOARD-014 compares it with the board rather than setting it aside.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ def prepare(case_dir: Path) -> Iterator[None]:
     case = load_case(case_dir)
     previous = os.environ.get(CLOCK_VARIABLE)
     if case.data.board is not None:
-        os.environ[CLOCK_VARIABLE] = (case.data.election.closes + timedelta(days=1)).isoformat()
+        election = case.data.election
+        os.environ[CLOCK_VARIABLE] = (election.closes + timedelta(days=1)).isoformat()
+        middle = (election.opens + (election.closes - election.opens) / 2).timestamp()
+        for snapshot in case.data.board.snapshots:
+            path = case.resolve(snapshot)
+            if path.is_file():
+                os.utime(path, (middle, middle))
     try:
         yield
     finally:

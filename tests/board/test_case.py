@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -123,3 +124,16 @@ def test_malformed_credential_fingerprint_is_a_usage_error(demo_case: Path) -> N
     with pytest.raises(UsageError) as info:
         collect(load_case(demo_case), [])
     assert "board.credentials_fingerprint" in str(info.value) and "not a SHA-256 fingerprint" in str(info.value)
+
+
+def test_demo_hook_dates_the_snapshot_inside_the_voting_period(demo_case: Path) -> None:
+    """Copying the fixtures dates the demo's mid-vote copy today; BOARD-014 would set it aside (issue 10)."""
+    from datetime import datetime, timezone
+
+    case = load_case(demo_case)
+    (snapshot,) = case.data.board.snapshots
+    path = case.resolve(snapshot)
+    os.utime(path, (case.data.election.closes.timestamp() + 86400,) * 2)
+    with prepare(demo_case):
+        taken = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        assert case.data.election.opens < taken < case.data.election.closes
