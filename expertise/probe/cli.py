@@ -116,6 +116,8 @@ def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tupl
     counts = _counts(run)
     say(msg("probe.cli.finished", seconds=round(run.duration_s, 1), failed=counts["fail"], untested=counts["error"],
             passed=counts["pass"], where=where))
+    if run.unanswered is not None:  # journaled, but nothing was observed: not a probe done
+        raise UsageError(run.unanswered)
     sys.exit(1 if run.failed else 0)
 
 

@@ -107,4 +107,7 @@ def probe_case(case: Case, argv: Sequence[str], config: ProbeConfig | None = Non
 
 
 def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
-    return probe_case(case, argv).result_sets
+    run = probe_case(case, argv)
+    if run.unanswered is not None:  # journaled above ("could not test"); the audit names the targets
+        raise UsageError(run.unanswered)
+    return run.result_sets

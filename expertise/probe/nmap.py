@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from defusedxml import ElementTree
 
@@ -104,10 +105,10 @@ def nmap_command(address: str, ports_spec: str, *, service_detection: bool, serv
 
 
 def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expected: list[int],
-                   command: list[str] | None = None) -> PortsObservation:
+                   command: list[str] | None = None, required: Sequence[int] = ()) -> PortsObservation:
     """Read nmap's XML into a :class:`PortsObservation` (pure; used on recorded XML in tests)."""
     base = dict(host=host, address=address, ports_spec=ports_spec, expected=sorted(set(expected)),
-                command=command or [])
+                required=sorted(set(required)), command=command or [])
     try:
         root = ElementTree.fromstring(xml)
     except Exception as exc:  # defusedxml raises several types for hostile or broken XML
@@ -169,8 +170,10 @@ def _answers_http(fingerprint: str) -> bool:
 
 
 def collect_ports(*, host: str, address: str, ports_spec: str, expected: list[int], service_detection: bool,
-                  service_wait: float, timeout: float) -> tuple[PortsObservation, dict[str, bytes]]:
-    base = dict(host=host, address=address, ports_spec=ports_spec, expected=sorted(set(expected)))
+                  service_wait: float, timeout: float,
+                  required: Sequence[int] = ()) -> tuple[PortsObservation, dict[str, bytes]]:
+    base = dict(host=host, address=address, ports_spec=ports_spec, expected=sorted(set(expected)),
+                required=sorted(set(required)))
     if nmap_path() is None:
         return PortsObservation(**base, error=msg("probe.reason.nmap_missing")), {}
     host_timeout = max(60.0, 12 * timeout)
@@ -190,4 +193,4 @@ def collect_ports(*, host: str, address: str, ports_spec: str, expected: list[in
                                 error=msg("probe.reason.nmap_failed",
                                           detail=message[-1] if message else str(completed.returncode))), artifacts
     return parse_nmap_xml(completed.stdout, host=host, address=address, ports_spec=ports_spec, expected=expected,
-                          command=command), artifacts
+                          command=command, required=required), artifacts

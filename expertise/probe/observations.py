@@ -62,7 +62,8 @@ class PortsObservation(Observation):
     ports_spec: str
     ports: list[PortInfo] = Field(default_factory=list)
     scanned: int | None = None
-    expected: list[int] = Field(default_factory=list)
+    expected: list[int] = Field(default_factory=list)  # the targets' ports, their port 80, and `expected_ports`
+    required: list[int] = Field(default_factory=list)  # `expected_ports` as declared: one not open is a finding
     command: list[str] = Field(default_factory=list)
     error: Reason | None = None
     evidence: list[str] = Field(default_factory=list)

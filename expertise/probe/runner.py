@@ -144,6 +144,25 @@ class ProbeRun:
     def failed(self) -> bool:
         return any(r.status is Status.FAIL for r in self.results)
 
+    @property
+    def unanswered(self) -> Message | None:
+        """Why this probe observed nothing (None when something answered): every target and host
+        unreachable, with no port open, or silent until the timeout. Such a probe is journaled ("could not test") but is not
+        done: the command and the audit exit 2 with this reason, the targets named."""
+        if not self.observations or any(_answered(o) for o in self.observations.values()):
+            return None
+        return msg("probe.error.nothing_answered", targets=[o.target for o in self.observations.values()])
+
+
+def _answered(observation: ProbeObservation) -> bool:
+    """Whether any part of one source was observed: a handshake, a reply, or an open port."""
+    if observation.ports is not None and observation.ports.error is None and observation.ports.open_ports:
+        return True
+    http = observation.http
+    if http is not None and http.error is None and any(e.status is not None for e in http.exchanges + http.plain):
+        return True
+    return any(part is not None and part.error is None for part in (observation.tls, observation.ssh))
+
 
 def tool_versions() -> dict[str, str]:
     """Versions of what produced the evidence, for the annex."""
@@ -215,7 +234,8 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
                 key = f"ports:{host}"
                 port_jobs[host] = start(timed(key, lambda host=host: collect_ports(
                     host=host, address=plan.address(host), ports_spec=settings.ports,
-                    expected=plan.expected_ports(host), service_detection=settings.service_detection,
+                    expected=plan.expected_ports(host), required=settings.expected_ports,
+                    service_detection=settings.service_detection,
                     service_wait=settings.service_wait, timeout=timeout)), key)
                 jobs[key] = (port_jobs[host], scan_deadline)
         for target in plan.targets:
@@ -293,7 +313,8 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
         if key in jobs:
             source = f"probe:host:{host}"
             ports = observed(key, _folder("host", host), lambda e, h=host: PortsObservation(
-                host=h, address=plan.address(h), ports_spec=settings.ports, expected=plan.expected_ports(h), error=e))
+                host=h, address=plan.address(h), ports_spec=settings.ports, expected=plan.expected_ports(h),
+                required=sorted(set(settings.expected_ports)), error=e))
             observations[source] = ProbeObservation(kind="host", target=host, ports=ports)
     for target in plan.targets:
         if target.kind == "host":

@@ -5,7 +5,8 @@ Each rule names at most a few voter ids (the first ones, in file order): the rep
 by people who need to find the rows, not by people who should read the whole list. A rule
 that needs a register that was not declared is "not applicable" when the case makes it
 unnecessary, "manual" when the expert should provide it; one whose register could not be
-read completely reports what the rows read show, and never passes.
+read completely reports what the rows read prove, never passes, and is "could not test" when
+its finding would depend on the rows not read (docs/registers.md says which, check by check).
 """
 
 from __future__ import annotations
@@ -53,14 +54,20 @@ def _missing(check_id: str, what: str) -> Result:
 
 
 def _verdict(check_id: str, bad: list[Arg], fail: Any, ok: Message, *registers: RegisterRead | None,
-             details: dict[str, Any] | None = None) -> Result:
+             details: dict[str, Any] | None = None, whole: tuple[RegisterRead | None, ...] = ()) -> Result:
     """FAIL on any bad row read; PASS only when every register was read completely.
 
-    ``fail`` makes the failure's message from the anomalies named."""
+    ``fail`` makes the failure's message from the anomalies named. ``whole`` are the registers a
+    failure's proof needs entirely (an absence from the voter list is proven only by the whole list):
+    when one of them was not read completely, the check could not be tested, whatever the rows read
+    show. The others prove their anomalies row by row, so a failure stands on the rows read."""
     evidence = _evidence(*registers)
     subject = _subject(*registers)
     details = dict(details or {})
     unread = _unread(*registers)
+    if bad and _unread(*whole):
+        return Result(check_id, Status.ERROR, msg("registers.could_not_test", reasons=unread), subject=subject,
+                      evidence=evidence, details=details)
     if bad:
         details["count"] = len(bad)
         finding = fail(_named(bad))
@@ -82,7 +89,7 @@ def emargement_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
     yield _verdict("REG-001", unknown, lambda names: msg("registers.reg_001.fail", names=names),
                    msg("registers.reg_001.pass", count=len(obs.emargement.entries),
                        registered=msg("registers.count.registered", count=len(listed))),
-                   obs.emargement, obs.voters)
+                   obs.emargement, obs.voters, whole=(obs.voters,))
 
 
 def _twice(entries: tuple[Entry, ...]) -> list[str]:
@@ -140,7 +147,9 @@ def emargement_matches_the_board(obs: RegistersObservation) -> Iterator[Result]:
     details = {"emargements": signed, "ballots_counted": counted, "board": obs.board.source}
     evidence = _evidence(obs.emargement) + (obs.board.evidence,)
     unread = _unread(obs.emargement)
-    if signed != counted:
+    # Rows not read can only add voters signed: with some unread, fewer voters than ballots proves
+    # nothing, more voters than ballots stays proven.
+    if signed > counted or (signed < counted and not unread):
         gap = counted - signed
         relation = (msg("registers.reg_005.ballots_without_voter", count=gap) if gap > 0
                     else msg("registers.reg_005.voters_without_ballot", count=-gap))
@@ -176,7 +185,7 @@ def turnout_within_the_electorate(obs: RegistersObservation) -> Iterator[Result]
     else:
         ok = msg("registers.reg_006.no_electorate")
     yield _verdict("REG-006", bad, lambda names: msg("registers.reg_006.fail", names=names), ok,
-                   obs.emargement, obs.voters, obs.paper, details=details)
+                   obs.emargement, obs.voters, obs.paper, details=details, whole=(obs.voters,))
 
 
 def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator[Result]:

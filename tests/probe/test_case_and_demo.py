@@ -200,3 +200,25 @@ def test_french_report_of_the_demo_probe_speaks_french(demo_case: Path, tmp_path
     for english in ("could not test", "no Referrer-Policy", "accepts only", "redirects to", "only expected ports",
                     "Supplied CA file"):
         assert english not in text, english
+
+
+def test_audit_of_a_platform_that_does_not_answer_is_not_done(demo_case: Path, run_cli, tmp_path) -> None:
+    """Every target refused (a closed port on 127.0.0.1): the probe is journaled ("could not test"),
+    but `audit` marks it failed with the reason and exits 2; PORT-001 never says « only expected ports »."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens any more
+    add_probe(demo_case, f'targets = ["https://127.0.0.1:{port}/"]\nports = "{port}"\n'
+                         f'service_detection = false\ntimeout = 3\n')
+    run = run_cli("audit", demo_case, "--no-pdf", "--out", tmp_path / "out", "--json",
+                  env={"EXPERTISE_BOARD_CLOCK": "2026-12-09T12:00:00+01:00"})
+    assert run.returncode == 2, run.stderr
+    collectors = json.loads(run.stdout)["collectors"]
+    assert all(not state.startswith("failed") for name, state in collectors.items() if name != "probe"), collectors
+    state = collectors["probe"]
+    assert state.startswith("failed") and "nothing answered" in state and f"https://127.0.0.1:{port}/" in state
+    assert "probe" in [e["action"] for e in read_entries(demo_case)]  # journaled all the same
+    ports = {r.check_id: r for _, rs in latest_result_sets(demo_case) if rs.source.startswith("probe:host:")
+             for r in rs.results}
+    assert ports["PORT-001"].status.value == "error" and "only expected" not in ports["PORT-001"].text("en")

@@ -53,7 +53,8 @@ def test_closed_port(cli, tmp_path) -> None:
     port = sock.getsockname()[1]
     sock.close()  # nothing listens any more
     run = probe(cli, tmp_path, f"https://127.0.0.1:{port}/", f"ssh://127.0.0.1:{port}")
-    assert run.returncode == 0
+    assert run.returncode == 2, run.stderr  # nothing answered: journaled "could not test", not a probe done
+    assert "nothing answered" in " ".join(run.stderr.split()) and f"https://127.0.0.1:{port}/" in run.stderr
     page = run.results(f":{port}/")
     assert {r["status"] for r in page.values()} - {"not_applicable"} == {"error"}
     assert "rejected" in page["TLS-001"]["message"].lower() or "refused" in page["TLS-001"]["message"].lower()
@@ -93,7 +94,7 @@ def test_slow_loris_server(cli, tmp_path, tcp_server) -> None:
                     f"http://127.0.0.1:{server.port}/")
     finally:
         stop.set()
-    assert run.returncode == 0
+    assert run.returncode == 2, run.stderr  # connections accepted, nothing answered in time: nothing observed
     assert statuses(run, f"https://127.0.0.1:{server.port}/") - {"not_applicable"} == {"error"}
     assert statuses(run, f"ssh://127.0.0.1:{server.port}") == {"error"}
     plain = run.results(f"http://127.0.0.1:{server.port}/")["HTTP-008"]
@@ -152,8 +153,42 @@ def test_unreachable_host(cli, tmp_path) -> None:
     # in a fresh network namespace the loopback is down: 127.0.0.1 is unreachable
     run = probe(cli, tmp_path, "https://127.0.0.1:8443/", "ssh://127.0.0.1:2222", ports="8443,2222",
                 prefix=["unshare", "-n"])
-    assert run.returncode == 0
+    assert run.returncode == 2, run.stderr  # every target unreachable: not a probe done
     for suffix in ("https://127.0.0.1:8443/", "ssh://127.0.0.1:2222", "probe:host:127.0.0.1"):
         assert statuses(run, suffix) - {"not_applicable"} == {"error"}, suffix
     assert "unreachable" in run.results("ssh://127.0.0.1:2222")["SSH-001"]["message"].lower()
     assert "could not be reached" in run.results("probe:host:127.0.0.1")["PORT-001"]["message"]
+
+
+def test_a_closed_expected_port_is_a_finding_and_a_silent_host_not_a_pass(cli, tmp_path, tcp_server) -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    closed = sock.getsockname()[1]
+    sock.close()  # nothing listens any more
+
+    def quiet(conn: socket.socket) -> None:
+        conn.settimeout(2)
+        try:
+            conn.recv(1024)
+        except OSError:
+            pass
+
+    server = tcp_server(quiet)
+    spec = f"{server.port},{closed}"
+    run = cli("probe", "--target", "127.0.0.1", "--ports", spec, "--expect-port", str(server.port),
+              "--expect-port", str(closed), "--no-service-detection", "--timeout", "3", "--json", "out.json",
+              "--evidence", "ev", "--no-progress", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    result = run.results("probe:host:127.0.0.1")["PORT-001"]
+    assert result["status"] == "fail" and f"expected ports not open: {closed}" in result["message"]
+
+    # the same host with nothing listening on the ports scanned: could not test, exit 2, never "only expected"
+    silent = tmp_path / "silent"
+    silent.mkdir()
+    run = cli("probe", "--target", "127.0.0.1", "--ports", str(closed), "--expect-port", str(closed),
+              "--no-service-detection", "--timeout", "3", "--json", "out.json", "--evidence", "ev", "--no-progress",
+              cwd=silent)
+    assert run.returncode == 2, run.stderr
+    result = run.results("probe:host:127.0.0.1")["PORT-001"]
+    assert result["status"] == "error" and "no port answered open" in result["message"]
+    assert "nothing answered" in " ".join(run.stderr.split())

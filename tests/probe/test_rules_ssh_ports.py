@@ -103,3 +103,19 @@ def test_inventory_and_untested_scan(evaluate_probe, ports) -> None:
     assert any(s["product"] == "OpenSSH" for s in results["PORT-003"].details["services"])
     failed = ports.model_copy(update={"error": msg("probe.reason.nmap_missing"), "ports": []})
     assert {r.status for r in port_results(evaluate_probe, failed).values()} == {Status.ERROR}
+
+
+def test_an_expected_port_not_open_is_a_finding(evaluate_probe, ports) -> None:
+    every = ports.model_copy(update={"expected": [p.port for p in ports.ports] + [8443], "required": [8443]})
+    result = port_results(evaluate_probe, every)["PORT-001"]
+    assert result.status is Status.FAIL and "expected ports not open: 8443" in result.text("en")
+    assert result.details["expected_closed"] == ["8443"] and result.details["unexpected"] == []
+    assert "ports attendus non ouverts" in result.text("fr")
+
+
+def test_no_open_port_at_all_is_could_not_test_not_only_expected(evaluate_probe, ports) -> None:
+    closed = [p.model_copy(update={"state": "closed"}) for p in ports.ports]
+    nothing = ports.model_copy(update={"ports": closed, "expected": [443], "required": [443]})
+    result = port_results(evaluate_probe, nothing)["PORT-001"]
+    assert result.status is Status.ERROR and "no port answered open" in result.text("en")
+    assert "only expected" not in result.text("en")

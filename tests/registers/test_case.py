@@ -150,3 +150,32 @@ def test_a_register_that_cannot_be_read_whole_is_a_usage_error_naming_file_line_
     assert state.startswith("failed") and "line 2: time" in state
     page = Path(data["files"]["html"]).read_text(encoding="utf-8")
     assert "registre lu en partie seulement" in page and "ligne 2, time" in page and "line 2" not in page
+
+
+def test_an_unreadable_voter_list_is_missing_input_not_absent_signers(run_cli, demo_case: Path) -> None:
+    """Missing, empty or with the wrong column: no signer is called « absent de la liste électorale »;
+    REG-001 and REG-006 could not be tested, the command exits 2 naming the file, the audit too."""
+    voters = demo_case / "registers" / "voters.csv"
+    original = voters.read_text(encoding="utf-8")
+    header, _, rest = original.partition("\n")
+    for damage, where in ((lambda: voters.unlink(), "registers/voters.csv"),
+                          (lambda: voters.write_text("", encoding="utf-8"), "registers/voters.csv: line 1"),
+                          (lambda: voters.write_text(header.replace("voter_id", "id") + "\n" + rest, encoding="utf-8"),
+                           "registers/voters.csv: line 1: voter_id")):
+        damage()
+        done = run_cli("registers", "check", demo_case, "--json")
+        assert done.returncode == 2, done.stderr
+        results = {r["check_id"]: r for r in json.loads(done.stdout)["results"]}
+        assert results["REG-001"]["status"] == "error" and results["REG-006"]["status"] == "error"
+        assert results["REG-001"]["code"] == "registers.could_not_test"
+        assert not any(r["status"] == "fail" and r["check_id"] in ("REG-001", "REG-006") for r in results.values())
+        assert where in results["REG-001"]["message"], results["REG-001"]["message"]
+        assert where in " ".join(done.stderr.split()) and "registers.voters" in " ".join(done.stderr.split())
+        voters.write_text(original, encoding="utf-8")
+    voters.unlink()
+    audit = run_cli("audit", demo_case, "--no-pdf", "--json")
+    assert audit.returncode == 2
+    state = json.loads(audit.stdout)["collectors"]["registers"]
+    assert state.startswith("failed") and "registers/voters.csv" in state
+    french = run_cli("registers", "check", demo_case, "--lang", "fr")
+    assert "absent" not in french.stdout and french.returncode == 2

@@ -144,3 +144,55 @@ def test_incomplete_registers_never_pass() -> None:
     assert unknown.status is Status.FAIL and "X99" in unknown.text("en") and "not read completely" in unknown.text("en")
     # and a missing register is a manual check, not a pass
     assert run(replace(obs, emargement=None))["REG-001"].status is Status.MANUAL
+
+
+def unreadable(label: str) -> RegisterRead:
+    """A register whose file could not be read at all (missing, empty, wrong column: no row read)."""
+    file = f"registers/{label}.csv"
+    problem = ReadingProblem(file=file, line=1, field="voter_id",
+                             reason=msg("registers.read.no_column", column="'voter_id'", header="id, name"))
+    return RegisterRead(label=label, file=file, problems=(problem,), problems_total=1)
+
+
+def test_an_unreadable_voter_list_never_makes_signers_absent() -> None:
+    results = run(replace(clean(), voters=unreadable("voters")))
+    for check in ("REG-001", "REG-006"):
+        result = results[check]
+        assert result.status is Status.ERROR, check
+        assert result.message.code == "registers.could_not_test"
+        assert "registers/voters.csv: line 1: voter_id" in result.text("en"), result.text("en")
+        assert "V1" not in result.text("en")
+    # the checks that do not need the voter list are unaffected
+    assert results["REG-002"].status is Status.PASS and results["REG-005"].status is Status.PASS
+
+
+def test_a_partly_read_voter_list_proves_no_absence_nor_excess() -> None:
+    obs = replace(clean(), voters=register("voters", ["V1", "V2"], unread=True), electorate=0)
+    results = run(obs)
+    assert results["REG-001"].status is Status.ERROR  # V3, V4 may be on the unread rows
+    assert results["REG-006"].status is Status.ERROR  # 4 signed for 2 listed: the unread rows may hold more
+
+
+def test_unreadable_emargement_rows_make_no_missing_voter() -> None:
+    obs = clean()
+    assert obs.board is not None
+    # 4 ballots, 2 rows read, 2 not: the unread rows may be the 2 signatures
+    half = register("emargement", ["V1", "V2"], times=[OPENS] * 2, unread=True)
+    half = replace(half, problems=half.problems * 2, problems_total=2)
+    result = run(replace(obs, emargement=half))["REG-005"]
+    assert result.status is Status.ERROR and "ballot without" not in result.text("en")
+    assert "line 7: time" in result.text("en")
+    # more voters signed than ballots stays proven: rows not read could only add voters
+    more = run(replace(obs, emargement=half, board=replace(obs.board, counted=1)))["REG-005"]
+    assert more.status is Status.FAIL and "1 voter signed without a ballot" in more.text("en")
+    assert "not read completely" in more.text("en")
+
+
+def test_failures_proven_row_by_row_stand_on_a_partly_read_emargement() -> None:
+    obs = replace(clean(), mixed_paper=True, paper=register("paper_votes", ["V2"]), electorate=3)
+    rows = register("emargement", ["V1", "V2", "V2", "V3"],
+                    times=[OPENS, OPENS, OPENS, CLOSES + timedelta(hours=1)], unread=True)
+    results = run(replace(obs, emargement=rows, voters=register("voters", ["V1", "V2"])))
+    for check in ("REG-001", "REG-002", "REG-003", "REG-004", "REG-006"):
+        assert results[check].status is Status.FAIL, check
+        assert "not read completely" in results[check].text("en"), check

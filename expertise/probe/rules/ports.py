@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...i18n import Arg, Message, msg
 from .. import policy
 from ..observations import PortInfo, PortsObservation
-from .common import Outcome, failed, informational, listing, passed, ports_rule
+from .common import Outcome, failed, informational, listing, passed, ports_rule, untested
 
 
 def _risk(port: PortInfo) -> Arg | None:
@@ -22,12 +22,23 @@ def _scanned(ports: PortsObservation) -> Message:
 
 @ports_rule("PORT-001")
 def only_expected_services(ports: PortsObservation) -> Outcome:
-    """Every open port is one the expert expects (the targets, and ports declared as expected)."""
+    """Every open port is one the expert expects (the targets, and ports declared as expected), and
+    every port declared as expected is open. A host with no open port at all proves nothing about
+    what it exposes (the platform did not answer): could not test, never "only expected ports"."""
+    if not ports.open_ports:
+        return untested(msg("probe.port_001.nothing_open", scanned=_scanned(ports)))
     expected = set(ports.expected)
     unexpected = [p.label for p in ports.open_ports if p.port not in expected]
+    opened_numbers = {p.port for p in ports.open_ports}
+    closed = [str(port) for port in ports.required if port not in opened_numbers]  # a port number is an identifier
+    problems: list[Arg] = []
     if unexpected:
-        return failed(msg("probe.port_001.fail", ports=listing(unexpected, 10), scanned=_scanned(ports)),
-                      unexpected=unexpected)
+        problems.append(msg("probe.port_001.unexpected", ports=listing(unexpected, 10)))
+    if closed:
+        problems.append(msg("probe.port_001.expected_closed", ports=listing(closed, 10)))
+    if problems:
+        return failed(msg("probe.port_001.fail", problems=problems, scanned=_scanned(ports)),
+                      unexpected=unexpected, expected_closed=closed)
     opened = [p.label for p in ports.open_ports]
     return passed(msg("probe.port_001.pass", ports=listing(opened, 10) if opened else msg("probe.ports.none_open"),
                       scanned=_scanned(ports)), open=opened)
