@@ -104,6 +104,17 @@ def nmap_command(address: str, ports_spec: str, *, service_detection: bool, serv
     return command
 
 
+def _port_set(services: str) -> set[int] | None:
+    """The ports of nmap's ``scaninfo services`` list ("1,3-4,80"); None when it says nothing usable."""
+    ports: set[int] = set()
+    for part in filter(None, services.split(",")):
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            return None
+        ports.update(range(int(low), int(high or low) + 1))
+    return ports or None
+
+
 def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expected: list[int],
                    command: list[str] | None = None, required: Sequence[int] = ()) -> PortsObservation:
     """Read nmap's XML into a :class:`PortsObservation` (pure; used on recorded XML in tests)."""
@@ -117,6 +128,9 @@ def parse_nmap_xml(xml: bytes, *, host: str, address: str, ports_spec: str, expe
     info = root.find("scaninfo")
     if info is not None and info.get("numservices", "").isdigit():
         scanned = int(info.get("numservices"))
+    covered = _port_set(info.get("services", "") if info is not None else "")
+    if covered is not None:  # an expected port the scan did not cover is not known to be closed
+        base["required"] = [port for port in base["required"] if port in covered]
     hosts = root.findall("host")
     if not hosts:
         finished = root.find("runstats/finished")

@@ -185,3 +185,16 @@ def test_openssh_client_log_parsing() -> None:
     let_in = parse('debug1: Authenticated to 10.0.0.1 ([10.0.0.1]:22) using "none".\n')
     assert let_in["auth_methods"] == ["none"]
     assert "auth_methods" not in parse("ssh: connect to host 10.0.0.1 port 22: Connection refused\n")
+
+
+def test_an_expected_port_outside_the_scan_is_not_required() -> None:
+    """``--ports top-N`` may not cover a declared port: it is then not known to be closed, and
+    PORT-001 must not call it « not open »."""
+    from expertise.probe.nmap import parse_nmap_xml
+
+    xml = (b'<nmaprun><scaninfo type="connect" protocol="tcp" numservices="3" services="22,80-81"/>'
+           b'<host endtime="1"><status state="up"/><ports><port protocol="tcp" portid="22"><state state="open"/>'
+           b'</port></ports></host></nmaprun>')
+    observed = parse_nmap_xml(xml, host="h", address="127.0.0.1", ports_spec="top-3", expected=[22, 81, 8443],
+                              required=[22, 81, 8443])
+    assert observed.required == [22, 81]
