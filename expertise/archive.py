@@ -229,6 +229,7 @@ def create_archive(
     from .seal.sources import parse_source
 
     case = load_case(Path(case_dir))
+    journal.require_writable(case.root)  # the archive is journaled: a read-only case is refused before any work
     out = Path(out)
     seal_config = case.data.seal
     if key_path is None:

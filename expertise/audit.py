@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Sequence
 
+from . import journal
 from .case import load_case
 from .console import say
 from .domains import collecting_domains
 from .errors import ExpertiseError
 from .i18n import Message, msg, render
+from .results import Status
 
 
 class Outcome(StrEnum):
@@ -33,11 +36,16 @@ class CollectorState(str):
 
     outcome: Outcome
     reason: Message | str | None
+    failing: tuple[str, ...]
+    untested: tuple[str, ...]
 
-    def __new__(cls, outcome: Outcome, reason: Message | str | None = None) -> "CollectorState":
+    def __new__(cls, outcome: Outcome, reason: Message | str | None = None, *,
+                failing: Sequence[str] = (), untested: Sequence[str] = ()) -> "CollectorState":
         message = _state_message(outcome, reason)
         state = super().__new__(cls, render(message, "en"))
         state.outcome, state.reason = outcome, reason
+        # the checks of this run that failed, and those that could not be tested (ids, sorted)
+        state.failing, state.untested = tuple(failing), tuple(untested)
         return state
 
     @property
@@ -52,7 +60,23 @@ class CollectorState(str):
         return render(self.message, lang)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        return {"state": self.outcome.value, **self.message.to_dict(), "message": self.text(lang)}
+        return {"state": self.outcome.value, **self.message.to_dict(), "message": self.text(lang),
+                "failing": list(self.failing), "untested": list(self.untested)}
+
+    def summary(self, name: str) -> Message:
+        """One line for the console: « seal: done — 1 failing check: SEAL-009 »."""
+        findings = [*([msg("audit.summary.failing", count=len(self.failing), checks=", ".join(self.failing))]
+                      if self.failing else []),
+                    *([msg("audit.summary.untested", count=len(self.untested), checks=", ".join(self.untested))]
+                      if self.untested else [])]
+        if not findings and self.outcome is Outcome.DONE:
+            findings = [msg("audit.summary.no_failing")]
+        if not findings:
+            return msg("audit.summary.line", name=name, state=self.message)
+        if len(findings) == 1:
+            return msg("audit.summary.line_findings", name=name, state=self.message, findings=findings[0])
+        return msg("audit.summary.line_both", name=name, state=self.message, failing=findings[0],
+                   untested=findings[1])
 
 
 def _state_message(outcome: Outcome, reason: Message | str | None) -> Message:
@@ -78,17 +102,38 @@ def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[st
             outcome[collector.name] = CollectorState(Outcome.SKIPPED)
             continue
         say(msg("audit.collecting", name=collector.name), style="bold")
+        before = len(journal.read_entries(case.root))
         try:
             assert collector.collect is not None
             collector.collect(case, list(argv if argv is not None else sys.argv))
-            outcome[collector.name] = CollectorState(Outcome.DONE)
+            outcome[collector.name] = CollectorState(Outcome.DONE, **_checks_since(case.root, before, collector.name))
         except NotImplementedError as exc:
             outcome[collector.name] = CollectorState(Outcome.UNAVAILABLE, str(exc))
             say(str(exc), style="yellow", label=msg("audit.collector", name=collector.name))
         except ExpertiseError as exc:
-            outcome[collector.name] = CollectorState(Outcome.FAILED, exc.describe())
+            outcome[collector.name] = CollectorState(Outcome.FAILED, exc.describe(),
+                                                     **_checks_since(case.root, before, collector.name))
             say(exc.describe(), style="red", label=msg("audit.collector", name=collector.name))
     return outcome
+
+
+def _checks_since(case_dir: Path, before: int, producer: str) -> dict[str, list[str]]:
+    """The checks that failed, and that could not be tested, in the results ``producer``
+    journaled after entry number ``before``: what this run of the collector found."""
+    failing: set[str] = set()
+    untested: set[str] = set()
+    for entry in journal.read_entries(case_dir)[before:]:
+        for meta in entry.get("results", []):
+            if meta.get("producer") != producer:
+                continue
+            try:
+                data = json.loads((case_dir / meta["file"]).read_text(encoding="utf-8"))
+                results = journal.ResultSet.from_dict(data).results
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # the journal's own check names an unreadable result file
+            failing.update(r.check_id for r in results if r.status is Status.FAIL)
+            untested.update(r.check_id for r in results if r.status is Status.ERROR)
+    return {"failing": sorted(failing), "untested": sorted(untested)}
 
 
 def uncollected(case_dir: Path) -> list[str]:
@@ -97,8 +142,6 @@ def uncollected(case_dir: Path) -> list[str]:
     Such a report would show their objectives as not assessed for want of running them, which
     is the mistake of writing the report before the audit, not a finding about the election.
     """
-    from . import journal
-
     case = load_case(case_dir)
     producers = {result_set.producer for _, result_set in journal.latest_result_sets(case.root)}
     return [c.name for c in collecting_domains() if c.is_declared(case) and c.name not in producers]

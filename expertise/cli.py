@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -17,7 +18,7 @@ from . import journal
 from .domains import all_domains, collecting_domains
 from .console import emit_json, language, out, say, set_language, text
 from .errors import ExpertiseError, UsageError
-from .i18n import LANGUAGES, msg
+from .i18n import LANGUAGES, Message, msg
 from .report import labels
 
 if TYPE_CHECKING:
@@ -54,14 +55,21 @@ CASE_DIR = click.argument("case_dir", type=click.Path(file_okay=False, path_type
 
 @cli.command()
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite an existing case.toml.")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing case.toml (refused once the case has a journal).")
 def init(case_dir: Path, force: bool) -> None:
-    """Create a case folder with a commented case.toml template."""
+    """Create a case folder with a commented case.toml template.
+
+    \b
+    When case.toml exists, the template is written beside it as case.new.toml (never
+    over it). --force replaces case.toml, but not in a case that has a journal: the
+    journal's operations rest on that case.toml (exit 2).
+    """
     from importlib.resources import files
 
     target = case_dir / journal.CASE_FILE
-    if target.exists() and not force:
-        raise UsageError(msg("cli.init.exists"), path=str(target))
+    if target.exists() and _init_beside(case_dir, target, force):
+        return
     case_dir.mkdir(parents=True, exist_ok=True)
     (case_dir / journal.EVIDENCE_DIR).mkdir(exist_ok=True)
     template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
@@ -74,7 +82,8 @@ def init(case_dir: Path, force: bool) -> None:
 @cli.command()
 @CASE_DIR
 @click.option("--json", "as_json", is_flag=True, help="Print the score as JSON.")
-def risk(case_dir: Path, as_json: bool) -> None:
+@click.option("--review", is_flag=True, help="Review mode: score without journaling (automatic on a read-only case).")
+def risk(case_dir: Path, as_json: bool, review: bool) -> None:
     """Score the CNIL risk grid and compare with the chosen level.
 
     Prints each statement, the answer and the point it scores, the total and the computed
@@ -94,9 +103,10 @@ def risk(case_dir: Path, as_json: bool) -> None:
         "missing": result.missing, "chosen_below_computed": below,
         "answers": [{"id": a.statement.id, "text_fr": a.statement.text_fr, "answer": a.value,
                      "scores_when": a.statement.risk_when, "points": a.points} for a in result.answers]}
-    with journal.operation(case.root, "risk", sys.argv) as op:
-        op.add_input(case.file, label="case")
-        op.store_json("risk.json", data, label="risk score")
+    if _review_reason(case.root, review) is None:
+        with journal.operation(case.root, "risk", sys.argv) as op:
+            op.add_input(case.file, label="case")
+            op.store_json("risk.json", data, label="risk score")
     if as_json:
         emit_json(data)
     else:
@@ -168,7 +178,9 @@ def journal_show(case_dir: Path, as_json: bool) -> None:
 @cli.command()
 @CASE_DIR
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
-def assess(case_dir: Path, as_json: bool) -> None:
+@click.option("--review", is_flag=True,
+              help="Review mode: assess without journaling (automatic on a read-only case).")
+def assess(case_dir: Path, as_json: bool, review: bool) -> None:
     """Assess each applicable objective from the journaled results and the expert's judgments.
 
     Objectives are cumulative by level (level 2 = level 1 + level 2 objectives). Each is
@@ -183,7 +195,8 @@ def assess(case_dir: Path, as_json: bool) -> None:
     case = load_case(case_dir)
     _warn_uncollected(uncollected(case.root), case.file, case_dir)
     assessment = run_assess(case)
-    journal_assessment(case.root, assessment)
+    if _review_reason(case.root, review) is None:
+        journal_assessment(case.root, assessment)
     if as_json:
         emit_json(assessment.to_dict(language()))
     else:
@@ -217,13 +230,20 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
               help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
-def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool) -> None:
+@click.option("--review", is_flag=True,
+              help="Review copy: written to --out (outside the case), journaled nowhere, marked as such on every "
+                   "page and in results.json (automatic on a read-only case).")
+def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool,
+           review: bool) -> None:
     """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json.
 
     \b
     The report rests on what the journal holds: run `expertise audit` first (it collects,
-    then writes this report). Exit 0: written. 2: not a case, invalid case.toml, or none
-    of the collectors case.toml declares ([seal], [probe], [board], [registers]) has run yet.
+    then writes this report). The files are written into a temporary folder and published
+    together: an interrupted run leaves the previous report whole.
+    Exit 0: written. 2: not a case, invalid case.toml, none of the collectors case.toml
+    declares ([seal], [probe], [board], [registers]) has run yet, or a review copy (--review,
+    read-only case) without --out outside the case.
     """
     from .audit import uncollected
     from .case import load_case
@@ -237,7 +257,8 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
         raise UsageError(msg("cli.report.nothing_collected", sections=sections, folder=str(case_dir)),
                          path=str(case.file))
     _warn_uncollected(missing, case.file, case_dir)
-    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
+    reason = _review_reason(case.root, review, out_dir, writes_report=True)
+    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, review=reason)
     _print_written(written, as_json)
 
 
@@ -270,12 +291,19 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
     \b
     A collector that cannot run (a missing file, an unreachable host…) is named and the
     others still run; the report is written and says which evidence is missing.
+    Prints one line per collector (its state, its failing checks and those it could not
+    test), then where the report is.
     Exit 0: every declared collector ran (findings are in the report). 2: not a case,
-    invalid case.toml, or a collector could not run (each is named).
+    invalid case.toml, a read-only case folder, or a collector could not run (each is named).
     """
     from .audit import failed_collectors, run_audit
 
+    journal.require_writable(journal.require_case(case_dir))
     outcome, written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
+    if not as_json:
+        for name, state in outcome.items():
+            say(state.summary(name), to=out)
+        say(msg("cli.audit.report_at", folder=str(next(iter(written.values())).parent)), to=out)
     _print_written(written, as_json, outcome)
     failed = failed_collectors(outcome)
     if failed:
@@ -316,6 +344,56 @@ def checks_command(as_json: bool) -> None:
     for meta in rows:
         out.print(f"{meta.id:<12} {meta.severity.value:<8} {','.join(meta.objectives) or '-':<22} {meta.title(lang)}",
                   markup=False, highlight=False)
+
+
+# --- ev-writes: init beside an existing case, review mode, read-only cases ---
+
+#: where `init` writes the template when the case already has a case.toml
+INIT_BESIDE = "case.new.toml"
+
+
+def _init_beside(case_dir: Path, target: Path, force: bool) -> bool:
+    """With a case.toml already there: write the template beside it (``True``: done), or let
+    ``--force`` replace it (``False``) unless a journal rests on it."""
+    from importlib.resources import files
+
+    journal_file = case_dir / journal.JOURNAL_NAME
+    if force:
+        if journal_file.exists():
+            raise UsageError(msg("cli.init.journaled", file=journal.CASE_FILE, journal=str(journal_file),
+                                 count=len(journal.read_entries(case_dir))), path=str(target))
+        return False
+    beside = case_dir / INIT_BESIDE
+    if beside.exists():
+        raise UsageError(msg("cli.init.beside_exists", file=journal.CASE_FILE, beside=str(beside)), path=str(beside))
+    template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
+    beside.write_text(template, encoding="utf-8")
+    say(msg("cli.init.written_beside", path=str(beside), file=str(target)))
+    return True
+
+
+def _review_reason(case_dir: Path, asked: bool, report_dir: Path | None = None, *,
+                   writes_report: bool = False) -> Message | None:
+    """Why this run is a review (``--review``, or a case folder that cannot be written), said on
+    the console; ``None`` for an ordinary, journaled run. A review copy of the report goes to
+    ``report_dir`` (``--out``), which must lie outside the case: the case's report folder holds
+    journaled reports only."""
+    from .fsutil import write_denied
+
+    reason = None
+    if asked:
+        reason = msg("report.review.asked")
+    else:
+        denied = write_denied(case_dir, case_dir / journal.EVIDENCE_DIR)
+        if denied is not None:
+            reason = msg("report.review.read_only", folder=str(case_dir), error=denied.strerror or str(denied))
+    if reason is None:
+        return None
+    if writes_report and (report_dir is None or report_dir.resolve().is_relative_to(case_dir.resolve())):
+        raise UsageError(msg("cli.review.needs_out", reason=reason, folder=str(case_dir)),
+                         path=str(report_dir or case_dir))
+    say(msg("cli.review.mode", reason=reason), style="yellow", label=msg("cli.warning"))
+    return reason
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -374,12 +452,28 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # an internal defect: one clear line, traceback on request
-        if debug:
-            traceback.print_exc()
-        say(msg("cli.internal_error.detail", error=type(exc).__name__, detail=str(exc)), style="red",
-            label=msg("cli.internal_error"))
-        sys.exit(3)
+    except OSError as exc:
+        if exc.errno not in _DENIED:
+            _internal_error(exc, debug)
+        # ev-writes: a read-only case or output folder is the user's situation, not a defect
+        say(msg("cli.access_denied", path=str(exc.filename or ""), error=exc.strerror or str(exc)), style="red",
+            label=msg("cli.error"))
+        sys.exit(2)
+    except Exception as exc:
+        _internal_error(exc, debug)
+
+
+#: errors of a file that may not be written (or read): exit 2 with the file, not an internal error
+_DENIED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _internal_error(exc: Exception, debug: bool) -> None:
+    """An internal defect: one clear line, traceback on request, exit 3."""
+    if debug:
+        traceback.print_exc()
+    say(msg("cli.internal_error.detail", error=type(exc).__name__, detail=str(exc)), style="red",
+        label=msg("cli.internal_error"))
+    sys.exit(3)
 
 
 if __name__ == "__main__":

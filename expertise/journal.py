@@ -28,7 +28,7 @@ from typing import Any, Iterator, Sequence
 
 from . import __version__
 from .errors import NotACaseError, UsageError
-from .fsutil import write_atomic
+from .fsutil import write_atomic, write_denied
 from .hashing import canonical_json, sha256_bytes, sha256_file
 from .i18n import Message, msg, render
 from .results import Result, count_by_status
@@ -66,6 +66,16 @@ def require_case(case_dir: Path) -> Path:
         raise NotACaseError(msg("journal.error.no_folder", folder=str(case_dir)), path=str(case_dir))
     if not (case_dir / CASE_FILE).is_file():
         raise NotACaseError(msg("journal.error.not_a_case", file=CASE_FILE), path=str(case_dir))
+    return case_dir
+
+
+def require_writable(case_dir: Path) -> Path:
+    """Refuse, naming why, to work on a case folder that cannot be written (a received copy, a
+    mounted archive): a command that journals its work says so before doing any of it."""
+    denied = write_denied(case_dir, case_dir / EVIDENCE_DIR)
+    if denied is not None:
+        raise UsageError(msg("journal.error.read_only", folder=str(case_dir), error=denied.strerror or str(denied)),
+                         path=str(case_dir))
     return case_dir
 
 
@@ -234,7 +244,7 @@ def operation(case_dir: Path, action: str, argv: Sequence[str] | None = None,
     A failed operation still leaves a trace (status ``aborted``) because the annex of
     operations must show everything that was attempted on the platform.
     """
-    case_dir = require_case(Path(case_dir))
+    case_dir = require_writable(require_case(Path(case_dir)))
     op = Operation(case_dir, action, argv if argv is not None else sys.argv, operator or default_operator())
     try:
         yield op

@@ -7,42 +7,74 @@ it wrote are kept as evidence so the sealed archive holds exactly what was hande
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .. import __version__
 from .. import catalogue as catalogue_mod
 from .. import journal
 from ..assess import assess
-from ..case import load_case
+from ..case import Case, load_case
 from ..audit import CollectorState, collectors_json
 from ..console import say
 from ..errors import UsageError
-from ..fsutil import write_atomic
+from ..fsutil import interrupts_deferred, publish, staging_folder, write_atomic
 from ..hashing import sha256_file
-from ..i18n import msg, render
+from ..i18n import Message, msg, render
 from .model import build_context
 from .pdf import write_pdf
 from .render import render_html
 
 
+#: the files of one report: written together, published together, never mixed with another run's
+REPORT_FILES = ("results.json", "report.html", "report.pdf")
+
+
 def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
                  collectors_state: dict[str, CollectorState] | None = None,
-                 argv: Sequence[str] | None = None) -> dict[str, Path]:
+                 argv: Sequence[str] | None = None, review: Message | None = None) -> dict[str, Path]:
+    """Write the report's files into a temporary folder inside ``out_dir``, then publish them
+    all at once, so an interrupted run leaves the previous report whole, never a mix.
+
+    ``review`` (why: asked, or the case cannot be written) makes a review copy: nothing is
+    journaled, and every page and results.json say so.
+    """
     case = load_case(case_dir)
     lang = lang or case.data.language
     catalogue = catalogue_mod.load()
     out_dir = Path(out_dir) if out_dir else case.root / "report"
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = staging_folder(out_dir)
     except OSError as exc:
         raise UsageError(msg("report.build.no_output_folder", error=exc.strerror or str(exc)), path=str(out_dir)) from None
+    try:
+        staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
+                              review=review)
+        with interrupts_deferred():  # published and journaled together, or neither
+            if review is not None:
+                published = publish(staging, out_dir, REPORT_FILES)
+            else:
+                with journal.operation(case.root, "report", argv if argv is not None else sys.argv) as op:
+                    op.add_input(case.file, label="case")
+                    for label, name in staged.items():
+                        op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
+                    op.notes["language"] = lang
+                    op.notes["out_dir"] = str(out_dir.resolve())
+                    published = publish(staging, out_dir, REPORT_FILES)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {label: published[name] for label, name in staged.items()}
 
+
+def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,
+                 collectors_state: dict[str, CollectorState] | None, review: Message | None) -> dict[str, str]:
+    """The report's files in ``folder``; returns their names by kind (html, results, pdf)."""
     generated = datetime.now(timezone.utc)
     assessment = assess(case, catalogue)
-    results = {
+    results: dict[str, Any] = {
         "generated": generated.isoformat(),
         "tool": f"expertise {__version__}",
         "language": lang,
@@ -50,7 +82,11 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     }
     if collectors_state:  # written by an audit: which evidence was collected, and what could not be
         results.update(collectors_json(collectors_state, lang))
-    results_path = out_dir / "results.json"
+    results["review"] = review is not None
+    if review is not None:
+        notice = msg("report.review.notice", reason=review)
+        results["review_notice"] = {**notice.to_dict(), "message": render(notice, lang)}
+    results_path = folder / "results.json"
     write_atomic(results_path, (json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n").encode())
 
     journal_path = case.root / journal.JOURNAL_NAME
@@ -65,20 +101,12 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     context = build_context(assessment, lang=lang, collectors_state=collectors_state or {},
                             attachments=attachments, journal_entries=journal.read_entries(case.root),
                             generated=generated)
+    context["review"] = msg("report.review.notice", reason=review) if review is not None else None
     html = render_html(context, catalogue)
-    html_path = out_dir / "report.html"
-    write_atomic(html_path, html.encode("utf-8"))
-    written = {"html": html_path, "results": results_path}
+    write_atomic(folder / "report.html", html.encode("utf-8"))
+    written = {"html": "report.html", "results": "results.json"}
     if pdf:
-        pdf_path = out_dir / "report.pdf"
         say(msg("report.build.rendering_pdf"))
-        write_pdf(html, pdf_path, [(path, descriptions[path.name]) for path, _ in attachments_files])
-        written["pdf"] = pdf_path
-
-    with journal.operation(case.root, "report", argv if argv is not None else sys.argv) as op:
-        op.add_input(case.file, label="case")
-        for label, path in written.items():
-            op.store_file(f"report/{path.name}", path, label=f"report-{label}")
-        op.notes["language"] = lang
-        op.notes["out_dir"] = str(out_dir.resolve())
+        write_pdf(html, folder / "report.pdf", [(path, descriptions[path.name]) for path, _ in attachments_files])
+        written["pdf"] = "report.pdf"
     return written
