@@ -106,7 +106,8 @@ def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[st
         try:
             assert collector.collect is not None
             collector.collect(case, list(argv if argv is not None else sys.argv))
-            outcome[collector.name] = CollectorState(Outcome.DONE, **_checks_since(case.root, before, collector.name))
+            found = _checks_since(case.root, before, collector.name)
+            outcome[collector.name] = CollectorState(Outcome.DONE, None, **found)
         except NotImplementedError as exc:
             outcome[collector.name] = CollectorState(Outcome.UNAVAILABLE, str(exc))
             say(str(exc), style="yellow", label=msg("audit.collector", name=collector.name))

@@ -50,19 +50,19 @@ def interrupts_deferred() -> Iterator[None]:
     def hold(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
 
-    previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous = {int(signum): signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if received:
-            signum = received[0]
-            handler = previous[signum]
+            first = received[0]
+            handler = previous[first]
             if callable(handler):
-                handler(signum, None)
+                handler(first, None)
             elif handler == signal.SIG_DFL:
-                os.kill(os.getpid(), signum)
+                os.kill(os.getpid(), first)
 
 
 def staging_folder(dest: Path) -> Path:

@@ -49,7 +49,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     try:
         staging = staging_folder(out_dir)
     except OSError as exc:
-        raise UsageError(msg("report.build.no_output_folder", error=exc.strerror or str(exc)), path=str(out_dir)) from None
+        raise UsageError(msg("report.build.no_output_folder", error=exc.strerror or str(exc)),
+                         path=str(out_dir)) from None
     try:
         staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
                               review=review)
