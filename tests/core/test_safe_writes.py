@@ -247,6 +247,7 @@ def test_review_flag_on_a_writable_case_journals_nothing(run_cli, audited_case: 
 # ------------------------------------------------------------------ audit says what each collector found
 
 
+@pytest.mark.slow
 def test_audit_prints_each_collector_with_its_failing_checks(run_cli, demo_case: Path) -> None:
     from expertise.seal.keys import generate
 
