@@ -15,7 +15,7 @@ from typing import Sequence
 from .. import __version__
 from .. import catalogue as catalogue_mod
 from .. import journal
-from ..assess import assess
+from ..assess import assess, warn_set_aside
 from ..case import load_case
 from ..audit import CollectorState, collectors_json
 from ..console import say
@@ -42,6 +42,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
 
     generated = datetime.now(timezone.utc)
     assessment = assess(case, catalogue)
+    warn_set_aside(assessment)  # ev-declared: judgments set aside are said on the console too
     results = {
         "generated": generated.isoformat(),
         "tool": f"expertise {__version__}",
