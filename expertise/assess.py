@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 from . import catalogue as catalogue_mod
 from . import journal
-from .case import Case, Judgment
+from .case import Case, Judgment, unanswered_declarations
 from .catalogue import Catalogue, Item, Objective
 from .results import Result, Severity, Status, count_by_status
 from .risk import RiskScore, score
@@ -208,6 +208,7 @@ class Assessment:
                          "results": [r.to_dict(lang) for r in s.result_set.results]} for s in self.sources],
             "case_results": [r.to_dict(lang) for r in self.case_results],
             "set_aside": [{**m.to_dict(), "message": render(m, lang)} for m in self.set_aside],
+            "unanswered": [{**m.to_dict(), "message": render(m, lang)} for m in unanswered_declarations(self.case)],
         }
 
 

@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any, Iterator
 
 from ..domain import Rule
-from ..i18n import Message, msg
+from ..i18n import Arg, Message, msg
 from ..results import Result, Status
 from .observation import CaseObservation
 
@@ -112,7 +112,7 @@ def expert_experience(obs: CaseObservation) -> Iterator[Result]:
     elif len(vendors) >= 2:
         # the two providers are reached only by counting the one under audit: past experience of its
         # system counts, this very expertise does not, and only the expert can say which it is
-        counted = [v for v in vendors if v not in others]
+        counted: list[Arg] = [v for v in vendors if v not in others]
         yield Result("EXPERT-002", Status.MANUAL,
                      msg("case.expert_002.counts_provider", count=len(vendors), provider=obs.provider,
                          named=counted, others=msg("case.expert_002.others", count=len(others))),

@@ -102,7 +102,9 @@ def test_assess_runs_and_says_what_is_unanswered(run_cli, tmp_path: Path) -> Non
     assert "5 declarations of the expert are still unanswered" in message
     for field in DECLARATIONS:
         assert field in message
-    results = {r["check_id"]: r for r in json.loads(proc.stdout)["case_results"]}
+    data = json.loads(proc.stdout)
+    assert [entry["args"]["field"] for entry in data["unanswered"]] == list(DECLARATIONS)
+    results = {r["check_id"]: r for r in data["case_results"]}
     assert results["EXPERT-001"]["status"] == "error"  # unanswered is not "not independent"
     assert results["EXPERT-002"]["status"] == "error"
 
