@@ -46,7 +46,7 @@ class Election(Section):
     electorate: int = Field(gt=0)
     opens: AwareDatetime
     closes: AwareDatetime
-    mixed_paper: bool = False
+    mixed_paper: bool | None = None  # None: unanswered (REG-004 cannot tell whether paper votes count)
     description: str = ""
 
     @model_validator(mode="after")

@@ -92,7 +92,7 @@ class RegistersObservation(Observation):
     voters: RegisterRead | None
     emargement: RegisterRead | None
     paper: RegisterRead | None
-    mixed_paper: bool
+    mixed_paper: bool | None  # None: unanswered in case.toml
     opens: datetime
     closes: datetime
     electorate: int

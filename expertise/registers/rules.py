@@ -120,7 +120,11 @@ def emargement_within_opening_hours(obs: RegistersObservation) -> Iterator[Resul
 
 
 def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]:
-    if not obs.mixed_paper:
+    if obs.mixed_paper is None and obs.paper is None:  # nothing declared for the expert (ev-declared)
+        yield Result("REG-004", Status.ERROR, msg("registers.reg_004.unanswered", field="election.mixed_paper"),
+                     subject="registers")
+        return
+    if obs.mixed_paper is False:
         yield Result("REG-004", Status.NOT_APPLICABLE, msg("registers.reg_004.not_applicable"), subject="registers")
         return
     if obs.emargement is None or obs.paper is None:

@@ -66,3 +66,14 @@ def test_demo_case_board_credentials_are_counted(demo_case: Path) -> None:
     assert obs.board is None and obs.board_declared  # nothing replayed yet in a fresh copy
     result = run(obs)["REG-008"]
     assert result.status is Status.ERROR
+
+
+def test_paper_votes_unanswered_is_not_tested_never_not_applicable() -> None:
+    """`election.mixed_paper` left unanswered (the template's) is no declaration that nobody voted
+    on paper: REG-004 could not test it, unless a paper-vote register is declared."""
+    result = run(replace(clean(), mixed_paper=None))["REG-004"]
+    assert result.status is Status.ERROR and "election.mixed_paper" in result.text("en")
+    assert not language_problems(results_named([result]))
+    assert run(replace(clean(), mixed_paper=False))["REG-004"].status is Status.NOT_APPLICABLE
+    declared = run(replace(clean(), mixed_paper=None, paper=register("paper_votes", ["V2"])))["REG-004"]
+    assert declared.status is Status.FAIL  # V2 signed and voted on paper
