@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 from . import catalogue as catalogue_mod
 from . import journal
-from .case import Case, Judgment
+from .case import Case, Judgment, unanswered_declarations
 from .catalogue import Catalogue, Item, Objective
 from .results import Result, Severity, Status, count_by_status
 from .risk import RiskScore, score
@@ -159,6 +159,7 @@ class Assessment:
     objectives: list[ObjectiveAssessment]
     guarantees: list[ItemAssessment]
     elements: list[ItemAssessment]
+    set_aside: list[Message] = field(default_factory=list)  # the expert's judgments not followed, and why
 
     @property
     def level(self) -> int:
@@ -206,6 +207,8 @@ class Assessment:
                          "summary": s.result_set.summary,
                          "results": [r.to_dict(lang) for r in s.result_set.results]} for s in self.sources],
             "case_results": [r.to_dict(lang) for r in self.case_results],
+            "set_aside": [{**m.to_dict(), "message": render(m, lang)} for m in self.set_aside],
+            "unanswered": [{**m.to_dict(), "message": render(m, lang)} for m in unanswered_declarations(self.case)],
         }
 
 
@@ -255,7 +258,42 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
     for item in framework.elements:
         cited = [r for r in everything if item.id in _elements_of(catalogue, r)]
         elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation, found)))
-    return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements)
+    return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements,
+                      set_aside_judgments(case, framework, [(row.objective.id, row.verdict) for row in objectives] +
+                                          [(row.item.id, row.verdict) for row in guarantees + elements]))
+
+
+# --- ev-declared: judgments set aside, said where the expert reads them (the console) ---
+
+# The notes of a verdict that mean a judgment (or one of its evidence references) was not followed.
+_SETTING_ASIDE = {"assess.note.evidence_not_found", "assess.note.no_evidence", "assess.note.contradicts_unjustified"}
+
+
+def set_aside_judgments(case: Case, framework: Any, verdicts: Sequence[tuple[str, Verdict]]) -> list[Message]:
+    """Each judgment of case.toml the assessment did not follow, or followed without part of its
+    evidence, with why: an objective above the case's level (no verdict at all), ``met`` without
+    evidence, a cited file that does not exist, a contradiction without rationale. The report's
+    notes say it too, but an expert reads the console first."""
+    found: list[Message] = []
+    levels = {o.id: o.level for o in framework.objectives}
+    for key in case.data.judgments:
+        if levels.get(key, 0) > case.level:
+            found.append(msg("assess.set_aside.above_level", item=key, level=levels[key], chosen=case.level))
+    for item, verdict in verdicts:
+        if verdict.judgment is None:
+            continue
+        for note in verdict.notes:
+            if note.code in _SETTING_ASIDE:
+                found.append(msg("assess.set_aside.judgment", item=item, reason=note))
+    return found
+
+
+def warn_set_aside(assessment: Assessment) -> None:
+    """One warning line per judgment set aside (see :func:`set_aside_judgments`)."""
+    from .console import say
+
+    for message in assessment.set_aside:
+        say(message, style="yellow", label=msg("cli.warning"))
 
 
 def _elements_of(catalogue: Catalogue, result: Result) -> tuple[str, ...]:

@@ -46,7 +46,7 @@ class Election(Section):
     electorate: int = Field(gt=0)
     opens: AwareDatetime
     closes: AwareDatetime
-    mixed_paper: bool = False
+    mixed_paper: bool | None = None  # None: unanswered (REG-004 cannot tell whether paper votes count)
     description: str = ""
 
     @model_validator(mode="after")
@@ -58,15 +58,19 @@ class Election(Section):
 
 
 class Independence(Section):
-    security_specialist: bool
-    no_interest_in_provider: bool
-    no_interest_in_organiser: bool
-    vendors_examined: list[str] = Field(default_factory=list)
+    """The expert's declaration of the recommendation's criteria. ``None`` is unanswered: the
+    template leaves every criterion for the expert to write, so that nothing is declared for them
+    (see :func:`unanswered_declarations`)."""
+
+    security_specialist: bool | None = None
+    no_interest_in_provider: bool | None = None
+    no_interest_in_organiser: bool | None = None
+    vendors_examined: list[str] | None = None
     statement: str = ""
 
 
 class Expert(Section):
-    name: str = Field(min_length=1)
+    name: str | None = Field(default=None, min_length=1)  # None: unanswered
     organisation: str = ""
     email: str = ""
     independence: Independence
@@ -355,3 +359,48 @@ def load_case(case_dir: Path) -> Case:
             listed = msg("case.toml.then", first=problem, rest=listed)
         raise CaseError(msg("case.toml.several", count=len(each), problems=listed), path=str(path)) from None
     return Case(root.resolve(), data)
+
+
+# --- ev-declared: the declarations the expert has not answered yet ---
+
+# What each declaration states, by its case.toml path: the expert's identity and the
+# recommendation's independence criteria, which a signed report states in the expert's name.
+_DECLARATIONS = {
+    "expert.name": msg("case.declaration.name"),
+    "expert.independence.security_specialist": msg("case.criterion.security_specialist"),
+    "expert.independence.no_interest_in_provider": msg("case.criterion.no_interest_in_provider"),
+    "expert.independence.no_interest_in_organiser": msg("case.criterion.no_interest_in_organiser"),
+    "expert.independence.vendors_examined": msg("case.declaration.vendors_examined"),
+}
+
+# Names earlier templates wrote for the expert (and the ellipsis a placeholder may keep): a case
+# that still holds one has not been signed by anyone.
+_TEMPLATE_NAMES = frozenset({"prénom nom", "prenom nom", "first name last name", "firstname lastname", "…", "..."})
+
+
+def unanswered_declarations(case: Case) -> list[Message]:
+    """Each declaration of the expert still unanswered or at a template's value, named by its field.
+
+    Nothing is declared on the expert's behalf: ``expertise init`` leaves these out, ``assess``
+    says which remain, ``audit`` and ``report`` refuse to write a report stating them."""
+    expert = case.data.expert
+    values: dict[str, Any] = {"expert.name": expert.name}
+    values.update({f"expert.independence.{name}": getattr(expert.independence, name)
+                   for name in ("security_specialist", "no_interest_in_provider", "no_interest_in_organiser",
+                                "vendors_examined")})
+    found: list[Message] = []
+    for field, what in _DECLARATIONS.items():
+        value = values[field]
+        if value is None:
+            found.append(msg("case.declaration.unanswered", field=field, what=what))
+        elif field == "expert.name" and " ".join(str(value).split()).casefold() in _TEMPLATE_NAMES:
+            found.append(msg("case.declaration.template_value", field=field, what=what, value=str(value)))
+    return found
+
+
+def require_declarations(case: Case) -> None:
+    """Refuse (exit 2) a report whose expert's identity or independence is not declared yet."""
+    missing = unanswered_declarations(case)
+    if missing:
+        raise CaseError(msg("case.declaration.refused", count=len(missing), fields=list(missing)),
+                        path=str(case.file))

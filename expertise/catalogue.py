@@ -100,6 +100,8 @@ class GridStatement:
     risk_when: bool
     note_fr: str = ""
     note_en: str = ""
+    # "true" states that fewer than this many people take part: compared with the declared electorate
+    electorate_below: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,8 @@ def load_grid(path: Path) -> RiskGrid:
     data = _read_toml(path)
     statements = tuple(
         GridStatement(id=s["id"], text_fr=s["text_fr"], text_en=s.get("text_en", ""),
-                      risk_when=bool(s["risk_when"]), note_fr=s.get("note_fr", ""), note_en=s.get("note_en", ""))
+                      risk_when=bool(s["risk_when"]), note_fr=s.get("note_fr", ""), note_en=s.get("note_en", ""),
+                      electorate_below=int(s["electorate_below"]) if "electorate_below" in s else None)
         for s in data["statements"])
     _unique((s.id for s in statements), path, "statements")
     thresholds = tuple((int(t["level"]), int(t["min"]), int(t["max"])) for t in data["thresholds"])

@@ -23,6 +23,7 @@ from .report import labels
 
 if TYPE_CHECKING:
     from .audit import CollectorState
+    from .case import Case
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -188,13 +189,15 @@ def assess(case_dir: Path, as_json: bool, review: bool) -> None:
     assessment is stored as evidence and journaled; warns when a collector case.toml
     declares has not run yet (`expertise audit` runs them). Exit 1 when an objective is not met.
     """
-    from .assess import Conclusion, assess as run_assess, journal_assessment
+    from .assess import Conclusion, assess as run_assess, journal_assessment, warn_set_aside
     from .audit import uncollected
     from .case import load_case
 
     case = load_case(case_dir)
     _warn_uncollected(uncollected(case.root), case.file, case_dir)
+    _warn_unanswered(case)  # ev-declared
     assessment = run_assess(case)
+    warn_set_aside(assessment)
     if _review_reason(case.root, review) is None:
         journal_assessment(case.root, assessment)
     if as_json:
@@ -212,6 +215,17 @@ def assess(case_dir: Path, as_json: bool, review: bool) -> None:
         out.print(table)
     failing = any(r.verdict.conclusion is Conclusion.NOT_MET for r in assessment.objectives)
     sys.exit(1 if failing else 0)
+
+
+# --- ev-declared: nothing is declared on the expert's behalf ---
+def _warn_unanswered(case: "Case") -> None:
+    """``assess`` runs on a case whose declarations are unanswered, and says which."""
+    from .case import unanswered_declarations
+
+    missing = unanswered_declarations(case)
+    if missing:
+        say(msg("cli.assess.unanswered", count=len(missing), fields=list(missing)), style="yellow",
+            label=msg("cli.warning"))
 
 
 def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
@@ -246,10 +260,11 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     read-only case) without --out outside the case.
     """
     from .audit import uncollected
-    from .case import load_case
+    from .case import load_case, require_declarations
     from .report.build import build_report
 
     case = load_case(case_dir)
+    require_declarations(case)  # ev-declared: exit 2 naming each unanswered declaration
     missing = uncollected(case.root)
     declared = [c.name for c in collecting_domains() if c.is_declared(case)]
     if declared and set(missing) == set(declared):
@@ -297,8 +312,10 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
     invalid case.toml, a read-only case folder, or a collector could not run (each is named).
     """
     from .audit import failed_collectors, run_audit
+    from .case import load_case, require_declarations
 
     journal.require_writable(journal.require_case(case_dir))
+    require_declarations(load_case(case_dir))  # before any collector runs
     outcome, written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
     if not as_json:
         for name, state in outcome.items():

@@ -24,6 +24,14 @@ class JournalFault(Observation):
     problem: Message | str
 
 
+class ElectorateAnswer(Observation):
+    """A grid statement about the number of people voting, as the case answers it."""
+
+    statement: str  # its id (q02)
+    below: int  # the statement says fewer than this many people take part
+    answer: bool
+
+
 class CaseObservation(Observation):
     chosen_level: int
     score: int  # of the answered statements of the risk grid
@@ -32,11 +40,15 @@ class CaseObservation(Observation):
     ceiling: int | None  # the level if every unanswered statement scored
     unanswered: tuple[str, ...]  # statement ids
     justification: str
-    expert: str
+    expert: str | None  # None: unanswered
     independence: Independence
     journal_entries: int
     journal_head: str
     journal_faults: tuple[JournalFault, ...] = ()
+    # the declarations cross-checked with each other (ev-declared)
+    electorate: int = 0
+    provider: str = ""
+    electorate_answers: tuple[ElectorateAnswer, ...] = ()
 
 
 def observe(case: Case, risk: RiskScore, journal: JournalReport, grid: RiskGrid) -> CaseObservation:
@@ -46,4 +58,9 @@ def observe(case: Case, risk: RiskScore, journal: JournalReport, grid: RiskGrid)
         unanswered=tuple(risk.missing), justification=case.data.risk.justification,
         expert=case.data.expert.name, independence=case.data.expert.independence,
         journal_entries=journal.entries, journal_head=journal.head,
-        journal_faults=tuple(JournalFault(line=p.line, seq=p.seq, problem=p.message) for p in journal.problems))
+        journal_faults=tuple(JournalFault(line=p.line, seq=p.seq, problem=p.message) for p in journal.problems),
+        electorate=case.data.election.electorate, provider=case.data.election.provider,
+        electorate_answers=tuple(ElectorateAnswer(statement=s.id, below=s.electorate_below,
+                                                  answer=case.data.risk.answers[s.id])
+                                 for s in grid.statements
+                                 if s.electorate_below is not None and s.id in case.data.risk.answers))

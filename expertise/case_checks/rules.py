@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, Iterator
 
 from ..domain import Rule
-from ..i18n import Message, msg
+from ..i18n import Arg, Message, msg
 from ..results import Result, Status
 from .observation import CaseObservation
 
@@ -63,23 +65,83 @@ def risk_justified(obs: CaseObservation) -> Iterator[Result]:
 
 
 def expert_independence(obs: CaseObservation) -> Iterator[Result]:
-    missing = [name for name in _CRITERIA if not getattr(obs.independence, name)]
-    if missing:
-        criteria: list[Any] = [_CRITERIA[name] for name in missing]
+    subject = obs.expert or "expert"
+    refused = [name for name in _CRITERIA if getattr(obs.independence, name) is False]
+    unanswered = [name for name in _CRITERIA if getattr(obs.independence, name) is None]
+    if refused:
+        criteria: list[Any] = [_CRITERIA[name] for name in refused]
         yield Result("EXPERT-001", Status.FAIL, msg("case.expert_001.fail", criteria=criteria),
-                     subject=obs.expert, details={"missing": missing})
+                     subject=subject, details={"missing": refused, "unanswered": unanswered})
+    elif unanswered:  # nothing declared is no finding on the expert: it cannot be tested yet
+        yield Result("EXPERT-001", Status.ERROR, msg("case.expert_001.unanswered",
+                                                     fields=[f"expert.independence.{name}" for name in unanswered]),
+                     subject=subject, details={"unanswered": unanswered})
     else:
-        yield Result("EXPERT-001", Status.PASS, msg("case.expert_001.pass"), subject=obs.expert)
+        yield Result("EXPERT-001", Status.PASS, msg("case.expert_001.pass"), subject=subject)
+
+
+# Words of a company's legal form, left out when a vendor's name is compared with the provider's.
+_LEGAL_FORMS = frozenset({"sa", "sas", "sasu", "sarl", "eurl", "sca", "gie", "inc", "ltd", "llc", "gmbh", "bv", "ag"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """A company's name as a set of plain words: « VoteSûr SAS » and "votesur" are the same vendor."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return frozenset(re.findall(r"[a-z0-9]+", plain)) - _LEGAL_FORMS
+
+
+def _same_vendor(vendor: str, provider: str) -> bool:
+    ours, theirs = _name_words(vendor), _name_words(provider)
+    return bool(ours and theirs) and (ours <= theirs or theirs <= ours)
 
 
 def expert_experience(obs: CaseObservation) -> Iterator[Result]:
+    subject = obs.expert or "expert"
+    if obs.independence.vendors_examined is None:
+        yield Result("EXPERT-002", Status.ERROR,
+                     msg("case.expert_002.unanswered", field="expert.independence.vendors_examined"),
+                     subject=subject)
+        return
     vendors = sorted({v.strip() for v in obs.independence.vendors_examined if v.strip()})
-    if len(vendors) >= 2:
-        yield Result("EXPERT-002", Status.PASS, msg("case.expert_002.pass", count=len(vendors)),
-                     subject=obs.expert, details={"vendors": vendors})
+    others = [v for v in vendors if not _same_vendor(v, obs.provider)]
+    details = {"vendors": vendors, "provider": obs.provider, "besides_provider": others}
+    if len(others) >= 2:
+        passed = (msg("case.expert_002.pass", count=len(vendors)) if len(others) == len(vendors)
+                  else msg("case.expert_002.pass_besides", count=len(others), provider=obs.provider))
+        yield Result("EXPERT-002", Status.PASS, passed, subject=subject, details=details)
+    elif len(vendors) >= 2:
+        # the two providers are reached only by counting the one under audit: past experience of its
+        # system counts, this very expertise does not, and only the expert can say which it is
+        counted: list[Arg] = [v for v in vendors if v not in others]
+        yield Result("EXPERT-002", Status.MANUAL,
+                     msg("case.expert_002.counts_provider", count=len(vendors), provider=obs.provider,
+                         named=counted, others=msg("case.expert_002.others", count=len(others))),
+                     subject=subject, details=details)
     else:
         yield Result("EXPERT-002", Status.FAIL, msg("case.expert_002.fail", count=len(vendors)),
-                     subject=obs.expert, details={"vendors": vendors})
+                     subject=subject, details=details)
+
+
+def electorate_matches_the_grid(obs: CaseObservation) -> Iterator[Result]:
+    """The grid's statements on the number of people voting (« moins de 50 personnes ») against
+    the electorate the case declares: both are declarations, and one of them is wrong."""
+    if not obs.electorate_answers:
+        yield Result("RISK-004", Status.ERROR, msg("case.risk_004.unanswered"), subject="risk")
+        return
+    wrong = [a for a in obs.electorate_answers if a.answer != (obs.electorate < a.below)]
+    details = {"electorate": obs.electorate,
+               "answers": {a.statement: {"answer": a.answer, "below": a.below} for a in obs.electorate_answers}}
+    if wrong:
+        problems: list[Any] = [msg("case.risk_004.says_below", statement=a.statement, below=a.below) if a.answer
+                               else msg("case.risk_004.says_not_below", statement=a.statement, below=a.below)
+                               for a in wrong]
+        yield Result("RISK-004", Status.FAIL, msg("case.risk_004.fail", electorate=obs.electorate, problems=problems),
+                     subject="risk", details=details)
+    else:
+        yield Result("RISK-004", Status.PASS,
+                     msg("case.risk_004.pass", electorate=obs.electorate,
+                         statements=[a.statement for a in obs.electorate_answers]),
+                     subject="risk", details=details)
 
 
 def journal_intact(obs: CaseObservation) -> Iterator[Result]:
@@ -101,6 +163,7 @@ RULES: tuple[Rule[Any], ...] = (
     Rule("RISK-001", risk_level_choice),
     Rule("RISK-002", risk_grid_complete),
     Rule("RISK-003", risk_justified),
+    Rule("RISK-004", electorate_matches_the_grid),
     Rule("EXPERT-001", expert_independence),
     Rule("EXPERT-002", expert_experience),
     Rule("JOURNAL-001", journal_intact),

@@ -64,8 +64,10 @@ def latest_board_count(case: Case) -> BoardCount | None:
         if isinstance(trustees_info.get("singles"), int):
             trustees = trustees_info["singles"] + sum(int(g.get("members", 0)) for g in trustees_info.get("pedersen", []))
         results_file = next((m["file"] for m in entry.get("results", []) if m.get("source") == result_set.source), "")
+        credentials = (summary.get("counts") or {}).get("credentials")
         found = BoardCount(counted=counted, trustees=trustees, source=result_set.source, evidence=results_file,
-                           verdict=str(summary.get("verdict", "")))
+                           verdict=str(summary.get("verdict", "")),
+                           credentials=credentials if isinstance(credentials, int) and credentials > 0 else None)
     return found
 
 
@@ -80,7 +82,8 @@ def observe(case: Case) -> RegistersObservation:
     return RegistersObservation(voters=voters, emargement=emargement, paper=paper, mixed_paper=election.mixed_paper,
                                 opens=election.opens, closes=election.closes, electorate=election.electorate,
                                 board=latest_board_count(case), actors=tuple(case.data.actors),
-                                case_file=_cited(case, case.file))
+                                case_file=_cited(case, case.file),
+                                board_declared=getattr(case.data, "board", None) is not None)
 
 
 def summary(obs: RegistersObservation) -> dict[str, Any]:

@@ -82,6 +82,7 @@ class BoardCount(Observation):
 
     counted: int
     trustees: int | None
+    credentials: int | None = None  # public credentials on the board: its electorate (None: not counted)
     source: str  # the journal source of the replay, e.g. board:board/UUID.bel
     evidence: str  # its results file in the case
     verdict: str
@@ -91,10 +92,11 @@ class RegistersObservation(Observation):
     voters: RegisterRead | None
     emargement: RegisterRead | None
     paper: RegisterRead | None
-    mixed_paper: bool
+    mixed_paper: bool | None  # None: unanswered in case.toml
     opens: datetime
     closes: datetime
     electorate: int
     board: BoardCount | None = None
     actors: tuple[Actor, ...] = Field(default_factory=tuple)
     case_file: str = "case.toml"
+    board_declared: bool = False  # the case declares [board]: its electorate is expected (REG-008)

@@ -120,7 +120,11 @@ def emargement_within_opening_hours(obs: RegistersObservation) -> Iterator[Resul
 
 
 def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]:
-    if not obs.mixed_paper:
+    if obs.mixed_paper is None and obs.paper is None:  # nothing declared for the expert (ev-declared)
+        yield Result("REG-004", Status.ERROR, msg("registers.reg_004.unanswered", field="election.mixed_paper"),
+                     subject="registers")
+        return
+    if obs.mixed_paper is False:
         yield Result("REG-004", Status.NOT_APPLICABLE, msg("registers.reg_004.not_applicable"), subject="registers")
         return
     if obs.emargement is None or obs.paper is None:
@@ -219,6 +223,41 @@ def key_parts_held_by_the_electoral_board(obs: RegistersObservation) -> Iterator
     yield Result("REG-007", Status.PASS, passed, subject="actors", evidence=evidence, details=details)
 
 
+def one_electorate(obs: RegistersObservation) -> Iterator[Result]:
+    """The electorate three ways: the voter list, the case's declaration, the board's credentials.
+
+    Each comparison is made only on what was read: a list not read completely, or a board not
+    replayed, leaves its comparison untested — never a difference built on missing input."""
+    if obs.voters is None:
+        yield _missing("REG-008", "voters")
+        return
+    if obs.voters.unread is not None:
+        yield Result("REG-008", Status.ERROR, msg("registers.could_not_test", reasons=[obs.voters.unread]),
+                     subject=obs.voters.file, evidence=(obs.voters.file,))
+        return
+    listed = len({e.voter_id for e in obs.voters.entries})
+    credentials = obs.board.credentials if obs.board is not None else None
+    details: dict[str, Any] = {"listed": listed, "declared": obs.electorate, "board_credentials": credentials}
+    evidence = (obs.voters.file, obs.case_file) + ((obs.board.evidence,) if obs.board is not None else ())
+    bad: list[Arg] = []
+    if listed != obs.electorate:
+        bad.append(msg("registers.reg_008.declared", count=obs.electorate))
+    if credentials is not None and credentials != listed:
+        bad.append(msg("registers.reg_008.credentials", count=credentials))
+    if bad:
+        yield Result("REG-008", Status.FAIL, msg("registers.reg_008.fail", count=listed, differences=bad),
+                     subject=obs.voters.file, evidence=evidence, details=details)
+    elif credentials is None and obs.board_declared:
+        yield Result("REG-008", Status.ERROR, msg("registers.reg_008.board_not_counted", count=listed),
+                     subject=obs.voters.file, evidence=evidence, details=details)
+    elif credentials is None:
+        yield Result("REG-008", Status.PASS, msg("registers.reg_008.pass_declared", count=listed),
+                     subject=obs.voters.file, evidence=evidence, details=details)
+    else:
+        yield Result("REG-008", Status.PASS, msg("registers.reg_008.pass", count=listed),
+                     subject=obs.voters.file, evidence=evidence, details=details)
+
+
 RULES = (
     Rule("REG-001", emargement_voters_are_listed),
     Rule("REG-002", no_double_emargement),
@@ -227,4 +266,5 @@ RULES = (
     Rule("REG-005", emargement_matches_the_board),
     Rule("REG-006", turnout_within_the_electorate),
     Rule("REG-007", key_parts_held_by_the_electoral_board),
+    Rule("REG-008", one_electorate),
 )

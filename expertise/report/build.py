@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from .. import __version__
 from .. import catalogue as catalogue_mod
 from .. import journal
-from ..assess import assess
+from ..assess import assess, warn_set_aside
 from ..case import Case, load_case
 from ..audit import CollectorState, collectors_json
 from ..console import say
@@ -75,6 +75,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
     """The report's files in ``folder``; returns their names by kind (html, results, pdf)."""
     generated = datetime.now(timezone.utc)
     assessment = assess(case, catalogue)
+    warn_set_aside(assessment)  # judgments set aside are said on the console too
     results: dict[str, Any] = {
         "generated": generated.isoformat(),
         "tool": f"expertise {__version__}",

@@ -48,6 +48,14 @@ def observations(case: Case) -> Iterator[CaseObservation]:
             "vendors_examined": ["VoteSûr"]})}),
         _with(case, expert={"independence": expert.independence.model_copy(update={
             "no_interest_in_organiser": False, "vendors_examined": []})}),
+        # ev-declared: unanswered declarations, the provider counted among the vendors, the grid
+        # contradicting the electorate
+        _with(case, expert={"name": None, "independence": expert.independence.model_copy(update={
+            "security_specialist": None, "no_interest_in_provider": None, "no_interest_in_organiser": None,
+            "vendors_examined": None})}),
+        _with(case, expert={"independence": expert.independence.model_copy(update={
+            "vendors_examined": ["VoteSûr", "ScrutinPlus"]})}),
+        _with(case, election={"electorate": 30}),
     ]
     for variant in variants:
         risk = score(grid, variant.data.risk.answers)
@@ -60,9 +68,10 @@ def test_every_case_result_renders_in_both_languages(demo_case: Path) -> None:
     results: list[Result] = []
     for obs in observations(load_case(demo_case)):
         results += evaluate(CASE_RULES, obs, catalogue)
-    assert {r.status for r in results} == {Status.PASS, Status.FAIL, Status.MANUAL}
+    assert {r.status for r in results} == {Status.PASS, Status.FAIL, Status.MANUAL, Status.ERROR}
     assert {r.check_id for r in results if r.status is Status.FAIL} == {
-        "RISK-001", "RISK-002", "RISK-003", "EXPERT-001", "EXPERT-002", "JOURNAL-001"}
+        "RISK-001", "RISK-002", "RISK-003", "RISK-004", "EXPERT-001", "EXPERT-002", "JOURNAL-001"}
+    assert {r.check_id for r in results if r.status is Status.ERROR} == {"EXPERT-001", "EXPERT-002", "RISK-004"}
     problems = language_problems(results_named(results))
     assert not problems, "\n".join(problems)
 

@@ -18,12 +18,15 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_init_writes_a_template_that_loads(run_cli, tmp_path: Path) -> None:
-    proc = run_cli("init", tmp_path / "c")
-    assert proc.returncode == 0, proc.stderr
-    case = load_case(tmp_path / "c")
+def test_init_writes_a_template_that_loads_once_answered(run_cli, tmp_path: Path) -> None:
+    """The template declares nothing (tests/core/test_declarations.py): once its facts are
+    answered, it loads, with the expert's declarations still unanswered."""
+    from tests.core.test_declarations import election_answered
+
+    case = load_case(election_answered(run_cli, tmp_path))
     assert case.level == 2
     assert case.data.election.opens.utcoffset() is not None
+    assert case.data.expert.independence.security_specialist is None
     assert (tmp_path / "c" / "evidence").is_dir()
     from expertise import journal
 

@@ -47,6 +47,16 @@ def test_installed_wheel_runs_from_its_own_data(installed: Path, tmp_path: Path)
     assert where.startswith(str(installed)), where
     assert run_installed(installed, tmp_path, "checks").returncode == 0
     assert run_installed(installed, tmp_path, "init", "case").returncode == 0
+    # the template declares nothing for the expert: answer it as they would
+    from tests.core.test_declarations import answer, expert_answered
+
+    toml = tmp_path / "case" / "case.toml"
+    for key, value in (("name", '"Élection"'), ("organiser", '"Organisme"'), ("provider", '"Prestataire"'),
+                       ("type", '"CSE"'), ("electorate", "100"), ("opens", "2026-12-01T09:00:00+01:00"),
+                       ("closes", "2026-12-08T17:00:00+01:00")):
+        answer(toml, "election", key, value)
+    answer(toml, "risk", "chosen_level", "2")
+    expert_answered(tmp_path / "case")
     proc = run_installed(installed, tmp_path, "report", "case", "--no-pdf")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "case" / "report" / "report.html").is_file()

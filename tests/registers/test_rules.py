@@ -62,7 +62,7 @@ def test_a_clean_case_passes_everything_that_applies() -> None:
     statuses = {check: r.status for check, r in results.items()}
     assert statuses == {"REG-001": Status.PASS, "REG-002": Status.PASS, "REG-003": Status.PASS,
                         "REG-004": Status.NOT_APPLICABLE, "REG-005": Status.PASS, "REG-006": Status.PASS,
-                        "REG-007": Status.PASS}
+                        "REG-007": Status.PASS, "REG-008": Status.PASS}
     assert results["REG-005"].evidence == ("registers/emargement.csv", "evidence/op/results.json")
     assert results["REG-001"].guarantees == ("G4",)  # filled from the catalogue
 
