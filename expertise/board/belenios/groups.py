@@ -366,6 +366,64 @@ def _ed_compress(point: tuple[int, int]) -> bytes:
     return (y | ((x & 1) << 255)).to_bytes(32, "little")
 
 
+_ED_P_MPZ = mpz(_ED_P)
+_ED_D2 = mpz(2 * _ED_D % _ED_P)
+_Extended = tuple[mpz, mpz, mpz, mpz]  # (X, Y, Z, T) with x = X/Z, y = Y/Z, x·y = T/Z
+
+
+def _ext_add(a: _Extended, b: _Extended) -> _Extended:
+    """Complete addition in extended coordinates (Hisil-Wong-Carter-Dawson, a = -1): any two curve points."""
+    p = _ED_P_MPZ
+    x1, y1, z1, t1 = a
+    x2, y2, z2, t2 = b
+    aa = (y1 - x1) * (y2 - x2) % p
+    bb = (y1 + x1) * (y2 + x2) % p
+    cc = t1 * _ED_D2 * t2 % p
+    dd = z1 * 2 * z2 % p
+    e, f, g, h = bb - aa, dd - cc, dd + cc, bb + aa
+    return e * f % p, g * h % p, f * g % p, e * h % p
+
+
+def _ext_encode(a: _Extended) -> bytes:
+    x, y, z, _ = a
+    inverse = gmpy2.invert(z, _ED_P_MPZ)
+    return _ed_compress((int(x * inverse % _ED_P_MPZ), int(y * inverse % _ED_P_MPZ)))
+
+
+class _EdTable:
+    """[e]Y for a fixed point Y (the election key) through a table of [d·256^i]Y, in Python.
+
+    libsodium offers a precomputed table only for the base point; its variable-base
+    multiplication also re-checks that Y is in the prime-order subgroup at every call. The
+    election key is raised to about a third of a ballot's scalars: 32 additions from this table
+    (complete formulas, extended coordinates, gmpy2) cost half of libsodium's call (measured,
+    docs/benchmarks.md). Exact for any point on the curve, like the slow path of Ed25519Group.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, point: tuple[int, int]) -> None:
+        x, y = mpz(point[0]), mpz(point[1])
+        current: _Extended = (x, y, mpz(1), x * y % _ED_P_MPZ)
+        rows: list[list[_Extended]] = []
+        for _ in range(32):
+            row: list[_Extended] = [current, current]  # row[0] is never used (digit 0)
+            for _ in range(2, 256):
+                row.append(_ext_add(row[-1], current))
+            rows.append(row)
+            current = _ext_add(row[-1], current)
+        self.rows = rows
+
+    def pow(self, e: int) -> bytes:
+        scalar = int(e) % _ED_L
+        acc: _Extended | None = None
+        rows = self.rows
+        for index, digit in enumerate(scalar.to_bytes(32, "little")):
+            if digit:
+                acc = rows[index][digit] if acc is None else _ext_add(acc, rows[index][digit])
+        return _ED_IDENTITY if acc is None else _ext_encode(acc)
+
+
 class _EdPower:
     __slots__ = ("group", "base")
 
@@ -488,7 +546,10 @@ class Ed25519Group(Group):
             return self._slow_pow(a, scalar)
 
     def fixed_base(self, base: bytes) -> Any:
-        return _EdBasePower() if base == self.g else _EdPower(self, base)
+        if base == self.g:
+            return _EdBasePower()
+        point = self._point(base)
+        return _EdPower(self, base) if point is None else _EdTable(point)
 
     def generator(self, index: int) -> bytes:
         x = int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big") >> 2
