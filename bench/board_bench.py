@@ -110,6 +110,8 @@ def main() -> None:
     parser.add_argument("--workers", default="2", help="comma-separated: ours is run once per count")
     parser.add_argument("--also-code", type=Path, default=None, help="also run the code of this checkout")
     parser.add_argument("--no-batch", action="store_true", help="also run ours with --no-batch")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds, each running every command once (interleaved); medians are reported")
     parser.add_argument("--cache", type=Path, default=default_cache())
     parser.add_argument("--skip-tool", action="store_true", help="do not run belenios-tool (ours only)")
     args = parser.parse_args()
@@ -138,18 +140,26 @@ def main() -> None:
                 runs.append((f"{args.also_code} --workers {workers}",
                              {**os.environ, "PYTHONPATH": str(args.also_code), "PYTHONDONTWRITEBYTECODE": "1"},
                              ["--workers", str(workers)]))
-        row["runs"] = {}
-        for name, run_env, extra in runs:
-            row["runs"][name] = measure([sys.executable, "-m", "expertise", "board", "verify", str(board), *extra,
-                                         "--quiet"], run_env)
+        rounds: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+        for _ in range(args.repeat):
+            for name, run_env, extra in runs:
+                rounds.setdefault(name, []).append(measure(
+                    [sys.executable, "-m", "expertise", "board", "verify", str(board), *extra, "--quiet"], run_env))
+            if not args.skip_tool:
+                scratch = args.cache / "verify-dir"
+                shutil.rmtree(scratch, ignore_errors=True)
+                scratch.mkdir()
+                os.link(board, scratch / board.name)
+                rounds.setdefault("belenios-tool", []).append(
+                    measure(["belenios-tool", "election", "verify", "--dir", str(scratch)]))
+                shutil.rmtree(scratch)
+        medians = {name: _median(values) for name, values in rounds.items()}
+        row["rounds"] = rounds
+        if "belenios-tool" in medians:
+            row["belenios_tool"] = medians.pop("belenios-tool")
+        row["runs"] = medians
         ours = row["ours"] = next(iter(row["runs"].values()))
         if not args.skip_tool:
-            scratch = args.cache / "verify-dir"
-            shutil.rmtree(scratch, ignore_errors=True)
-            scratch.mkdir()
-            os.link(board, scratch / board.name)
-            row["belenios_tool"] = measure(["belenios-tool", "election", "verify", "--dir", str(scratch)])
-            shutil.rmtree(scratch)
             row["ratio"] = round(row["belenios_tool"]["seconds"] / ours["seconds"], 2)
             tool_cpu = row["belenios_tool"]["cpu_seconds"]
             row["cpu_ratios"] = {name: round(tool_cpu / run["cpu_seconds"], 2) for name, run in row["runs"].items()}
@@ -167,6 +177,17 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "board.json").write_text(json.dumps(report, indent=1))
     print(f"written to {out / 'board.json'}")
+
+
+def _median(values: list[dict]) -> dict:  # type: ignore[type-arg]
+    """Each figure's median over the rounds (the run itself is kept in "rounds")."""
+    keys = [k for k, v in values[0].items() if isinstance(v, (int, float))]
+    out = dict(values[0])
+    for key in keys:
+        ordered = sorted(v[key] for v in values)
+        middle = len(ordered) // 2
+        out[key] = ordered[middle] if len(ordered) % 2 else round((ordered[middle - 1] + ordered[middle]) / 2, 2)
+    return out
 
 
 def _line(row: dict) -> str:  # type: ignore[type-arg]

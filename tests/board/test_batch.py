@@ -123,3 +123,36 @@ def test_no_batch_on_the_command_line(tmp_path: Path) -> None:
     assert batched["steps"] == single["steps"]
     membership = next(s for s in single["steps"] if s["id"] == "membership")
     assert membership["status"] == "fail" and len(membership["failures"]) == 3
+
+
+def test_ed25519_key_table_equals_libsodium() -> None:
+    ed = GROUPS["Ed25519"]
+    key = ed.pow(ed.g, secrets.randbelow(int(ed.q)))
+    order_two = (2**255 - 20).to_bytes(32, "little")  # y = -1
+    hostile = ed.mul(key, order_two)  # a small-order component: libsodium refuses it, the table does not
+    for base in (key, hostile, ed.identity):
+        table = ed.fixed_base(base)
+        assert type(table).__name__ == "_EdTable"
+        for e in (0, 1, 2, 255, 256, int(ed.q) - 1, int(ed.q) + 5, secrets.randbelow(2**256)):
+            assert table.pow(e) == ed.pow(base, e), (base.hex(), e)
+
+
+def test_weights_are_applied_once_per_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    from expertise.board.belenios.ballots import ChunkOutcome, settle_weights
+
+    xs = _members(12)
+    weights = [1, 3, 3, 2, 3, 1]
+    outcome = ChunkOutcome()
+    expected = [mpz(1), mpz(1)]
+    for k, w in enumerate(weights):
+        alpha, beta = xs[2 * k], xs[2 * k + 1]
+        expected = [expected[0] * gmpy2.powmod(alpha, w, P) % P, expected[1] * gmpy2.powmod(beta, w, P) % P]
+        slots = outcome.products if w == 1 else outcome.weighted.setdefault(w, {})
+        slot = slots.setdefault(0, [[mpz(1), mpz(1)]])[0]
+        slot[0], slot[1] = slot[0] * alpha % P, slot[1] * beta % P
+    powers = []
+    real = G.pow
+    monkeypatch.setattr(G, "pow", lambda a, e: powers.append(e) or real(a, e))
+    settle_weights(G, outcome)
+    assert outcome.products[0] == [expected] and outcome.weighted == {}
+    assert sorted(powers) == [2, 2, 3, 3]  # one per weight and component, not one per ballot
