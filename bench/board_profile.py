@@ -31,10 +31,11 @@ from expertise.board.verify import VerifyOptions, verify_board  # noqa: E402
 # (group, test on "file:function") — first match wins; the callers of powmod/jacobi decide its kind.
 GROUPS = [
     ("exponentiation: proofs (variable base)", lambda f, n: n == "<built-in method gmpy2.gmpy2.powmod>#proof"),
-    ("exponentiation: membership (x^q)", lambda f, n: n == "<built-in method gmpy2.gmpy2.powmod>#member"),
+    ("exponentiation: membership (x^q, batch rounds)", lambda f, n: n == "<built-in method gmpy2.gmpy2.powmod>#member"),
     ("exponentiation: other", lambda f, n: n.startswith("<built-in method gmpy2.gmpy2.powmod>")),
     ("Ed25519 (libsodium)", lambda f, n: "nacl" in f or "crypto_" in n),
-    ("membership: Jacobi symbol / batch products", lambda f, n: "jacobi" in n or f.endswith("membership.py")),
+    ("membership: Jacobi symbol / batch products", lambda f, n: "jacobi" in n or n in ("_batch_holds", "_bisect",
+                                                                                      "non_members")),
     ("fixed-base tables (g, y)", lambda f, n: f.endswith("groups.py") and n in ("pow", "table_pow")),
     ("group products and element text", lambda f, n: f.endswith("groups.py")),
     ("hashing (SHA-256, base64)", lambda f, n: "sha256" in n or "b64" in n or n == "challenge" or "base64" in f),
@@ -53,7 +54,8 @@ def classify(stats: pstats.Stats) -> dict[str, float]:
         if name == "<built-in method gmpy2.gmpy2.powmod>":
             # split the built-in by its callers' kind
             for (cfile, _cl, cname), caller_stats in callers.items():
-                kind = "#member" if cname in ("is_member", "check_members") or "member" in cname else (
+                kind = "#member" if cname in ("is_member", "check_members", "_batch_holds", "_bisect") or (
+                    "member" in cname) else (
                     "#proof" if cname in ("pow",) and cfile.endswith("groups.py") else "#other")
                 share = caller_stats[2]  # tottime attributed to this caller
                 group = next(g for g, test in GROUPS[:3] if test(file, name + kind))
