@@ -67,9 +67,12 @@ def command() -> None:
 @click.option("--json", "json_out", metavar="OUT", type=click.Path(path_type=Path), default=None,
               help="Write the step report and the verified result as JSON to OUT ('-' for stdout).")
 @click.option("--quiet", is_flag=True, help="Print only the verdict line.")
+@click.option("--no-batch", "no_batch", is_flag=True,
+              help="Test the group membership of ballots and credentials one element at a time instead of in "
+                   "batches (slower; the same verdicts).")
 def verify_command(record: Path, board_format: str, workers: int, scheduler: str | None, snapshots: tuple[Path, ...],
                    credentials_fingerprint: str | None, electorate: int | None, opens: str | None,
-                   closes: str | None, json_out: Path | None, quiet: bool) -> None:
+                   closes: str | None, json_out: Path | None, quiet: bool, no_batch: bool) -> None:
     """Verify the board RECORD (a Belenios <uuid>.bel), step by step.
 
     \b
@@ -96,7 +99,7 @@ def verify_command(record: Path, board_format: str, workers: int, scheduler: str
     moment, simulated = clock_now()
     options = VerifyOptions(format=board_format, snapshots=snapshots, credentials_fingerprint=credentials_fingerprint,
                             electorate=electorate, opens=opens_at, closes=closes_at, now=moment,
-                            clock_simulated=simulated, workers=workers, scheduler=scheduler)
+                            clock_simulated=simulated, workers=workers, scheduler=scheduler, batch=not no_batch)
     check_inputs(record, options)  # refused now, not after a long replay
     if json_out is not None and str(json_out) != "-":
         if json_out.is_dir():

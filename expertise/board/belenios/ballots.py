@@ -45,6 +45,7 @@ class BallotContext:
     fingerprint: str
     uuid: str
     questions: tuple[QuestionShape, ...]
+    batch: bool = True  # membership tested in one batch per chunk (False: one element at a time)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class ChunkOutcome:
     invalid: list[int] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)  # ciphertexts not usable for the tally
     products: dict[int, list[list[Any]]] = field(default_factory=dict)  # question -> [[alpha, beta] per choice]
+    # weight -> question -> [[alpha, beta] per choice]: the unweighted products of the ballots of one weight,
+    # raised to it once per chunk by settle_weights (empty when the outcome leaves the worker)
+    weighted: dict[int, dict[int, list[list[Any]]]] = field(default_factory=dict)
     nh: list[tuple[int, int, Any, Any]] = field(default_factory=list)  # ordinal, question, alpha, beta
     alpha_keys: list[tuple[int, int]] = field(default_factory=list)  # ordinal, 64-bit digest of an alpha
     members: int = 0
@@ -106,26 +110,45 @@ _DECODER = json.JSONDecoder(parse_float=F._parse_float, parse_constant=F._parse_
 
 
 def verify_chunk(context: BallotContext, items: list[BallotItem]) -> ChunkOutcome:
-    """Verify a chunk of ballots; never raises on bad input (each ballot gets its own verdict)."""
+    """Verify a chunk of ballots; never raises on bad input (each ballot gets its own verdict).
+
+    Three passes, so that the group membership of every element of the chunk is tested at
+    once (one batch, see :meth:`Group.non_members`): read every ballot's structure; test the
+    membership of all their elements; check the rest (tally share, form, signature, proofs)
+    of the ballots whose elements are all members. Each ballot's verdict, and the order of the
+    lists returned, are those of checking the ballots one after another.
+    """
     ready = prepared(context)
     outcome = ChunkOutcome()
+    readable: list[tuple[BallotItem, _Read]] = []
     for item in items:
         outcome.ballots += 1
-        try:
-            _verify_one(ready, item, outcome)
+        read = _attempt(outcome, item, _read, ready, item, outcome)
+        if read is not None:
+            readable.append((item, read))
+    for item, read in _members(ready, readable, outcome):
+        if _attempt(outcome, item, _check, ready, item, read, outcome) is not None:
             outcome.valid += 1
-        except _Invalid as exc:
-            outcome.invalid.append(item.ordinal)
-            outcome.failures.append((item.ordinal, item.where, exc.field, exc.message, exc.kind))
-        except FieldError as exc:
-            outcome.invalid.append(item.ordinal)
-            outcome.failures.append((item.ordinal, item.where, exc.field, exc.message, "ballot"))
-        except Exception as exc:  # defensive: a crafted ballot must never stop the replay
-            outcome.invalid.append(item.ordinal)
-            outcome.failures.append((item.ordinal, item.where, "(ballot)",
-                                     msg("board.ballot.unverifiable", error=type(exc).__name__, detail=str(exc)),
-                                     "ballot"))
+    settle_weights(ready.group, outcome)
+    outcome.failures.sort(key=lambda failure: failure[0])
+    outcome.invalid.sort()
+    outcome.unreadable.sort()
     return outcome
+
+
+def _attempt(outcome: ChunkOutcome, item: BallotItem, step: Any, *args: Any) -> Any:
+    """step(*args), or None with the ballot's failure recorded (a crafted ballot never stops the replay)."""
+    try:
+        return step(*args)
+    except _Invalid as exc:
+        failure = (exc.field, exc.message, exc.kind)
+    except FieldError as exc:
+        failure = (exc.field, exc.message, "ballot")
+    except Exception as exc:  # defensive
+        failure = ("(ballot)", msg("board.ballot.unverifiable", error=type(exc).__name__, detail=str(exc)), "ballot")
+    outcome.invalid.append(item.ordinal)
+    outcome.failures.append((item.ordinal, item.where, *failure))
+    return None
 
 
 def _ciphertext(value: Any, path: str, group) -> tuple[Any, Any, str, str]:  # type: ignore[no-untyped-def]
@@ -148,10 +171,10 @@ def _proof(value: Any, path: str, group) -> tuple[mpz, mpz]:  # type: ignore[no-
             F.exponent(value["response"], path + ".response", group))
 
 
-def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> None:
+def _read(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> "_Read":
+    """Decode a ballot and read its structure; a ballot that cannot be read is unusable for the tally."""
     context = ready.context
     group = ready.group
-    crypto = ready.crypto
     try:
         text = item.body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -205,24 +228,74 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
     except FieldError as exc:
         outcome.unreadable.append(item.ordinal)
         raise _Invalid(exc.field, exc.message) from None
+    return _Read(text, ballot, credential_text, credential, parsed, signature_hash, signature_proof, election_uuid,
+                 election_hash)
 
-    # Group membership of every element (the credential was tested with the public credentials),
-    # before any arithmetic: a value outside the group makes the ballot unusable for the tally.
+
+@dataclass
+class _Read:
+    text: str
+    ballot: Any
+    credential_text: str
+    credential: Any
+    parsed: list[Any]
+    signature_hash: str
+    signature_proof: tuple[mpz, mpz]
+    election_uuid: str
+    election_hash: str
+
+
+def _elements(context: BallotContext, parsed: list[Any]) -> list[tuple[str, Any]]:
+    """A ballot's group elements and their fields, in the order they are tested (the credential
+    was tested with the public credentials)."""
+    elements: list[tuple[str, Any]] = []
     for qi, (shape, answer) in enumerate(zip(context.questions, parsed)):
-        elements: list[tuple[str, Any]] = []
         if shape.homomorphic:
             for where, c in zip(answer[5], answer[0]):
                 elements += [(where + ".alpha", c[0]), (where + ".beta", c[1])]
             if answer[4] is not None:  # the non-zero proof's commitment is a group element too
                 elements.append((f"answers[{qi}].nonzero_proof.commitment", answer[4][1][0]))
         else:
-            elements = [(f"answers[{qi}].choices.alpha", answer[0][0]), (f"answers[{qi}].choices.beta", answer[0][1])]
-        for where, x in elements:
-            outcome.members += 1
-            if not group.is_member(x):
-                outcome.unreadable.append(item.ordinal)
-                raise _Invalid(where, NOT_A_MEMBER, "membership")
+            elements += [(f"answers[{qi}].choices.alpha", answer[0][0]), (f"answers[{qi}].choices.beta", answer[0][1])]
+    return elements
 
+
+def _members(ready: _Prepared, readable: list[tuple[BallotItem, _Read]],
+             outcome: ChunkOutcome) -> list[tuple[BallotItem, _Read]]:
+    """Group membership of every element of the chunk's readable ballots, before any arithmetic.
+
+    A value outside the group makes the ballot unusable for the tally. One batched test for the
+    whole chunk (``--no-batch``: one by one); a ballot fails on its first non-member, and the
+    count of elements tested is the one a test stopping there gives.
+    """
+    per_ballot = [_elements(ready.context, read.parsed) for _, read in readable]
+    values = [x for elements in per_ballot for _, x in elements]
+    bad = set(ready.group.non_members(values, batch=ready.context.batch))
+    members: list[tuple[BallotItem, _Read]] = []
+    start = 0
+    for (item, read), elements in zip(readable, per_ballot):
+        first = next((k for k in range(len(elements)) if start + k in bad), None)
+        start += len(elements)
+        if first is None:
+            outcome.members += len(elements)
+            members.append((item, read))
+            continue
+        outcome.members += first + 1
+        outcome.unreadable.append(item.ordinal)
+        outcome.invalid.append(item.ordinal)
+        outcome.failures.append((item.ordinal, item.where, elements[first][0], NOT_A_MEMBER, "membership"))
+    return members
+
+
+def _check(ready: _Prepared, item: BallotItem, read: _Read, outcome: ChunkOutcome) -> bool:
+    """Everything else of a readable ballot whose elements are members: tally share, form, signature, proofs."""
+    context = ready.context
+    group = ready.group
+    crypto = ready.crypto
+    text, ballot, parsed = read.text, read.ballot, read.parsed
+    credential_text, credential = read.credential_text, read.credential
+    signature_hash, signature_proof = read.signature_hash, read.signature_proof
+    election_uuid, election_hash = read.election_uuid, read.election_hash
     weight = item.weight if item.weight is not None else 1
     _tally_share(ready, item, parsed, weight, outcome)
 
@@ -284,6 +357,7 @@ def _verify_one(ready: _Prepared, item: BallotItem, outcome: ChunkOutcome) -> No
                                                             maximum=shape.maximum))
     if item.weight != 1 and any(not shape.homomorphic for shape in context.questions):
         raise _Invalid("credential", msg("board.ballot.weighted_non_homomorphic", weight=item.weight))
+    return True
 
 
 def _parse_lists_answer(answer: Any, path: str, group, sizes: tuple[int, ...]) -> tuple:  # type: ignore[no-untyped-def,type-arg]
@@ -344,13 +418,11 @@ def _tally_share(ready: _Prepared, item: BallotItem, parsed: list[Any], weight: 
     for qi, (shape, answer) in enumerate(zip(ready.context.questions, parsed)):
         if shape.homomorphic:
             choices = answer[0]
-            product = outcome.products.get(qi)
+            products = outcome.products if weight == 1 else outcome.weighted.setdefault(weight, {})
+            product = products.get(qi)
             if product is None:
-                product = outcome.products[qi] = [[group.identity, group.identity] for _ in range(shape.choices)]
+                product = products[qi] = [[group.identity, group.identity] for _ in range(shape.choices)]
             for slot, (alpha, beta, alpha_text, _) in zip(product, choices):
-                if weight != 1:
-                    alpha = group.pow(alpha, weight)
-                    beta = group.pow(beta, weight)
                 slot[0] = group.mul(slot[0], alpha)
                 slot[1] = group.mul(slot[1], beta)
                 outcome.alpha_keys.append((item.ordinal, alpha_key(alpha_text)))
@@ -360,16 +432,34 @@ def _tally_share(ready: _Prepared, item: BallotItem, parsed: list[Any], weight: 
             outcome.alpha_keys.append((item.ordinal, alpha_key(alpha_text)))
 
 
+def settle_weights(group: Any, outcome: ChunkOutcome) -> None:
+    """Fold the weighted ballots into the tally share: Π α_i^(w_i) = Π_w (Π_{w_i = w} α_i)^w.
+
+    One exponentiation per weight, question and choice for the whole chunk instead of one per
+    ballot and ciphertext (on Ed25519 a scalar multiplication costs the same whatever the weight).
+    """
+    for weight, questions in outcome.weighted.items():
+        for qi, slots in questions.items():
+            product = outcome.products.get(qi)
+            if product is None:
+                product = outcome.products[qi] = [[group.identity, group.identity] for _ in slots]
+            for target, (alpha, beta) in zip(product, slots):
+                target[0] = group.mul(target[0], group.pow(alpha, weight))
+                target[1] = group.mul(target[1], group.pow(beta, weight))
+    outcome.weighted = {}
+
+
 def alpha_key(alpha_text: str) -> int:
     """A 64-bit digest of a ciphertext's alpha, to find ciphertexts copied between ballots."""
     return int.from_bytes(hashlib.sha256(alpha_text.encode("ascii", "replace")).digest()[:8], "big")
 
 
-def check_members(group_name: str, values: list[tuple[int, str]]) -> list[int]:
+def check_members(group_name: str, values: list[tuple[int, str]], batch: bool = True) -> list[int]:
     """Indexes (as given) of the values that are not group elements (public credentials)."""
     group = get_group(group_name)
     assert group is not None
-    return [index for index, text in values if not group.is_member(group.parse(text, ""))]
+    bad = group.non_members([group.parse(text, "") for _, text in values], batch=batch)
+    return [values[k][0] for k in bad]
 
 
 def superseded_share(context: BallotContext, bodies: list[tuple[bytes, int]]) -> dict[int, list[list[Any]]]:
@@ -389,4 +479,5 @@ def superseded_share(context: BallotContext, bodies: list[tuple[bytes, int]]) ->
                 parsed.append(((ready.group.parse(c["alpha"], ""), ready.group.parse(c["beta"], ""), c["alpha"],
                                 c["beta"]),))
         _tally_share(ready, BallotItem(0, (0, "", 0), b"", None, weight), parsed, weight, outcome)
+    settle_weights(ready.group, outcome)
     return outcome.products

@@ -12,8 +12,10 @@ Ed25519, "multiply" is point addition and "power" scalar multiplication).
 from __future__ import annotations
 
 import hashlib
+import math
+import secrets
 from functools import cached_property
-from typing import Any
+from typing import Any, Sequence
 
 import gmpy2
 from gmpy2 import mpz
@@ -50,6 +52,14 @@ _RFC3526_P = mpz(int(
     "955817183995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF", 16))
 _RFC3526_Q = (_RFC3526_P - 1) // 2
 _RFC3526_G = mpz(2)
+
+
+# Batched membership (see docs/board.md, "Batched membership tests"): each round of the batch test
+# lets a non-member through with probability at most 1/3, so 41 rounds give at most 3^-41 < 2^-64.
+SECURITY_BITS = 64
+MEMBERSHIP_ROUNDS = math.ceil(SECURITY_BITS / math.log2(3))
+# Below this many elements, 41 rounds cost more than one x^q per element: test them one by one.
+BATCH_MINIMUM = 48
 
 
 class FixedBase:
@@ -128,6 +138,15 @@ class Group:
     def is_member(self, x: Any) -> bool:
         raise NotImplementedError
 
+    def non_members(self, xs: Sequence[Any], batch: bool = True) -> list[int]:
+        """Indexes, in order, of the elements of ``xs`` that are not in the group.
+
+        The answer is exact element by element: a batched test only says that a whole set is
+        made of members, and a set where it fails is bisected down to single elements, so a
+        failure names the same elements as testing one by one (``batch=False``) does.
+        """
+        return [index for index, x in enumerate(xs) if not self.is_member(x)]
+
     def mul(self, a: Any, b: Any) -> Any:
         raise NotImplementedError
 
@@ -202,6 +221,61 @@ class FiniteFieldGroup(Group):
         if self.safe_prime:
             return gmpy2.jacobi(x, self.p) == 1
         return gmpy2.powmod(x, self.q, self.p) == 1
+
+    def non_members(self, xs: Sequence[Any], batch: bool = True) -> list[int]:
+        """Membership of many elements at once (random-combination batch test, then bisection).
+
+        With p = 2q + 1 the Legendre symbol is already the exact test. Otherwise p ≡ 3 (mod 4)
+        (BELENIOS-2048) makes 2 the exact power of 2 in p - 1, so the Legendre symbol (Jacobi
+        through gmpy2, a few µs) rules out every component of order 2; what is left lives in the
+        group of odd order (p - 1)/2, where one round of :meth:`_batch_holds` misses a
+        non-member with probability at most 1/3 (see docs/board.md), whatever the factors of
+        the cofactor (3 divides it for BELENIOS-2048, so larger random exponents would not help).
+        """
+        if self.safe_prime or not batch or self.p % 4 != 3:
+            return super().non_members(xs)
+        p = self.p
+        bad: list[int] = []
+        candidates: list[tuple[int, mpz]] = []
+        for index, x in enumerate(xs):
+            if 0 < x < p and gmpy2.jacobi(x, p) == 1:
+                candidates.append((index, x))
+            else:
+                bad.append(index)
+        bad += self._bisect(candidates)
+        return sorted(bad)
+
+    def _bisect(self, items: list[tuple[int, mpz]]) -> list[int]:
+        """The non-members among quadratic residues: one batch for all, halves where it fails."""
+        if len(items) < BATCH_MINIMUM:
+            p, q = self.p, self.q
+            return [index for index, x in items if gmpy2.powmod(x, q, p) != 1]
+        if self._batch_holds([x for _, x in items]):
+            return []
+        half = len(items) // 2
+        return self._bisect(items[:half]) + self._bisect(items[half:])
+
+    def _batch_holds(self, xs: list[mpz]) -> bool:
+        """MEMBERSHIP_ROUNDS times: (Π x_i^(s_i))^q = 1 with s_i uniform in {0, 1, 2} from `secrets`.
+
+        If some x_j^q ≠ 1 it has odd order, hence at least 3, so x_j^0, x_j^1, x_j^2 differ
+        and for any choice of the other s_i at most one value of s_j lets the round pass.
+        """
+        p, q = self.p, self.q
+        squares = [x * x % p for x in xs]
+        bound = 3 ** len(xs)
+        width = len(xs)
+        for _ in range(MEMBERSHIP_ROUNDS):
+            digits = mpz(secrets.randbelow(bound)).digits(3).zfill(width)
+            acc = mpz(1)
+            for digit, x, square in zip(digits, xs, squares):
+                if digit == "1":
+                    acc = acc * x % p
+                elif digit == "2":
+                    acc = acc * square % p
+            if gmpy2.powmod(acc, q, p) != 1:
+                return False
+        return True
 
     def mul(self, a: mpz, b: mpz) -> mpz:
         return a * b % self.p
@@ -290,6 +364,64 @@ def _ed_add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
 def _ed_compress(point: tuple[int, int]) -> bytes:
     x, y = point
     return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+_ED_P_MPZ = mpz(_ED_P)
+_ED_D2 = mpz(2 * _ED_D % _ED_P)
+_Extended = tuple[mpz, mpz, mpz, mpz]  # (X, Y, Z, T) with x = X/Z, y = Y/Z, x·y = T/Z
+
+
+def _ext_add(a: _Extended, b: _Extended) -> _Extended:
+    """Complete addition in extended coordinates (Hisil-Wong-Carter-Dawson, a = -1): any two curve points."""
+    p = _ED_P_MPZ
+    x1, y1, z1, t1 = a
+    x2, y2, z2, t2 = b
+    aa = (y1 - x1) * (y2 - x2) % p
+    bb = (y1 + x1) * (y2 + x2) % p
+    cc = t1 * _ED_D2 * t2 % p
+    dd = z1 * 2 * z2 % p
+    e, f, g, h = bb - aa, dd - cc, dd + cc, bb + aa
+    return e * f % p, g * h % p, f * g % p, e * h % p
+
+
+def _ext_encode(a: _Extended) -> bytes:
+    x, y, z, _ = a
+    inverse = gmpy2.invert(z, _ED_P_MPZ)
+    return _ed_compress((int(x * inverse % _ED_P_MPZ), int(y * inverse % _ED_P_MPZ)))
+
+
+class _EdTable:
+    """[e]Y for a fixed point Y (the election key) through a table of [d·256^i]Y, in Python.
+
+    libsodium offers a precomputed table only for the base point; its variable-base
+    multiplication also re-checks that Y is in the prime-order subgroup at every call. The
+    election key is raised to about a third of a ballot's scalars: 32 additions from this table
+    (complete formulas, extended coordinates, gmpy2) cost half of libsodium's call (measured,
+    docs/benchmarks.md). Exact for any point on the curve, like the slow path of Ed25519Group.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, point: tuple[int, int]) -> None:
+        x, y = mpz(point[0]), mpz(point[1])
+        current: _Extended = (x, y, mpz(1), x * y % _ED_P_MPZ)
+        rows: list[list[_Extended]] = []
+        for _ in range(32):
+            row: list[_Extended] = [current, current]  # row[0] is never used (digit 0)
+            for _ in range(2, 256):
+                row.append(_ext_add(row[-1], current))
+            rows.append(row)
+            current = _ext_add(row[-1], current)
+        self.rows = rows
+
+    def pow(self, e: int) -> bytes:
+        scalar = int(e) % _ED_L
+        acc: _Extended | None = None
+        rows = self.rows
+        for index, digit in enumerate(scalar.to_bytes(32, "little")):
+            if digit:
+                acc = rows[index][digit] if acc is None else _ext_add(acc, rows[index][digit])
+        return _ED_IDENTITY if acc is None else _ext_encode(acc)
 
 
 class _EdPower:
@@ -414,7 +546,10 @@ class Ed25519Group(Group):
             return self._slow_pow(a, scalar)
 
     def fixed_base(self, base: bytes) -> Any:
-        return _EdBasePower() if base == self.g else _EdPower(self, base)
+        if base == self.g:
+            return _EdBasePower()
+        point = self._point(base)
+        return _EdPower(self, base) if point is None else _EdTable(point)
 
     def generator(self, index: int) -> bytes:
         x = int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big") >> 2

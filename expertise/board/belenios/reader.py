@@ -277,7 +277,7 @@ class BoardReader:
             return
         setup_step.read_trustees(state, trustees_record)
         credentials_step.read_credentials(state, credentials_record)
-        state.context = setup_step.ballot_context(state.election)
+        state.context = setup_step.ballot_context(state.election, state.options.batch)
 
     # ---------------------------------------------------------------- ballots
 

@@ -41,7 +41,8 @@ class ReplayOptions:
     closes: datetime | None = None
     now: datetime | None = None
     clock_simulated: bool = False
-    chunk_size: int = 32
+    chunk_size: int = 64  # ballots a worker verifies at once (one membership batch for all of them)
+    batch: bool = True  # group membership tested in batches (False: one element at a time, `--no-batch`)
     progress: Callable[[int, int | None], None] | None = None
 
 

@@ -66,7 +66,7 @@ def read_credentials(state: BoardState, record: Record) -> None:
     for start in range(0, len(entries), MEMBERSHIP_BATCH):
         values = [(c.index, c.text) for c in entries[start:start + MEMBERSHIP_BATCH]]
         state.credential_futures.append((record.label, state.runner.submit(check_members, state.election.group.name,
-                                                                           values)))
+                                                                           values, state.options.batch)))
     state.steps["membership"].count("credentials", len(entries))
     state.steps["credential_authority"].ran = True
 

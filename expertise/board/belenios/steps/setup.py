@@ -87,13 +87,13 @@ def read_trustees(state: BoardState, record: Record) -> None:
     state.verification.election["trustees"] = summary
 
 
-def ballot_context(election: Election) -> BallotContext:
+def ballot_context(election: Election, batch: bool = True) -> BallotContext:
     """What a worker needs to verify the ballots of this election (small, picklable)."""
     return BallotContext(
         group=election.group.name, public_key=election.public_key_text, fingerprint=election.fingerprint,
         uuid=election.uuid,
         questions=tuple(QuestionShape(q.homomorphic, q.choices, q.minimum, q.maximum, q.blank, q.lists)
-                        for q in election.questions))
+                        for q in election.questions), batch=batch)
 
 
 def conclude(state: BoardState) -> None:
