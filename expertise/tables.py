@@ -212,7 +212,8 @@ def _find_header(rows: Iterable[tuple[int, list[str]]], file: str,
             continue
         seen += 1
         names = [c.strip() for c in cells]
-        first = first or names
+        if first is None or sum(map(bool, names)) > sum(map(bool, first)):
+            first = names  # the row most like a header, to show when none names the columns
         found = {c.field: [i for i, name in enumerate(names) if name and c.matches(name)] for c in columns}
         if all(found[c.field] for c in columns if c.required):
             for c in columns:
