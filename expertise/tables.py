@@ -26,13 +26,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import UsageError
 from .i18n import Arg, Message, msg
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 CELL_LIMIT = 1 << 16  # an id, a name or a time is short: a 64 KiB cell is not a register row
@@ -127,6 +128,11 @@ class Table:
         """The column's times, each aware (UTC); see :func:`parse_times`."""
         return parse_times(self.columns[name], self.lines, file=self.file, field=self.headers[name],
                            zone=zone, zone_option=zone_option)
+
+    def instants(self, name: str, zone: str | None, *, zone_option: str = "--timezone") -> "np.ndarray[Any, Any]":
+        """The column's times as one ``datetime64[ns]`` array in UTC; see :func:`parse_instants`."""
+        return parse_instants(self.columns[name], self.lines, file=self.file, field=self.headers[name],
+                              zone=zone, zone_option=zone_option)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -266,32 +272,119 @@ def _read_csv(data: bytes, file: str, columns: Sequence[Column], encoding: str |
 
         rows = numbered()
         header_line, names, index = _find_header(rows, file, columns)
+        fast = _read_body_fast(text, file, header_line, names, index, delimiter)
+        if fast is not None:
+            cells_fast, lines_fast, formulas_fast = fast
+            return Table(file=file, kind="csv", sha256="", size=0, columns=cells_fast,
+                         headers={f: names[i] for f, i in index.items()}, lines=lines_fast, header_line=header_line,
+                         other_columns=tuple(n for i, n in enumerate(names) if n and i not in index.values()),
+                         encoding=used, encoding_detected=assumed, delimiter=delimiter, formulas=formulas_fast)
         width = len(names)
         cells: dict[str, list[str]] = {f: [] for f in index}
         lines: list[int] = []
         formulas: list[FormulaCell] = []
         appenders = [(i, cells[f].append) for f, i in index.items()]
-        for line, row in rows:
-            if len(row) > width:
-                if any(c.strip() for c in row[width:]):
-                    raise TableError(file, msg("tables.too_many_cells", count=len(row), expected=width), line=line)
-                row = row[:width]
-            if not any(row) or not any(c.strip() for c in row):
-                continue
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            lines.append(line)
+        add_line = lines.append
+        suspect = _SUSPECT_CELL.search
+        start = reader.line_num + 1
+        while True:  # the hot loop of a million-row list: one regex per row, not one test per cell
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise TableError(file, _csv_error(exc), line=reader.line_num) from None
+            line, start = start, reader.line_num + 1
+            joined = "\x1f".join(row)
+            if not joined.strip(" \t\x1f"):
+                continue  # a blank line, or one of empty cells
+            if len(row) != width:
+                if len(row) > width:
+                    if "".join(row[width:]).strip():
+                        raise TableError(file, msg("tables.too_many_cells", count=len(row), expected=width),
+                                         line=line)
+                    row = row[:width]
+                else:
+                    row = row + [""] * (width - len(row))
+            add_line(line)
             for i, add in appenders:
                 add(row[i].strip())
-            for i, cell in enumerate(row):
-                if cell and cell[0] in _SUSPECT and _formula_like(cell):
-                    formulas.append(FormulaCell(line, names[i]))
+            if suspect(joined):
+                formulas += [FormulaCell(line, names[i]) for i, cell in enumerate(row) if _formula_like(cell)]
     finally:
         csv.field_size_limit(old_limit)
     return Table(file=file, kind="csv", sha256="", size=0, columns=cells,
                  headers={f: names[i] for f, i in index.items()}, lines=lines, header_line=header_line,
                  other_columns=tuple(n for i, n in enumerate(names) if n and i not in index.values()),
                  encoding=used, encoding_detected=assumed, delimiter=delimiter, formulas=formulas)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _read_body_fast(text: str, file: str, header_line: int, names: list[str], index: dict[str, int],
+                    delimiter: str) -> tuple[dict[str, list[str]], list[int], list[FormulaCell]] | None:
+    """The rows under the header by pandas' C parser, when that keeps every row on its own line and
+    every problem visible: no quote anywhere (so no cell spans lines, and line = header + row) and no
+    line long enough to hold a 64 KiB cell. None otherwise, or on any irregular row: the exact
+    reader then reads the file and names the problem precisely."""
+    import numpy as np
+    import pandas as pd
+
+    if '"' in text:
+        return None
+    ends = _LINE_END.finditer(text)
+    start = 0
+    for _ in range(header_line):
+        found = next(ends, None)
+        if found is None:
+            return ({f: [] for f in index}, [], [])
+        start = found.end()
+    body = text[start:]
+    if not body.strip():
+        return ({f: [] for f in index}, [], [])
+    raw = np.frombuffer(body.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    breaks = np.flatnonzero((raw == 10) | (raw == 13))
+    if np.diff(breaks, prepend=-1, append=len(raw)).max(initial=0) > CELL_LIMIT:
+        return None  # a line long enough to hold a 64 KiB cell (bytes ≥ characters: the exact reader decides)
+    width = len(names)
+    try:
+        frame = pd.read_csv(io.StringIO(body), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+                            na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_NONE, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return None  # a row longer than the first: the exact reader names it
+    if frame.shape[1] > width:
+        return None  # cells beyond the header (maybe only empty ones): the exact reader decides
+    for missing in range(frame.shape[1], width):
+        frame[missing] = ""
+    numbers = header_line + 1 + np.arange(len(frame))
+    # plain list work from here: pandas' string methods call Python per cell anyway, with more overhead
+    first = _texts(frame[0])
+    maybe_blank = [r for r, c in enumerate(first) if not c or c.isspace()]  # one column first
+    if maybe_blank:
+        rows = frame.iloc[maybe_blank].fillna("")
+        blank = np.zeros(len(frame), dtype=bool)
+        blank[maybe_blank] = rows.apply(lambda column: column.str.strip() == "").all(axis=1).to_numpy()
+        if blank.any():
+            frame, numbers = frame[~blank], numbers[~blank]
+    lines = numbers.tolist()
+    cells = {f: [c.strip() for c in _texts(frame[i])] for f, i in index.items()}
+    formulas: list[FormulaCell] = []
+    if body.lstrip(" \t")[:1] in FORMULA_START or re.search("[" + re.escape(delimiter) + "\r\n][ \t]*[=+\\-@]", body):
+        for i, name in enumerate(names):
+            column = frame[i].fillna("")
+            suspect = column.str.match(r"\s*[=+\-@]").to_numpy()
+            for line, cell in zip(numbers[suspect].tolist(), column[suspect].tolist()):
+                if _formula_like(cell):
+                    formulas.append(FormulaCell(line, name))
+        formulas.sort(key=lambda f: f.line)
+    return cells, lines, formulas
+
+
+def _texts(column: "pd.Series[Any]") -> list[str]:
+    """A parsed column as strings (a cell missing from a short row is empty)."""
+    values: list[Any] = column.tolist()
+    return [v if isinstance(v, str) else "" for v in values] if column.hasnans else values
 
 
 def _csv_error(exc: csv.Error) -> Message:
@@ -303,6 +396,7 @@ def _csv_error(exc: csv.Error) -> Message:
 
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
 _SUSPECT = "".join(FORMULA_START) + " \t"  # first characters worth a closer look (cheap test per cell)
+_SUSPECT_CELL = re.compile(r"(?:^|\x1f)\s*[=+\-@]")  # a row (cells joined by \x1f) with a cell worth a look
 
 
 def _formula_like(cell: str) -> bool:
@@ -359,9 +453,6 @@ def _read_xlsx(data: bytes, file: str, columns: Sequence[Column], sheet: str | N
 
 _ISO_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"
 _ISO_NAIVE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
-_DAY_FIRST_S = r"^\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}:\d{2}$"
-_DAY_FIRST_M = r"^\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}$"
-_DAY_FIRST_D = r"^\d{1,2}/\d{1,2}/\d{4}$"
 
 
 def zone_named(zone: str, *, option: str = "--timezone") -> ZoneInfo:
@@ -374,56 +465,84 @@ def zone_named(zone: str, *, option: str = "--timezone") -> ZoneInfo:
 
 def parse_times(values: Sequence[str], lines: Sequence[int], *, file: str, field: str, zone: str | None,
                 zone_option: str = "--timezone") -> list[datetime]:
-    """Times as written by platforms and spreadsheets, each returned aware in UTC.
+    """The times of :func:`parse_instants` as aware datetimes (UTC)."""
+    import pandas as pd
+
+    instants = parse_instants(values, lines, file=file, field=field, zone=zone, zone_option=zone_option)
+    times: list[datetime] = pd.Series(instants).dt.tz_localize("UTC").dt.to_pydatetime().tolist()
+    return times
+
+
+def parse_instants(values: Sequence[str], lines: Sequence[int], *, file: str, field: str, zone: str | None,
+                   zone_option: str = "--timezone") -> "np.ndarray[Any, Any]":
+    """Times as written by platforms and spreadsheets (trimmed cells), as UTC instants
+    (``datetime64[ns]``, one per value: a million of them stay one array, not a million objects).
 
     ISO 8601 with an offset (offsets may differ row to row: summer time); naive ISO times and
     French day-first dates (``01/12/2026 08:57:31``, seconds optional) are read in the IANA
     ``zone`` — never the machine's, never month first. A naive time without a zone, an ambiguous
     or non-existent local time (the hour repeated or skipped when the clocks change), or an
     unreadable date raises :class:`TableError` naming its line."""
+    import numpy as np
     import pandas as pd
 
-    if not values:
-        return []
-    series = pd.Series(values, dtype=object).astype(str).str.strip()
-    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
-    formats = ((_ISO_OFFSET, "ISO8601", True), (_ISO_NAIVE, "ISO8601", False),
-               (_DAY_FIRST_S, "%d/%m/%Y %H:%M:%S", False), (_DAY_FIRST_M, "%d/%m/%Y %H:%M", False),
-               (_DAY_FIRST_D, "%d/%m/%Y", False))
-    matched = pd.Series(False, index=series.index)
+    if not len(values):
+        return np.empty(0, dtype="datetime64[ns]")
+    cells = np.asarray(values, dtype=object)
+    result = np.full(len(cells), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")  # UTC
+    pending = np.arange(len(cells))
     tz: ZoneInfo | None = None
-    for pattern, fmt, aware in formats:
-        mask = series.str.match(pattern) & ~matched
-        if not mask.any():
-            continue
-        matched |= mask
-        where = mask.to_numpy().nonzero()[0]  # positions in ``values`` (the series has the default index)
-        part = series[mask]
-        if not aware and zone is None:
-            at = int(where[0])
-            raise TableError(file, msg("tables.time.no_zone", value=values[at][:40], option=zone_option),
+
+    def local(positions: "np.ndarray[Any, Any]", parsed: "pd.Series[Any]") -> None:
+        """Naive local times: refused without a zone, or read in it and stored in UTC."""
+        nonlocal tz
+        if zone is None:
+            at = int(positions[0])
+            raise TableError(file, msg("tables.time.no_zone", value=str(values[at])[:40], option=zone_option),
                              line=lines[at], field=field)
-        parsed = pd.to_datetime(part, format=fmt, utc=aware, errors="coerce")
-        bad = parsed.isna().to_numpy()
-        if bad.any():
-            at = int(where[int(bad.argmax())])
-            raise TableError(file, msg("tables.time.unreadable", value=values[at][:40]), line=lines[at], field=field)
-        if not aware:
-            tz = tz or zone_named(zone or "", option=zone_option)
-            try:
-                parsed = parsed.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise").dt.tz_convert("UTC")
-            except Exception:  # pandas names the time, not the row: find it
-                at = int(where[_first_unlocalisable(parsed.tolist(), tz)])
-                raise TableError(file, msg("tables.time.changeover", value=values[at][:40], zone=str(tz)),
-                                 line=lines[at], field=field) from None
-        result[mask] = parsed
-    unmatched = (~matched).to_numpy()
-    if unmatched.any():
-        at = int(unmatched.argmax())
-        reason = (msg("tables.time.empty") if not values[at].strip()
-                  else msg("tables.time.unreadable", value=values[at][:40]))
-        raise TableError(file, reason, line=lines[at], field=field)
-    return [t.replace(tzinfo=timezone.utc) for t in result.dt.tz_localize(None).dt.to_pydatetime()]
+        tz = tz or zone_named(zone, option=zone_option)
+        try:
+            utc = parsed.dt.tz_localize(tz, ambiguous="raise", nonexistent="raise").dt.tz_convert("UTC")
+        except Exception:  # pandas names the time, not the row: find it
+            at = int(positions[_first_unlocalisable(parsed.tolist(), tz)])
+            raise TableError(file, msg("tables.time.changeover", value=str(values[at])[:40], zone=str(tz)),
+                             line=lines[at], field=field) from None
+        result[positions] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+
+    # French day-first forms first (the platforms' exports), strictly by format: never month first.
+    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        if not pending.size:
+            break
+        parsed = pd.to_datetime(pd.Series(cells[pending], dtype=object), format=fmt, errors="coerce")
+        ok = parsed.notna().to_numpy()
+        if ok.any():
+            local(pending[ok], parsed[ok])
+            pending = pending[~ok]
+    if pending.size:  # ISO 8601: with an offset (which may change row to row), or naive and local
+        rest = pd.Series(cells[pending], dtype=object).astype(str)
+        iso = rest.str.match(_ISO_NAIVE).to_numpy() | rest.str.match(_ISO_OFFSET).to_numpy()
+        aware = rest.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True).to_numpy() & iso
+        unreadable = ~iso
+        if aware.any():
+            parsed = pd.to_datetime(rest[aware], format="ISO8601", utc=True, errors="coerce")
+            good = parsed.notna().to_numpy()
+            result[pending[aware][good]] = parsed[good].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            unreadable[np.flatnonzero(aware)[~good]] = True
+        naive = iso & ~aware
+        if naive.any():
+            parsed = pd.to_datetime(rest[naive], format="ISO8601", errors="coerce")
+            good = parsed.notna().to_numpy()
+            unreadable[np.flatnonzero(naive)[~good]] = True
+            if unreadable.any() and int(pending[unreadable].min()) < int(pending[naive][good].min(initial=len(cells))):
+                pass  # the unreadable one comes first in the file: named below
+            elif good.any():
+                local(pending[naive][good], parsed[good])
+        if unreadable.any():
+            at = int(pending[unreadable].min())
+            reason = (msg("tables.time.empty") if not str(values[at]).strip()
+                      else msg("tables.time.unreadable", value=str(values[at])[:40]))
+            raise TableError(file, reason, line=lines[at], field=field)
+    return result
 
 
 def _first_unlocalisable(naive_times: Sequence[datetime], tz: ZoneInfo) -> int:

@@ -24,7 +24,7 @@ from ..errors import UsageError
 from ..i18n import Message, msg
 from ..journal import ResultSet
 from .crosscheck import cross_check
-from .observation import BoardCount, RegisterRead, RegistersObservation
+from .observation import BoardCount, RegisterRead, RegistersObservation, instant
 from .reader import read_register
 from .rules import RULES
 
@@ -181,13 +181,14 @@ def summary(obs: RegistersObservation) -> dict[str, Any]:
     def register(read: RegisterRead | None) -> dict[str, Any] | None:
         if read is None:
             return None
-        return {"file": read.file, "sha256": read.sha256, "size": read.size, "rows": len(read.entries),
-                "distinct": len({e.voter_id for e in read.entries}), "complete": read.complete,
+        return {"file": read.file, "sha256": read.sha256, "size": read.size, "rows": len(read.ids),
+                "distinct": len(set(read.ids)), "complete": read.complete,
                 "unread": read.unread.to_dict() if read.unread else None, "kind": read.kind,
                 "encoding": read.encoding, "encoding_detected": read.encoding_detected,
                 "columns": list(read.columns), "formula_rows": len(read.formula_lines)}
 
-    times = sorted(e.time for e in obs.emargement.entries if e.time) if obs.emargement else []
+    stamps = obs.emargement.stamps if obs.emargement is not None else None
+    span = (instant(min(stamps)), instant(max(stamps))) if stamps else None
     return {
         "voters": register(obs.voters),
         "emargement": register(obs.emargement),
@@ -197,8 +198,8 @@ def summary(obs: RegistersObservation) -> dict[str, Any]:
         "opens": obs.opens.isoformat(),
         "closes": obs.closes.isoformat(),
         "grace_minutes": obs.grace_minutes,
-        "first_emargement": times[0].isoformat() if times else None,
-        "last_emargement": times[-1].isoformat() if times else None,
+        "first_emargement": span[0].isoformat() if span else None,
+        "last_emargement": span[1].isoformat() if span else None,
         "emargements_by_day": _by_day(obs),
         "counts": obs.cross.counts.model_dump(),
         "board": None if obs.board is None else {"counted": obs.board.counted, "trustees": obs.board.trustees,
@@ -212,13 +213,13 @@ def _by_day(obs: RegistersObservation) -> list[list[Any]]:
     """Émargements per day in the election's own time zone (the picture of turnout over the vote)."""
     if obs.emargement is None:
         return []
-    zone = obs.opens.tzinfo
-    days: dict[str, int] = {}
-    for entry in obs.emargement.entries:
-        if entry.time is not None:
-            day = entry.time.astimezone(zone).date().isoformat()
-            days[day] = days.get(day, 0) + 1
-    return [[day, days[day]] for day in sorted(days)]
+    import pandas as pd
+
+    if not obs.emargement.stamps:
+        return []
+    local = pd.DatetimeIndex(pd.to_datetime(list(obs.emargement.stamps), unit="ns", utc=True))
+    days = pd.Series(local.tz_convert(obs.opens.tzinfo).strftime("%Y-%m-%d")).value_counts()  # vectorised
+    return [[day, int(days[day])] for day in sorted(days.index)]
 
 
 def unreadable(settings: Settings, obs: RegistersObservation, case_file: str = "") -> Message | None:

@@ -9,10 +9,11 @@ was not read. Ids are compared exactly as written after trimming: ``00123`` is n
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from typing import Iterable
 
-from .observation import BoardCount, Counts, CrossCheck, Flagged, RegisterRead, Repeated
+from .observation import BoardCount, Counts, CrossCheck, Flagged, RegisterRead, Repeated, instant, stamp_of
 
 
 def _whole(register: RegisterRead | None) -> RegisterRead | None:
@@ -20,39 +21,47 @@ def _whole(register: RegisterRead | None) -> RegisterRead | None:
 
 
 def _repeated(register: RegisterRead) -> tuple[Repeated, ...]:
+    counts = Counter(register.ids)  # counted in C; lines gathered only for the repeats
+    twice = {voter for voter, n in counts.items() if n > 1}
+    if not twice:
+        return ()
     lines: dict[str, list[int]] = defaultdict(list)
-    for entry in register.entries:
-        lines[entry.voter_id].append(entry.line)
-    return tuple(Repeated(voter, tuple(at)) for voter, at in lines.items() if len(at) > 1)
+    for voter, line in zip(register.ids, register.lines):
+        if voter in twice:
+            lines[voter].append(line)
+    return tuple(Repeated(voter, tuple(at)) for voter, at in lines.items())
+
+
+def _flag(register: RegisterRead, positions: Iterable[int]) -> tuple[Flagged, ...]:
+    stamps = register.stamps
+    return tuple(Flagged(register.ids[i], register.lines[i], instant(stamps[i]) if stamps is not None else None)
+                 for i in positions)
 
 
 def cross_check(voters: RegisterRead | None, emargement: RegisterRead | None, paper: RegisterRead | None, *,
                 opens: datetime, closes: datetime, grace_minutes: int, mixed_paper: bool,
                 board: BoardCount | None) -> CrossCheck:
     voters, emargement, paper = _whole(voters), _whole(emargement), _whole(paper)
-    listed = {e.voter_id for e in voters.entries} if voters is not None else None
-    signed = {e.voter_id for e in emargement.entries} if emargement is not None else None
+    listed = set(voters.ids) if voters is not None else None
+    signed = set(emargement.ids) if emargement is not None else None
     not_on_list = out_of_hours = to_discard = paper_not_listed = None
     duplicates = paper_twice = None
     if emargement is not None:
         duplicates = _repeated(emargement)
-        last = closes + timedelta(minutes=grace_minutes)
-        out_of_hours = tuple(Flagged(e.voter_id, e.line, e.time) for e in emargement.entries
-                             if e.time is not None and not opens <= e.time <= last)
+        first, last = stamp_of(opens), stamp_of(closes + timedelta(minutes=grace_minutes))
+        out_of_hours = _flag(emargement, (i for i, t in enumerate(emargement.stamps or ()) if not first <= t <= last))
         if listed is not None:
-            not_on_list = tuple(Flagged(e.voter_id, e.line, e.time) for e in emargement.entries
-                                if e.voter_id not in listed)
+            not_on_list = _flag(emargement, (i for i, v in enumerate(emargement.ids) if v not in listed))
     if paper is not None and mixed_paper:
         paper_twice = _repeated(paper)
         if signed is not None:  # the electronic vote prevails, whenever the envelope arrived
-            to_discard = tuple(Flagged(e.voter_id, e.line, e.time) for e in paper.entries if e.voter_id in signed)
+            to_discard = _flag(paper, (i for i, v in enumerate(paper.ids) if v in signed))
         if listed is not None:
-            paper_not_listed = tuple(Flagged(e.voter_id, e.line, e.time) for e in paper.entries
-                                     if e.voter_id not in listed)
+            paper_not_listed = _flag(paper, (i for i, v in enumerate(paper.ids) if v not in listed))
     counts = Counts(voters_listed=len(listed) if listed is not None else None,
-                    paper_votes=len({e.voter_id for e in paper.entries}) if paper is not None else None)
+                    paper_votes=len(set(paper.ids)) if paper is not None else None)
     if emargement is not None and signed is not None:
-        counts = counts.model_copy(update={"emargement_rows": len(emargement.entries), "signed_voters": len(signed)})
+        counts = counts.model_copy(update={"emargement_rows": len(emargement.ids), "signed_voters": len(signed)})
         if board is not None:
             counts = counts.model_copy(update=_difference(len(signed), board, not_on_list or (), out_of_hours or ()))
     return CrossCheck(not_on_list=not_on_list, duplicates=duplicates, out_of_hours=out_of_hours,

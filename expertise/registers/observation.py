@@ -9,7 +9,7 @@ carries its reason and no row, so that nothing is counted from it and no check b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from pydantic import Field
 
@@ -28,12 +28,32 @@ class Entry:
     time: datetime | None = None
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def instant(stamp: int) -> datetime:
+    """A row's time kept as UTC nanoseconds since the epoch, as an aware datetime (to the microsecond)."""
+    return EPOCH + timedelta(microseconds=stamp // 1000)
+
+
+def stamp_of(when: datetime) -> int:
+    """The other way: an aware datetime as UTC nanoseconds since the epoch."""
+    delta = when - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
+
+
 class RegisterRead(Observation):
-    """One register file as read: its rows, or why it could not be read; how it was read."""
+    """One register file as read: its rows, or why it could not be read; how it was read.
+
+    Rows are kept by column (ids, lines, times as UTC nanoseconds): a national list is a million
+    rows, and a million small objects cost more than reading the file. :attr:`entries` gives them
+    as rows where that is clearer and the register small."""
 
     label: str  # "voters", "emargement", "paper_votes": the [registers] key that declares it
     file: str  # as cited in results: relative to the case when it lies inside
-    entries: tuple[Entry, ...] = ()
+    ids: tuple[str, ...] = ()  # as written, trimmed
+    lines: tuple[int, ...] = ()  # the line (Excel row) of each
+    stamps: tuple[int, ...] | None = None  # the time of each (émargement, paper votes), UTC ns since the epoch
     unread: Message | None = None  # why the file could not be read (file, line, field named); None: read whole
     sha256: str = ""
     size: int = 0
@@ -47,6 +67,12 @@ class RegisterRead(Observation):
     @property
     def complete(self) -> bool:
         return self.unread is None
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        stamps = self.stamps
+        return tuple(Entry(line, voter, instant(stamps[i]) if stamps is not None else None)
+                     for i, (line, voter) in enumerate(zip(self.lines, self.ids)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Mapping
 from ..errors import UsageError
 from ..i18n import msg
 from ..tables import Column, Table, TableError, read_table
-from .observation import Entry, RegisterRead
+from .observation import RegisterRead
 
 # The header names met in real exports (HR software, voting platforms, spreadsheets), compared
 # without accents, case or punctuation; `--column ROLE.FIELD=NAME` maps any other.
@@ -52,32 +52,34 @@ def read_register(path: Path, *, label: str, cited_as: str, zone: str | None, zo
     except TableError as exc:
         return RegisterRead(label=label, file=cited_as, unread=exc.message)
     try:
-        entries = _entries(table, label, zone, zone_option)
+        columns = _columns(table, label, zone, zone_option)
     except TableError as exc:
         return _described(table, label, exc)
-    return _described(table, label, None, entries)
+    return _described(table, label, None, columns)
 
 
-def _entries(table: Table, label: str, zone: str | None, zone_option: str) -> tuple[Entry, ...]:
+def _columns(table: Table, label: str, zone: str | None,
+             zone_option: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...] | None]:
+    """The register's columns: ids, lines, and times (UTC ns) where the register has them."""
     ids = table.column("voter_id")
-    empty = next((i for i, voter in enumerate(ids) if not voter), None)
-    if empty is not None:
+    if "" in ids:
+        empty = ids.index("")
         raise TableError(table.file, msg("registers.read.empty_id"), line=table.lines[empty],
                          field=table.headers["voter_id"])
     timed = TIMED.get(label)
-    if timed is None or timed not in table.columns:
-        return tuple(Entry(line, voter) for line, voter in zip(table.lines, ids))
-    if timed == "received_on" and not any(table.column(timed)):
-        return tuple(Entry(line, voter) for line, voter in zip(table.lines, ids))
-    times = table.times(timed, zone, zone_option=zone_option)
-    return tuple(Entry(line, voter, when) for line, voter, when in zip(table.lines, ids, times))
+    stamps = None
+    if timed is not None and timed in table.columns and (timed != "received_on" or any(table.column(timed))):
+        stamps = tuple(table.instants(timed, zone, zone_option=zone_option).astype("int64").tolist())
+    return tuple(ids), tuple(table.lines), stamps
 
 
 def _described(table: Table, label: str, error: TableError | None,
-               entries: tuple[Entry, ...] = ()) -> RegisterRead:
+               columns: tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...] | None] = ((), (), None)
+               ) -> RegisterRead:
     names = [table.headers.get(f.field, "") for f in COLUMNS[label]]
+    ids, lines, stamps = columns if error is None else ((), (), None)
     return RegisterRead(
-        label=label, file=table.file, entries=entries if error is None else (),
+        label=label, file=table.file, ids=ids, lines=lines, stamps=stamps,
         unread=error.message if error is not None else None, sha256=table.sha256, size=table.size,
         kind=table.kind, encoding=table.encoding, encoding_detected=table.encoding_detected,
         columns=tuple(n for n in names if n) + table.other_columns,

@@ -92,7 +92,7 @@ def emargement_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
     bad = list(obs.cross.not_on_list or ())
     yield _verdict("REG-001", bad, msg("registers.reg_001.fail", count=len(bad), lines=_lines(bad),
                                        file=obs.emargement.file),
-                   msg("registers.reg_001.pass", count=len(obs.emargement.entries),
+                   msg("registers.reg_001.pass", count=len(obs.emargement.ids),
                        registered=msg("registers.count.registered", count=obs.cross.counts.voters_listed or 0)),
                    obs.emargement, obs.voters)
 
@@ -108,7 +108,7 @@ def no_double_emargement(obs: RegistersObservation) -> Iterator[Result]:
     twice = list(obs.cross.duplicates or ())
     yield _verdict("REG-002", twice, msg("registers.reg_002.fail", count=len(twice), lines=_lines(twice),
                                          file=obs.emargement.file),
-                   msg("registers.reg_002.pass", count=len(obs.emargement.entries)), obs.emargement)
+                   msg("registers.reg_002.pass", count=len(obs.emargement.ids)), obs.emargement)
 
 
 def emargement_within_opening_hours(obs: RegistersObservation) -> Iterator[Result]:
@@ -153,7 +153,7 @@ def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]
         problems.append(msg("registers.reg_004.twice_on_paper", count=len(twice), lines=_lines(twice),
                             file=obs.paper.file))
     yield _verdict("REG-004", discard + twice, msg("registers.reg_004.fail", problems=problems),
-                   msg("registers.reg_004.pass", count=len({e.voter_id for e in obs.paper.entries})),
+                   msg("registers.reg_004.pass", count=len(set(obs.paper.ids))),
                    obs.paper, obs.emargement, details={"to_discard": len(discard), "twice_on_paper": len(twice)})
 
 
@@ -170,7 +170,7 @@ def paper_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
         return
     bad = list(obs.cross.paper_votes_not_on_list or ())
     yield _verdict("REG-008", bad, msg("registers.reg_008.fail", count=len(bad), lines=_lines(bad), file=obs.paper.file),
-                   msg("registers.reg_008.pass", count=len(obs.paper.entries)), obs.paper, obs.voters)
+                   msg("registers.reg_008.pass", count=len(obs.paper.ids)), obs.paper, obs.voters)
 
 
 def emargement_matches_the_board(obs: RegistersObservation) -> Iterator[Result]:

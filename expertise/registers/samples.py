@@ -11,7 +11,7 @@ Names are drawn from a fixed small pool: nothing here is anybody's data.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -46,8 +46,9 @@ def write_voters_csv(path: Path, ids: Sequence[str], *, header: Sequence[str] = 
 def signing_times(count: int, opens: datetime, closes: datetime, *, seed: int = 1) -> list[datetime]:
     """Times spread over the opening, sorted (a platform exports in order)."""
     rnd = random.Random(seed)
-    span = (closes - opens).total_seconds()
-    return sorted(opens + timedelta(seconds=int(rnd.random() * span)) for _ in range(count))
+    start = opens.astimezone(timezone.utc)  # in UTC: wall-clock arithmetic would invent 02:30 on the change day
+    span = (closes.astimezone(timezone.utc) - start).total_seconds()
+    return sorted(start + timedelta(seconds=int(rnd.random() * span)) for _ in range(count))
 
 
 def day_first(when: datetime, zone: str, *, seconds: bool = True) -> str:

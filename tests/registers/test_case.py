@@ -152,7 +152,7 @@ def test_a_register_that_cannot_be_read_whole_is_a_usage_error_naming_file_line_
     done = run_cli("registers", "check", demo_case)
     assert done.returncode == 2
     message = " ".join(done.stderr.split())
-    assert "registers/emargement.csv, line 2, field time: local time 2026-12-02 25:03 without a UTC offset" in message
+    assert "registers/emargement.csv, line 2, field time: unreadable date 2026-12-02 25:03" in message
     assert journal.read_entries(demo_case)[-1]["action"] == "registers"
 
     audit = run_cli("audit", demo_case, "--no-pdf", "--json")

@@ -13,7 +13,7 @@ from expertise.case import Actor
 from expertise.domain import Observation, evaluate
 from expertise.i18n import msg
 from expertise.registers.crosscheck import cross_check
-from expertise.registers.observation import BoardCount, Entry, RegisterRead, RegistersObservation
+from expertise.registers.observation import BoardCount, RegisterRead, RegistersObservation, stamp_of
 from expertise.registers.rules import RULES as REGISTERS_RULES
 from expertise.results import Result, Status
 from expertise.tables import located
@@ -45,9 +45,9 @@ def register(label: str, ids: list[str], *, times: list[datetime] | None = None,
         reason = msg("tables.time.no_zone", value="01/12/2026 09:00", option="--timezone")
         return RegisterRead(label=label, file=file, unread=located(file, reason, line=7, field="Horodatage"))
     return RegisterRead(label=label, file=file, columns=columns, formula_lines=formula_lines,
-                        formula_columns=("Nom",) if formula_lines else (),
-                        entries=tuple(Entry(index + 2, voter, times[index] if times else None)
-                                      for index, voter in enumerate(ids)))
+                        formula_columns=("Nom",) if formula_lines else (), ids=tuple(ids),
+                        lines=tuple(range(2, 2 + len(ids))),
+                        stamps=tuple(stamp_of(t) for t in times) if times is not None else None)
 
 
 def clean() -> RegistersObservation:
