@@ -509,6 +509,10 @@ def parse_instants(values: Sequence[str], lines: Sequence[int], *, file: str, fi
                              line=lines[at], field=field) from None
         result[positions] = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
 
+    fixed = _day_first_fixed(values)
+    if fixed is not None:  # the common export, all rows alike: read in one pass of array arithmetic
+        local(pending, pd.Series(fixed))
+        pending = pending[:0]
     # French day-first forms first (the platforms' exports), strictly by format: never month first.
     for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
         if not pending.size:
@@ -543,6 +547,51 @@ def parse_instants(values: Sequence[str], lines: Sequence[int], *, file: str, fi
                       else msg("tables.time.unreadable", value=str(values[at])[:40]))
             raise TableError(file, reason, line=lines[at], field=field)
     return result
+
+
+def _day_first_fixed(values: Sequence[str]) -> "np.ndarray[Any, Any] | None":
+    """Every value ``DD/MM/YYYY HH:MM:SS`` (or every one ``DD/MM/YYYY HH:MM``), zero-padded, and a
+    real date and time: their naive times, computed from the digits as arrays (strptime takes a
+    microsecond a row). None when any value differs: the general path reads them and names the
+    culprit."""
+    import numpy as np
+
+    width = len(values[0])
+    if width not in (16, 19):
+        return None
+    try:
+        raw = np.array(values, dtype=f"S{width}")  # ASCII only; a longer value would be cut: lengths checked
+    except UnicodeEncodeError:
+        return None
+    if len(values) and not all(len(v) == width for v in values):
+        return None
+    grid = raw.view(np.uint8).reshape(len(values), width)
+    separators = {2: ord("/"), 5: ord("/"), 10: ord(" "), 13: ord(":")} | ({16: ord(":")} if width == 19 else {})
+    digits = [i for i in range(width) if i not in separators]
+    if not all((grid[:, i] == code).all() for i, code in separators.items()):
+        return None
+    numbers = grid[:, digits].astype(np.int64) - ord("0")
+    if ((numbers < 0) | (numbers > 9)).any():
+        return None
+
+    def field(*columns: int) -> "np.ndarray[Any, Any]":
+        value = np.zeros(len(values), dtype=np.int64)
+        for column in columns:
+            value = value * 10 + numbers[:, digits.index(column)]
+        return value
+
+    day, month, year = field(0, 1), field(3, 4), field(6, 7, 8, 9)
+    hour, minute = field(11, 12), field(14, 15)
+    second = field(17, 18) if width == 19 else np.zeros(len(values), dtype=np.int64)
+    if ((month < 1) | (month > 12) | (day < 1) | (hour > 23) | (minute > 59) | (second > 59)).any():
+        return None
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    if (days.astype("datetime64[M]") != months).any():
+        return None  # 31/02: the general path names it
+    seconds = (hour * 3600 + minute * 60 + second).astype("timedelta64[s]")
+    stamps: np.ndarray[Any, Any] = (days + seconds).astype("datetime64[ns]")
+    return stamps
 
 
 def _first_unlocalisable(naive_times: Sequence[datetime], tz: ZoneInfo) -> int:

@@ -200,3 +200,15 @@ def test_formula_cells_are_data_and_neutralised_when_written(tmp_path: Path) -> 
     ws = openpyxl.load_workbook(book).active
     assert ws is not None
     assert ws["B2"].value == "'=1+1" and ws["B2"].data_type == "s"
+
+
+def test_the_fast_and_the_exact_csv_readers_agree(tmp_path: Path) -> None:
+    """Quote-free files go through pandas' C parser, others through the csv module: same rows, lines, findings."""
+    plain = "Matricule;Nom\r\n1;A\r\n\r\n  ;  \r\n2\r\n3;=X\r\n 4 ;+1\r\n"
+    quoted = plain.replace("1;A", '"1";A')
+    tables = [read_table(write(tmp_path / f"{n}.csv", text), [ID, NAME]) for n, text in (("p", plain), ("q", quoted))]
+    for table in tables:
+        assert table.column("voter_id") == ["1", "2", "3", "4"]
+        assert table.column("name") == ["A", "", "=X", "+1"]
+        assert table.lines == [2, 5, 6, 7]
+        assert [(f.line, f.column) for f in table.formulas] == [(6, "Nom")]
