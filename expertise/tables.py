@@ -272,51 +272,44 @@ def _read_csv(data: bytes, file: str, columns: Sequence[Column], encoding: str |
 
         rows = numbered()
         header_line, names, index = _find_header(rows, file, columns)
-        fast = _read_body_fast(text, file, header_line, names, index, delimiter)
-        if fast is not None:
-            cells_fast, lines_fast, formulas_fast = fast
-            return Table(file=file, kind="csv", sha256="", size=0, columns=cells_fast,
-                         headers={f: names[i] for f, i in index.items()}, lines=lines_fast, header_line=header_line,
-                         other_columns=tuple(n for i, n in enumerate(names) if n and i not in index.values()),
-                         encoding=used, encoding_detected=assumed, delimiter=delimiter, formulas=formulas_fast)
-        width = len(names)
-        cells: dict[str, list[str]] = {f: [] for f in index}
-        lines: list[int] = []
-        formulas: list[FormulaCell] = []
-        appenders = [(i, cells[f].append) for f, i in index.items()]
-        add_line = lines.append
-        suspect = _SUSPECT_CELL.search
-        start = reader.line_num + 1
-        while True:  # the hot loop of a million-row list: one regex per row, not one test per cell
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise TableError(file, _csv_error(exc), line=reader.line_num) from None
-            line, start = start, reader.line_num + 1
-            joined = "\x1f".join(row)
-            if not joined.strip(" \t\x1f"):
-                continue  # a blank line, or one of empty cells
-            if len(row) != width:
-                if len(row) > width:
-                    if "".join(row[width:]).strip():
-                        raise TableError(file, msg("tables.too_many_cells", count=len(row), expected=width),
-                                         line=line)
-                    row = row[:width]
-                else:
-                    row = row + [""] * (width - len(row))
-            add_line(line)
-            for i, add in appenders:
-                add(row[i].strip())
-            if suspect(joined):
-                formulas += [FormulaCell(line, names[i]) for i, cell in enumerate(row) if _formula_like(cell)]
+        body = _read_body_fast(text, file, header_line, names, index, delimiter)
+        if body is None:
+            body = _read_body_exact(rows, file, names, index)
     finally:
         csv.field_size_limit(old_limit)
+    cells, lines, formulas = body
     return Table(file=file, kind="csv", sha256="", size=0, columns=cells,
                  headers={f: names[i] for f, i in index.items()}, lines=lines, header_line=header_line,
                  other_columns=tuple(n for i, n in enumerate(names) if n and i not in index.values()),
                  encoding=used, encoding_detected=assumed, delimiter=delimiter, formulas=formulas)
+
+
+def _read_body_exact(rows: Iterable[tuple[int, list[str]]], file: str, names: list[str],
+                     index: dict[str, int]) -> tuple[dict[str, list[str]], list[int], list[FormulaCell]]:
+    """The rows under the header by the csv module, each problem named by its line."""
+    width = len(names)
+    cells: dict[str, list[str]] = {f: [] for f in index}
+    lines: list[int] = []
+    formulas: list[FormulaCell] = []
+    appenders = [(i, cells[f].append) for f, i in index.items()]
+    suspect = _SUSPECT_CELL.search
+    for line, row in rows:
+        joined = "\x1f".join(row)
+        if not joined.strip(" \t\x1f"):
+            continue  # a blank line, or one of empty cells
+        if len(row) != width:
+            if len(row) > width:
+                if "".join(row[width:]).strip():
+                    raise TableError(file, msg("tables.too_many_cells", count=len(row), expected=width), line=line)
+                row = row[:width]
+            else:
+                row = row + [""] * (width - len(row))
+        lines.append(line)
+        for i, add in appenders:
+            add(row[i].strip())
+        if suspect(joined):  # one regex per row, not one test per cell
+            formulas += [FormulaCell(line, names[i]) for i, cell in enumerate(row) if _formula_like(cell)]
+    return cells, lines, formulas
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")

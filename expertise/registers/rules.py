@@ -68,6 +68,15 @@ def _unreadable(check_id: str, *registers: RegisterRead | None) -> Result | None
                   subject=_subject(*registers), evidence=_evidence(*registers))
 
 
+def _before(check_id: str, *needed: tuple[RegisterRead | None, str]) -> Result | None:
+    """What a check says before judging: a register not declared (manual), or not read (could not
+    test); None when every register it needs is there, read whole."""
+    for register, name in needed:
+        if register is None:
+            return _missing(check_id, name)
+    return _unreadable(check_id, *(register for register, _ in needed))
+
+
 def _verdict(check_id: str, bad: list[Any], fail: Message, ok: Message, *registers: RegisterRead | None,
              details: dict[str, Any] | None = None) -> Result:
     details = {**(details or {}), "count": len(bad)}
@@ -82,13 +91,11 @@ def _local(obs: RegistersObservation, when: datetime | None) -> str:
 
 
 def emargement_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
-    if obs.emargement is None or obs.voters is None:
-        yield _missing("REG-001", "emargement" if obs.emargement is None else "voters")
+    early = _before("REG-001", (obs.emargement, "emargement"), (obs.voters, "voters"))
+    if early is not None:
+        yield early
         return
-    unread = _unreadable("REG-001", obs.emargement, obs.voters)
-    if unread is not None:
-        yield unread
-        return
+    assert obs.emargement is not None
     bad = list(obs.cross.not_on_list or ())
     yield _verdict("REG-001", bad, msg("registers.reg_001.fail", count=len(bad), lines=_lines(bad),
                                        file=obs.emargement.file),
@@ -98,13 +105,11 @@ def emargement_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
 
 
 def no_double_emargement(obs: RegistersObservation) -> Iterator[Result]:
-    if obs.emargement is None:
-        yield _missing("REG-002", "emargement")
+    early = _before("REG-002", (obs.emargement, "emargement"))
+    if early is not None:
+        yield early
         return
-    unread = _unreadable("REG-002", obs.emargement)
-    if unread is not None:
-        yield unread
-        return
+    assert obs.emargement is not None
     twice = list(obs.cross.duplicates or ())
     yield _verdict("REG-002", twice, msg("registers.reg_002.fail", count=len(twice), lines=_lines(twice),
                                          file=obs.emargement.file),
@@ -112,13 +117,11 @@ def no_double_emargement(obs: RegistersObservation) -> Iterator[Result]:
 
 
 def emargement_within_opening_hours(obs: RegistersObservation) -> Iterator[Result]:
-    if obs.emargement is None:
-        yield _missing("REG-003", "emargement")
+    early = _before("REG-003", (obs.emargement, "emargement"))
+    if early is not None:
+        yield early
         return
-    unread = _unreadable("REG-003", obs.emargement)
-    if unread is not None:
-        yield unread
-        return
+    assert obs.emargement is not None
     outside = list(obs.cross.out_of_hours or ())
     named: list[Arg] = [msg("registers.reg_003.signed_at", time=_local(obs, e.time), line=e.line)
                         for e in outside[:SHOWN]]
@@ -133,17 +136,20 @@ def emargement_within_opening_hours(obs: RegistersObservation) -> Iterator[Resul
                    details={"grace_minutes": obs.grace_minutes})
 
 
-def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]:
+def _paper_check(check_id: str, obs: RegistersObservation, other: RegisterRead | None, other_name: str) -> Result | None:
+    """What a check of the paper votes says before looking at them: not a mixed vote, a register
+    not declared, or one not read (None when the paper votes and ``other`` are there, read)."""
     if not obs.mixed_paper:
-        yield Result("REG-004", Status.NOT_APPLICABLE, msg("registers.reg_004.not_applicable"), subject="registers")
+        return Result(check_id, Status.NOT_APPLICABLE, msg("registers.reg_004.not_applicable"), subject="registers")
+    return _before(check_id, (obs.paper, "paper"), (other, other_name))
+
+
+def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]:
+    early = _paper_check("REG-004", obs, obs.emargement, "emargement")
+    if early is not None:
+        yield early
         return
-    if obs.emargement is None or obs.paper is None:
-        yield _missing("REG-004", "emargement" if obs.emargement is None else "paper")
-        return
-    unread = _unreadable("REG-004", obs.paper, obs.emargement)
-    if unread is not None:
-        yield unread
-        return
+    assert obs.paper is not None and obs.emargement is not None  # what _paper_check saw
     discard, twice = list(obs.cross.paper_votes_to_discard or ()), list(obs.cross.paper_votes_twice or ())
     problems: list[Arg] = []
     if discard:
@@ -158,16 +164,11 @@ def no_vote_on_paper_and_internet(obs: RegistersObservation) -> Iterator[Result]
 
 
 def paper_voters_are_listed(obs: RegistersObservation) -> Iterator[Result]:
-    if not obs.mixed_paper:
-        yield Result("REG-008", Status.NOT_APPLICABLE, msg("registers.reg_004.not_applicable"), subject="registers")
+    early = _paper_check("REG-008", obs, obs.voters, "voters")
+    if early is not None:
+        yield early
         return
-    if obs.paper is None or obs.voters is None:
-        yield _missing("REG-008", "paper" if obs.paper is None else "voters")
-        return
-    unread = _unreadable("REG-008", obs.paper, obs.voters)
-    if unread is not None:
-        yield unread
-        return
+    assert obs.paper is not None and obs.voters is not None  # what _paper_check saw
     bad = list(obs.cross.paper_votes_not_on_list or ())
     yield _verdict("REG-008", bad, msg("registers.reg_008.fail", count=len(bad), lines=_lines(bad), file=obs.paper.file),
                    msg("registers.reg_008.pass", count=len(obs.paper.ids)), obs.paper, obs.voters)
@@ -203,8 +204,12 @@ def emargement_matches_the_board(obs: RegistersObservation) -> Iterator[Result]:
         yield Result("REG-005", Status.FAIL, finding, subject=subject, evidence=evidence, details=details)
         return
     ballots = msg("registers.count.ballots", count=counted)
-    passed = (msg("registers.reg_005.explained", count=explained, voters=voters, ballots=ballots) if explained
-              else msg("registers.reg_005.pass", count=signed, ballots=ballots))
+    if explained:
+        passed = msg("registers.reg_005.explained", count=explained, voters=voters, ballots=ballots)
+    elif obs.board.evidence:  # a replay: its results are the evidence
+        passed = msg("registers.reg_005.pass", count=signed, ballots=ballots)
+    else:  # a number the expert stated (tally minutes), not a replay
+        passed = msg("registers.reg_005.pass_stated", count=signed, ballots=ballots, source=obs.board.source)
     yield Result("REG-005", Status.PASS, passed, subject=subject, evidence=evidence, details=details)
 
 
@@ -275,13 +280,11 @@ def beyond_minimal(columns: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def electoral_list_is_minimal(obs: RegistersObservation) -> Iterator[Result]:
-    if obs.voters is None:
-        yield _missing("REG-009", "voters")
+    early = _before("REG-009", (obs.voters, "voters"))
+    if early is not None:
+        yield early
         return
-    unread = _unreadable("REG-009", obs.voters)
-    if unread is not None:
-        yield unread
-        return
+    assert obs.voters is not None
     extra = beyond_minimal(obs.voters.columns)
     named: list[Arg] = [msg("registers.reg_009.column", column=header, kind=_KIND[kind]) for header, kind in extra]
     yield _verdict("REG-009", extra, msg("registers.reg_009.fail", file=obs.voters.file, columns=named),

@@ -187,3 +187,22 @@ def test_case_registers_section_with_zone_columns_and_grace(run_cli, demo_case: 
     assert statuses["REG-003"] == "pass" and statuses["REG-005"] == "pass" and statuses["REG-001"] == "pass"
     strict = run_cli("registers", "check", demo_case, "--grace-minutes", "0", "--json")
     assert strict.returncode == 1 and json.loads(strict.stdout)["out_of_hours"][0]["voter_id"] == ids[11]
+
+
+@pytest.mark.slow
+def test_board_replayed_for_the_count(run_cli, demo_case: Path) -> None:
+    """`--board BOARD` replays the board now: the demo's 64 ballots against its 64 signatures."""
+    registers = demo_case / "registers"
+    done = run_cli("registers", "check", "--voters", registers / "voters.csv", "--emargement",
+                   registers / "emargement.csv", "--board", next((demo_case / "board").glob("*.bel")),
+                   "--opens", "2026-12-01T08:00:00+01:00", "--closes", "2026-12-08T17:00:00+01:00", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["counts"]["ballots"] == 64 and data["counts"]["unexplained_difference"] == 0
+    result = next(r for r in data["results"] if r["check_id"] == "REG-005")
+    assert result["status"] == "pass" and result["code"] == "registers.reg_005.pass"
+    stated = run_cli("registers", "check", "--emargement", registers / "emargement.csv", "--board-ballots", "65",
+                     "--opens", "2026-12-01T08:00:00+01:00", "--closes", "2026-12-08T17:00:00+01:00", "--json")
+    assert stated.returncode == 1
+    result = next(r for r in json.loads(stated.stdout)["results"] if r["check_id"] == "REG-005")
+    assert result["status"] == "fail" and "1 ballot without a voter signed" in result["message"]
