@@ -69,7 +69,13 @@ def _columns(table: Table, label: str, zone: str | None,
     timed = TIMED.get(label)
     stamps = None
     if timed is not None and timed in table.columns and (timed != "received_on" or any(table.column(timed))):
-        stamps = tuple(table.instants(timed, zone, zone_option=zone_option).astype("int64").tolist())
+        try:
+            stamps = tuple(table.instants(timed, zone, zone_option=zone_option).astype("int64").tolist())
+        except TableError as exc:
+            # the day an envelope arrived decides nothing (the electronic vote prevails whatever it is):
+            # without a zone it is left unread rather than the paper votes refused
+            if timed != "received_on" or exc.reason.code != "tables.time.no_zone":
+                raise
     return tuple(ids), tuple(table.lines), stamps
 
 

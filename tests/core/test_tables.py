@@ -105,6 +105,13 @@ def test_xlsx_named_sheet(tmp_path: Path) -> None:
     assert caught.value.reason.code == "tables.no_sheet"
 
 
+def test_a_sheet_named_for_a_csv_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "l.csv", "Matricule\n1\n")
+    with pytest.raises(TableError) as caught:
+        read_table(path, [ID], sheet="Feuil1")
+    assert caught.value.reason.code == "tables.sheet_on_csv"
+
+
 def test_override_maps_an_unknown_header(tmp_path: Path) -> None:
     path = write(tmp_path / "l.csv", "Code agent,Nom\n9,A\n")
     with pytest.raises(TableError) as caught:

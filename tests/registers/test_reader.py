@@ -48,6 +48,15 @@ def test_latin1_emargement_with_day_first_local_times_across_summer_time(tmp_pat
     assert "line 2, field Date et heure" in no_zone.unread.render("en")
 
 
+def test_paper_votes_dates_need_no_zone(tmp_path: Path) -> None:
+    """The day an envelope arrived decides nothing: without a zone it is left unread, the votes are read."""
+    path = samples.write_paper_csv(tmp_path / "papier.csv", [("0001", "29/03/2027"), ("0002", "30/03/2027")])
+    read = read_register(path, label="paper_votes", cited_as="papier.csv", zone=None)
+    assert read.complete and read.ids == ("0001", "0002") and read.stamps is None
+    zoned = read_register(path, label="paper_votes", cited_as="papier.csv", zone="Europe/Paris")
+    assert zoned.stamps is not None and zoned.entries[0].time == datetime(2027, 3, 28, 22, 0, tzinfo=UTC)  # summer time already
+
+
 def test_xlsx_list_under_a_merged_title_with_ids_as_excel_numbers(tmp_path: Path) -> None:
     path = samples.write_voters_xlsx(tmp_path / "liste.xlsx", ["10005099085", "10005099086", "00042"])
     read = read_register(path, label="voters", cited_as="liste.xlsx", zone=None)
