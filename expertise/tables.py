@@ -363,7 +363,8 @@ def _read_body_fast(text: str, file: str, header_line: int, names: list[str], in
     lines = numbers.tolist()
     cells = {f: [c.strip() for c in _texts(frame[i])] for f, i in index.items()}
     formulas: list[FormulaCell] = []
-    if body.lstrip(" \t")[:1] in FORMULA_START or re.search("[" + re.escape(delimiter) + "\r\n][ \t]*[=+\\-@]", body):
+    formula_like = re.compile("[" + re.escape(delimiter) + "\r\n][ \t]*[=+\\-@]")  # a cell starting like one
+    if body.lstrip(" \t")[:1] in FORMULA_START or formula_like.search(body):
         for i, name in enumerate(names):
             column = frame[i].fillna("")
             suspect = column.str.match(r"\s*[=+\-@]").to_numpy()

@@ -149,7 +149,8 @@ def case_settings(case: Case, *, overrides: Mapping[str, Any] | None = None) -> 
     pseudonymise = more.get("pseudonymise")
     return Settings(files=files, cited=cited, opens=more.get("opens") or election.opens,
                     closes=more.get("closes") or election.closes, zone=zone,
-                    zone_option=zone_option if zone else "--timezone", encodings=encodings, sheets=sheets,
+                    zone_option=zone_option if zone else "--timezone / election.timezone", encodings=encodings,
+                    sheets=sheets,
                     columns=columns,
                     grace_minutes=grace if grace is not None else (config.grace_minutes if config else 0),
                     mixed_paper=election.mixed_paper or "paper_votes" in files, electorate=election.electorate,

@@ -219,3 +219,12 @@ def test_the_fast_and_the_exact_csv_readers_agree(tmp_path: Path) -> None:
         assert table.column("name") == ["A", "", "=X", "+1"]
         assert table.lines == [2, 5, 6, 7]
         assert [(f.line, f.column) for f in table.formulas] == [(6, "Nom")]
+
+
+def test_utf16_with_bom(tmp_path: Path) -> None:
+    """Excel's "Unicode text" export (UTF-16 with a BOM, tabs) reads. (An XLSX cell cannot reach 64 KiB:
+    the format stops at 32 767 characters.)"""
+    path = tmp_path / "l.txt"
+    path.write_bytes("Matricule\tNom\r\n0007\tÉlise\r\n".encode("utf-16"))
+    table = read_table(path, [ID, NAME])
+    assert table.column("voter_id") == ["0007"] and table.column("name") == ["Élise"] and table.encoding == "utf-16"
