@@ -52,6 +52,7 @@ def test_audit_compares_the_emargement_with_the_board_just_replayed(run_cli, dem
     assert "2 decryption-key parts" in results["REG-007"].text("en") and "trustee keys" in results["REG-007"].text("en")
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Émargement et détenteurs des clés" in html and "REG-005" in html
+    assert "HM01848" not in html  # the voter signed before the opening: named by its row, never in the report
 
 
 def test_a_ballot_more_than_voters_signed_fails(run_cli, demo_case: Path, tmp_path: Path) -> None:
