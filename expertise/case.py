@@ -48,6 +48,8 @@ class Election(Section):
     closes: AwareDatetime
     mixed_paper: bool | None = None  # None: unanswered (REG-004 cannot tell whether paper votes count)
     description: str = ""
+    timezone: str = Field(default="", description="IANA zone of the election's local times (e.g. Europe/Paris): "
+                          "how registers without a UTC offset are read; never the machine's")
 
     @model_validator(mode="after")
     def _closing_after_opening(self) -> "Election":

@@ -1,131 +1,119 @@
 """Reading the registers (voter list, émargement, paper votes) as organisers export them.
 
-Exports come from spreadsheets and vendor back-offices: "," or ";" separators, a UTF-8
-byte-order mark, stray blank lines. Those are tolerated; anything that would make a row
-mean something else (a missing column, an empty id, a time without its offset, bytes that
-are not UTF-8, a row with too many or too few cells) is a problem named by file, line and
-field. A register with problems is "not read completely": the rules may still report what
-the rows read do show, but never certify the whole register.
+The file format is :mod:`expertise.tables`' business (any CSV dialect, XLSX, encodings, header
+under title rows); this module says which columns each register has, under which names people
+write them, and what a register row must hold (a voter id; a time in the émargement). A register
+is read whole or not at all: the first problem (file, line or Excel row, field) is its ``unread``
+reason and no row of it is counted.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-from datetime import datetime
 from pathlib import Path
+from typing import Mapping
 
-from ..i18n import Message, msg
-from .observation import Entry, ReadingProblem, RegisterRead
+from ..errors import UsageError
+from ..i18n import msg
+from ..tables import Column, Table, TableError, read_table
+from .observation import RegisterRead
 
-MAX_PROBLEMS = 50  # named one by one; beyond, only counted
-FIELD_LIMIT = 1 << 16  # an id or a time is short: a 64 KiB cell is not a register row
+# The header names met in real exports (HR software, voting platforms, spreadsheets), compared
+# without accents, case or punctuation; `--column ROLE.FIELD=NAME` maps any other.
+VOTER_ID = ("voter_id", "voter id", "identifiant", "identifiant electeur", "identifiant de l'électeur", "id electeur",
+            "id", "matricule", "n° matricule", "numéro de matricule", "n° rpps", "rpps", "numéro rpps",
+            "n° électeur", "numéro d'électeur", "code électeur", "login", "employee id", "elector id", "voter")
+VOTED_AT = ("time", "voted_at", "horodatage", "date et heure", "date/heure", "date heure", "date et heure du vote",
+            "date du vote", "heure du vote", "date d'émargement", "date émargement", "timestamp", "date time",
+            "signed at", "voted at")
+RECEIVED_ON = ("received_on", "date de réception", "reçu le", "date d'arrivée", "date réception", "received on",
+               "received")
+CHANNEL = ("channel", "canal", "mode de vote", "moyen de vote", "voting channel")
 
-
-class _Reading:
-    """The register being read: rows and problems accumulate here, then freeze into a RegisterRead."""
-
-    def __init__(self, label: str, file: str) -> None:
-        self.label = label
-        self.file = file
-        self.entries: list[Entry] = []
-        self.problems: list[ReadingProblem] = []
-        self.problems_total = 0
-        self.sha256 = ""
-        self.size = 0
-
-    def note(self, line: int | None, field_name: str, reason: Message) -> None:
-        self.problems_total += 1
-        if len(self.problems) < MAX_PROBLEMS:  # a Message is built only for the problems named
-            self.problems.append(ReadingProblem(file=self.file, line=line, field=field_name, reason=reason))
-
-    def done(self) -> RegisterRead:
-        return RegisterRead(label=self.label, file=self.file, entries=tuple(self.entries),
-                            problems=tuple(self.problems), problems_total=self.problems_total,
-                            sha256=self.sha256, size=self.size)
-
-
-def _delimiter(header: str) -> str:
-    return ";" if header.count(";") > header.count(",") else ","
+# The columns of each register ([registers] key → roles); FIELD names are those of `--column ROLE.FIELD=NAME`.
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "voters": (Column("voter_id", VOTER_ID),),
+    "emargement": (Column("voter_id", VOTER_ID), Column("voted_at", VOTED_AT), Column("channel", CHANNEL, False)),
+    "paper_votes": (Column("voter_id", VOTER_ID), Column("received_on", RECEIVED_ON, False),
+                    Column("channel", CHANNEL, False)),
+}
+# The ROLE of `--column`, `--encoding`, `--sheet` → the [registers] key.
+ROLES = {"voters": "voters", "emargement": "emargement", "paper": "paper_votes"}
+TIMED = {"emargement": "voted_at", "paper_votes": "received_on"}
 
 
-def _parse_time(text: str) -> datetime | Message:
-    """The time, or why it is not one."""
+def read_register(path: Path, *, label: str, cited_as: str, zone: str | None, zone_option: str = "--timezone",
+                  encoding: str | None = None, sheet: str | None = None,
+                  overrides: Mapping[str, str] | None = None) -> RegisterRead:
+    """Read one register; never raises on its content: what keeps it from being read whole is its
+    ``unread`` reason (a bad option, such as an unknown zone or encoding, is a UsageError)."""
     try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return msg("registers.read.not_iso_time", value=repr(text[:40]))
-    if value.tzinfo is None:
-        return msg("registers.read.no_utc_offset", value=repr(text[:40]))
-    return value
+        table = read_table(path, COLUMNS[label], cited_as=cited_as, encoding=encoding, sheet=sheet,
+                           overrides=overrides)
+    except TableError as exc:
+        return RegisterRead(label=label, file=cited_as, unread=exc.message)
+    try:
+        columns = _columns(table, label, zone, zone_option)
+    except TableError as exc:
+        return _described(table, label, exc)
+    return _described(table, label, None, columns)
 
 
-def read_register(path: Path, *, label: str, cited_as: str, id_column: str,
-                  time_column: str | None = None) -> RegisterRead:
-    """Read one register; never raises on content, only records problems."""
-    register = _Reading(label, cited_as)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        register.note(None, "", msg("registers.read.cannot_read", error=str(exc.strerror or exc)))
-        return register.done()
-    register.sha256 = hashlib.sha256(data).hexdigest()
-    register.size = len(data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        register.note(line, "", msg("registers.read.not_utf8", byte=f"0x{data[exc.start]:02x}", offset=exc.start))
-        return register.done()
-    lines = io.StringIO(text, newline="")
-    header_text = text.split("\n", 1)[0]
-    if not header_text.strip():
-        register.note(1, "", msg("registers.read.no_header"))
-        return register.done()
-    old_limit = csv.field_size_limit(FIELD_LIMIT)
-    try:
-        reader = csv.reader(lines, delimiter=_delimiter(header_text), strict=True)
+def _columns(table: Table, label: str, zone: str | None,
+             zone_option: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...] | None]:
+    """The register's columns: ids, lines, and times (UTC ns) where the register has them."""
+    ids = table.column("voter_id")
+    if "" in ids:
+        empty = ids.index("")
+        raise TableError(table.file, msg("registers.read.empty_id"), line=table.lines[empty],
+                         field=table.headers["voter_id"])
+    timed = TIMED.get(label)
+    stamps = None
+    if timed is not None and timed in table.columns and (timed != "received_on" or any(table.column(timed))):
         try:
-            header = [name.strip() for name in next(reader)]
-        except (csv.Error, StopIteration) as exc:
-            register.note(1, "", msg("registers.read.bad_header", error=str(exc)))
-            return register.done()
-        columns = {name: index for index, name in enumerate(header)}
-        wanted = [id_column] + ([time_column] if time_column else [])
-        missing = [name for name in wanted if name not in columns]
-        if missing:
-            register.note(1, missing[0], msg("registers.read.no_column", column=repr(missing[0]),
-                                             header=", ".join(header)[:200]))
-            return register.done()
-        id_at = columns[id_column]
-        time_at = columns[time_column] if time_column else None
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                register.note(reader.line_num, "", msg("registers.read.malformed_row", error=str(exc)))
-                break  # the CSV state after a quoting error is unreliable: stop, named
-            line = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                register.note(line, "", msg("registers.read.cell_count", count=len(row), expected=len(header)))
-                continue
-            voter_id = row[id_at].strip()
-            if not voter_id:
-                register.note(line, id_column, msg("registers.read.empty_id"))
-                continue
-            when = None
-            if time_at is not None:
-                parsed = _parse_time(row[time_at])
-                if isinstance(parsed, Message):
-                    register.note(line, time_column or "", parsed)
-                    continue
-                when = parsed
-            register.entries.append(Entry(line, voter_id, when))
-    finally:
-        csv.field_size_limit(old_limit)
-    return register.done()
+            stamps = tuple(table.instants(timed, zone, zone_option=zone_option).astype("int64").tolist())
+        except TableError as exc:
+            # the day an envelope arrived decides nothing (the electronic vote prevails whatever it is):
+            # without a zone it is left unread rather than the paper votes refused
+            if timed != "received_on" or exc.reason.code != "tables.time.no_zone":
+                raise
+    return tuple(ids), tuple(table.lines), stamps
+
+
+def _described(table: Table, label: str, error: TableError | None,
+               columns: tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...] | None] = ((), (), None)
+               ) -> RegisterRead:
+    names = [table.headers.get(f.field, "") for f in COLUMNS[label]]
+    ids, lines, stamps = columns if error is None else ((), (), None)
+    return RegisterRead(
+        label=label, file=table.file, ids=ids, lines=lines, stamps=stamps,
+        unread=error.message if error is not None else None, sha256=table.sha256, size=table.size,
+        kind=table.kind, encoding=table.encoding, encoding_detected=table.encoding_detected,
+        columns=tuple(n for n in names if n) + table.other_columns,
+        formula_lines=tuple(sorted({f.line for f in table.formulas})),
+        formula_columns=tuple(sorted({f.column for f in table.formulas})))
+
+
+def role_options(pairs: Mapping[str, str], option: str) -> dict[str, str]:
+    """``ROLE=VALUE`` options (``--encoding``, ``--sheet``) by [registers] key; an unknown ROLE is refused."""
+    found: dict[str, str] = {}
+    for role, value in pairs.items():
+        if role not in ROLES:
+            raise UsageError(msg("registers.error.unknown_role", role=role, roles=list(ROLES)), field=option)
+        found[ROLES[role]] = value
+    return found
+
+
+def column_options(pairs: Mapping[str, str], option: str = "--column") -> dict[str, dict[str, str]]:
+    """``ROLE.FIELD=NAME`` by [registers] key then field; an unknown role or field is refused."""
+    found: dict[str, dict[str, str]] = {}
+    for key, name in pairs.items():
+        role, _, field = key.partition(".")
+        if role not in ROLES:
+            raise UsageError(msg("registers.error.unknown_role", role=role, roles=list(ROLES)), field=option)
+        fields = [c.field for c in COLUMNS[ROLES[role]]]
+        if field not in fields:
+            raise UsageError(msg("registers.error.unknown_field", role=role, field=field, fields=list(fields)),
+                             field=option)
+        found.setdefault(ROLES[role], {})[field] = name
+    return found
+
