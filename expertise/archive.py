@@ -223,6 +223,7 @@ def create_archive(
     retain_until: date | None = None,
     argv: Sequence[str] | None = None,
     show_progress: bool = True,
+    accept_changed: bool = False,
 ) -> CreatedArchive:
     from .seal.create import create_seal
     from .seal.keys import load_private
@@ -259,6 +260,9 @@ def create_archive(
     if not state.intact:
         raise ArchiveRefused(msg("archive.error.journal_broken", problem=state.problems[0].describe()),
                              path=str(case.root / journal.JOURNAL_NAME))
+    # an input edited since its results were collected is never sealed as if it were what was examined
+    journal.require_unchanged_inputs(case.root, accept=accept_changed, argv=argv)
+    state = journal.verify(case.root)  # with the acceptance, when there was one to journal
     key = load_private(key_path)
 
     out.mkdir(parents=True)
@@ -278,13 +282,14 @@ def create_archive(
             "format": "expertise-archive/1",
             "election": case.data.election.name,
             "created": header["created"],
-            "operator": journal.default_operator(),
+            "operator": journal.default_operator(case.root),
             "tool": header["tool"],
             "merkle_root": header["merkle"]["root"],
             "key_fingerprint": header["expert"]["fingerprint"],
             "files": header["counts"]["files"],
             "journal_entries": state.entries,
             "journal_head": state.head,
+            "changed_inputs": [change.to_dict("en") for change in state.stale_inputs],
             "reports": [r.name for r in reports],
             "left_out": [_left_out_json(item, "en") for item in left_out],
             "retain_until": retain_until.isoformat() if retain_until else None,
@@ -315,10 +320,16 @@ class ArchiveCheck:
     journal_problems: list[journal.JournalProblem]
     key_fingerprint: str
     merkle_root: str
+    changed_inputs: list[journal.InputChange]
+
+    @property
+    def inputs_unchanged(self) -> bool:
+        """No archived input differs from what its operation read, unless the expert accepted it."""
+        return all(change.accepted_by is not None for change in self.changed_inputs)
 
     @property
     def ok(self) -> bool:
-        return self.seal_identical and self.journal_intact
+        return self.seal_identical and self.journal_intact and self.inputs_unchanged
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -328,6 +339,8 @@ class ArchiveCheck:
             "differences": self.differences,
             "journal_intact": self.journal_intact,
             "journal_problems": [p.to_dict(lang) for p in self.journal_problems],
+            "inputs_unchanged": self.inputs_unchanged,
+            "changed_inputs": [change.to_dict(lang) for change in self.changed_inputs],
             "key_fingerprint": self.key_fingerprint,
             "merkle_root": self.merkle_root,
         }
@@ -361,4 +374,5 @@ def verify_archive(folder: Path, *, expect_fingerprint: str | None = None, tsa_c
         journal_problems=list(state.problems),
         key_fingerprint=integrity.fingerprint,
         merkle_root=integrity.header["merkle"]["root"],
+        changed_inputs=state.stale_inputs,
     )

@@ -47,14 +47,18 @@ def command() -> None:
 @click.option("--retain-until", default=None, metavar="YYYY-MM-DD",
               help="End of the retention period, when known (recorded in the archive's README).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was archived as JSON.")
+@click.option("--accept-changed", is_flag=True,
+              help="Archive although an input changed since its results were collected: the acceptance is "
+                   "journaled (and so archived) and stated. Without it: exit 1, naming each file.")
 def create(case_dir: Path, out_dir: Path, key_path: Path | None, tsa_url: str | None, tsa_ca_file: Path | None,
-           no_tsa: bool, reports: tuple[Path, ...], retain_until: str | None, as_json: bool) -> None:
+           no_tsa: bool, reports: tuple[Path, ...], retain_until: str | None, as_json: bool,
+           accept_changed: bool) -> None:
     """Copy CASE_DIR (and --report files) into --out and seal the copy.
 
     \b
     Private keys and special files found in the case are not archived, and are named.
-    Exit 0: archived. 1: refused — the journal does not verify, or an operation is still
-    being written. 2: usage error (missing key, existing --out, unreadable file).
+    Exit 0: archived. 1: refused — the journal does not verify, an operation is still
+    being written, or an input changed since its results were collected (see --accept-changed). 2: usage error (missing key, existing --out, unreadable file).
     """
     from .archive import create_archive
 
@@ -69,7 +73,7 @@ def create(case_dir: Path, out_dir: Path, key_path: Path | None, tsa_url: str | 
     archived = create_archive(case_dir, out_dir, key_path=key_path, tsa_url="" if no_tsa else tsa_url,
                               tsa_ca_file=tsa_ca_file,
                               reports=[Path(r) for r in reports], retain_until=until, argv=sys.argv,
-                              show_progress=not as_json)
+                              show_progress=not as_json, accept_changed=accept_changed)
     if as_json:
         emit_json(archived.to_json(language()))
         return
@@ -94,8 +98,9 @@ def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_js
     """Check an archive: its seal against its files, then the archived journal.
 
     \b
-    Exit 0: intact. 1: a file differs from the seal or the archived journal does not
-    verify (each difference is listed). 2: the seal itself is broken or FOLDER is not an
+    Exit 0: intact. 1: a file differs from the seal, the archived journal does not
+    verify, or an archived input differs from what the operation reading it recorded
+    without the expert's recorded acceptance (each difference is listed). 2: the seal itself is broken or FOLDER is not an
     archive.
     """
     from .archive import verify_archive
@@ -117,5 +122,7 @@ def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_js
               else msg("archive.cli.journal_broken"))
         for problem in check.journal_problems[:50]:
             out.print("  " + text(problem.describe()), markup=False, emoji=False, highlight=False, soft_wrap=True)
+        for change in check.changed_inputs[:50]:
+            out.print("  " + text(change.describe()), markup=False, emoji=False, highlight=False, soft_wrap=True)
         say(msg("archive.cli.intact") if check.ok else msg("archive.cli.not_intact"), to=out)
     sys.exit(0 if check.ok else 1)

@@ -380,6 +380,11 @@ _DECLARATIONS = {
 _TEMPLATE_NAMES = frozenset({"prénom nom", "prenom nom", "first name last name", "firstname lastname", "…", "..."})
 
 
+def is_template_name(name: str) -> bool:
+    """A placeholder a template wrote for the expert's name, not anyone's name."""
+    return " ".join(name.split()).casefold() in _TEMPLATE_NAMES
+
+
 def unanswered_declarations(case: Case) -> list[Message]:
     """Each declaration of the expert still unanswered or at a template's value, named by its field.
 
@@ -395,7 +400,7 @@ def unanswered_declarations(case: Case) -> list[Message]:
         value = values[field]
         if value is None:
             found.append(msg("case.declaration.unanswered", field=field, what=what))
-        elif field == "expert.name" and " ".join(str(value).split()).casefold() in _TEMPLATE_NAMES:
+        elif field == "expert.name" and is_template_name(str(value)):
             found.append(msg("case.declaration.template_value", field=field, what=what, value=str(value)))
     return found
 

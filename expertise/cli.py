@@ -54,6 +54,12 @@ def cli(ctx: click.Context, operator: str | None, debug: bool) -> None:
 CASE_DIR = click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
 
 
+ACCEPT_CHANGED = click.option(
+    "--accept-changed", is_flag=True,
+    help="Go on although an input (a register, a board…) changed since its results were collected: the "
+         "acceptance is journaled and the report states each changed file. Without it: exit 1, naming them.")
+
+
 @cli.command()
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True,
@@ -145,19 +151,42 @@ def journal_group() -> None:
 def journal_verify(case_dir: Path, as_json: bool) -> None:
     """Check the journal: chain, entry hashes, evidence files.
 
-    Exit 0 when intact; 1 naming the first bad entry on any edit, removal or reorder, or when
-    an evidence file was modified or removed; 2 when the folder is not a case.
+    \b
+    Also re-hashes every input the journal records inside the case folder (registers, boards,
+    keys…) and names each one changed or missing since the operation that read it. case.toml
+    edits are listed as notes: each version an operation read is kept in evidence/case/.
+    Exit 0 when intact; 1 naming the first bad entry on any edit, removal or reorder, when
+    an evidence file was modified or removed, or when an input changed since it was read
+    (unless the expert accepted that change with --accept-changed); 2 when the folder is not a case.
     """
     report = journal.verify(case_dir)
+    unaccepted = [change for change in report.stale_inputs if change.accepted_by is None]
     if as_json:
         emit_json({"intact": report.intact, "entries": report.entries, "head": report.head,
-                   "problems": [p.to_dict(language()) for p in report.problems]})
-    elif report.intact:
-        say(msg("cli.journal.intact", count=report.entries, head=report.head), to=out)
+                   "problems": [p.to_dict(language()) for p in report.problems],
+                   "inputs_unchanged": not unaccepted,
+                   "changed_inputs": [c.to_dict(language()) for c in report.changed_inputs],
+                   "outside_inputs": report.outside_inputs})
     else:
-        for problem in report.problems:
-            say(problem.message, style="red", label=msg("journal.file_at", where=problem.where))
-    sys.exit(0 if report.intact else 1)
+        _print_journal_state(report)
+    sys.exit(0 if report.intact and not unaccepted else 1)
+
+
+def _print_journal_state(report: journal.JournalReport) -> None:
+    """The chain first, then each input of the case folder that changed since it was read."""
+    if report.intact:
+        say(msg("cli.journal.intact", count=report.entries, head=report.head), to=out)
+    for problem in report.problems:
+        say(problem.message, style="red", label=msg("journal.file_at", where=problem.where))
+    for change in report.changed_inputs:
+        if change.is_case_file:
+            say(msg("cli.journal.case_edited", change=change.describe(),
+                    copies=journal.CASE_COPIES), label=msg("cli.note"))
+        else:
+            say(change.describe(), style="yellow" if change.accepted_by else "red",
+                label=msg("cli.journal.input_label"))
+    if report.outside_inputs:
+        say(msg("cli.journal.outside_inputs", count=len(report.outside_inputs)), label=msg("cli.note"))
 
 
 @journal_group.command(name="show")
@@ -181,7 +210,8 @@ def journal_show(case_dir: Path, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 @click.option("--review", is_flag=True,
               help="Review mode: assess without journaling (automatic on a read-only case).")
-def assess(case_dir: Path, as_json: bool, review: bool) -> None:
+@ACCEPT_CHANGED
+def assess(case_dir: Path, as_json: bool, review: bool, accept_changed: bool) -> None:
     """Assess each applicable objective from the journaled results and the expert's judgments.
 
     Objectives are cumulative by level (level 2 = level 1 + level 2 objectives). Each is
@@ -196,9 +226,11 @@ def assess(case_dir: Path, as_json: bool, review: bool) -> None:
     case = load_case(case_dir)
     _warn_uncollected(uncollected(case.root), case.file, case_dir)
     _warn_unanswered(case)  # ev-declared
+    reviewing = _review_reason(case.root, review) is not None
+    _require_unchanged_inputs(case.root, accept_changed, journaled=not reviewing)
     assessment = run_assess(case)
     warn_set_aside(assessment)
-    if _review_reason(case.root, review) is None:
+    if not reviewing:
         journal_assessment(case.root, assessment)
     if as_json:
         emit_json(assessment.to_dict(language()))
@@ -247,8 +279,9 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
 @click.option("--review", is_flag=True,
               help="Review copy: written to --out (outside the case), journaled nowhere, marked as such on every "
                    "page and in results.json (automatic on a read-only case).")
+@ACCEPT_CHANGED
 def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool,
-           review: bool) -> None:
+           review: bool, accept_changed: bool) -> None:
     """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json.
 
     \b
@@ -273,8 +306,15 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
                          path=str(case.file))
     _warn_uncollected(missing, case.file, case_dir)
     reason = _review_reason(case.root, review, out_dir, writes_report=True)
+    _require_unchanged_inputs(case.root, accept_changed, journaled=reason is None)
     written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, review=reason)
     _print_written(written, as_json)
+
+
+def _require_unchanged_inputs(case_dir: Path, accept: bool, *, journaled: bool) -> None:
+    """Refuse to rest on results whose inputs changed since collection, unless the expert accepts."""
+    for change in journal.require_unchanged_inputs(case_dir, accept=accept, journaled=journaled, argv=sys.argv):
+        say(change.describe(), style="yellow", label=msg("cli.journal.accepted_label"))
 
 
 def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str, "CollectorState"] | None = None) -> None:

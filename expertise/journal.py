@@ -17,9 +17,11 @@ import getpass
 import json
 import os
 import secrets
+import shlex
 import shutil
 import socket
 import sys
+import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,15 +46,61 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def default_operator() -> str:
-    env = os.environ.get("EXPERTISE_OPERATOR")
-    if env:
-        return env
+def default_account() -> str:
+    """The system account running the tool (user@host): recorded beside the operator's name."""
     try:
         user = getpass.getuser()
     except Exception:  # no passwd entry in some containers
         user = str(os.getuid())
     return f"{user}@{socket.gethostname()}"
+
+
+def default_operator(case_dir: Path | None = None) -> str:
+    """Who did the operation: ``--operator`` (EXPERTISE_OPERATOR), else the case's expert once named,
+    else the system account — a journal annexed to a report names a person, not ``root@host``."""
+    env = os.environ.get("EXPERTISE_OPERATOR")
+    if env:
+        return env
+    if case_dir is not None:
+        name = _expert_name(Path(case_dir) / CASE_FILE)
+        if name:
+            return name
+    return default_account()
+
+
+def _expert_name(case_file: Path) -> str | None:
+    """``[expert] name`` when filled in with a real name (read leniently: the operation validates
+    the case itself; a template's placeholder is no one's name)."""
+    try:
+        data = tomllib.loads(case_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    expert = data.get("expert")
+    name = expert.get("name") if isinstance(expert, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    from .case import is_template_name
+
+    return None if is_template_name(name) else name.strip()
+
+
+def case_relative(case_dir: Path, path: Path) -> str:
+    """``path`` relative to the case folder (POSIX) when it lies inside it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    root = Path(os.path.abspath(case_dir))
+    if absolute.is_relative_to(root):
+        return absolute.relative_to(root).as_posix()
+    return str(absolute)
+
+
+def in_case(case_dir: Path, recorded: str) -> Path | None:
+    """Where a recorded input lies now if it belongs to the case folder (relative paths, and the
+    absolute ones older journals wrote), else ``None``."""
+    path = Path(recorded)
+    if not path.is_absolute():
+        return Path(case_dir) / path
+    root = Path(os.path.abspath(case_dir))
+    return path if path.is_relative_to(root) else None
 
 
 def entry_hash(entry: dict[str, Any]) -> str:
@@ -93,6 +141,138 @@ class FileRecord:
         if self.label:
             data["label"] = self.label
         return data
+
+
+CASE_COPIES = f"{EVIDENCE_DIR}/case"
+
+
+def keep_case_copy(case_dir: Path, content: bytes) -> FileRecord:
+    """Keep ``case.toml`` as an operation read it, once per content, under ``evidence/case/``:
+    the case as it stood at any operation stays recoverable after the expert edits it."""
+    digest = sha256_bytes(content)
+    rel = f"{CASE_COPIES}/{digest}.toml"
+    target = Path(case_dir) / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, content, exclusive=True)
+    return FileRecord(rel, digest, len(content), "case")
+
+
+@dataclass(frozen=True)
+class InputChange:
+    """An input of the case folder that no longer has the hash the operation reading it recorded:
+    the results of that operation rest on a file that is not the one now in the case."""
+
+    path: str  # as journaled
+    label: str | None
+    seq: int  # the latest operation that read it
+    action: str
+    time: str
+    command: str
+    recorded: str
+    found: str | None  # None: the file is gone
+    accepted_by: int | None = None  # the operation where the expert accepted this very change
+
+    @property
+    def is_case_file(self) -> bool:
+        """``case.toml`` is read again by every operation, and each version read is kept
+        (evidence/case/), so its edits are the expert's work, not stale evidence."""
+        return self.label == "case" or self.path == CASE_FILE
+
+    def describe(self) -> Message:
+        if self.found is None:
+            change = msg("journal.input.missing", path=self.path, seq=self.seq, action=self.action, time=self.time)
+        else:
+            change = msg("journal.input.changed", path=self.path, seq=self.seq, action=self.action, time=self.time)
+        if self.accepted_by is not None:
+            return msg("journal.input.accepted", change=change, seq=self.accepted_by)
+        return change
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"path": self.path, "label": self.label, "state": "missing" if self.found is None else "changed",
+                "seq": self.seq, "action": self.action, "time": self.time, "command": self.command,
+                "recorded_sha256": self.recorded, "found_sha256": self.found, "accepted_by": self.accepted_by,
+                **self.describe().to_dict(), "message": render(self.describe(), lang)}
+
+
+def _command_line(argv: Any) -> str:
+    """The journaled command as one could type it again (the program's own path left out)."""
+    if not isinstance(argv, list) or not argv:
+        return ""
+    return " ".join(["expertise", *(shlex.quote(str(arg)) for arg in argv[1:])])
+
+
+def input_states(case_dir: Path, entries: Sequence[dict[str, Any]]) -> tuple[list[InputChange], list[str]]:
+    """Re-hash every input the journal records that lies in the case folder, against the latest
+    completed operation that read it; returns those changed or missing, and the inputs outside
+    the case folder (not re-checked: nothing says they are still where they were read)."""
+    latest: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    outside: dict[str, None] = {}
+    accepted: dict[tuple[str, str | None], int] = {}
+    for entry in entries:
+        if entry.get("status") != "completed":
+            continue
+        for change in (entry.get("notes") or {}).get(ACCEPTED_NOTE, []):
+            if isinstance(change, dict):
+                accepted[(str(change.get("path")), change.get("found_sha256"))] = int(entry.get("seq", 0))
+        for record in entry.get("inputs", []):
+            recorded = str(record.get("path", ""))
+            where = in_case(case_dir, recorded)
+            if where is None:
+                outside[recorded] = None
+                continue
+            key = Path(os.path.abspath(where)).as_posix()
+            latest.pop(key, None)
+            latest[key] = (entry, record)
+    changes = []
+    for key, (entry, record) in latest.items():
+        path = Path(key)
+        found = sha256_file(path) if path.is_file() else None
+        if found != record.get("sha256"):
+            rel = case_relative(case_dir, path)
+            seq = int(entry.get("seq", 0))
+            acceptance = accepted.get((rel, found))
+            changes.append(InputChange(
+                path=rel, label=record.get("label"), seq=seq,
+                action=str(entry.get("action", "")), time=str(entry.get("time", "")),
+                command=_command_line(entry.get("command")), recorded=str(record.get("sha256")), found=found,
+                accepted_by=acceptance if acceptance is not None and acceptance > seq else None))
+    return changes, list(outside)
+
+
+def changed_evidence_inputs(case_dir: Path) -> list[InputChange]:
+    """The inputs whose change makes journaled results stale (``case.toml`` aside, see
+    :attr:`InputChange.is_case_file`)."""
+    changes, _ = input_states(case_dir, read_entries(case_dir))
+    return [change for change in changes if not change.is_case_file]
+
+
+ACCEPTED_NOTE = "accepted_changes"
+
+
+def require_unchanged_inputs(case_dir: Path, *, accept: bool, journaled: bool = True,
+                             argv: Sequence[str] | None = None) -> list[InputChange]:
+    """Refuse (exit 1) to build on results whose inputs changed since they were collected, naming
+    each file and the operation to run again. With ``accept`` the expert takes them as they are:
+    the acceptance is journaled (one ``accept-changed`` operation, unless ``journaled`` is false, as
+    in review mode) and every report states it; the changes not yet accepted are returned."""
+    pending = [change for change in changed_evidence_inputs(case_dir) if change.accepted_by is None]
+    if pending and not accept:
+        raise InputsChangedError(msg("journal.input.refused", count=len(pending),
+                                     changes=[change.describe() for change in pending],
+                                     commands=sorted({change.command for change in pending if change.command})),
+                                 path=str(case_dir))
+    if pending and journaled:
+        with operation(case_dir, "accept-changed", argv) as op:
+            op.notes[ACCEPTED_NOTE] = [change.to_dict() for change in pending]
+    return pending
+
+
+class InputsChangedError(UsageError):
+    """Results would rest on inputs edited since they were collected: exit 1, like a failed
+    verification, not a usage error."""
+
+    exit_code = 1
 
 
 @dataclass
@@ -142,6 +322,8 @@ class Operation:
         self.outputs: list[FileRecord] = []
         self.result_sets: list[ResultSet] = []
         self.notes: dict[str, Any] = {}
+        # the case as this operation read it, kept by content (see keep_case_copy)
+        self._case_bytes = (case_dir / CASE_FILE).read_bytes()
 
     @property
     def final_dir(self) -> Path:
@@ -192,6 +374,8 @@ class Operation:
         return self._rel(relpath)
 
     def add_input(self, path: Path | str, *, sha256: str | None = None, label: str | None = None) -> None:
+        """Record an input by its hash; a file of the case folder is recorded relative to it, so the
+        journal still names it once the case is copied, archived or received elsewhere."""
         path = Path(path)
         digest = sha256
         size = None
@@ -200,7 +384,7 @@ class Operation:
                 raise UsageError(msg("journal.error.unreadable_input"), path=str(path))
             digest = sha256_file(path)
             size = path.stat().st_size
-        self.inputs.append(FileRecord(str(path), digest, size, label))
+        self.inputs.append(FileRecord(case_relative(self.case_dir, path), digest, size, label))
 
     def add_results(self, result_set: ResultSet) -> None:
         self.result_sets.append(result_set)
@@ -218,18 +402,21 @@ class Operation:
             })
         if self._pending.exists():
             os.rename(self._pending, self.final_dir)
+        case_copy = keep_case_copy(self.case_dir, self._case_bytes)
         entry: dict[str, Any] = {
             "time": utc_now(),
             "started": self.started,
             "tool": f"expertise {__version__}",
             "python": sys.version.split()[0],
             "operator": self.operator,
+            "account": default_account(),
             "action": self.action,
             "command": self.argv,
             "status": status,
             "inputs": [r.to_dict() for r in self.inputs],
             "outputs": [r.to_dict() for r in self.outputs],
             "results": results_meta,
+            "case_copy": case_copy.to_dict(),
         }
         if self.notes:
             entry["notes"] = self.notes
@@ -245,7 +432,7 @@ def operation(case_dir: Path, action: str, argv: Sequence[str] | None = None,
     operations must show everything that was attempted on the platform.
     """
     case_dir = require_writable(require_case(Path(case_dir)))
-    op = Operation(case_dir, action, argv if argv is not None else sys.argv, operator or default_operator())
+    op = Operation(case_dir, action, argv if argv is not None else sys.argv, operator or default_operator(case_dir))
     try:
         yield op
     except BaseException as exc:
@@ -327,10 +514,22 @@ class JournalReport:
     entries: int
     head: str
     problems: list[JournalProblem]
+    changed_inputs: list[InputChange] = field(default_factory=list)
+    outside_inputs: list[str] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
+        """The chain and the evidence it records; inputs changed since are told apart
+        (:attr:`inputs_unchanged`): the journal itself may be whole while the case moved on."""
         return not self.problems
+
+    @property
+    def stale_inputs(self) -> list[InputChange]:
+        return [change for change in self.changed_inputs if not change.is_case_file]
+
+    @property
+    def inputs_unchanged(self) -> bool:
+        return not self.stale_inputs
 
 
 def verify(case_dir: Path) -> JournalReport:
@@ -353,6 +552,7 @@ def verify(case_dir: Path) -> JournalReport:
         return JournalReport(0, GENESIS, problems)
     prev = GENESIS
     recorded: set[str] = set()
+    readable: list[dict[str, Any]] = []
     count = 0
     raw = path.read_bytes()
     if raw and not raw.endswith(b"\n"):
@@ -380,7 +580,8 @@ def verify(case_dir: Path) -> JournalReport:
         if entry.get("hash") != entry_hash(entry):
             problems.append(JournalProblem(number, seq, msg("journal.problem.edited")))
             break
-        for output in entry.get("outputs", []):
+        copy = entry.get("case_copy")
+        for output in [*entry.get("outputs", []), *([copy] if isinstance(copy, dict) else [])]:
             rel = output.get("path", "")
             recorded.add(rel)
             file_path = case_dir / rel
@@ -388,7 +589,9 @@ def verify(case_dir: Path) -> JournalReport:
                 problems.append(JournalProblem(number, seq, msg("journal.problem.evidence_missing", path=rel)))
             elif sha256_file(file_path) != output.get("sha256"):
                 problems.append(JournalProblem(number, seq, msg("journal.problem.evidence_modified", path=rel)))
+        readable.append(entry)
         prev = entry["hash"]
+    changed, outside = input_states(case_dir, readable)
     if not problems:
         evidence_root = case_dir / EVIDENCE_DIR
         if evidence_root.is_dir():
@@ -396,7 +599,7 @@ def verify(case_dir: Path) -> JournalReport:
                 rel = file_path.relative_to(case_dir).as_posix()
                 if file_path.is_file() and ".pending-" not in rel and rel not in recorded:
                     problems.append(JournalProblem(0, None, msg("journal.problem.evidence_unrecorded", path=rel)))
-    return JournalReport(count, prev, problems)
+    return JournalReport(count, prev, problems, changed, outside)
 
 
 def latest_result_sets(case_dir: Path) -> list[tuple[dict[str, Any], ResultSet]]:

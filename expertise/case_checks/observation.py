@@ -45,6 +45,7 @@ class CaseObservation(Observation):
     journal_entries: int
     journal_head: str
     journal_faults: tuple[JournalFault, ...] = ()
+    changed_inputs: tuple[Message, ...] = ()  # inputs changed since collected (journal.InputChange)
     # the declarations cross-checked with each other (ev-declared)
     electorate: int = 0
     provider: str = ""
@@ -59,6 +60,7 @@ def observe(case: Case, risk: RiskScore, journal: JournalReport, grid: RiskGrid)
         expert=case.data.expert.name, independence=case.data.expert.independence,
         journal_entries=journal.entries, journal_head=journal.head,
         journal_faults=tuple(JournalFault(line=p.line, seq=p.seq, problem=p.message) for p in journal.problems),
+        changed_inputs=tuple(change.describe() for change in journal.stale_inputs),
         electorate=case.data.election.electorate, provider=case.data.election.provider,
         electorate_answers=tuple(ElectorateAnswer(statement=s.id, below=s.electorate_below,
                                                   answer=case.data.risk.answers[s.id])

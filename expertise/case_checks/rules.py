@@ -158,6 +158,17 @@ def journal_intact(obs: CaseObservation) -> Iterator[Result]:
                  details={"problems": [{"line": f.line, "seq": f.seq, "message": str(f.problem)}
                                        for f in obs.journal_faults[:20]]})
 
+def inputs_unchanged(obs: CaseObservation) -> Iterator[Result]:
+    """The results rest on the files now in the case folder: an input edited after its results were
+    collected (gone on with --accept-changed) leaves results nobody can reproduce from the case."""
+    if not obs.changed_inputs:
+        yield Result("JOURNAL-002", Status.PASS, msg("case.journal_002.pass"), subject="journal.jsonl")
+        return
+    yield Result("JOURNAL-002", Status.FAIL, msg("case.journal_002.fail", count=len(obs.changed_inputs),
+                                                 changes=list(obs.changed_inputs)),
+                 subject="journal.jsonl")
+
+
 
 RULES: tuple[Rule[Any], ...] = (
     Rule("RISK-001", risk_level_choice),
@@ -167,4 +178,5 @@ RULES: tuple[Rule[Any], ...] = (
     Rule("EXPERT-001", expert_independence),
     Rule("EXPERT-002", expert_experience),
     Rule("JOURNAL-001", journal_intact),
+    Rule("JOURNAL-002", inputs_unchanged),
 )

@@ -114,8 +114,9 @@ def test_removing_the_whole_journal_is_detected(run_cli, demo_case: Path) -> Non
     report = journal.verify(demo_case)
     assert not report.intact
     problem = report.problems[0].message
-    assert problem.code == "journal.problem.removed" and problem.args["count"] == 4
-    assert "journal.jsonl is missing but evidence/ holds 4 evidence files" in problem.render("en")
+    # two entries × (notes.txt + results.json) + the one copy of case.toml both operations read
+    assert problem.code == "journal.problem.removed" and problem.args["count"] == 5
+    assert "journal.jsonl is missing but evidence/ holds 5 evidence files" in problem.render("en")
     assert problem.render("fr").startswith("journal.jsonl absent")
     proc = run_cli("journal", "verify", demo_case)
     assert proc.returncode == 1 and "journal was removed" in proc.stderr
