@@ -329,12 +329,6 @@ def validate(catalogue: Catalogue) -> None:
     objective_ids = {o.id for f in frameworks for o in f.objectives}
     guarantee_ids = {g.id for f in frameworks for g in f.guarantees}
     element_ids = {e.id for f in frameworks for e in f.elements}
-    for framework in frameworks:
-        for requirement in framework.requirements:
-            unknown = sorted(set(requirement.checks) - set(catalogue.checks))
-            if unknown:
-                raise CatalogueError(msg("core.catalogue.requirement_unknown_checks", id=requirement.id,
-                                         checks=", ".join(unknown)), path=f"{framework.id}.toml")
     for meta in catalogue.checks.values():
         for kind, cited, known in ((msg("core.catalogue.kind.objectives"), meta.objectives, objective_ids),
                                    (msg("core.catalogue.kind.guarantees"), meta.guarantees, guarantee_ids),
@@ -343,6 +337,12 @@ def validate(catalogue: Catalogue) -> None:
             if unknown:
                 raise CatalogueError(msg("core.catalogue.unknown_refs", check=meta.id, kind=kind,
                                          ids=", ".join(unknown)), path=meta.source_file)
+    for framework in frameworks:
+        for requirement in framework.requirements:
+            unknown = sorted(set(requirement.checks) - set(catalogue.checks))
+            if unknown:
+                raise CatalogueError(msg("core.catalogue.requirement_unknown_checks", id=requirement.id,
+                                         checks=", ".join(unknown)), path=f"{framework.id}.toml")
 
 
 def load_frameworks(folder: Path) -> dict[str, Framework]:

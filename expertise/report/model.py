@@ -162,10 +162,11 @@ def _checks_table(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def _matrix_rows(assessment: Assessment, lang: str) -> list[dict[str, Any]]:
-    """The traceability matrix annex: one row per requirement of the case's frameworks."""
-    rows = []
+    """The traceability matrix annex: per framework of the case (its own first), one row per requirement."""
+    tables: dict[str, dict[str, Any]] = {}
     for row in matrix(assessment):
-        rows.append({"framework": row.framework, "id": row.requirement.id, "text_fr": row.requirement.text_fr,
+        rows = tables.setdefault(row.framework.id, {"framework": row.framework, "rows": []})["rows"]
+        rows.append({"id": row.requirement.id, "text_fr": row.requirement.text_fr,
                      "summary": row.requirement.summary_en if lang == "en" else "",
                      "levels": list(row.requirement.levels),
                      "checks": [(check, labels.STATUS.get(status, msg("report.matrix.not_run")))
@@ -173,7 +174,7 @@ def _matrix_rows(assessment: Assessment, lang: str) -> list[dict[str, Any]]:
                      "question": row.requirement.question, "status": row.status.value,
                      "answer": row.answer, "answer_label": labels.ANSWER[row.answer.answer] if row.answer else None,
                      "notes": row.notes})
-    return rows
+    return list(tables.values())
 
 
 def build_context(assessment: Assessment, *, lang: str,
