@@ -126,21 +126,18 @@ def _copy_checks(tmp_path: Path) -> Path:
     return root
 
 
-def test_a_requirement_citing_an_unknown_check_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("old", "new", "named"), [
+    ('checks = ["EXPERT-001"]', 'checks = ["EXPERT-999"]', "12-independence-no-financial-interest.*EXPERT-999"),
+    ('question = true\ntext_fr = "De plus', 'text_fr = "De plus', "12-fraud-note"),
+], ids=["unknown-check", "covered-by-nothing"])
+def test_a_badly_mapped_requirement_is_refused(tmp_path: Path, old: str, new: str, named: str) -> None:
+    """A requirement citing a check id that does not exist, or covered by nothing, stops the catalogue."""
     root = _copy_checks(tmp_path)
     path = root / "frameworks" / "cnil-2012-083.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('checks = ["EXPERT-001"]', 'checks = ["EXPERT-999"]'),
-                    encoding="utf-8")
-    with pytest.raises(CatalogueError, match="12-independence-no-financial-interest.*EXPERT-999"):
-        catalogue_mod.load.__wrapped__(root)
-
-
-def test_a_requirement_covered_by_nothing_is_refused(tmp_path: Path) -> None:
-    root = _copy_checks(tmp_path)
-    path = root / "frameworks" / "cnil-2012-083.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('question = true\ntext_fr = "De plus', 'text_fr = "De plus'),
-                    encoding="utf-8")
-    with pytest.raises(CatalogueError, match="12-fraud-note"):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=named):
         catalogue_mod.load.__wrapped__(root)
 
 
