@@ -233,7 +233,7 @@ def _judgment_for(case: Case, key: str) -> Judgment | None:
 
 
 def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
-    catalogue = catalogue or catalogue_mod.load()
+    catalogue = catalogue or catalogue_mod.load(framework_id=case.data.framework)
     framework = catalogue.framework
     risk = score(catalogue.grid, case.data.risk.answers)
     journal_report = journal.verify(case.root)

@@ -14,8 +14,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from pydantic import (AwareDatetime, BaseModel, Field, ValidationError, create_model, field_validator,
-                      model_validator)
+from pydantic import (AwareDatetime, BaseModel, Field, ValidationError, ValidationInfo, create_model,
+                      field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from . import catalogue as catalogue_mod
@@ -101,6 +101,19 @@ class Judgment(Section):
     evidence: list[str] = Field(default_factory=list)
 
 
+# --- req-matrix: answers to the frameworks' questions (docs/requirements.md) ---
+AnswerValue = Literal["yes", "no", "not applicable", "not assessed"]
+
+
+class Answer(Section):
+    """The expert's answer to one requirement's question (``[answers."<requirement id>"]``)."""
+
+    answer: AnswerValue
+    rationale: str = ""
+    evidence: list[str] = Field(default_factory=list)
+# --- end req-matrix ---
+
+
 class ExpertOpinion(Section):
     """The expert's own overall opinion, reservations and recommendations (the ``[conclusion]``
     section, shown in the report's synthesis); not the conclusion reached on each objective,
@@ -111,11 +124,21 @@ class ExpertOpinion(Section):
     recommendations: list[str] = Field(default_factory=list)
 
 
+def _catalogue_for(info: ValidationInfo) -> catalogue_mod.Catalogue:
+    """The catalogue read with the case's framework (req-matrix): its objectives and risk grid."""
+    return catalogue_mod.load(framework_id=info.data.get("framework", catalogue_mod.FRAMEWORK_ID))
+
+
 class CaseFile(Section):
     """The sections every case has; each domain adds its own (see :func:`case_model`)."""
 
     schema_version: int = Field(default=1, alias="schema")
     language: Literal["fr", "en"] = "fr"
+    # --- req-matrix: validated first, the judgments, risk and answers below are read against it ---
+    framework: str = catalogue_mod.FRAMEWORK_ID
+    related_frameworks: list[str] = Field(default_factory=list)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    # --- end req-matrix ---
     election: Election
     expert: Expert
     risk: Risk
@@ -125,8 +148,8 @@ class CaseFile(Section):
 
     @field_validator("judgments")
     @classmethod
-    def _known_objectives(cls, value: dict[str, Judgment]) -> dict[str, Judgment]:
-        framework = catalogue_mod.load().framework
+    def _known_objectives(cls, value: dict[str, Judgment], info: ValidationInfo) -> dict[str, Judgment]:
+        framework = _catalogue_for(info).framework
         objectives = {o.id for o in framework.objectives}
         known = objectives | {g.id for g in framework.guarantees} | {e.id for e in framework.elements}
         unknown = sorted(set(value) - known)
@@ -138,14 +161,46 @@ class CaseFile(Section):
 
     @field_validator("risk")
     @classmethod
-    def _known_statements(cls, value: Risk) -> Risk:
-        known = {s.id for s in catalogue_mod.load().grid.statements}
+    def _known_statements(cls, value: Risk, info: ValidationInfo) -> Risk:
+        known = {s.id for s in _catalogue_for(info).grid.statements}
         unknown = sorted(set(value.answers) - known)
         if unknown:
             raise invalid(msg("case.toml.unknown_statements", count=len(unknown), ids=list(unknown),
                               known=", ".join(sorted(known))))
         return value
 
+
+    # --- req-matrix ---
+    @field_validator("framework")
+    @classmethod
+    def _known_framework(cls, value: str) -> str:
+        known = catalogue_mod.load().frameworks
+        if value not in known:
+            raise invalid(msg("case.toml.unknown_framework", framework=value, known=", ".join(sorted(known))))
+        return value
+
+    @field_validator("related_frameworks")
+    @classmethod
+    def _known_related(cls, value: list[str]) -> list[str]:
+        known = catalogue_mod.load().frameworks
+        unknown = [fid for fid in value if fid not in known]
+        if unknown:
+            raise invalid(msg("case.toml.unknown_framework", framework=", ".join(unknown),
+                              known=", ".join(sorted(known))))
+        return value
+
+    @field_validator("answers")
+    @classmethod
+    def _known_requirements(cls, value: dict[str, Answer], info: ValidationInfo) -> dict[str, Answer]:
+        named = [info.data.get("framework", catalogue_mod.FRAMEWORK_ID), *info.data.get("related_frameworks", [])]
+        catalogue = catalogue_mod.load()
+        known = {r.id for f in catalogue.requirement_frameworks(named) for r in f.requirements}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise invalid(msg("case.toml.unknown_requirements", count=len(unknown), ids=list(unknown),
+                              frameworks=", ".join(named)))
+        return value
+    # --- end req-matrix ---
 
     @field_validator("schema_version")
     @classmethod

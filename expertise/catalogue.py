@@ -9,7 +9,7 @@ exist, ids are unique, and the rule registry must match the check ids one to one
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -45,6 +45,32 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """One requirement of a framework's source text (the traceability matrix, docs/requirements.md).
+
+    ``text_fr`` is the verbatim source sentence; coverage is ``checks`` (check ids), ``question``
+    (the expert answers it in case.toml ``[answers]``), or both."""
+
+    id: str
+    text_fr: str
+    summary_en: str
+    levels: tuple[int, ...]
+    checks: tuple[str, ...]
+    question: bool
+
+    def applies_at(self, level: int) -> bool:
+        return level in self.levels
+
+
+@dataclass(frozen=True)
+class NotRequirement:
+    """A source sentence the requirement detector flags that states no requirement, and why."""
+
+    text_fr: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Level:
     id: int
     inherits_from: tuple[int, ...]
@@ -67,6 +93,16 @@ class Framework:
     elements: tuple[Item, ...]
     guarantees: tuple[Item, ...]
     reuse_months: dict[int, int]
+    source_text: str = ""   # path of the verbatim source text, relative to checks/frameworks/
+    grid: str = GRID_ID     # the risk grid read with this framework (checks/risk/<grid>.toml)
+    requirements: tuple[Requirement, ...] = ()
+    not_requirements: tuple[NotRequirement, ...] = ()
+
+    def requirement(self, requirement_id: str) -> Requirement:
+        for requirement in self.requirements:
+            if requirement.id == requirement_id:
+                return requirement
+        raise KeyError(requirement_id)
 
     def objective(self, objective_id: str) -> Objective:
         for objective in self.objectives:
@@ -151,6 +187,11 @@ class Catalogue:
     framework: Framework
     grid: RiskGrid
     checks: dict[str, CheckMeta]
+    frameworks: dict[str, Framework] = field(default_factory=dict)  # every framework shipped, by id
+
+    def requirement_frameworks(self, ids: Iterable[str]) -> list[Framework]:
+        """The frameworks named (a case's own and its related ones), in that order."""
+        return [self.frameworks[fid] for fid in ids if fid in self.frameworks]
 
     def check(self, check_id: str) -> CheckMeta:
         try:
@@ -189,7 +230,7 @@ def _automation(raw: dict[str, Any], path: Path, where: str) -> str:
 def load_framework(path: Path) -> Framework:
     data = _read_toml(path)
     objectives = []
-    for index, raw in enumerate(_require(data, "objectives", path, "objectives")):
+    for index, raw in enumerate(data.get("objectives", [])):
         where = f"objectives[{index}]"
         automation = _automation(raw, path, where)
         objectives.append(Objective(
@@ -205,14 +246,37 @@ def load_framework(path: Path) -> Framework:
         levels=tuple(Level(id=int(l["id"]), inherits_from=tuple(l.get("inherits_from", [])),
                            title_fr=l.get("title_fr", ""), description_fr=l.get("description_fr", ""),
                            description_en=l.get("description_en", ""))
-                     for l in data["levels"]),
+                     for l in data.get("levels", [])),
         objectives=tuple(objectives),
         elements=tuple(Item(e["id"], e["text_fr"], e["text_en"], _automation(e, path, f"elements[{i}]"))
                        for i, e in enumerate(data.get("elements", []))),
         guarantees=tuple(Item(g["id"], g["text_fr"], g["text_en"], _automation(g, path, f"guarantees[{i}]"))
                          for i, g in enumerate(data.get("guarantees", []))),
         reuse_months={int(k.split("_")[1]): int(v) for k, v in reuse.items()},
+        source_text=str(data.get("source_text", "")), grid=str(data.get("grid", GRID_ID)),
+        requirements=_requirements(data, path),
+        not_requirements=tuple(NotRequirement(str(_require(raw, "text_fr", path, f"not_requirements[{i}]")),
+                                              str(_require(raw, "why", path, f"not_requirements[{i}]")))
+                               for i, raw in enumerate(data.get("not_requirements", []))),
     )
+
+
+def _requirements(data: dict[str, Any], path: Path) -> tuple[Requirement, ...]:
+    """A framework's [[requirements]]: each covered by checks, a question, or both."""
+    requirements = []
+    for index, raw in enumerate(data.get("requirements", [])):
+        where = f"requirements[{index}]"
+        requirement = Requirement(
+            id=str(_require(raw, "id", path, where)), text_fr=str(_require(raw, "text_fr", path, where)),
+            summary_en=str(_require(raw, "summary_en", path, where)),
+            levels=tuple(int(level) for level in _require(raw, "levels", path, where)),
+            checks=tuple(raw.get("checks", [])), question=bool(raw.get("question", False)))
+        if not requirement.checks and not requirement.question:
+            raise CatalogueError(msg("core.catalogue.requirement_uncovered", id=requirement.id),
+                                 path=str(path), field=where)
+        requirements.append(requirement)
+    _unique((r.id for r in requirements), path, "requirements")
+    return tuple(requirements)
 
 
 def load_grid(path: Path) -> RiskGrid:
@@ -263,9 +327,11 @@ def _unique(ids: Iterable[str], path: Path, field: str) -> None:
 
 
 def validate(catalogue: Catalogue) -> None:
-    objective_ids = {o.id for o in catalogue.framework.objectives}
-    guarantee_ids = {g.id for g in catalogue.framework.guarantees}
-    element_ids = {e.id for e in catalogue.framework.elements}
+    # the checks catalogue may cite the objectives of any framework shipped (a new edition adds its own)
+    frameworks = list(catalogue.frameworks.values()) or [catalogue.framework]
+    objective_ids = {o.id for f in frameworks for o in f.objectives}
+    guarantee_ids = {g.id for f in frameworks for g in f.guarantees}
+    element_ids = {e.id for f in frameworks for e in f.elements}
     for meta in catalogue.checks.values():
         for kind, cited, known in ((msg("core.catalogue.kind.objectives"), meta.objectives, objective_ids),
                                    (msg("core.catalogue.kind.guarantees"), meta.guarantees, guarantee_ids),
@@ -274,15 +340,41 @@ def validate(catalogue: Catalogue) -> None:
             if unknown:
                 raise CatalogueError(msg("core.catalogue.unknown_refs", check=meta.id, kind=kind,
                                          ids=", ".join(unknown)), path=meta.source_file)
+    for framework in frameworks:
+        for requirement in framework.requirements:
+            unknown = sorted(set(requirement.checks) - set(catalogue.checks))
+            if unknown:
+                raise CatalogueError(msg("core.catalogue.requirement_unknown_checks", id=requirement.id,
+                                         checks=", ".join(unknown)), path=f"{framework.id}.toml")
 
 
-@lru_cache(maxsize=4)
-def load(root: Path | None = None) -> Catalogue:
+def load_frameworks(folder: Path) -> dict[str, Framework]:
+    """Every framework file of ``checks/frameworks/``, by id: a new edition is a new file."""
+    frameworks: dict[str, Framework] = {}
+    # the default framework first, then the others by id (the order of listings and of the docs)
+    for path in sorted(folder.glob("*.toml"), key=lambda p: (p.stem != FRAMEWORK_ID, p.stem)):
+        framework = load_framework(path)
+        if framework.id != path.stem:
+            raise CatalogueError(msg("core.catalogue.framework_id_mismatch", id=framework.id, file=path.name),
+                                 path=str(path), field="id")
+        frameworks[framework.id] = framework
+    return frameworks
+
+
+@lru_cache(maxsize=8)
+def load(root: Path | None = None, framework_id: str = FRAMEWORK_ID) -> Catalogue:
+    """The catalogue read with one framework (a case's ``framework``) and that framework's risk grid."""
     root = root or checks_dir()
+    frameworks = load_frameworks(root / "frameworks")
+    if framework_id not in frameworks:
+        raise CatalogueError(msg("core.catalogue.unknown_framework", id=framework_id,
+                                 known=", ".join(sorted(frameworks))), path=str(root / "frameworks"))
+    framework = frameworks[framework_id]
     catalogue = Catalogue(
-        framework=load_framework(root / "frameworks" / f"{FRAMEWORK_ID}.toml"),
-        grid=load_grid(root / "risk" / f"{GRID_ID}.toml"),
+        framework=framework,
+        grid=load_grid(root / "risk" / f"{framework.grid}.toml"),
         checks=load_checks(root / "catalogue"),
+        frameworks=frameworks,
     )
     validate(catalogue)
     return catalogue

@@ -393,8 +393,11 @@ def checks_command(as_json: bool) -> None:
     cat = catalogue_mod.load()
     rows = sorted(cat.checks.values(), key=lambda m: m.id)
     if as_json:
+        citing = {c: [r.id for f in cat.frameworks.values() for r in f.requirements if c in r.checks]
+                  for c in cat.checks}  # req-matrix: the requirements each check supports
         emit_json([{"id": m.id, "severity": m.severity.value, "objectives": list(m.objectives),
                     "guarantees": list(m.guarantees), "elements": list(m.elements),
+                    "requirements": citing[m.id],
                     "title_fr": m.title_fr, "title_en": m.title_en} for m in rows])
         return
     lang = language()
@@ -451,6 +454,38 @@ def _review_reason(case_dir: Path, asked: bool, report_dir: Path | None = None, 
                          path=str(report_dir or case_dir))
     say(msg("cli.review.mode", reason=reason), style="yellow", label=msg("cli.warning"))
     return reason
+
+
+# --- req-matrix ---
+@cli.command(name="requirements")
+@click.option("--framework", "framework_id", default=None, metavar="ID",
+              help="One framework (default: every framework of checks/frameworks/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the requirements as JSON.")
+@click.option("--markdown", "as_markdown", is_flag=True,
+              help="Print the traceability matrix as Markdown (docs/requirements-matrix.md).")
+def requirements_command(framework_id: str | None, as_json: bool, as_markdown: bool) -> None:
+    """List the frameworks' requirements: id, levels, checks, question, source sentence."""
+    from .requirements import catalogue_rows, markdown
+
+    frameworks = catalogue_mod.load().frameworks
+    if framework_id is not None and framework_id not in frameworks:
+        raise UsageError(msg("core.catalogue.unknown_framework", id=framework_id, known=", ".join(sorted(frameworks))),
+                         field="--framework")
+    chosen = [frameworks[framework_id]] if framework_id else list(frameworks.values())
+    if as_json:
+        emit_json([{"id": f.id, "version": f.version, "title_fr": f.title_fr, "title_en": f.title_en,
+                    "requirements": catalogue_rows(f)} for f in chosen])
+        return
+    if as_markdown:
+        out.print(markdown(chosen, language()), markup=False, highlight=False, soft_wrap=True)
+        return
+    for framework in chosen:
+        out.print(f"{framework.id} ({framework.version})", markup=False, highlight=False)
+        for row in catalogue_rows(framework):
+            coverage = ",".join(row["checks"]) + (" ?" if row["question"] else "")
+            out.print(f"  {row['id']:<36} {','.join(map(str, row['levels'])):<6} {coverage.strip():<28} "
+                      f"« {row['text_fr'][:60]}… »", markup=False, highlight=False)
+# --- end req-matrix ---
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -24,6 +24,7 @@ from ..errors import UsageError
 from ..fsutil import interrupts_deferred, publish, staging_folder, write_atomic
 from ..hashing import sha256_file
 from ..i18n import Message, msg, render
+from ..requirements import matrix
 from .model import build_context
 from .pdf import write_pdf
 from .render import render_html
@@ -44,7 +45,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     """
     case = load_case(case_dir)
     lang = lang or case.data.language
-    catalogue = catalogue_mod.load()
+    catalogue = catalogue_mod.load(framework_id=case.data.framework)
     out_dir = Path(out_dir) if out_dir else case.root / "report"
     try:
         staging = staging_folder(out_dir)
@@ -81,6 +82,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
         "tool": f"expertise {__version__}",
         "language": lang,
         **assessment.to_dict(lang),
+        "requirements": [row.to_dict(lang) for row in matrix(assessment)],  # req-matrix
     }
     if collectors_state:  # written by an audit: which evidence was collected, and what could not be
         results.update(collectors_json(collectors_state, lang))

@@ -35,6 +35,13 @@ CONCLUSION: Mapping[str, Message] = {
     "not_applicable": msg("report.conclusion.not_applicable"),
 }
 
+ANSWER: Mapping[str, Message] = {  # req-matrix: an answer to a requirement's question
+    "yes": msg("report.answer.yes"),
+    "no": msg("report.answer.no"),
+    "not applicable": msg("report.answer.not_applicable"),
+    "not assessed": msg("report.answer.not_assessed"),
+}
+
 BASIS: Mapping[str, Message] = {
     "automated": msg("report.basis.automated"),
     "judgment": msg("report.basis.judgment"),

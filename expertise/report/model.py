@@ -20,6 +20,7 @@ from ..catalogue import CheckMeta
 from ..domains import all_domains, chapter_domains
 from ..i18n import Message, msg, render
 from ..hashing import sha256_file
+from ..requirements import matrix
 from ..results import Result, Severity, Status
 from . import charts, labels
 from .fingerprint import tree_fingerprint
@@ -160,6 +161,22 @@ def _checks_table(assessment: Assessment) -> list[dict[str, Any]]:
             for cid, counts in sorted(table.items()) if cid in assessment.catalogue.checks]
 
 
+def _matrix_rows(assessment: Assessment, lang: str) -> list[dict[str, Any]]:
+    """The traceability matrix annex: per framework of the case (its own first), one row per requirement."""
+    tables: dict[str, dict[str, Any]] = {}
+    for row in matrix(assessment):
+        rows = tables.setdefault(row.framework.id, {"framework": row.framework, "rows": []})["rows"]
+        rows.append({"id": row.requirement.id, "text_fr": row.requirement.text_fr,
+                     "summary": row.requirement.summary_en if lang == "en" else "",
+                     "levels": list(row.requirement.levels),
+                     "checks": [(check, labels.STATUS.get(status, msg("report.matrix.not_run")))
+                                for check, status in row.check_statuses().items()],
+                     "question": row.requirement.question, "status": row.status.value,
+                     "answer": row.answer, "answer_label": labels.ANSWER[row.answer.answer] if row.answer else None,
+                     "notes": row.notes})
+    return list(tables.values())
+
+
 def build_context(assessment: Assessment, *, lang: str,
                   collectors_state: dict[str, CollectorState], attachments: list[dict[str, str]],
                   journal_entries: list[dict[str, Any]], generated: datetime | None = None) -> dict[str, Any]:
@@ -217,6 +234,8 @@ def build_context(assessment: Assessment, *, lang: str,
                      "number": None, "subs": []})
     chapters.append({"id": "annex-checks", "title": render(msg("report.chapter.annex_checks"), lang),
                      "number": None, "subs": []})
+    chapters.append({"id": "annex-requirements", "title": render(msg("report.chapter.annex_requirements"), lang),
+                     "number": None, "subs": []})
 
     journal = assessment.journal
     return {
@@ -233,6 +252,7 @@ def build_context(assessment: Assessment, *, lang: str,
             "reference": f"{short} — {data.election.name[:80]}",
         },
         "framework": framework,
+        "matrix": _matrix_rows(assessment, lang),
         "grid": catalogue.grid,
         "election": data.election,
         "expert": data.expert,
