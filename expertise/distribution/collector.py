@@ -1,0 +1,116 @@
+"""Reads what ``[distribution]`` declares (and the provider's log exports it names), runs the
+DIST rules, journaled. The exports are read through :mod:`expertise.tables` (CSV of any dialect,
+XLSX); one that cannot be read whole is not counted at all: its check says "could not test"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from .. import catalogue as catalogue_mod
+from ..domain import evaluate
+from ..errors import UsageError
+from ..i18n import Message, msg
+from ..journal import ResultSet, operation
+from ..tables import Column, Table, TableError, located, read_table
+from .observation import Delivery, DistributionObservation, Reissue
+from .rules import RULES
+
+PRODUCER = "distribution"
+
+DELIVERY_COLUMNS = (
+    Column("voter_id", ("identifiant", "matricule", "electeur", "destinataire", "voter", "recipient")),
+    Column("channel", ("canal", "type", "media")),
+    Column("status", ("statut", "etat", "state", "resultat")),
+    Column("sent_at", ("horodatage", "date", "date d envoi", "date et heure", "time", "timestamp")),
+)
+REISSUE_COLUMNS = (
+    Column("voter_id", ("identifiant", "matricule", "electeur", "voter")),
+    Column("reissued_at", ("horodatage", "date", "date de reedition", "date et heure", "time", "timestamp")),
+    Column("identity_check", ("verification d identite", "controle d identite", "identite verifiee",
+                              "identity checked")),
+)
+# Status words of SMS/e-mail gateways, compared case-insensitively; any other word is unreadable.
+DELIVERED = frozenset({"delivered", "délivré", "delivre", "remis", "reçu", "recu", "ok", "success"})
+FAILED = frozenset({"failed", "échec", "echec", "undelivered", "non remis", "rejected", "rejeté", "rejete",
+                    "expired", "expiré", "expire", "bounced", "error", "erreur"})
+YES = frozenset({"oui", "yes", "true", "1", "o", "y"})
+NO = frozenset({"non", "no", "false", "0", "n", ""})
+
+
+def _cited(case: Any, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(case.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _word(table: Table, field: str, row: int, words: dict[frozenset[str], bool]) -> bool:
+    value = table.column(field)[row].strip().casefold()
+    for known, meaning in words.items():
+        if value in known:
+            return meaning
+    raise TableError(table.file, msg("distribution.log.unknown_value", value=value[:40]),
+                     line=table.lines[row], field=table.headers[field])
+
+
+def read_deliveries(path: Path, cited: str, zone: str | None) -> tuple[Delivery, ...]:
+    table = read_table(path, DELIVERY_COLUMNS, cited_as=cited)
+    times = table.times("sent_at", zone, zone_option="distribution.logs.timezone")
+    words = {DELIVERED: True, FAILED: False}
+    return tuple(Delivery(voter=table.column("voter_id")[i], channel=table.column("channel")[i].casefold(),
+                          delivered=_word(table, "status", i, words), at=times[i], line=table.lines[i])
+                 for i in range(len(table)))
+
+
+def read_reissues(path: Path, cited: str, zone: str | None) -> tuple[Reissue, ...]:
+    table = read_table(path, REISSUE_COLUMNS, cited_as=cited)
+    times = table.times("reissued_at", zone, zone_option="distribution.logs.timezone")
+    words = {YES: True, NO: False}
+    return tuple(Reissue(voter=table.column("voter_id")[i], at=times[i],
+                         identity_checked=_word(table, "identity_check", i, words), line=table.lines[i])
+                 for i in range(len(table)))
+
+
+def _read(case: Any, op: Any, declared_path: str, reader: Any, zone: str | None
+          ) -> tuple[Any, Message | None, str]:
+    if not declared_path:
+        return None, None, ""
+    path = case.resolve(declared_path)
+    cited = _cited(case, path)
+    if not path.is_file():
+        return None, located(cited, msg("distribution.log.missing")), cited
+    op.add_input(path, label=cited)
+    try:
+        return reader(path, cited, zone), None, cited
+    except TableError as exc:
+        return None, exc.message, cited
+    except UsageError as exc:  # an unknown time zone: the file is not read
+        return None, exc.describe(), cited
+
+
+def observe(case: Any, op: Any) -> DistributionObservation:
+    config = case.data.distribution
+    election = case.data.election
+    logs = config.logs
+    zone = (logs.timezone or None) if logs else None
+    deliveries, delivery_unread, delivery_file = _read(case, op, logs.delivery if logs else "", read_deliveries, zone)
+    reissues, reissues_unread, reissues_file = _read(case, op, logs.reissues if logs else "", read_reissues, zone)
+    return DistributionObservation(declared=config, opens=election.opens, closes=election.closes,
+                                   deliveries=deliveries, delivery_unread=delivery_unread,
+                                   delivery_file=delivery_file, reissues=reissues,
+                                   reissues_unread=reissues_unread, reissues_file=reissues_file)
+
+
+def collect(case: Any, argv: Sequence[str]) -> list[ResultSet]:
+    with operation(case.root, PRODUCER, argv) as op:
+        op.add_input(case.file, label="case")
+        observation = observe(case, op)
+        results = evaluate(RULES, observation, catalogue_mod.load())
+        summary = {"material": [m.model_dump() for m in observation.declared.material],
+                   "actors": [a.model_dump() for a in observation.declared.actors],
+                   "deliveries": None if observation.deliveries is None else len(observation.deliveries),
+                   "reissues": None if observation.reissues is None else len(observation.reissues)}
+        result_set = ResultSet(PRODUCER, PRODUCER, results, summary)
+        op.add_results(result_set)
+    return [result_set]

@@ -1,0 +1,41 @@
+"""What the distribution rules read: the declared distribution and what the provider's logs say."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain import Observation
+from ..i18n import Message
+from .config import Distribution
+
+
+class Delivery(Observation):
+    """One delivery report row: who, by which channel, delivered or not, when (UTC)."""
+
+    voter: str
+    channel: str
+    delivered: bool
+    at: datetime
+    line: int
+
+
+class Reissue(Observation):
+    """One credential reissue: who, when (UTC), whether the identity check is recorded."""
+
+    voter: str
+    at: datetime
+    identity_checked: bool
+    line: int
+
+
+class DistributionObservation(Observation):
+    declared: Distribution
+    opens: datetime
+    closes: datetime
+    deliveries: tuple[Delivery, ...] | None = None  # None: no delivery log declared
+    delivery_unread: Message | None = None
+    delivery_file: str = ""
+    reissues: tuple[Reissue, ...] | None = None
+    reissues_unread: Message | None = None
+    reissues_file: str = ""
+    voted: frozenset[str] | None = None  # voters on the émargement, when it was read
