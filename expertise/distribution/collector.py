@@ -4,6 +4,7 @@ XLSX); one that cannot be read whole is not counted at all: its check says "coul
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -23,6 +24,10 @@ DELIVERY_COLUMNS = (
     Column("channel", ("canal", "type", "media")),
     Column("status", ("statut", "etat", "state", "resultat")),
     Column("sent_at", ("horodatage", "date", "date d envoi", "date et heure", "time", "timestamp")),
+)
+EMARGEMENT_COLUMNS = (
+    Column("voter_id", ("identifiant", "matricule", "electeur", "voter")),
+    Column("voted_at", ("horodatage", "date", "date et heure", "date du vote", "time", "timestamp")),
 )
 REISSUE_COLUMNS = (
     Column("voter_id", ("identifiant", "matricule", "electeur", "voter")),
@@ -72,6 +77,16 @@ def read_reissues(path: Path, cited: str, zone: str | None) -> tuple[Reissue, ..
                  for i in range(len(table)))
 
 
+def read_voted(path: Path, cited: str, zone: str | None) -> dict[str, datetime]:
+    """The first émargement time of each voter (the émargement of ``[registers]``)."""
+    table = read_table(path, EMARGEMENT_COLUMNS, cited_as=cited)
+    times = table.times("voted_at", zone, zone_option="distribution.logs.timezone")
+    first: dict[str, datetime] = {}
+    for voter, at in zip(table.column("voter_id"), times):
+        first[voter] = min(at, first.get(voter, at))
+    return first
+
+
 def _read(case: Any, op: Any, declared_path: str, reader: Any, zone: str | None
           ) -> tuple[Any, Message | None, str]:
     if not declared_path:
@@ -96,7 +111,10 @@ def observe(case: Any, op: Any) -> DistributionObservation:
     zone = (logs.timezone or None) if logs else None
     deliveries, delivery_unread, delivery_file = _read(case, op, logs.delivery if logs else "", read_deliveries, zone)
     reissues, reissues_unread, reissues_file = _read(case, op, logs.reissues if logs else "", read_reissues, zone)
-    return DistributionObservation(declared=config, opens=election.opens, closes=election.closes,
+    registers = getattr(case.data, "registers", None)
+    emargement = getattr(registers, "emargement", "") if registers is not None else ""
+    voted, _, _ = _read(case, op, emargement if deliveries or reissues else "", read_voted, zone)
+    return DistributionObservation(voted=voted, declared=config, opens=election.opens, closes=election.closes,
                                    deliveries=deliveries, delivery_unread=delivery_unread,
                                    delivery_file=delivery_file, reissues=reissues,
                                    reissues_unread=reissues_unread, reissues_file=reissues_file)

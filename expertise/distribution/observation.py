@@ -38,4 +38,4 @@ class DistributionObservation(Observation):
     reissues: tuple[Reissue, ...] | None = None
     reissues_unread: Message | None = None
     reissues_file: str = ""
-    voted: frozenset[str] | None = None  # voters on the émargement, when it was read
+    voted: dict[str, datetime] | None = None  # first émargement time per voter, when [registers] has one read

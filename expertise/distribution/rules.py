@@ -236,7 +236,10 @@ def delivery_rates(obs: DistributionObservation) -> Iterator[Result]:
         if row.delivered:
             received.add(row.voter)
     never = sorted(everyone - received)
-    never_voted = sorted(set(never) - obs.voted) if obs.voted is not None else None
+    never_voted = sorted(set(never) - set(obs.voted)) if obs.voted is not None else None
+    unreached = (msg("distribution.dist_101.never_received", count=len(never)) if never_voted is None
+                 else msg("distribution.dist_101.never_received_did_not_vote", count=len(never),
+                          not_voted=len(never_voted)))
     for channel in sorted(sent):
         rate = delivered[channel] / sent[channel]
         details: dict[str, Any] = {"sent": sent[channel], "delivered": delivered[channel], "rate": rate,
@@ -244,7 +247,7 @@ def delivery_rates(obs: DistributionObservation) -> Iterator[Result]:
                                    "per_hour": dict(sorted(per_hour[channel].items())),
                                    "never_received": never, "never_received_did_not_vote": never_voted}
         args = {"channel": channel, "delivered": delivered[channel], "sent": sent[channel], "rate": round(100 * rate, 1),
-                "threshold": round(100 * threshold, 1), "never": len(never)}
+                "threshold": round(100 * threshold, 1), "unreached": unreached}
         if rate < threshold:
             yield Result("DIST-101", Status.FAIL, msg("distribution.dist_101.fail", **args),
                          subject=channel, details=details)
@@ -268,11 +271,20 @@ def reissues_checked(obs: DistributionObservation) -> Iterator[Result]:
         return
     unchecked = [r for r in obs.reissues if not r.identity_checked]
     during = [r for r in obs.reissues if obs.opens <= r.at <= obs.closes]
+    voted = obs.voted
+    after_vote = None if voted is None else [r for r in obs.reissues if r.voter in voted and r.at > voted[r.voter]]
     details = {"reissues": len(obs.reissues), "during_vote": len(during),
-               "unchecked": [{"voter": r.voter, "line": r.line, "at": r.at.isoformat()} for r in unchecked]}
+               "unchecked": [{"voter": r.voter, "line": r.line, "at": r.at.isoformat()} for r in unchecked],
+               "after_the_voter_voted": None if after_vote is None else
+               [{"voter": r.voter, "line": r.line, "at": r.at.isoformat(), "checked": r.identity_checked}
+                for r in after_vote]}
     if unchecked:
         yield Result("DIST-102", Status.FAIL, msg("distribution.dist_102.fail", count=len(unchecked),
                                                   total=len(obs.reissues), first_line=unchecked[0].line),
+                     subject=obs.reissues_file, details=details)
+    elif after_vote:
+        yield Result("DIST-102", Status.MANUAL, msg("distribution.dist_102.after_vote", count=len(after_vote),
+                                                    first_line=after_vote[0].line),
                      subject=obs.reissues_file, details=details)
     else:
         yield Result("DIST-102", Status.PASS, msg("distribution.dist_102.pass", count=len(obs.reissues)),

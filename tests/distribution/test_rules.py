@@ -160,3 +160,18 @@ def test_reissue_without_identity_check_fails() -> None:
     assert result.status is Status.FAIL and result.message.args["first_line"] == 3
     (result,) = run("DIST-102", with_logs(reissues=rows[:1]))
     assert result.status is Status.PASS
+
+
+def test_a_reissue_after_the_voter_voted_is_for_the_expert() -> None:
+    rows = (Reissue(voter="V1", at=OPENS + timedelta(hours=5), identity_checked=True, line=2),)
+    (result,) = run("DIST-102", with_logs(reissues=rows, voted={"V1": OPENS + timedelta(hours=1)}))
+    assert result.status is Status.MANUAL and result.details["after_the_voter_voted"][0]["line"] == 2
+    (result,) = run("DIST-102", with_logs(reissues=rows, voted={"V1": OPENS + timedelta(hours=6)}))
+    assert result.status is Status.PASS
+
+
+def test_voters_never_reached_who_did_not_vote() -> None:
+    rows = deliveries("sms", 8, 2)  # V00008 and V00009 never reached; V00009 voted by other means
+    (result,) = run("DIST-101", with_logs(deliveries=rows, voted={"V00009": OPENS}))
+    assert result.details["never_received_did_not_vote"] == ["V00008"]
+    assert result.message.args["unreached"].code == "distribution.dist_101.never_received_did_not_vote"
