@@ -21,6 +21,7 @@ DOMAIN_MODULES: tuple[str, ...] = (
     "expertise.board.domain",
     "expertise.registers.domain",
     "expertise.distribution.domain",
+    "expertise.retention.domain",
 )
 
 
