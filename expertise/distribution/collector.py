@@ -14,7 +14,7 @@ from ..errors import UsageError
 from ..i18n import Message, msg
 from ..journal import ResultSet, operation
 from ..tables import Column, Table, TableError, located, read_table
-from .observation import Delivery, DistributionObservation, Reissue
+from .observation import Authentication, Delivery, DistributionObservation, Intervention, Reissue
 from .rules import RULES
 
 PRODUCER = "distribution"
@@ -39,6 +39,25 @@ REISSUE_COLUMNS = (
 DELIVERED = frozenset({"delivered", "délivré", "delivre", "remis", "reçu", "recu", "ok", "success"})
 FAILED = frozenset({"failed", "échec", "echec", "undelivered", "non remis", "rejected", "rejeté", "rejete",
                     "expired", "expiré", "expire", "bounced", "error", "erreur"})
+AUTHENTICATION_COLUMNS = (
+    Column("voter_id", ("identifiant", "matricule", "electeur", "voter", "login", "utilisateur")),
+    Column("at", ("horodatage", "date", "date et heure", "time", "timestamp")),
+    Column("outcome", ("resultat", "statut", "status", "result", "evenement", "event")),
+    Column("address", ("adresse ip", "ip", "adresse", "source ip", "ip address", "client ip")),
+)
+ADMINISTRATION_COLUMNS = (
+    Column("at", ("horodatage", "date", "date et heure", "time", "timestamp")),
+    Column("account", ("compte", "utilisateur", "administrateur", "user", "admin")),
+    Column("action", ("operation", "evenement", "event", "type")),
+)
+SUCCESS = frozenset({"success", "succès", "succes", "ok", "réussie", "reussie", "réussi", "reussi", "accepted"})
+FAILURE = frozenset({"failure", "failed", "échec", "echec", "refusé", "refuse", "rejected", "error", "erreur"})
+LOCKOUT = frozenset({"lockout", "locked", "verrouillage", "verrouillé", "verrouille", "blocage", "bloqué", "bloque"})
+# Words of an administration log's action, by kind (a substring match: vendors write free text).
+INTERVENTION_WORDS = (("restart", ("restart", "reboot", "redémarr", "redemarr", "relance")),
+                      ("change", ("config", "paramètr", "parametr", "modif", "update", "mise à jour", "mise a jour",
+                                  "change", "déploi", "deploy", "sql", "correction")),
+                      ("login", ("login", "connexion", "logon", "sign in", "authentif")))
 YES = frozenset({"oui", "yes", "true", "1", "o", "y"})
 NO = frozenset({"non", "no", "false", "0", "n", ""})
 
@@ -66,6 +85,35 @@ def read_deliveries(path: Path, cited: str, zone: str | None) -> tuple[Delivery,
     return tuple(Delivery(voter=table.column("voter_id")[i], channel=table.column("channel")[i].casefold(),
                           delivered=_word(table, "status", i, words), at=times[i], line=table.lines[i])
                  for i in range(len(table)))
+
+
+def read_authentications(path: Path, cited: str, zone: str | None) -> tuple[Authentication, ...]:
+    table = read_table(path, AUTHENTICATION_COLUMNS, cited_as=cited)
+    times = table.times("at", zone, zone_option="distribution.logs.timezone")
+    outcome: list[str] = []
+    for i in range(len(table)):
+        value = table.column("outcome")[i].strip().casefold()
+        kind = next((name for name, words in (("success", SUCCESS), ("failure", FAILURE), ("lockout", LOCKOUT))
+                     if value in words), None)
+        if kind is None:
+            raise TableError(table.file, msg("distribution.log.unknown_value", value=value[:40]),
+                             line=table.lines[i], field=table.headers["outcome"])
+        outcome.append(kind)
+    return tuple(Authentication(voter=table.column("voter_id")[i], at=times[i], outcome=outcome[i],
+                                address=table.column("address")[i], line=table.lines[i]) for i in range(len(table)))
+
+
+def intervention_kind(written: str) -> str:
+    value = written.casefold()
+    return next((kind for kind, words in INTERVENTION_WORDS if any(w in value for w in words)), "other")
+
+
+def read_interventions(path: Path, cited: str, zone: str | None) -> tuple[Intervention, ...]:
+    table = read_table(path, ADMINISTRATION_COLUMNS, cited_as=cited)
+    times = table.times("at", zone, zone_option="distribution.logs.timezone")
+    return tuple(Intervention(at=times[i], account=table.column("account")[i],
+                              action=intervention_kind(table.column("action")[i]),
+                              written=table.column("action")[i][:200], line=table.lines[i]) for i in range(len(table)))
 
 
 def read_reissues(path: Path, cited: str, zone: str | None) -> tuple[Reissue, ...]:
@@ -111,13 +159,20 @@ def observe(case: Any, op: Any) -> DistributionObservation:
     zone = (logs.timezone or None) if logs else None
     deliveries, delivery_unread, delivery_file = _read(case, op, logs.delivery if logs else "", read_deliveries, zone)
     reissues, reissues_unread, reissues_file = _read(case, op, logs.reissues if logs else "", read_reissues, zone)
+    authentications, authentications_unread, authentications_file = _read(
+        case, op, logs.authentication if logs else "", read_authentications, zone)
+    interventions, interventions_unread, interventions_file = _read(
+        case, op, logs.administration if logs else "", read_interventions, zone)
     registers = getattr(case.data, "registers", None)
     emargement = getattr(registers, "emargement", "") if registers is not None else ""
     voted, _, _ = _read(case, op, emargement if deliveries or reissues else "", read_voted, zone)
     return DistributionObservation(voted=voted, declared=config, opens=election.opens, closes=election.closes,
                                    deliveries=deliveries, delivery_unread=delivery_unread,
                                    delivery_file=delivery_file, reissues=reissues,
-                                   reissues_unread=reissues_unread, reissues_file=reissues_file)
+                                   reissues_unread=reissues_unread, reissues_file=reissues_file,
+                                   authentications=authentications, authentications_unread=authentications_unread,
+                                   authentications_file=authentications_file, interventions=interventions,
+                                   interventions_unread=interventions_unread, interventions_file=interventions_file)
 
 
 def collect(case: Any, argv: Sequence[str]) -> list[ResultSet]:

@@ -57,7 +57,11 @@ class Logs(Section):
 
     delivery: str = Field(default="", description="SMS/e-mail delivery reports: voter, channel, status, time")
     reissues: str = Field(default="", description="credential reissues: voter, time, identity check")
+    authentication: str = Field(default="", description="authentication log: voter, time, outcome, address")
+    administration: str = Field(default="", description="administration log: time, account, action")
     timezone: str = Field(default="", description="IANA zone of times written without an offset")
+    shared_address_minutes: int = Field(default=10, gt=0, description="window for voters sharing an address")
+    shared_address_voters: int = Field(default=3, ge=2, description="distinct voters from one address to list")
     min_delivery_rate: float | None = Field(default=None, ge=0, le=1,
                                             description="lowest acceptable delivered share per channel")
 

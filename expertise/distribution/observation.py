@@ -28,6 +28,26 @@ class Reissue(Observation):
     line: int
 
 
+class Authentication(Observation):
+    """One authentication attempt: who, when (UTC), its outcome, from which address."""
+
+    voter: str
+    at: datetime
+    outcome: str  # "success", "failure" or "lockout"
+    address: str
+    line: int
+
+
+class Intervention(Observation):
+    """One line of the administration log: when (UTC), which account, what kind of action."""
+
+    at: datetime
+    account: str
+    action: str  # "login", "change", "restart" or "other"
+    written: str  # the action as the log writes it
+    line: int
+
+
 class DistributionObservation(Observation):
     declared: Distribution
     opens: datetime
@@ -38,4 +58,10 @@ class DistributionObservation(Observation):
     reissues: tuple[Reissue, ...] | None = None
     reissues_unread: Message | None = None
     reissues_file: str = ""
+    authentications: tuple[Authentication, ...] | None = None
+    authentications_unread: Message | None = None
+    authentications_file: str = ""
+    interventions: tuple[Intervention, ...] | None = None
+    interventions_unread: Message | None = None
+    interventions_file: str = ""
     voted: dict[str, datetime] | None = None  # first émargement time per voter, when [registers] has one read

@@ -5,6 +5,7 @@ A fact the case does not declare gives "could not test" naming what is missing, 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 from typing import Any, Iterator
 
 from ..domain import Rule
@@ -210,17 +211,12 @@ def alert_procedure(obs: DistributionObservation) -> Iterator[Result]:
 def delivery_rates(obs: DistributionObservation) -> Iterator[Result]:
     """Delivered share per channel (and per hour in the evidence); never a pass on the default threshold."""
     logs = obs.declared.logs
-    if logs is None or not logs.delivery:
-        yield Result("DIST-101", Status.ERROR, msg("distribution.dist_101.no_log"), subject="case.toml")
+    guard = _log_guard("DIST-101", logs.delivery if logs else "", obs.deliveries, obs.delivery_unread,
+                       obs.delivery_file, msg("distribution.dist_101.no_log"))
+    if guard is not None:
+        yield guard
         return
-    if obs.delivery_unread is not None or obs.deliveries is None:
-        yield Result("DIST-101", Status.ERROR, msg("distribution.log.unread", reason=obs.delivery_unread
-                                                   or msg("distribution.log.not_read")), subject=obs.delivery_file)
-        return
-    if not obs.deliveries:
-        yield Result("DIST-101", Status.ERROR, msg("distribution.log.empty", file=obs.delivery_file),
-                     subject=obs.delivery_file)
-        return
+    assert logs is not None and obs.deliveries is not None  # the guard saw both
     threshold = logs.min_delivery_rate if logs.min_delivery_rate is not None else DEFAULT_MIN_DELIVERY_RATE
     sent: Counter[str] = Counter()
     delivered: Counter[str] = Counter()
@@ -262,13 +258,12 @@ def delivery_rates(obs: DistributionObservation) -> Iterator[Result]:
 def reissues_checked(obs: DistributionObservation) -> Iterator[Result]:
     """Each reissue with its identity check recorded; a reissue after the voter voted is named."""
     logs = obs.declared.logs
-    if logs is None or not logs.reissues:
-        yield Result("DIST-102", Status.ERROR, msg("distribution.dist_102.no_log"), subject="case.toml")
+    guard = _log_guard("DIST-102", logs.reissues if logs else "", obs.reissues, obs.reissues_unread,
+                       obs.reissues_file, msg("distribution.dist_102.no_log"), empty_ok=True)  # no reissue at all is a fact
+    if guard is not None:
+        yield guard
         return
-    if obs.reissues_unread is not None or obs.reissues is None:
-        yield Result("DIST-102", Status.ERROR, msg("distribution.log.unread", reason=obs.reissues_unread
-                                                   or msg("distribution.log.not_read")), subject=obs.reissues_file)
-        return
+    assert obs.reissues is not None  # the guard saw it
     unchecked = [r for r in obs.reissues if not r.identity_checked]
     during = [r for r in obs.reissues if obs.opens <= r.at <= obs.closes]
     voted = obs.voted
@@ -291,6 +286,92 @@ def reissues_checked(obs: DistributionObservation) -> Iterator[Result]:
                      subject=obs.reissues_file, details=details)
 
 
+def _log_guard(check: str, declared_path: str, rows: Any, unread: Message | None, file: str,
+               no_log: Message, *, empty_ok: bool = False) -> Result | None:
+    """"Could not test" when a log is not declared, not read whole, or empty; None when usable."""
+    if not declared_path:
+        return Result(check, Status.ERROR, no_log, subject="case.toml")
+    if unread is not None or rows is None:
+        return Result(check, Status.ERROR, msg("distribution.log.unread", reason=unread or msg("distribution.log.not_read")),
+                      subject=file)
+    if not rows and not empty_ok:
+        return Result(check, Status.ERROR, msg("distribution.log.empty", file=file), subject=file)
+    return None
+
+
+def authentications(obs: DistributionObservation) -> Iterator[Result]:
+    """Failures, lockouts, and addresses several voters authenticated from within minutes: listed
+    for the expert (a workplace's shared address is ordinary), never a pass when something is listed."""
+    logs = obs.declared.logs
+    guard = _log_guard("DIST-103", logs.authentication if logs else "", obs.authentications,
+                       obs.authentications_unread, obs.authentications_file, msg("distribution.dist_103.no_log"))
+    if guard is not None:
+        yield guard
+        return
+    assert logs is not None and obs.authentications is not None  # the guard saw both
+    rows = obs.authentications
+    window = timedelta(minutes=logs.shared_address_minutes)
+    by_address: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        if row.outcome == "success" and row.address:
+            by_address[row.address].append(row)
+    shared: list[dict[str, Any]] = []
+    for address, hits in sorted(by_address.items()):
+        hits.sort(key=lambda r: r.at)
+        start = 0
+        for end in range(len(hits)):
+            while hits[end].at - hits[start].at > window:
+                start += 1
+            voters = {h.voter for h in hits[start:end + 1]}
+            if len(voters) >= logs.shared_address_voters:
+                shared.append({"address": address, "voters": sorted(voters), "from": hits[start].at.isoformat(),
+                               "line": hits[end].line})
+                break
+    failures = sum(r.outcome == "failure" for r in rows)
+    lockouts = [{"voter": r.voter, "line": r.line, "at": r.at.isoformat()} for r in rows if r.outcome == "lockout"]
+    details = {"attempts": len(rows), "failures": failures, "lockouts": lockouts, "shared_addresses": shared,
+               "window_minutes": logs.shared_address_minutes, "voters_per_address": logs.shared_address_voters}
+    args = {"count": len(rows), "failures": failures, "lockouts": len(lockouts), "shared": len(shared),
+            "voters": logs.shared_address_voters, "minutes": logs.shared_address_minutes}
+    if shared or lockouts:
+        yield Result("DIST-103", Status.MANUAL, msg("distribution.dist_103.manual", **args),
+                     subject=obs.authentications_file, details=details)
+    else:
+        yield Result("DIST-103", Status.PASS, msg("distribution.dist_103.pass", **args),
+                     subject=obs.authentications_file, details=details)
+
+
+def interventions(obs: DistributionObservation) -> Iterator[Result]:
+    """Administrative actions against the opening and closing: a change or a restart while the vote
+    is open fails (it must be explained in the minutes); logins during the vote are listed."""
+    logs = obs.declared.logs
+    guard = _log_guard("DIST-104", logs.administration if logs else "", obs.interventions,
+                       obs.interventions_unread, obs.interventions_file, msg("distribution.dist_104.no_log"))
+    if guard is not None:
+        yield guard
+        return
+    assert obs.interventions is not None  # the guard saw it
+    during = [r for r in obs.interventions if obs.opens <= r.at <= obs.closes]
+    listed = [{"line": r.line, "at": r.at.isoformat(), "account": r.account, "action": r.action, "written": r.written}
+              for r in during]
+    changes = [r for r in during if r.action in ("change", "restart")]
+    others = [r for r in during if r.action not in ("change", "restart")]
+    details = {"entries": len(obs.interventions), "during_vote": listed, "opens": obs.opens.isoformat(),
+               "closes": obs.closes.isoformat()}
+    if changes:
+        first = changes[0]
+        yield Result("DIST-104", Status.FAIL, msg("distribution.dist_104.fail", count=len(changes), at=first.at,
+                                                  account=first.account, action=first.written, line=first.line),
+                     subject=obs.interventions_file, details=details)
+    elif others:
+        yield Result("DIST-104", Status.MANUAL, msg("distribution.dist_104.manual", count=len(others),
+                                                    first_line=others[0].line),
+                     subject=obs.interventions_file, details=details)
+    else:
+        yield Result("DIST-104", Status.PASS, msg("distribution.dist_104.pass", count=len(obs.interventions)),
+                     subject=obs.interventions_file, details=details)
+
+
 RULES: tuple[Rule[Any], ...] = (
     Rule("DIST-001", one_actor_both_parts),
     Rule("DIST-002", same_channel_or_letter),
@@ -301,4 +382,6 @@ RULES: tuple[Rule[Any], ...] = (
     Rule("DIST-007", alert_procedure),
     Rule("DIST-101", delivery_rates),
     Rule("DIST-102", reissues_checked),
+    Rule("DIST-103", authentications),
+    Rule("DIST-104", interventions),
 )

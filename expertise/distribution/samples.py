@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 PARIS = ZoneInfo("Europe/Paris")
 DELIVERY_HEADER = ("Identifiant", "Canal", "Statut", "Date d'envoi")
 REISSUE_HEADER = ("Identifiant", "Date de réédition", "Vérification d'identité")
+AUTHENTICATION_HEADER = ("Horodatage", "Identifiant", "Résultat", "Adresse IP")
+ADMINISTRATION_HEADER = ("Horodatage", "Compte", "Opération")
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,43 @@ def write_reissues(path: Path, rows: Sequence[ReissueRow], *, encoding: str = "u
            encoding)
 
 
+@dataclass(frozen=True)
+class AuthenticationRow:
+    voter: str
+    at: datetime  # aware
+    outcome: str  # as the log writes it: "Succès", "Échec", "Verrouillage"
+    address: str
+
+
+def write_authentications(path: Path, rows: Sequence[AuthenticationRow], *, encoding: str = "utf-8-sig") -> None:
+    _write(path, AUTHENTICATION_HEADER, [(_local(r.at), r.voter, r.outcome, r.address) for r in rows], encoding)
+
+
+def write_administration(path: Path, rows: Sequence[tuple[datetime, str, str]], *,
+                         encoding: str = "utf-8-sig") -> None:
+    """Rows of (time, account, operation as written)."""
+    _write(path, ADMINISTRATION_HEADER, [(_local(at), account, action) for at, account, action in rows], encoding)
+
+
+def demo_authentications(seed: int = 2019) -> list[AuthenticationRow]:
+    """64 voters, each from its own address, a few mistyped passwords first."""
+    rng = random.Random(seed)
+    rows = []
+    at = datetime(2026, 12, 1, 9, 5, tzinfo=PARIS)
+    for i in range(64):
+        voter = f"HM{rng.randrange(1, 1851):05d}"
+        address = f"192.0.2.{i + 1}"
+        if i % 9 == 0:
+            rows.append(AuthenticationRow(voter, at, "Échec", address))
+        rows.append(AuthenticationRow(voter, at + timedelta(seconds=40), "Succès", address))
+        at += timedelta(minutes=rng.randrange(20, 200))
+    return rows
+
+
 def write_demo(folder: Path) -> None:
     """The demo case's exports: 1 850 SMS, 99.5 % delivered, two days before the opening; three
-    reissues during the vote, each with its identity check."""
+    reissues during the vote, each with its identity check; 64 voters' authentications; the
+    administration log's entries before the opening and after the closing only."""
     voters = [f"HM{i:05d}" for i in range(1, 1851)]
     write_deliveries(folder / "envois-sms.csv", voters, channel="sms", delivered_share=0.995,
                      start=datetime(2026, 11, 29, 10, 0, tzinfo=PARIS))
@@ -68,6 +104,12 @@ def write_demo(folder: Path) -> None:
         ReissueRow("HM00412", datetime(2026, 12, 1, 10, 12, 5, tzinfo=PARIS), True),
         ReissueRow("HM01077", datetime(2026, 12, 2, 14, 40, 51, tzinfo=PARIS), True),
         ReissueRow("HM00093", datetime(2026, 12, 4, 9, 3, 17, tzinfo=PARIS), True),
+    ])
+    write_authentications(folder / "authentifications.csv", demo_authentications())
+    write_administration(folder / "administration.csv", [
+        (datetime(2026, 11, 30, 16, 2, 11, tzinfo=PARIS), "exploit.votesur", "Connexion à l'interface d'administration"),
+        (datetime(2026, 11, 30, 16, 9, 40, tzinfo=PARIS), "exploit.votesur", "Modification du paramétrage : ouverture programmée"),
+        (datetime(2026, 12, 8, 17, 31, 2, tzinfo=PARIS), "exploit.votesur", "Connexion à l'interface d'administration"),
     ])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,14 +34,14 @@ def results(folder: Path) -> dict[str, list]:
 
 def test_the_demo_files_are_the_generators(tmp_path: Path) -> None:
     write_demo(tmp_path)
-    for name in ("envois-sms.csv", "reeditions.csv"):
+    for name in ("envois-sms.csv", "reeditions.csv", "authentifications.csv", "administration.csv"):
         assert (tmp_path / name).read_bytes() == (demo_case_dir() / "distribution" / name).read_bytes(), name
 
 
 def test_the_demo_distribution_is_clean(case_dir: Path) -> None:
     found = results(case_dir)
     assert {r.status for rs in found.values() for r in rs} == {Status.PASS}
-    assert len(found) == 9
+    assert len(found) == 11
 
 
 def test_an_eleven_percent_delivery_fails_in_a_latin1_file(case_dir: Path) -> None:
@@ -97,3 +97,31 @@ def test_cli_exit_codes(run_cli, case_dir: Path) -> None:
     toml.write_text(text[:start] + text[end + len("min_delivery_rate = 0.98\n"):], encoding="utf-8")
     undeclared = run_cli("--lang", "en", "distribution", "check", case_dir)
     assert undeclared.returncode == 2 and "[distribution]" in undeclared.stderr
+
+
+def test_a_restart_during_the_vote_fails_logins_are_listed(case_dir: Path) -> None:
+    from expertise.distribution.samples import write_administration
+
+    path = case_dir / "distribution" / "administration.csv"
+    write_administration(path, [(datetime(2026, 12, 3, 11, 0, tzinfo=PARIS), "root", "Redémarrage du service urne"),
+                                (datetime(2026, 12, 3, 10, 58, tzinfo=PARIS), "root", "Connexion")])
+    (result,) = results(case_dir)["DIST-104"]
+    assert result.status is Status.FAIL and result.message.args["line"] == 2
+    write_administration(path, [(datetime(2026, 12, 3, 10, 58, tzinfo=PARIS), "root", "Connexion")])
+    (result,) = results(case_dir)["DIST-104"]
+    assert result.status is Status.MANUAL
+
+
+def test_several_voters_from_one_address_within_minutes_are_listed(case_dir: Path) -> None:
+    from expertise.distribution.samples import AuthenticationRow, write_authentications
+
+    at = datetime(2026, 12, 2, 22, 0, tzinfo=PARIS)
+    rows = [AuthenticationRow(f"HM0000{i}", at + timedelta(minutes=2 * i), "Succès", "203.0.113.7") for i in range(1, 4)]
+    write_authentications(case_dir / "distribution" / "authentifications.csv", rows)
+    (result,) = results(case_dir)["DIST-103"]
+    assert result.status is Status.MANUAL
+    assert result.details["shared_addresses"][0]["voters"] == ["HM00001", "HM00002", "HM00003"]
+    spread = [AuthenticationRow(r.voter, at + timedelta(minutes=30 * i), "Succès", r.address) for i, r in enumerate(rows)]
+    write_authentications(case_dir / "distribution" / "authentifications.csv", spread)
+    (result,) = results(case_dir)["DIST-103"]
+    assert result.status is Status.PASS

@@ -175,3 +175,10 @@ def test_voters_never_reached_who_did_not_vote() -> None:
     (result,) = run("DIST-101", with_logs(deliveries=rows, voted={"V00009": OPENS}))
     assert result.details["never_received_did_not_vote"] == ["V00008"]
     assert result.message.args["unreached"].code == "distribution.dist_101.never_received_did_not_vote"
+
+
+@pytest.mark.parametrize("check", ["DIST-101", "DIST-102", "DIST-103", "DIST-104"])
+def test_a_log_not_declared_or_not_read_is_could_not_test(check: str) -> None:
+    assert statuses(check, observe()) == {Status.ERROR}
+    logs = {"delivery": "a.csv", "reissues": "b.csv", "authentication": "c.csv", "administration": "d.csv"}
+    assert statuses(check, observe({"logs": logs})) == {Status.ERROR}
