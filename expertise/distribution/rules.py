@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any, Iterator
 
 from ..domain import Rule
-from ..i18n import Message, msg
+from ..i18n import Arg, Message, msg
 from ..results import Result, Status
 from .config import Material
 from .observation import DistributionObservation
@@ -71,8 +71,8 @@ def one_actor_both_parts(obs: DistributionObservation) -> Iterator[Result]:
                                                       record=actor.destruction_record),
                          subject=actor.name, details=details)
         elif ids and auths:
-            yield Result("DIST-001", Status.FAIL, msg("distribution.dist_001.fail", actor=actor.name, identifiers=ids,
-                                                      authenticators=auths),
+            yield Result("DIST-001", Status.FAIL, msg("distribution.dist_001.fail", actor=actor.name, identifiers=tuple(ids),
+                                                      authenticators=tuple(auths)),
                          subject=actor.name, details=details)
         else:
             yield Result("DIST-001", Status.PASS, msg("distribution.dist_001.pass", actor=actor.name),
@@ -117,7 +117,7 @@ def password_in_clear(obs: DistributionObservation) -> Iterator[Result]:
     _, authenticators = _parts(obs)
     clear = [m.name for m in authenticators if m.kind == "password" and m.channel.startswith("email_")]
     if clear:
-        yield Result("DIST-003", Status.FAIL, msg("distribution.dist_003.fail", materials=clear),
+        yield Result("DIST-003", Status.FAIL, msg("distribution.dist_003.fail", materials=tuple(clear)),
                      subject="case.toml", details={"materials": clear})
     else:
         yield Result("DIST-003", Status.PASS, msg("distribution.dist_003.pass",
@@ -204,7 +204,7 @@ def alert_procedure(obs: DistributionObservation) -> Iterator[Result]:
         yield Result("DIST-007", Status.ERROR, msg("distribution.not_declared", field=[_FIELDS[n] for n in undeclared]),
                      subject="case.toml", details=details)
     else:
-        yield Result("DIST-007", Status.PASS, msg("distribution.dist_007.pass", places=alert.published_in),
+        yield Result("DIST-007", Status.PASS, msg("distribution.dist_007.pass", places=tuple(alert.published_in)),
                      subject="case.toml", details=details)
 
 
@@ -242,7 +242,7 @@ def delivery_rates(obs: DistributionObservation) -> Iterator[Result]:
                                    "threshold": threshold, "threshold_declared": logs.min_delivery_rate is not None,
                                    "per_hour": dict(sorted(per_hour[channel].items())),
                                    "never_received": never, "never_received_did_not_vote": never_voted}
-        args = {"channel": channel, "delivered": delivered[channel], "sent": sent[channel], "rate": round(100 * rate, 1),
+        args: dict[str, Arg] = {"channel": channel, "delivered": delivered[channel], "sent": sent[channel], "rate": round(100 * rate, 1),
                 "threshold": round(100 * threshold, 1), "unreached": unreached}
         if rate < threshold:
             yield Result("DIST-101", Status.FAIL, msg("distribution.dist_101.fail", **args),

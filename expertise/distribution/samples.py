@@ -36,7 +36,7 @@ def _local(at: datetime) -> str:
     return at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S")
 
 
-def _write(path: Path, header: Sequence[str], rows: list[Sequence[str]], encoding: str) -> None:
+def _write(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]], encoding: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")

@@ -60,7 +60,7 @@ def test_one_actor_holding_both_parts_fails_unless_traced_destruction() -> None:
     both = [{"name": "Routeur", "role": "mailer", "receives": ["identifiant", "mot de passe"]}]
     (result,) = run("DIST-001", observe({"actors": both}))
     assert result.status is Status.FAIL and result.subject == "Routeur"
-    assert result.message.args["identifiers"] == ["identifiant"]
+    assert result.message.args["identifiers"] == ("identifiant",)
     # operating both channels is holding both parts
     channels = [{"name": "Routeur", "role": "mailer", "channels": ["post", "sms_work"]}]
     assert statuses("DIST-001", observe({"actors": channels})) == {Status.FAIL}
@@ -84,7 +84,7 @@ def test_same_letter_or_same_electronic_channel_fails() -> None:
 def test_password_in_clear_by_email_fails_a_one_time_link_does_not() -> None:
     clear = material(mot_de_passe={"kind": "password", "channel": "email_work"})
     (result,) = run("DIST-003", observe({"material": clear}))
-    assert result.status is Status.FAIL and result.message.args["materials"] == ["mot de passe"]
+    assert result.status is Status.FAIL and result.message.args["materials"] == ("mot de passe",)
     link = material(mot_de_passe={"kind": "one_time_link", "channel": "email_work"})
     assert statuses("DIST-003", observe({"material": link})) == {Status.PASS}
 
