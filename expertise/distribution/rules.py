@@ -88,26 +88,18 @@ def same_channel_or_letter(obs: DistributionObservation) -> Iterator[Result]:
         for auth in authenticators:
             details = {"identifier": ident.name, "authenticator": auth.name, "channel": [ident.channel, auth.channel],
                        "letter": [ident.letter, auth.letter]}
+            names: dict[str, Arg] = {"identifier": ident.name, "authenticator": auth.name}
             if ident.letter and ident.letter == auth.letter:
-                yield Result("DIST-002", Status.FAIL, msg("distribution.dist_002.same_letter", identifier=ident.name,
-                                                          authenticator=auth.name, letter=ident.letter),
-                             subject=auth.name, details=details)
+                status, message = Status.FAIL, msg("distribution.dist_002.same_letter", letter=ident.letter, **names)
             elif ident.channel != auth.channel:
-                yield Result("DIST-002", Status.PASS, msg("distribution.dist_002.pass", identifier=ident.name,
-                                                          authenticator=auth.name),
-                             subject=auth.name, details=details)
+                status, message = Status.PASS, msg("distribution.dist_002.pass", **names)
             elif ident.channel not in PHYSICAL:
-                yield Result("DIST-002", Status.FAIL, msg("distribution.dist_002.same_channel", identifier=ident.name,
-                                                          authenticator=auth.name, channel=ident.channel),
-                             subject=auth.name, details=details)
+                status, message = Status.FAIL, msg("distribution.dist_002.same_channel", channel=ident.channel, **names)
             elif ident.letter and auth.letter:
-                yield Result("DIST-002", Status.PASS, msg("distribution.dist_002.separate_letters",
-                                                          identifier=ident.name, authenticator=auth.name),
-                             subject=auth.name, details=details)
+                status, message = Status.PASS, msg("distribution.dist_002.separate_letters", **names)
             else:
-                yield Result("DIST-002", Status.ERROR, msg("distribution.dist_002.letter_undeclared",
-                                                           identifier=ident.name, authenticator=auth.name),
-                             subject=auth.name, details=details)
+                status, message = Status.ERROR, msg("distribution.dist_002.letter_undeclared", **names)
+            yield Result("DIST-002", status, message, subject=auth.name, details=details)
 
 
 def password_in_clear(obs: DistributionObservation) -> Iterator[Result]:
