@@ -94,11 +94,11 @@ def demo_authentications(seed: int = 2019) -> list[AuthenticationRow]:
 
 
 def write_demo(folder: Path) -> None:
-    """The demo case's exports: 1 850 SMS, 99.5 % delivered, two days before the opening; three
+    """The demo case's exports: 1 850 e-mails, 99.5 % delivered, two days before the opening; three
     reissues during the vote, each with its identity check; 64 voters' authentications; the
     administration log's entries before the opening and after the closing only."""
     voters = [f"HM{i:05d}" for i in range(1, 1851)]
-    write_deliveries(folder / "envois-sms.csv", voters, channel="sms", delivered_share=0.995,
+    write_deliveries(folder / "envois-courriels.csv", voters, channel="courriel", delivered_share=0.995,
                      start=datetime(2026, 11, 29, 10, 0, tzinfo=PARIS))
     write_reissues(folder / "reeditions.csv", [
         ReissueRow("HM00412", datetime(2026, 12, 1, 10, 12, 5, tzinfo=PARIS), True),

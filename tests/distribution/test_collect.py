@@ -34,7 +34,7 @@ def results(folder: Path) -> dict[str, list]:
 
 def test_the_demo_files_are_the_generators(tmp_path: Path) -> None:
     write_demo(tmp_path)
-    for name in ("envois-sms.csv", "reeditions.csv", "authentifications.csv", "administration.csv"):
+    for name in ("envois-courriels.csv", "reeditions.csv", "authentifications.csv", "administration.csv"):
         assert (tmp_path / name).read_bytes() == (demo_case_dir() / "distribution" / name).read_bytes(), name
 
 
@@ -46,7 +46,7 @@ def test_the_demo_distribution_is_clean(case_dir: Path) -> None:
 
 def test_an_eleven_percent_delivery_fails_in_a_latin1_file(case_dir: Path) -> None:
     voters = [f"HM{i:05d}" for i in range(1, 1851)]
-    write_deliveries(case_dir / "distribution" / "envois-sms.csv", voters, channel="sms", delivered_share=0.11,
+    write_deliveries(case_dir / "distribution" / "envois-courriels.csv", voters, channel="courriel", delivered_share=0.11,
                      start=datetime(2026, 11, 29, 10, 0, tzinfo=PARIS), encoding="latin-1")
     (result,) = results(case_dir)["DIST-101"]
     assert result.status is Status.FAIL and result.message.args["delivered"] == round(1850 * 0.11)
@@ -62,14 +62,14 @@ def test_a_reissue_without_identity_check_fails(case_dir: Path) -> None:
 
 
 def test_an_unreadable_log_is_could_not_test_naming_file_and_line(case_dir: Path) -> None:
-    path = case_dir / "distribution" / "envois-sms.csv"
+    path = case_dir / "distribution" / "envois-courriels.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     lines[5] = lines[5].replace("Délivré", "peut-être")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (result,) = results(case_dir)["DIST-101"]
     assert result.status is Status.ERROR
     text = result.text("en")
-    assert "envois-sms.csv" in text and "6" in text and "peut-être" in text
+    assert "envois-courriels.csv" in text and "6" in text and "peut-être" in text
     (case_dir / "distribution" / "reeditions.csv").unlink()
     (result,) = results(case_dir)["DIST-102"]
     assert result.status is Status.ERROR and "reeditions.csv" in result.text("fr")
