@@ -212,6 +212,22 @@ def _readme(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def expert_key_path(case: Any, key_path: Path | None) -> Path:
+    """The expert's signing key: ``--key``, else the ``[seal] key`` of ``case.toml`` (one place for
+    the archive and the record of destruction, which are signed with the same key)."""
+    seal_config = case.data.seal
+    if key_path is None:
+        if seal_config is None or not seal_config.key:
+            raise UsageError(msg("archive.error.no_key"), field="--key")
+        key_path = case.resolve(seal_config.key)
+        if not key_path.is_file():
+            raise UsageError(msg("archive.error.key_not_in_case", key=seal_config.key, path=str(key_path)),
+                             path=str(case.file), field="seal.key")
+    elif not Path(key_path).is_file():
+        raise UsageError(msg("archive.error.no_key_file"), path=str(key_path), field="--key")
+    return Path(key_path)
+
+
 def create_archive(
     case_dir: Path,
     out: Path,
@@ -233,15 +249,7 @@ def create_archive(
     journal.require_writable(case.root)  # the archive is journaled: a read-only case is refused before any work
     out = Path(out)
     seal_config = case.data.seal
-    if key_path is None:
-        if seal_config is None or not seal_config.key:
-            raise UsageError(msg("archive.error.no_key"), field="--key")
-        key_path = case.resolve(seal_config.key)
-        if not key_path.is_file():
-            raise UsageError(msg("archive.error.key_not_in_case", key=seal_config.key, path=str(key_path)),
-                             path=str(case.file), field="seal.key")
-    elif not Path(key_path).is_file():
-        raise UsageError(msg("archive.error.no_key_file"), path=str(key_path), field="--key")
+    key_path = expert_key_path(case, key_path)
     if tsa_url is None and seal_config is not None and seal_config.tsa:
         tsa_url = seal_config.tsa
         if tsa_ca_file is None and seal_config.tsa_ca_file:

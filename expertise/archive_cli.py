@@ -126,3 +126,28 @@ def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_js
             out.print("  " + text(change.describe()), markup=False, emoji=False, highlight=False, soft_wrap=True)
         say(msg("archive.cli.intact") if check.ok else msg("archive.cli.not_intact"), to=out)
     sys.exit(0 if check.ok else 1)
+
+
+# --- reg-distribution: the record of destruction (retention) ---
+@command.command(name="destroy-record")
+@click.argument("archive", type=PATH)
+@click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The case folder: its [retention] section and its journal.")
+@click.option("--out", "out_dir", type=PATH, required=True, help="Folder to create for the signed record.")
+@click.option("--key", "key_path", type=PATH, default=None,
+              help="Expert's Ed25519 key (default: [seal] key of case.toml).")
+def destroy_record(archive: Path, case_dir: Path, out_dir: Path, key_path: Path | None) -> None:
+    """Write the signed record of destruction of ARCHIVE for the electoral commission.
+
+    \b
+    Only once the appeal period of [retention] has ended with no action declared.
+    Exit 0: written (and journaled). 1: the archive does not verify. 2: refused — the period
+    has not ended (the date it ends is named), an action was brought or is not declared,
+    no [retention], --out exists.
+    """
+    from .retention.record import write_destruction_record
+
+    written = write_destruction_record(archive, case_dir, out_dir, key_path=key_path, lang=language(),
+                                       argv=sys.argv)
+    say(msg("retention.cli.written", folder=str(written.folder), ends=written.period_ended,
+            root=written.merkle_root), to=out)

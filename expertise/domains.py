@@ -20,6 +20,8 @@ DOMAIN_MODULES: tuple[str, ...] = (
     "expertise.probe.domain",
     "expertise.board.domain",
     "expertise.registers.domain",
+    "expertise.distribution.domain",
+    "expertise.retention.domain",
 )
 
 
