@@ -80,7 +80,7 @@ def _word(table: Table, field: str, row: int, words: dict[frozenset[str], bool])
 
 def read_deliveries(path: Path, cited: str, zone: str | None) -> tuple[Delivery, ...]:
     table = read_table(path, DELIVERY_COLUMNS, cited_as=cited)
-    times = table.times("sent_at", zone, zone_option="distribution.logs.timezone")
+    times = table.times("sent_at", zone, zone_option="distribution.logs.timezone / election.timezone")
     words = {DELIVERED: True, FAILED: False}
     return tuple(Delivery(voter=table.column("voter_id")[i], channel=table.column("channel")[i].casefold(),
                           delivered=_word(table, "status", i, words), at=times[i], line=table.lines[i])
@@ -89,7 +89,7 @@ def read_deliveries(path: Path, cited: str, zone: str | None) -> tuple[Delivery,
 
 def read_authentications(path: Path, cited: str, zone: str | None) -> tuple[Authentication, ...]:
     table = read_table(path, AUTHENTICATION_COLUMNS, cited_as=cited)
-    times = table.times("at", zone, zone_option="distribution.logs.timezone")
+    times = table.times("at", zone, zone_option="distribution.logs.timezone / election.timezone")
     outcome: list[str] = []
     for i in range(len(table)):
         value = table.column("outcome")[i].strip().casefold()
@@ -110,7 +110,7 @@ def intervention_kind(written: str) -> str:
 
 def read_interventions(path: Path, cited: str, zone: str | None) -> tuple[Intervention, ...]:
     table = read_table(path, ADMINISTRATION_COLUMNS, cited_as=cited)
-    times = table.times("at", zone, zone_option="distribution.logs.timezone")
+    times = table.times("at", zone, zone_option="distribution.logs.timezone / election.timezone")
     return tuple(Intervention(at=times[i], account=table.column("account")[i],
                               action=intervention_kind(table.column("action")[i]),
                               written=table.column("action")[i][:200], line=table.lines[i]) for i in range(len(table)))
@@ -118,7 +118,7 @@ def read_interventions(path: Path, cited: str, zone: str | None) -> tuple[Interv
 
 def read_reissues(path: Path, cited: str, zone: str | None) -> tuple[Reissue, ...]:
     table = read_table(path, REISSUE_COLUMNS, cited_as=cited)
-    times = table.times("reissued_at", zone, zone_option="distribution.logs.timezone")
+    times = table.times("reissued_at", zone, zone_option="distribution.logs.timezone / election.timezone")
     words = {YES: True, NO: False}
     return tuple(Reissue(voter=table.column("voter_id")[i], at=times[i],
                          identity_checked=_word(table, "identity_check", i, words), line=table.lines[i])
@@ -128,7 +128,7 @@ def read_reissues(path: Path, cited: str, zone: str | None) -> tuple[Reissue, ..
 def read_voted(path: Path, cited: str, zone: str | None) -> dict[str, datetime]:
     """The first émargement time of each voter (the émargement of ``[registers]``)."""
     table = read_table(path, EMARGEMENT_COLUMNS, cited_as=cited)
-    times = table.times("voted_at", zone, zone_option="distribution.logs.timezone")
+    times = table.times("voted_at", zone, zone_option="distribution.logs.timezone / election.timezone")
     first: dict[str, datetime] = {}
     for voter, at in zip(table.column("voter_id"), times):
         first[voter] = min(at, first.get(voter, at))
@@ -156,7 +156,8 @@ def observe(case: Any, op: Any) -> DistributionObservation:
     config = case.data.distribution
     election = case.data.election
     logs = config.logs
-    zone = (logs.timezone or None) if logs else None
+    # the logs' own zone, else the election's (registers use the same): never the machine's
+    zone = ((logs.timezone if logs else "") or getattr(election, "timezone", "") or None)
     deliveries, delivery_unread, delivery_file = _read(case, op, logs.delivery if logs else "", read_deliveries, zone)
     reissues, reissues_unread, reissues_file = _read(case, op, logs.reissues if logs else "", read_reissues, zone)
     authentications, authentications_unread, authentications_file = _read(
