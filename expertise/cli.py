@@ -389,12 +389,13 @@ def demo(out_dir: Path, lang: str | None, force: bool) -> None:
 @cli.command(name="checks")
 @click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
 def checks_command(as_json: bool) -> None:
-    """List the check catalogue: id, severity, objectives supported, title."""
+    """List the check catalogue: id, severity, objectives supported, title, and the requirements of
+    the CNIL texts each check supports (`expertise requirements` lists those)."""
     cat = catalogue_mod.load()
     rows = sorted(cat.checks.values(), key=lambda m: m.id)
+    citing = {c: [r.id for f in cat.frameworks.values() for r in f.requirements if c in r.checks]
+              for c in cat.checks}  # the requirements of the texts each check supports
     if as_json:
-        citing = {c: [r.id for f in cat.frameworks.values() for r in f.requirements if c in r.checks]
-                  for c in cat.checks}  # req-matrix: the requirements each check supports
         emit_json([{"id": m.id, "severity": m.severity.value, "objectives": list(m.objectives),
                     "guarantees": list(m.guarantees), "elements": list(m.elements),
                     "requirements": citing[m.id],
@@ -402,8 +403,9 @@ def checks_command(as_json: bool) -> None:
         return
     lang = language()
     for meta in rows:
-        out.print(f"{meta.id:<12} {meta.severity.value:<8} {','.join(meta.objectives) or '-':<22} {meta.title(lang)}",
-                  markup=False, highlight=False)
+        supports = f"  [{', '.join(citing[meta.id])}]" if citing[meta.id] else ""
+        out.print(f"{meta.id:<12} {meta.severity.value:<8} {','.join(meta.objectives) or '-':<22} {meta.title(lang)}"
+                  f"{supports}", markup=False, highlight=False)
 
 
 # --- ev-writes: init beside an existing case, review mode, read-only cases ---

@@ -242,3 +242,23 @@ def test_encoding_a_byte_order_mark_is_accepted_latin_1_is_named(run_cli, demo_c
     first = next(i for i, line in enumerate(text.splitlines(), 1)
                  if not line.encode("latin-1", errors="replace").isascii())
     assert f"line {first}:" in message
+
+
+def test_the_template_shows_framework_answers_zone_and_distribution() -> None:
+    """Where the expert learns the keys later issues added; its [answers] example is valid as written."""
+    import re
+    import tomllib
+    from importlib.resources import files
+
+    from expertise import catalogue as catalogue_mod
+    from expertise.case import Answer
+
+    template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
+    for key in ("# framework =", "# related_frameworks =", "# timezone =", "# [distribution]", "# [retention]"):
+        assert key in template, key
+    block = re.search(r'^# \[answers\."([^"]+)"\]\n((?:# \w+ = .*\n)+)', template, re.M)
+    assert block is not None
+    requirement, body = block.group(1), block.group(2)
+    answer = tomllib.loads("\n".join(line[2:] for line in body.splitlines()))
+    Answer.model_validate(answer)
+    assert requirement in {r.id for f in catalogue_mod.load().frameworks.values() for r in f.requirements}

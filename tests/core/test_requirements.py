@@ -383,3 +383,12 @@ def test_the_generated_matrix_in_docs_is_current(lang: str) -> None:
     expected = markdown(frameworks, lang).strip()
     shipped = (REPO / "docs" / f"requirements-matrix.{lang}.md").read_text(encoding="utf-8").strip()
     assert shipped == expected, f"regenerate: expertise requirements --markdown --lang {lang} > docs/requirements-matrix.{lang}.md"
+
+
+def test_checks_command_names_the_requirements_each_check_supports(run_cli) -> None:
+    plain = run_cli("checks")
+    assert plain.returncode == 0
+    [row] = [line for line in plain.stdout.splitlines() if line.startswith("DIST-001 ")]
+    assert "12-separate-providers" in row and "12-separation-necessary" in row
+    listed = {c["id"]: c["requirements"] for c in json.loads(run_cli("checks", "--json").stdout)}
+    assert "12-separation-necessary" in listed["DIST-002"]
