@@ -241,10 +241,13 @@ def input_states(case_dir: Path, entries: Sequence[dict[str, Any]]) -> tuple[lis
 
 
 def changed_evidence_inputs(case_dir: Path) -> list[InputChange]:
-    """The inputs whose change makes journaled results stale (``case.toml`` aside, see
+    """The inputs whose change makes the results the assessment uses stale: read by an operation
+    whose results are still the current ones of their source (an input only a superseded operation
+    read — a register since replaced in case.toml — stales nothing), ``case.toml`` aside (see
     :attr:`InputChange.is_case_file`)."""
     changes, _ = input_states(case_dir, read_entries(case_dir))
-    return [change for change in changes if not change.is_case_file]
+    current = {int(entry.get("seq", 0)) for entry, _ in latest_result_sets(case_dir)}
+    return [change for change in changes if not change.is_case_file and change.seq in current]
 
 
 ACCEPTED_NOTE = "accepted_changes"

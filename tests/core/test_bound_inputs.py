@@ -50,7 +50,7 @@ def test_journal_verify_names_an_input_edited_after_audit(run_cli, audited: Path
     data = json.loads(run_cli("journal", "verify", audited, "--json").stdout)
     assert data["intact"] is True and data["inputs_unchanged"] is False
     [change] = [c for c in data["changed_inputs"] if c["path"] == EMARGEMENT]
-    assert change["state"] == "changed" and change["action"] == "registers"
+    assert change["state"] == "changed" and change["action"] in ("registers", "distribution")  # both read it
     assert change["found_sha256"] == sha256_file(audited / EMARGEMENT)
     assert change["code"] == "journal.input.changed"
 
@@ -212,3 +212,17 @@ def test_template_name_is_no_operator(tmp_path: Path) -> None:
     case.mkdir()
     (case / "case.toml").write_text('[expert]\nname = "Prénom Nom"\n', encoding="utf-8")
     assert journal.default_operator(case) == journal.default_account()
+
+
+def test_an_input_only_a_superseded_operation_read_stales_nothing(run_cli, audited: Path) -> None:
+    """The émargement is replaced by another file in case.toml and collected again: editing the old
+    file afterwards concerns no current result, so nothing is refused (journal verify still names it)."""
+    shutil.copy(audited / EMARGEMENT, audited / "registers/emargement-v2.csv")
+    case_file = audited / "case.toml"
+    case_file.write_text(case_file.read_text(encoding="utf-8").replace(
+        f'emargement = "{EMARGEMENT}"', 'emargement = "registers/emargement-v2.csv"'), encoding="utf-8")
+    assert run_cli("audit", audited, "--no-pdf").returncode == 0
+    edit_register(audited)  # the old file, no longer read
+    assert journal.changed_evidence_inputs(audited) == []
+    assert run_cli("report", audited, "--no-pdf").returncode == 0
+    assert EMARGEMENT in run_cli("journal", "verify", audited).stderr
