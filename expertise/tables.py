@@ -21,12 +21,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import UsageError
@@ -141,7 +142,8 @@ class Table:
 def read_table(path: Path, columns: Sequence[Column], *, cited_as: str | None = None,
                encoding: str | None = None, sheet: str | None = None,
                overrides: Mapping[str, str] | None = None) -> Table:
-    """Read a CSV or XLSX file (by its content: an XLSX is a zip) into a :class:`Table`.
+    """Read a CSV, XLSX or JSON file (by its content: an XLSX is a zip, a JSON export an array of
+    objects or one object per line) into a :class:`Table`.
 
     ``overrides`` maps a field to the header name the file uses for it (``--column``), replacing
     the synonyms; ``encoding`` imposes the CSV encoding; ``sheet`` names the XLSX sheet (else the
@@ -154,6 +156,10 @@ def read_table(path: Path, columns: Sequence[Column], *, cited_as: str | None = 
     wanted = _with_overrides(columns, overrides or {})
     if data.startswith(b"PK\x03\x04"):
         table = _read_xlsx(data, file, wanted, sheet)
+    elif data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        if sheet:
+            raise TableError(file, msg("tables.sheet_on_csv", sheet=sheet))
+        table = _read_json(data, file, wanted)
     else:
         if sheet:
             raise TableError(file, msg("tables.sheet_on_csv", sheet=sheet))
@@ -282,6 +288,103 @@ def _read_csv(data: bytes, file: str, columns: Sequence[Column], encoding: str |
                  headers={f: names[i] for f, i in index.items()}, lines=lines, header_line=header_line,
                  other_columns=tuple(n for i, n in enumerate(names) if n and i not in index.values()),
                  encoding=used, encoding_detected=assumed, delimiter=delimiter, formulas=formulas)
+
+
+def _read_json(data: bytes, file: str, columns: Sequence[Column]) -> Table:
+    """A JSON export — an array of objects, or JSON Lines (one object per line) — as a table whose
+    header is every key met, in order; each record is named by the line it starts on. Values are
+    data: numbers keep their digits, nothing nested is flattened silently."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TableError(file, msg("tables.not_in_encoding", encoding="utf-8"), line=line) from None
+    if "\x00" in text:
+        raise TableError(file, msg("tables.nul_byte"), line=text.count("\n", 0, text.index("\x00")) + 1)
+    records = list(_json_records(text, file))
+    if not records:
+        raise TableError(file, msg("tables.empty"))
+    keys: dict[str, None] = {}
+    for _, record in records:
+        keys.update(dict.fromkeys(record))
+    names = list(keys)
+    rows = [(records[0][0], names)] + [(line, [_json_cell(record.get(name), file, line, name) for name in names])
+                                       for line, record in records]
+    numbered = iter(rows)
+    header_line, names, index = _find_header(numbered, file, columns)
+    cells, lines, formulas = _read_body_exact(numbered, file, names, index)
+    return Table(file=file, kind="json", sha256="", size=0, columns=cells,
+                 headers={f: names[i] for f, i in index.items()}, lines=lines, header_line=header_line,
+                 other_columns=tuple(n for i, n in enumerate(names) if n and i not in index.values()),
+                 encoding="utf-8", formulas=formulas)
+
+
+def _json_records(text: str, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line, object) for each record, by decoding one value at a time so that each is located."""
+    decoder = json.JSONDecoder()
+
+    def line_at(position: int) -> int:
+        return text.count("\n", 0, position) + 1
+
+    def decoded(position: int) -> tuple[Any, int]:
+        try:
+            return decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            raise TableError(file, msg("tables.malformed", error=exc.msg), line=exc.lineno) from None
+
+    position = len(text) - len(text.lstrip())
+    if text.startswith("[", position):
+        position += 1
+        while True:
+            position = _skip_space(text, position)
+            if text.startswith("]", position):
+                break
+            start = position
+            value, position = decoded(position)
+            if not isinstance(value, dict):
+                raise TableError(file, msg("tables.json_not_object"), line=line_at(start))
+            yield line_at(start), value
+            position = _skip_space(text, position)
+            if text.startswith(",", position):
+                position += 1
+            elif not text.startswith("]", position):
+                raise TableError(file, msg("tables.malformed", error="',' or ']' expected"), line=line_at(position))
+        if text[position + 1:].strip():
+            raise TableError(file, msg("tables.malformed", error="data after the array"), line=line_at(position + 1))
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise TableError(file, msg("tables.malformed", error=exc.msg), line=number) from None
+        if not isinstance(value, dict):
+            raise TableError(file, msg("tables.json_not_object"), line=number)
+        yield number, value
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _json_cell(value: Any, file: str, line: int, field: str) -> str:
+    """A JSON value as the text a register cell would hold; a nested value is refused, named."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, str)):
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value) if not value.is_integer() else str(int(value))
+    else:
+        raise TableError(file, msg("tables.json_nested"), line=line, field=field)
+    if len(text) >= CELL_LIMIT:
+        raise TableError(file, msg("tables.cell_too_long", limit=CELL_LIMIT), line=line, field=field)
+    return text
 
 
 def _read_body_exact(rows: Iterable[tuple[int, list[str]]], file: str, names: list[str],

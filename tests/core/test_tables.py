@@ -11,6 +11,7 @@ import pytest
 
 from expertise.errors import UsageError
 from expertise.tables import Column, TableError, neutralise, parse_times, read_table, write_csv, write_xlsx
+from expertise import tables
 
 ID = Column("voter_id", ("Matricule", "Identifiant", "N° RPPS", "voter id"))
 WHEN = Column("voted_at", ("Horodatage", "Date et heure", "time"))
@@ -228,3 +229,43 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
     path.write_bytes("Matricule\tNom\r\n0007\tÉlise\r\n".encode("utf-16"))
     table = read_table(path, [ID, NAME])
     assert table.column("voter_id") == ["0007"] and table.column("name") == ["Élise"] and table.encoding == "utf-16"
+
+
+# --- JSON exports (providers' logs are often JSON: an array of objects, or one object per line) ---
+
+JSON_COLUMNS = [tables.Column("voter_id", ("Matricule", "login")), tables.Column("at", ("Horodatage", "time"))]
+
+
+def test_a_json_array_is_read_with_each_record_located(tmp_path: Path) -> None:
+    path = tmp_path / "delivery.json"
+    path.write_text('[\n  {"login": "00123", "time": "2026-12-01T09:00:00+01:00", "status": "delivered"},\n'
+                    '  {"login": 10005099085, "time": "2026-12-01T09:05:00+01:00", "status": "failed"}\n]\n',
+                    encoding="utf-8")
+    table = tables.read_table(path, JSON_COLUMNS)
+    assert table.kind == "json" and table.column("voter_id") == ["00123", "10005099085"]
+    assert table.lines == [2, 3] and table.other_columns == ("status",)
+    assert [t.isoformat() for t in table.times("at", None)] == ["2026-12-01T08:00:00+00:00",
+                                                                "2026-12-01T08:05:00+00:00"]
+
+
+def test_json_lines_are_read_and_bad_records_named(tmp_path: Path) -> None:
+    path = tmp_path / "auth.jsonl"
+    path.write_text('{"login": "A", "time": "2026-12-01T09:00:00+01:00"}\n\n'
+                    '{"login": "B", "time": "2026-12-01T09:01:00+01:00"}\n', encoding="utf-8")
+    assert tables.read_table(path, JSON_COLUMNS).lines == [1, 3]
+    path.write_text('{"login": "A", "time": "2026-12-01T09:00:00+01:00"}\n{"login": "B", "time": \n',
+                    encoding="utf-8")
+    with pytest.raises(tables.TableError) as error:
+        tables.read_table(path, JSON_COLUMNS)
+    assert error.value.message.args["line"] == 2
+    path.write_text('[{"login": {"id": "A"}, "time": "2026-12-01T09:00:00+01:00"}]', encoding="utf-8")
+    with pytest.raises(tables.TableError) as error:
+        tables.read_table(path, JSON_COLUMNS)
+    assert "login" in error.value.render("en") and "nested" in error.value.render("en")
+    path.write_text('[{"login": "A", "time": "x"}, 3]', encoding="utf-8")
+    with pytest.raises(tables.TableError) as error:
+        tables.read_table(path, JSON_COLUMNS)
+    assert "must be an object" in error.value.render("en")
+    path.write_text('[{"user": "A"}]', encoding="utf-8")
+    with pytest.raises(tables.TableError):  # no column naming the voter
+        tables.read_table(path, JSON_COLUMNS)

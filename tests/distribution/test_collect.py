@@ -125,3 +125,23 @@ def test_several_voters_from_one_address_within_minutes_are_listed(case_dir: Pat
     write_authentications(case_dir / "distribution" / "authentifications.csv", spread)
     (result,) = results(case_dir)["DIST-103"]
     assert result.status is Status.PASS
+
+
+def test_a_json_export_reads_like_the_csv(case_dir: Path) -> None:
+    """Providers often export their logs as JSON (an array of objects or one object per line): the
+    same records give the same findings as the CSV export."""
+    import csv
+
+    source = case_dir / "distribution" / "envois-courriels.csv"
+    with open(source, encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.DictReader(handle, delimiter=";"))
+    assert records, "the demo's delivery export is not ';'-separated any more: adapt the test"
+    before = results(case_dir)["DIST-101"][0]
+    (case_dir / "distribution" / "envois.json").write_text(json.dumps(records, ensure_ascii=False, indent=1),
+                                                          encoding="utf-8")
+    case_file = case_dir / "case.toml"
+    case_file.write_text(case_file.read_text(encoding="utf-8").replace(
+        'delivery = "distribution/envois-courriels.csv"', 'delivery = "distribution/envois.json"'), encoding="utf-8")
+    after = results(case_dir)["DIST-101"][0]
+    assert after.status is before.status is Status.PASS
+    assert after.message.args == before.message.args
