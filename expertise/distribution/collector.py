@@ -24,6 +24,7 @@ DELIVERY_COLUMNS = (
     Column("channel", ("canal", "type", "media")),
     Column("status", ("statut", "etat", "state", "resultat")),
     Column("sent_at", ("horodatage", "date", "date d envoi", "date et heure", "time", "timestamp")),
+    Column("round", ("tour", "round", "numero de tour"), required=False),  # two-round elections
 )
 EMARGEMENT_COLUMNS = (
     Column("voter_id", ("identifiant", "matricule", "electeur", "voter")),
@@ -82,8 +83,10 @@ def read_deliveries(path: Path, cited: str, zone: str | None) -> tuple[Delivery,
     table = read_table(path, DELIVERY_COLUMNS, cited_as=cited)
     times = table.times("sent_at", zone, zone_option="distribution.logs.timezone / election.timezone")
     words = {DELIVERED: True, FAILED: False}
+    rounds = table.columns.get("round")
     return tuple(Delivery(voter=table.column("voter_id")[i], channel=table.column("channel")[i].casefold(),
-                          delivered=_word(table, "status", i, words), at=times[i], line=table.lines[i])
+                          delivered=_word(table, "status", i, words), at=times[i], line=table.lines[i],
+                          round=rounds[i] if rounds is not None else "")
                  for i in range(len(table)))
 
 

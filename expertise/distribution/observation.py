@@ -17,6 +17,7 @@ class Delivery(Observation):
     delivered: bool
     at: datetime
     line: int
+    round: str = ""  # as written in the export's round column ("" when it has none)
 
 
 class Reissue(Observation):

@@ -210,16 +210,18 @@ def delivery_rates(obs: DistributionObservation) -> Iterator[Result]:
         return
     assert logs is not None and obs.deliveries is not None  # the guard saw both
     threshold = logs.min_delivery_rate if logs.min_delivery_rate is not None else DEFAULT_MIN_DELIVERY_RATE
-    sent: Counter[str] = Counter()
-    delivered: Counter[str] = Counter()
-    per_hour: dict[str, Counter[str]] = defaultdict(Counter)
+    # per channel, and per round when the export names rounds (a second round's sending is its own)
+    sent: Counter[tuple[str, str]] = Counter()
+    delivered: Counter[tuple[str, str]] = Counter()
+    per_hour: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     received: set[str] = set()
     everyone: set[str] = set()
     for row in obs.deliveries:
-        sent[row.channel] += 1
-        delivered[row.channel] += row.delivered
+        key = (row.channel, row.round)
+        sent[key] += 1
+        delivered[key] += row.delivered
         hour = row.at.strftime("%Y-%m-%dT%H:00Z")
-        per_hour[row.channel][hour + (":delivered" if row.delivered else ":failed")] += 1
+        per_hour[key][hour + (":delivered" if row.delivered else ":failed")] += 1
         everyone.add(row.voter)
         if row.delivered:
             received.add(row.voter)
@@ -228,14 +230,16 @@ def delivery_rates(obs: DistributionObservation) -> Iterator[Result]:
     unreached = (msg("distribution.dist_101.never_received", count=len(never)) if never_voted is None
                  else msg("distribution.dist_101.never_received_did_not_vote", count=len(never),
                           not_voted=len(never_voted)))
-    for channel in sorted(sent):
-        rate = delivered[channel] / sent[channel]
-        details: dict[str, Any] = {"sent": sent[channel], "delivered": delivered[channel], "rate": rate,
+    for key in sorted(sent):
+        channel = key[0] if not key[1] else f"{key[0]} ({key[1]})"  # data as written: the round's own name
+        rate = delivered[key] / sent[key]
+        details: dict[str, Any] = {"sent": sent[key], "delivered": delivered[key], "rate": rate, "round": key[1],
                                    "threshold": threshold, "threshold_declared": logs.min_delivery_rate is not None,
-                                   "per_hour": dict(sorted(per_hour[channel].items())),
+                                   "per_hour": dict(sorted(per_hour[key].items())),
                                    "never_received": never, "never_received_did_not_vote": never_voted}
-        args: dict[str, Arg] = {"channel": channel, "delivered": delivered[channel], "sent": sent[channel], "rate": round(100 * rate, 1),
-                "threshold": round(100 * threshold, 1), "unreached": unreached}
+        args: dict[str, Arg] = {"channel": channel, "delivered": delivered[key], "sent": sent[key],
+                                "rate": round(100 * rate, 1), "threshold": round(100 * threshold, 1),
+                                "unreached": unreached}
         if rate < threshold:
             yield Result("DIST-101", Status.FAIL, msg("distribution.dist_101.fail", **args),
                          subject=channel, details=details)

@@ -182,3 +182,15 @@ def test_a_log_not_declared_or_not_read_is_could_not_test(check: str) -> None:
     assert statuses(check, observe()) == {Status.ERROR}
     logs = {"delivery": "a.csv", "reissues": "b.csv", "authentication": "c.csv", "administration": "d.csv"}
     assert statuses(check, observe({"logs": logs})) == {Status.ERROR}
+
+
+def test_delivery_rates_are_per_round_when_the_export_names_rounds() -> None:
+    """A good first round must not hide a failed second one (the 2022 annulments were one round's SMS)."""
+    first = tuple(row.model_copy(update={"round": "1"}) for row in deliveries("sms", 99, 1))
+    second = tuple(row.model_copy(update={"round": "2", "line": row.line + 1000})
+                   for row in deliveries("sms", 11, 89))
+    results = run("DIST-101", with_logs(0.95, deliveries=first + second))
+    by_round = {r.details["round"]: r for r in results}
+    assert set(by_round) == {"1", "2"}
+    assert by_round["1"].status is Status.PASS and by_round["2"].status is Status.FAIL
+    assert by_round["2"].message.args["channel"] == "sms (2)" and by_round["2"].message.args["rate"] == 11.0
