@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .. import catalogue as catalogue_mod
 from ..domain import evaluate
@@ -79,8 +79,9 @@ def _word(table: Table, field: str, row: int, words: dict[frozenset[str], bool])
                      line=table.lines[row], field=table.headers[field])
 
 
-def read_deliveries(path: Path, cited: str, zone: str | None) -> tuple[Delivery, ...]:
-    table = read_table(path, DELIVERY_COLUMNS, cited_as=cited)
+def read_deliveries(path: Path, cited: str, zone: str | None,
+                    columns: Mapping[str, str] | None = None) -> tuple[Delivery, ...]:
+    table = read_table(path, DELIVERY_COLUMNS, cited_as=cited, overrides=columns)
     times = table.times("sent_at", zone, zone_option="distribution.logs.timezone / election.timezone")
     words = {DELIVERED: True, FAILED: False}
     rounds = table.columns.get("round")
@@ -90,8 +91,9 @@ def read_deliveries(path: Path, cited: str, zone: str | None) -> tuple[Delivery,
                  for i in range(len(table)))
 
 
-def read_authentications(path: Path, cited: str, zone: str | None) -> tuple[Authentication, ...]:
-    table = read_table(path, AUTHENTICATION_COLUMNS, cited_as=cited)
+def read_authentications(path: Path, cited: str, zone: str | None,
+                         columns: Mapping[str, str] | None = None) -> tuple[Authentication, ...]:
+    table = read_table(path, AUTHENTICATION_COLUMNS, cited_as=cited, overrides=columns)
     times = table.times("at", zone, zone_option="distribution.logs.timezone / election.timezone")
     outcome: list[str] = []
     for i in range(len(table)):
@@ -111,16 +113,18 @@ def intervention_kind(written: str) -> str:
     return next((kind for kind, words in INTERVENTION_WORDS if any(w in value for w in words)), "other")
 
 
-def read_interventions(path: Path, cited: str, zone: str | None) -> tuple[Intervention, ...]:
-    table = read_table(path, ADMINISTRATION_COLUMNS, cited_as=cited)
+def read_interventions(path: Path, cited: str, zone: str | None,
+                       columns: Mapping[str, str] | None = None) -> tuple[Intervention, ...]:
+    table = read_table(path, ADMINISTRATION_COLUMNS, cited_as=cited, overrides=columns)
     times = table.times("at", zone, zone_option="distribution.logs.timezone / election.timezone")
     return tuple(Intervention(at=times[i], account=table.column("account")[i],
                               action=intervention_kind(table.column("action")[i]),
                               written=table.column("action")[i][:200], line=table.lines[i]) for i in range(len(table)))
 
 
-def read_reissues(path: Path, cited: str, zone: str | None) -> tuple[Reissue, ...]:
-    table = read_table(path, REISSUE_COLUMNS, cited_as=cited)
+def read_reissues(path: Path, cited: str, zone: str | None,
+                  columns: Mapping[str, str] | None = None) -> tuple[Reissue, ...]:
+    table = read_table(path, REISSUE_COLUMNS, cited_as=cited, overrides=columns)
     times = table.times("reissued_at", zone, zone_option="distribution.logs.timezone / election.timezone")
     words = {YES: True, NO: False}
     return tuple(Reissue(voter=table.column("voter_id")[i], at=times[i],
@@ -138,8 +142,8 @@ def read_voted(path: Path, cited: str, zone: str | None) -> dict[str, datetime]:
     return first
 
 
-def _read(case: Any, op: Any, declared_path: str, reader: Any, zone: str | None
-          ) -> tuple[Any, Message | None, str]:
+def _read(case: Any, op: Any, declared_path: str, reader: Any, zone: str | None,
+          columns: Mapping[str, str] | None = None) -> tuple[Any, Message | None, str]:
     if not declared_path:
         return None, None, ""
     path = case.resolve(declared_path)
@@ -148,7 +152,7 @@ def _read(case: Any, op: Any, declared_path: str, reader: Any, zone: str | None
         return None, located(cited, msg("distribution.log.missing")), cited
     op.add_input(path, label=cited)
     try:
-        return reader(path, cited, zone), None, cited
+        return (reader(path, cited, zone, columns) if columns else reader(path, cited, zone)), None, cited
     except TableError as exc:
         return None, exc.message, cited
     except UsageError as exc:  # an unknown time zone: the file is not read
@@ -161,12 +165,15 @@ def observe(case: Any, op: Any) -> DistributionObservation:
     logs = config.logs
     # the logs' own zone, else the election's (registers use the same): never the machine's
     zone = ((logs.timezone if logs else "") or getattr(election, "timezone", "") or None)
-    deliveries, delivery_unread, delivery_file = _read(case, op, logs.delivery if logs else "", read_deliveries, zone)
-    reissues, reissues_unread, reissues_file = _read(case, op, logs.reissues if logs else "", read_reissues, zone)
+    mapped = logs.columns if logs else {}  # header names the export uses, per log and field
+    deliveries, delivery_unread, delivery_file = _read(case, op, logs.delivery if logs else "", read_deliveries, zone,
+                                                       mapped.get("delivery"))
+    reissues, reissues_unread, reissues_file = _read(case, op, logs.reissues if logs else "", read_reissues, zone,
+                                                     mapped.get("reissues"))
     authentications, authentications_unread, authentications_file = _read(
-        case, op, logs.authentication if logs else "", read_authentications, zone)
+        case, op, logs.authentication if logs else "", read_authentications, zone, mapped.get("authentication"))
     interventions, interventions_unread, interventions_file = _read(
-        case, op, logs.administration if logs else "", read_interventions, zone)
+        case, op, logs.administration if logs else "", read_interventions, zone, mapped.get("administration"))
     registers = getattr(case.data, "registers", None)
     emargement = getattr(registers, "emargement", "") if registers is not None else ""
     voted, _, _ = _read(case, op, emargement if deliveries or reissues else "", read_voted, zone)

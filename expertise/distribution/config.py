@@ -64,6 +64,8 @@ class Logs(Section):
     shared_address_voters: int = Field(default=3, ge=2, description="distinct voters from one address to list")
     min_delivery_rate: float | None = Field(default=None, ge=0, le=1,
                                             description="lowest acceptable delivered share per channel")
+    columns: dict[Literal["delivery", "reissues", "authentication", "administration"], dict[str, str]] = Field(
+        default_factory=dict, description="per log, field → the header its export uses (when no usual name fits)")
 
 
 class Distribution(Section):

@@ -145,3 +145,21 @@ def test_a_json_export_reads_like_the_csv(case_dir: Path) -> None:
     after = results(case_dir)["DIST-101"][0]
     assert after.status is before.status is Status.PASS
     assert after.message.args == before.message.args
+
+
+def test_a_log_column_with_an_unusual_header_is_mapped_in_case_toml(case_dir: Path) -> None:
+    """Any export's own header names are mapped per log and field, as the registers' are."""
+    source = case_dir / "distribution" / "envois-courriels.csv"
+    source.write_bytes(source.read_bytes().replace("Identifiant;".encode(), "Code agent;".encode(), 1))
+    (unmapped,) = results(case_dir)["DIST-101"]
+    assert unmapped.status is Status.ERROR  # no usual name for the voter: could not test, never a verdict
+    case_file = case_dir / "case.toml"
+    case_file.write_text(case_file.read_text(encoding="utf-8").replace(
+        "[distribution.logs]\n", '[distribution.logs]\ncolumns = { delivery = { voter_id = "Code agent" } }\n'),
+        encoding="utf-8")
+    (mapped,) = results(case_dir)["DIST-101"]
+    assert mapped.status is Status.PASS
+    case_file.write_text(case_file.read_text(encoding="utf-8").replace('delivery = { voter_id', 'delivery = { voter',
+                                                                       1), encoding="utf-8")
+    (unknown,) = results(case_dir)["DIST-101"]
+    assert unknown.status is Status.ERROR and "voter" in unknown.text("en")
