@@ -120,6 +120,9 @@ class TlsObservation(Observation):
     port: int
     server_name: str
     observed_at: datetime
+    # the case's voting period, when the probe runs in a case: the certificates must cover it
+    voting_opens: datetime | None = None
+    voting_closes: datetime | None = None
     error: Reason | None = None
     versions: dict[str, bool | None] = Field(default_factory=dict)  # SSLv2 … TLSv1.3
     suites: list[CipherSuite] = Field(default_factory=list)

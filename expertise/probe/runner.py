@@ -72,6 +72,8 @@ class ProbeSettings:
     expected_ports: tuple[int, ...] = ()
     service_detection: bool = True
     service_wait: float = 1.0
+    # (opening, closing) from the case's [election]; None for a standalone probe (TLS-024 then says so)
+    voting_period: tuple[datetime, datetime] | None = None
 
 
 @dataclass
@@ -326,6 +328,9 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
             tls = observed(key, _folder("tls", f"{target.host}-{target.port}"), lambda e, t=target: TlsObservation(
                 endpoint=f"{t.host_for_url}:{t.port}", host=t.host, address=plan.address(t.host), port=t.port,
                 server_name=t.host, observed_at=now, error=e))
+            if settings.voting_period is not None:
+                tls = tls.model_copy(update={"voting_opens": settings.voting_period[0],
+                                             "voting_closes": settings.voting_period[1]})
         if target.kind in ("https", "http"):
             http = observed(f"http:{target.canonical}", target.slug, lambda e, t=target: HttpObservation(
                 url=t.url, host=t.host, error=e))
