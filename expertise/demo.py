@@ -9,18 +9,42 @@ The report is written, and the case with it sealed into ``archive/``, while they
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import ExitStack
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .archive import create_archive
 from .audit import run_collectors
+from .case import load_case
 from .console import say
 from .domains import all_domains
 from .errors import UsageError
 from .i18n import msg
 from .paths import demo_case_dir
 from .report.build import build_report
+
+
+def dated_from_today(case_dir: Path, today: date | None = None) -> None:
+    """Move the demo election so that it opens tomorrow, same hours, same length.
+
+    The demo seals, probes and reports on the day it runs: with fixed dates, the seal would
+    follow the opening (SEAL-008) and the probe's fresh certificate start after it (TLS-024) as
+    soon as the calendar passed them. The shift is a whole number of days, so the domains' hooks
+    move their own dated inputs by the same amount (the émargement times, the board's clock).
+    """
+    path = case_dir / "case.toml"
+    opens = load_case(case_dir).data.election.opens
+    days = ((today or date.today()) + timedelta(days=1) - opens.date()).days
+    if days == 0:
+        return
+
+    def moved(match: re.Match[str]) -> str:
+        return f"{match[1]} = {(datetime.fromisoformat(match[2]) + timedelta(days=days)).isoformat()}"
+
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^(opens|closes) = (\S+)$", moved, text, count=2, flags=re.M), encoding="utf-8")
 
 
 def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[str, Path]:
@@ -35,6 +59,7 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(demo_case_dir(), case_dir)
     (case_dir / "evidence").mkdir(exist_ok=True)
+    dated_from_today(case_dir)
     say(msg("demo.copied", folder=str(case_dir)))
     with ExitStack() as stack:
         for domain in all_domains():

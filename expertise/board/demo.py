@@ -1,7 +1,8 @@
 """What `expertise demo` adds for the board domain.
 
 The board itself and the [board] section are static (fixtures/demo/board/, fixtures/demo/case.toml).
-The demo election is fictitious and dated in December 2026; the demo plays an audit made the
+The demo election is fictitious and dated from the day the demo runs (it opens the next day, see
+:func:`expertise.demo.dated_from_today`); the demo plays an audit made the
 day after its closing, so the hook sets the board verification's clock to that day (the
 timing step says which clock it used). Without it, a tallied board read before the declared
 closing would rightly fail BOARD-016. The demo's copy of the board taken during the vote

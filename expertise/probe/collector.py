@@ -11,6 +11,7 @@ saying what was refused and why.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -85,7 +86,11 @@ def case_config(case: Case, overrides: Mapping[str, Any] | None = None) -> Probe
         raise UsageError(msg("probe.config.no_section"), path=str(case.file))
     fields = {**CASE_FIELDS, **{k: OPTION_FIELDS[k] for k in overrides}}
     probe = validated(Probe, {**declared, **overrides}, fields, path=str(case.file))
-    return configure(probe, case.data.scope, case.root, fields, path=str(case.file))
+    config = configure(probe, case.data.scope, case.root, fields, path=str(case.file))
+    # TLS-024 judges the certificates over the voting period the case declares, not only "now"
+    election = case.data.election
+    settings = dataclasses.replace(config.settings, voting_period=(election.opens, election.closes))
+    return dataclasses.replace(config, settings=settings)
 
 
 def probe_case(case: Case, argv: Sequence[str], config: ProbeConfig | None = None, *,

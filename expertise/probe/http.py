@@ -163,12 +163,32 @@ def _next_hop(exchange: HttpExchange) -> str | None:
     return urljoin(exchange.url, location.strip())
 
 
+def redirects_to(exchange: HttpExchange, host: str, port: int) -> bool:
+    """Whether a clear-text answer sends the browser to ``https://host:port`` (its entry point)."""
+    following = _next_hop(exchange)
+    if following is None:
+        return False
+    parts = urlsplit(following)
+    try:
+        target_port = parts.port or 443
+    except ValueError:
+        return False
+    return (parts.scheme == "https" and (parts.hostname or "").lower().strip("[]") == host.lower().strip("[]")
+            and target_port == port)
+
+
 def collect_http(*, url: str, host: str, address: str, authorise: Authorise, plain_urls: Callable[[], list[str]],
-                 timeout: float, page: bool = True) -> tuple[HttpObservation, dict[str, bytes]]:
+                 timeout: float, page: bool = True,
+                 scanned_urls: Callable[[], list[str]] | None = None,
+                 entry_port: int | None = None) -> tuple[HttpObservation, dict[str, bytes]]:
     """The page (``page=True``: an https target) and the clear-text probes of the same host.
 
-    ``plain_urls`` is called after the page is fetched, so it may wait for the port scan
-    that tells which clear-text HTTP ports exist.
+    ``plain_urls`` (declared with the endpoint, or found by the scan when the endpoint is the
+    host's only one) is called after the page is fetched, so it may wait for the port scan
+    that tells which clear-text HTTP ports exist. ``scanned_urls`` are clear-text ports of a
+    host that serves several HTTPS endpoints: one of them is this endpoint's entry point only
+    if it redirects to ``https://host:entry_port``; the others are recorded as not attributed,
+    so that a plain service of one endpoint does not make HTTP-007/008 fail on the others.
     """
     exchanges: list[HttpExchange] = []
     plain: list[HttpExchange] = []
@@ -199,20 +219,28 @@ def collect_http(*, url: str, host: str, address: str, authorise: Authorise, pla
             current, current_address = following, addresses[0]
         else:
             refused = msg("probe.reason.too_many_redirects", count=MAX_REDIRECTS)
-    for plain_url in plain_urls():
+    elsewhere: list[str] = []
+    declared = plain_urls()
+    scanned = [u for u in (scanned_urls() if scanned_urls is not None else []) if u not in declared]
+    for plain_url in declared + scanned:
         exchange, body = fetch(plain_url, address, timeout=timeout)
         if exchange.error is not None and exchange.error.code == "probe.reason.refused":
-            unreachable.append(plain_url)
+            if plain_url in declared:
+                unreachable.append(plain_url)
+            continue
+        if plain_url not in declared and not redirects_to(exchange, host, entry_port or 443):
+            elsewhere.append(plain_url)
             continue
         plain.append(exchange)
         if body:
             bodies += 1
             artifacts[f"http-body-{bodies}.bin"] = body
     observation = HttpObservation(url=url, host=host, exchanges=exchanges, plain=plain, plain_unreachable=unreachable,
-                                  refused_redirect=refused)
+                                  plain_not_attributed=elsewhere, refused_redirect=refused)
     record = {"exchanges": [e.model_dump(mode="json") for e in observation.exchanges],
               "plain": [e.model_dump(mode="json") for e in observation.plain],
               "plain_unreachable": observation.plain_unreachable,
+              "plain_not_attributed": observation.plain_not_attributed,
               "refused_redirect": refused.to_dict() if refused else None,
               "bodies": {name: hashlib.sha256(data).hexdigest() for name, data in artifacts.items()}}
     artifacts["http-exchanges.json"] = json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")

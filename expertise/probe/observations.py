@@ -120,6 +120,9 @@ class TlsObservation(Observation):
     port: int
     server_name: str
     observed_at: datetime
+    # the case's voting period, when the probe runs in a case: the certificates must cover it
+    voting_opens: datetime | None = None
+    voting_closes: datetime | None = None
     error: Reason | None = None
     versions: dict[str, bool | None] = Field(default_factory=dict)  # SSLv2 … TLSv1.3
     suites: list[CipherSuite] = Field(default_factory=list)
@@ -194,6 +197,8 @@ class HttpObservation(Observation):
     exchanges: list[HttpExchange] = Field(default_factory=list)  # the HTTPS page and its redirects
     plain: list[HttpExchange] = Field(default_factory=list)  # clear-text probes of the same host
     plain_unreachable: list[str] = Field(default_factory=list)  # clear-text URLs that refused the connection
+    # clear-text ports of a host with several HTTPS endpoints that do not redirect to this one
+    plain_not_attributed: list[str] = Field(default_factory=list)
     refused_redirect: Reason | None = None
     error: Reason | None = None
     evidence: list[str] = Field(default_factory=list)

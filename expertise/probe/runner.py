@@ -72,6 +72,8 @@ class ProbeSettings:
     expected_ports: tuple[int, ...] = ()
     service_detection: bool = True
     service_wait: float = 1.0
+    # (opening, closing) from the case's [election]; None for a standalone probe (TLS-024 then says so)
+    voting_period: tuple[datetime, datetime] | None = None
 
 
 @dataclass
@@ -249,24 +251,36 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
             if target.kind in ("https", "http"):
                 key = f"http:{target.canonical}"
 
-                def plain_urls(t: Target = target) -> list[str]:
+                # a host serving several HTTPS endpoints: a scanned clear-text port belongs to the
+                # one it redirects to, not to all of them
+                shared = len({t.port for t in plan.targets if t.kind == "https"
+                              and plan.address(t.host) == plan.address(target.host)}) > 1
+
+                def scanned_urls(t: Target = target) -> list[str]:
+                    base = f"http://{t.host_for_url}"
+                    job = next((port_jobs[h] for h in plan.aliases(t.host) if h in port_jobs), None)
+                    if job is None:
+                        return []
+                    try:
+                        ports, _ = job.result(timeout=scan_deadline)
+                    except Exception:  # the port scan failed: its own result says why
+                        return []
+                    return [f"{base}:{p}{t.path}" if p != 80 else f"{base}{t.path}"
+                            for p in _plain_http_ports(ports, t.port)]
+
+                def plain_urls(t: Target = target, shared: bool = shared) -> list[str]:
                     if t.kind == "http":
                         return [t.url]
-                    base = f"http://{t.host_for_url}"
-                    urls = [f"{base}{t.path}"] if t.port == 443 else []
-                    job = next((port_jobs[h] for h in plan.aliases(t.host) if h in port_jobs), None)
-                    if job is not None:
-                        try:
-                            ports, _ = job.result(timeout=scan_deadline)
-                            urls += [f"{base}:{p}{t.path}" if p != 80 else f"{base}{t.path}"
-                                     for p in _plain_http_ports(ports, t.port)]
-                        except Exception:  # the port scan failed: its own result says why
-                            pass
+                    urls = [f"http://{t.host_for_url}{t.path}"] if t.port == 443 else []
+                    if not shared:
+                        urls += scanned_urls(t)
                     return list(dict.fromkeys(urls))
 
-                jobs[key] = (start(timed(key, lambda t=target, plain=plain_urls: collect_http(
+                jobs[key] = (start(timed(key, lambda t=target, plain=plain_urls, shared=shared: collect_http(
                     url=t.url, host=t.host, address=plan.address(t.host), authorise=authorise_redirect,
-                    plain_urls=plain, timeout=timeout, page=t.kind == "https")), key),
+                    plain_urls=plain, timeout=timeout, page=t.kind == "https",
+                    scanned_urls=(lambda: scanned_urls(t)) if shared and t.kind == "https" else None,
+                    entry_port=t.port)), key),
                     scan_deadline + 20 * timeout + 20)
             if target.kind == "ssh":
                 key = f"ssh:{target.canonical}"
@@ -326,6 +340,9 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
             tls = observed(key, _folder("tls", f"{target.host}-{target.port}"), lambda e, t=target: TlsObservation(
                 endpoint=f"{t.host_for_url}:{t.port}", host=t.host, address=plan.address(t.host), port=t.port,
                 server_name=t.host, observed_at=now, error=e))
+            if settings.voting_period is not None:
+                tls = tls.model_copy(update={"voting_opens": settings.voting_period[0],
+                                             "voting_closes": settings.voting_period[1]})
         if target.kind in ("https", "http"):
             http = observed(f"http:{target.canonical}", target.slug, lambda e, t=target: HttpObservation(
                 url=t.url, host=t.host, error=e))

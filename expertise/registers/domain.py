@@ -18,6 +18,7 @@ DOMAIN = Domain(
     declared=deferred(f"{__package__}.collector", "declared"),
     collect=deferred(f"{__package__}.collector", "collect"),
     command=command,
+    demo=deferred(f"{__package__}.demo", "prepare"),
     report_template="report.html.j2",
     chapter=msg("registers.report.chapter"),
     producer_label=msg("registers.report.producer"),

@@ -23,6 +23,7 @@ from ..hashing import sha256_file
 from ..requirements import matrix
 from ..results import Result, Severity, Status
 from . import charts, labels
+from .timing import report_timing
 from .fingerprint import tree_fingerprint
 
 _FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.MANUAL)
@@ -244,6 +245,8 @@ def build_context(assessment: Assessment, *, lang: str,
             "generated": generated,
             # whole seconds: the PDF's Info date has no fraction, and PDF/A wants XMP to match it
             "generated_iso": generated.replace(microsecond=0).isoformat(),
+            # only a report dated after the closing can be final (issue 10; `report --kind`, issue 13)
+            "timing": report_timing(generated, data.election.opens, data.election.closes),
             "tool_version": __version__,
             "python": sys.version.split()[0],
             "tool_fingerprint": tree_fingerprint(Path(__file__).resolve().parents[1], suffixes=(".py",)),

@@ -238,12 +238,25 @@ def remote_system_recorded(obs: SealObservation) -> Iterator[Result]:
                   {"packages_changed": changes} if changes else {})
 
 
-def _sealed_at(obs: SealObservation) -> tuple[datetime, str, Message]:
-    """When the seal was made, and on what that date rests."""
+def _sealed_at(obs: SealObservation) -> tuple[datetime, str, Message] | Message:
+    """When the seal was made, and on what that date rests; or why that time cannot be established.
+
+    A verified time-stamp is the better evidence; the seal's own creation time the fallback. A
+    token or header whose time cannot be read leaves SEAL-008 untested rather than failed.
+    """
     token = obs.timestamp
     if token is not None and token.get("chain_verified"):
-        return _when(token["gen_time"]), "timestamp", msg("seal.seal_008.basis_timestamp")
-    return _when(obs.header["created"]), "created", msg("seal.seal_008.basis_created")
+        try:
+            return _when(str(token["gen_time"])), "timestamp", msg("seal.seal_008.basis_timestamp")
+        except (KeyError, ValueError):
+            return msg("seal.seal_008.unreadable_time", field="timestamp.gen_time", value=str(token.get("gen_time")))
+    created = obs.header.get("created")
+    if not created:
+        return msg("seal.seal_008.undated", field="created")
+    try:
+        return _when(str(created)), "created", msg("seal.seal_008.basis_created")
+    except ValueError:
+        return msg("seal.seal_008.unreadable_time", field="created", value=str(created))
 
 
 def sealed_before_vote(obs: SealObservation) -> Iterator[Result]:
@@ -252,7 +265,12 @@ def sealed_before_vote(obs: SealObservation) -> Iterator[Result]:
     if obs.vote_opens is None:
         yield _result(obs, "SEAL-008", Status.NOT_APPLICABLE, msg("seal.seal_008.no_vote"))
         return
-    when, basis, basis_text = _sealed_at(obs)
+    sealed = _sealed_at(obs)
+    if isinstance(sealed, Message):
+        yield _result(obs, "SEAL-008", Status.ERROR, msg("seal.seal_008.untested", reason=sealed,
+                                                         opens=obs.vote_opens.isoformat()))
+        return
+    when, basis, basis_text = sealed
     details = {"sealed_at": when.isoformat(), "basis": basis, "vote_opens": obs.vote_opens.isoformat()}
     args = {"sealed": when.isoformat(), "basis": basis_text, "opens": obs.vote_opens.isoformat()}
     if when < obs.vote_opens:

@@ -473,3 +473,20 @@ def test_count_before_the_closing(election) -> None:  # type: ignore[no-untyped-
                        now=started + timedelta(hours=1))
     assert open_vote.steps["timing"].status is StepStatus.PASS
     assert gmpy2  # the group arithmetic above uses plain ints on purpose (independent of our code)
+
+
+def test_board_without_its_header_says_its_creation_is_not_verifiable(election, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Nothing on the board dates it: the timing step says the creation is not verifiable (issue 10)."""
+    from datetime import datetime, timedelta, timezone
+
+    made = election("homomorphic")
+    created = datetime.fromtimestamp(Board.read(made.board).timestamp, timezone.utc)
+    records = read_raw(made.board)
+    assert records[0][0] == "BELENIOS"
+    headless = tmp_path / f"{made.uuid}.bel"
+    headless.write_bytes(write_raw(records[1:], Board.read(made.board).timestamp))
+    report = verify(headless, opens=created + timedelta(minutes=5), closes=created + timedelta(days=1),
+                    now=created + timedelta(days=2))
+    notes = [note.code for note in report.steps["timing"].notes]
+    assert "board.timing.note.creation_undated" in notes, notes
+    assert "timing" not in failed_steps(report)

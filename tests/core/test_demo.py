@@ -22,6 +22,9 @@ def test_demo_writes_a_real_report(run_cli, tmp_path: Path) -> None:
         assert str(out / name) in proc.stdout
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["risk"]["chosen_level"] == 2 and len(results["objectives"]) == 18
+    # dated from the day it runs: nothing fails by the calendar, only the demo's planted findings
+    failing = {r["check_id"] for r in _results(results) if r["status"] in ("fail", "error")}
+    assert failing == {"SEAL-002", "HTTP-005", "HTTP-010", "REG-003"}, failing
     assert set(PdfReader(str(out / "report.pdf")).attachments) >= {"results.json"}
     _matrix_lists_every_requirement(out, results)
     meta = subprocess.run(["pdfinfo", "-meta", str(out / "report.pdf")], capture_output=True, text=True).stdout
@@ -54,3 +57,33 @@ def _matrix_lists_every_requirement(out: Path, results: dict) -> None:
     assert statuses.count("not_assessed") > len(statuses) / 2
     assert {"met", "not_met", "not_applicable"} <= set(statuses)
     assert "cnil-2019-053, version 2019-04-25" in page
+
+def _results(data: object) -> list[dict]:  # type: ignore[type-arg]
+    """Every result held in results.json, wherever it sits."""
+    if isinstance(data, dict):
+        own = [data] if "check_id" in data and "status" in data else []
+        return own + [r for value in data.values() for r in _results(value)]
+    if isinstance(data, list):
+        return [r for value in data for r in _results(value)]
+    return []
+
+
+def test_demo_election_is_dated_from_the_day_it_runs(demo_case: Path) -> None:
+    """Opens the day after `today`, same hours and length; the émargement moves by as many days."""
+    from datetime import date, datetime, timedelta
+
+    from expertise.case import load_case
+    from expertise.demo import dated_from_today
+    from expertise.registers.demo import prepare
+
+    before = load_case(demo_case).data.election
+    first_line = (demo_case / "registers" / "emargement.csv").read_text(encoding="utf-8").splitlines()[1]
+    dated_from_today(demo_case, today=date(2031, 6, 15))
+    after = load_case(demo_case).data.election
+    assert after.opens.date() == date(2031, 6, 16) and after.opens.timetz() == before.opens.timetz()
+    assert after.closes - after.opens == before.closes - before.opens
+    with prepare(demo_case):
+        moved = (demo_case / "registers" / "emargement.csv").read_text(encoding="utf-8").splitlines()[1]
+    voter, time = first_line.split(";")
+    assert moved == f"{voter};{(datetime.fromisoformat(time) + (after.opens - before.opens)).isoformat()}"
+    assert (after.opens - before.opens) % timedelta(days=1) == timedelta(0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,12 @@ def test_case_and_command_line_build_the_same_configuration(demo_case: Path, tmp
     ad_hoc = configure(validated(Probe, {"targets": ["https://127.0.0.1:8443/"], "ports": "443", "timeout": 5.0,
                                          "ca_file": str(demo_case / "ca.pem")}, OPTION_FIELDS),
                        case.data.scope, tmp_path, OPTION_FIELDS)
-    assert from_case.settings == ad_hoc.settings and from_case.targets == ad_hoc.targets
+    # the same settings, except that a case knows its voting period (TLS-024 judges certificates over it)
+    election = case.data.election
+    assert from_case.settings.voting_period == (election.opens, election.closes)
+    assert ad_hoc.settings.voting_period is None
+    assert dataclasses.replace(from_case.settings, voting_period=None) == ad_hoc.settings
+    assert from_case.targets == ad_hoc.targets
     assert from_case.scope == ad_hoc.scope
     # the command line's overrides go through the same validation, named as options
     overridden = case_config(case, {"ports": "22,443", "timeout": 7.0})

@@ -126,3 +126,21 @@ def test_files_ignored_by_gitignore_are_named_but_not_a_finding() -> None:
     assert results["SEAL-002"].status.value == "pass"
     assert "2 files ignored by .gitignore, not sealed: build/app.so, local.env" in results["SEAL-002"].text("en")
     assert "2 fichiers ignorés par .gitignore" in results["SEAL-002"].text("fr")
+
+
+@pytest.mark.parametrize(("change", "reason_code"), [
+    ({"created": None}, "seal.seal_008.undated"),
+    ({"created": "le premier décembre"}, "seal.seal_008.unreadable_time"),
+])
+def test_seal_time_that_cannot_be_established_is_could_not_test(change: dict, reason_code: str) -> None:  # type: ignore[type-arg]
+    """Without a readable time, SEAL-008 says it could not test (naming why), never fails nor crashes."""
+    obs = observation("create-clean.json")
+    header = {k: v for k, v in obs.header.items() if k != "created"}
+    if change["created"] is not None:
+        header["created"] = change["created"]
+    obs = obs.model_copy(update={"header": header, "timestamp": None})
+    result = next(r for r in evaluate(SEAL_RULES, obs, catalogue.load()) if r.check_id == "SEAL-008")
+    assert result.status.value == "error"
+    assert result.message.code == "seal.seal_008.untested"
+    assert result.message.args["reason"].code == reason_code
+    assert "could not test" in result.text("en")

@@ -310,21 +310,36 @@ def certificate_trusted(tls: TlsObservation) -> Outcome:
 
 @tls_rule("TLS-024")
 def certificate_dates(tls: TlsObservation) -> Outcome:
-    """Every certificate sent is within its validity period at the time of the probe."""
+    """Every certificate sent is valid now and over the whole voting period, when the case gives it.
+
+    A certificate valid today but expiring before the closing would break the vote halfway:
+    "now" alone is no evidence for the period, so a standalone probe says the period was not checked.
+    """
     if not tls.chain:
         return _no_certificate()
     now = tls.observed_at
+    opens, closes = tls.voting_opens, tls.voting_closes
     problems: list[Message] = []
     for cert in tls.chain:
         if now < cert.not_before:
             problems.append(msg("probe.tls_024.not_yet", subject=cert.subject, date=cert.not_before))
         elif now > cert.not_after:
             problems.append(msg("probe.tls_024.expired", subject=cert.subject, date=cert.not_after))
+        elif opens is not None and closes is not None:
+            if cert.not_before > opens:
+                problems.append(msg("probe.tls_024.starts_after_opening", subject=cert.subject,
+                                    date=cert.not_before, opens=opens))
+            if cert.not_after < closes:
+                problems.append(msg("probe.tls_024.expires_before_closing", subject=cert.subject,
+                                    date=cert.not_after, closes=closes))
     if problems:
         return failed(msg("probe.tls_024.fail", problems=problems))
     leaf = tls.chain[0]
     days = (leaf.not_after - now).days
-    return passed(msg("probe.tls_024.pass", date=leaf.not_after.date(), count=days),
+    if opens is None or closes is None:
+        return passed(msg("probe.tls_024.pass_now_only", date=leaf.not_after.date(), count=days),
+                      not_after=leaf.not_after.isoformat(), days_left=days, voting_period="unknown")
+    return passed(msg("probe.tls_024.pass_period", date=leaf.not_after.date(), opens=opens, closes=closes),
                   not_after=leaf.not_after.isoformat(), days_left=days)
 
 

@@ -28,6 +28,9 @@ def check(state: BoardState) -> None:
             step.fail(record_at(0, "BELENIOS", 0), "timestamp", msg("board.timing.created_late", created=created,
                                                                     opens=opens))
         checked.append(msg("board.timing.check.created"))
+    elif opens is not None:
+        # no readable header (BOARD-001 says why): nothing on the board dates its creation
+        step.notes.append(msg("board.timing.note.creation_undated", opens=opens))
     if closes is not None:
         counting = [kind for kind in AFTER_TALLY if state.event_counts.get(kind)]
         if now < closes:
