@@ -44,6 +44,9 @@ STATUS_LABEL = {"pass": msg("probe.cli.status.pass"), "fail": msg("probe.cli.sta
 @click.option("--expect-port", "expected_ports", multiple=True, type=click.IntRange(1, 65535), metavar="PORT",
               help="A port expected open besides the targets' own (PORT-001). Repeatable.")
 @click.option("--no-service-detection", is_flag=True, help="Skip nmap -sV (faster, no versions).")
+@click.option("--sshd-config", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="The output of `sshd -T` collected on the SSH server: SSH-011 judges root login, passwords and "
+                   "forwarding, which no network probe can see (else it says they remain unverified).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               metavar="OUT", help="Write the results as JSON to this file ('-' for standard output, then no table).")
 @click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -52,7 +55,8 @@ STATUS_LABEL = {"pass": msg("probe.cli.status.pass"), "fail": msg("probe.cli.sta
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tuple[str, ...], ports: str | None,
             timeout: float | None, ca_file: Path | None, expected_ports: tuple[int, ...],
-            no_service_detection: bool, json_out: Path | None, evidence_dir: Path | None, no_progress: bool) -> None:
+            no_service_detection: bool, sshd_config: Path | None, json_out: Path | None, evidence_dir: Path | None,
+            no_progress: bool) -> None:
     """Probe the voting platform: open ports, TLS, HTTP security headers and SSH, against ANSSI rules.
 
     \b
@@ -78,7 +82,8 @@ def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tupl
     options = {"targets": list(targets) or None, "ports": ports, "timeout": timeout,
                "ca_file": str(ca_file.expanduser().resolve()) if ca_file else None,
                "expected_ports": list(expected_ports) or None,
-               "service_detection": False if no_service_detection else None}
+               "service_detection": False if no_service_detection else None,
+               "sshd_config": str(sshd_config.expanduser().resolve()) if sshd_config else None}
     if case_dir is not None:
         from ..case import load_case
 

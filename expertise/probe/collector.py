@@ -32,10 +32,10 @@ from .targets import Target, parse_targets
 CASE_FIELDS = {"targets": "probe.targets", "ports": "probe.ports", "timeout": "probe.timeout",
                "ca_file": "probe.ca_file", "expected_ports": "probe.expected_ports",
                "service_detection": "probe.service_detection", "service_wait": "probe.service_wait",
-               "hosts": "scope.hosts", "urls": "scope.urls"}
+               "sshd_config": "probe.sshd_config", "hosts": "scope.hosts", "urls": "scope.urls"}
 OPTION_FIELDS = {"targets": "--target", "ports": "--ports", "timeout": "--timeout", "ca_file": "--ca-file",
                  "expected_ports": "--expect-port", "service_detection": "--no-service-detection",
-                 "hosts": "--scope"}
+                 "sshd_config": "--sshd-config", "hosts": "--scope"}
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,17 @@ def configure(probe: Probe, scope: Scope | None, base: Path, fields: Mapping[str
         ca_file = ca_file if ca_file.is_absolute() else base / ca_file
         if not ca_file.is_file():
             raise UsageError(msg("probe.config.ca_missing", file=str(ca_file)), path=path, field=fields["ca_file"])
+    sshd_config = None
+    if probe.sshd_config:
+        sshd_config = Path(probe.sshd_config).expanduser()
+        sshd_config = sshd_config if sshd_config.is_absolute() else base / sshd_config
+        if not sshd_config.is_file():
+            raise UsageError(msg("probe.config.sshd_missing", file=str(sshd_config)), path=path,
+                             field=fields["sshd_config"])
     settings = ProbeSettings(ports=probe.ports, timeout=probe.timeout, ca_file=ca_file,
                              expected_ports=tuple(probe.expected_ports), service_detection=probe.service_detection,
-                             service_wait=probe.service_wait)
+                             service_wait=probe.service_wait, sshd_config=sshd_config,
+                             sshd_config_cited=probe.sshd_config)
     if scope is None:
         spec = ScopeSpec.parse([t.host for t in targets], where=fields["targets"], names_carry_addresses=True)
         return ProbeConfig(targets, spec, settings)
@@ -100,6 +108,8 @@ def probe_case(case: Case, argv: Sequence[str], config: ProbeConfig | None = Non
         op.add_input(case.file, label="case")
         if config.settings.ca_file is not None:
             op.add_input(config.settings.ca_file, label="probe.ca_file")
+        if config.settings.sshd_config is not None:
+            op.add_input(config.settings.sshd_config, label="probe.sshd_config")
         op.notes["targets"] = [t.canonical for t in config.targets]
         op.notes["scope"] = list(config.scope.entries)
         if config.authorisation:

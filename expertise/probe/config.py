@@ -46,6 +46,7 @@ class Probe(Section):
     expected_ports: list[int] = Field(default_factory=list)
     service_detection: bool = True
     service_wait: float = Field(default=1.0, gt=0, le=30)
+    sshd_config: str = ""  # `sshd -T` output collected on the SSH server(s) probed (SSH-011)
 
     @field_validator("targets")
     @classmethod

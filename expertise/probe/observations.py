@@ -217,6 +217,14 @@ class SshHostKey(Observation):
     size: int | None = None
 
 
+class SshdConfig(Observation):
+    """The server's own SSH settings as collected from it (`sshd -T`), or why they could not be read."""
+
+    file: str
+    values: dict[str, str] = Field(default_factory=dict)  # keyword (lower case) → value
+    error: Message | None = None
+
+
 class SshObservation(Observation):
     endpoint: str
     host: str
@@ -238,6 +246,7 @@ class SshObservation(Observation):
     auth_error: Reason | None = None
     audit_error: Reason | None = None
     evidence: list[str] = Field(default_factory=list)
+    server_config: SshdConfig | None = None  # None: the case gives no `sshd -T` output
 
 
 # ------------------------------------------------------------------ one source

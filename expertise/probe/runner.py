@@ -74,6 +74,9 @@ class ProbeSettings:
     service_wait: float = 1.0
     # (opening, closing) from the case's [election]; None for a standalone probe (TLS-024 then says so)
     voting_period: tuple[datetime, datetime] | None = None
+    # `sshd -T` output collected on the server, and how to cite it; None: SSH-011 says what is unverified
+    sshd_config: Path | None = None
+    sshd_config_cited: str = ""
 
 
 @dataclass
@@ -349,6 +352,11 @@ def run_probe(plan: ProbePlan, sink: EvidenceSink, *, show_progress: bool = True
         if target.kind == "ssh":
             ssh = observed(f"ssh:{target.canonical}", target.slug, lambda e, t=target: SshObservation(
                 endpoint=t.canonical, host=t.host, address=plan.address(t.host), port=t.port, error=e))
+            if settings.sshd_config is not None:
+                from .sshd import read_sshd_config
+
+                ssh = ssh.model_copy(update={"server_config": read_sshd_config(
+                    settings.sshd_config, settings.sshd_config_cited or str(settings.sshd_config))})
         observations[target.source] = ProbeObservation(kind=target.kind, target=target.canonical, tls=tls,
                                                        http=http, ssh=ssh)
     for target in plan.targets:

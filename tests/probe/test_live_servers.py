@@ -58,6 +58,7 @@ def test_strong_configuration_passes_every_check(strong, nginx_strong,
     assert ssh["SSH-006"]["status"] == "not_applicable"  # Ed25519 only
     assert ssh["SSH-010"]["message"].startswith("ssh-ed25519 SHA256:")
     assert ssh["SSH-008"]["details"]["methods"] == ["publickey"]
+    assert ssh["SSH-011"]["status"] == "manual"  # no sshd -T given: root login, passwords… unverified
     ports = strong.results("probe:host:127.0.0.1")
     assert ports["PORT-001"]["status"] == "pass"
     assert ports["PORT-002"]["status"] == "pass"
@@ -163,3 +164,20 @@ def test_clear_text_ftp_is_a_sensitive_service(tcp_server, cli, tmp_path) -> Non
         ports["PORT-002"]["message"]
     assert "FTP (identifiants en clair)" in render(Message.from_dict(ports["PORT-002"]), "fr")
     assert ports["PORT-001"]["status"] == "fail"  # a bare host target expects no port at all
+
+
+def test_the_servers_own_sshd_settings_are_judged_when_collected(sshd_weak, cli, tmp_path) -> None:
+    """The expert collects `sshd -T` on the server (here: the running test server's own configuration)
+    and gives it with --sshd-config: SSH-011 judges what the network cannot show."""
+    import subprocess
+
+    collected = tmp_path / "sshd-T.txt"
+    collected.write_text(subprocess.run(["/usr/sbin/sshd", "-T", "-f", str(sshd_weak.folder / "sshd_config")],
+                                        check=True, capture_output=True, text=True).stdout, encoding="utf-8")
+    run = cli("probe", "--target", sshd_weak.target, "--ports", str(sshd_weak.port), "--timeout", "5",
+              "--sshd-config", collected, "--json", "out.json", "--evidence", "evidence", "--no-progress",
+              cwd=tmp_path)
+    result = run.results(sshd_weak.target)["SSH-011"]
+    assert result["status"] == "fail" and result["code"] == "probe.ssh_011.fail"
+    assert result["details"]["settings"]["permitrootlogin"] == "no"  # the test servers forbid root
+    assert "allowagentforwarding yes" in result["message"]  # OpenSSH's default, which ANSSI asks to disable

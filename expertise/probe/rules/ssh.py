@@ -159,5 +159,45 @@ def host_key_fingerprint(ssh: SshObservation) -> Outcome:
                    {"type": ssh.host_key_type, "fingerprint": ssh.host_key_fingerprint}, ("paramiko", "ssh-audit"))
 
 
+# The server-side settings ANSSI's OpenSSH guide (NT-007) asks for, and that no network probe can
+# see: each keyword as `sshd -T` writes it, with the value wanted.
+SERVER_SETTINGS: tuple[tuple[str, str], ...] = (
+    ("permitrootlogin", "no"),
+    ("passwordauthentication", "no"),
+    ("permitemptypasswords", "no"),
+    ("pubkeyauthentication", "yes"),
+    ("strictmodes", "yes"),
+    ("x11forwarding", "no"),
+    ("allowagentforwarding", "no"),
+)
+
+
+@ssh_rule("SSH-011")
+def server_settings(ssh: SshObservation) -> Outcome:
+    """Root login, password and empty-password authentication, forwarding: the server's own
+    configuration, judged from the `sshd -T` output the expert collected; without it, say what
+    remains unverified rather than pass."""
+    names = [key for key, _ in SERVER_SETTINGS]
+    config = ssh.server_config
+    if config is None:
+        return manual(msg("probe.ssh_011.unverified", settings=names))
+    if config.error is not None:
+        return untested(msg("probe.ssh_011.untested", reason=config.error))
+    wrong: list[Message] = []
+    unstated: list[str] = []
+    for key, wanted in SERVER_SETTINGS:
+        value = config.values.get(key)
+        if value is None:
+            unstated.append(key)
+        elif value.casefold() != wanted:
+            wrong.append(msg("probe.ssh_011.setting", key=key, value=value, wanted=wanted))
+    details = {"file": config.file, "settings": {key: config.values.get(key) for key in names}}
+    if wrong:
+        return failed(msg("probe.ssh_011.fail", file=config.file, settings=wrong), **details)
+    if unstated:
+        return manual(msg("probe.ssh_011.unstated", file=config.file, settings=unstated), **details)
+    return passed(msg("probe.ssh_011.pass", file=config.file, count=len(names)), **details)
+
+
 RULES = (protocol_2_only, key_exchange, ciphers, macs, host_keys, host_key_rsa_3072, no_sha1_signatures,
-         public_key_authentication_only, known_vulnerabilities, host_key_fingerprint)
+         public_key_authentication_only, known_vulnerabilities, host_key_fingerprint, server_settings)
