@@ -96,17 +96,20 @@ def _cli_env() -> dict[str, str]:
 def test_ctrl_c_while_the_report_is_written_leaves_one_whole_set(run_cli, demo_case: Path) -> None:
     """A real SIGINT at varied moments of `expertise report` (rendering, PDF, publishing)."""
     assert run_cli("registers", "check", demo_case).returncode in (0, 1)
+    started = time.monotonic()
     assert run_cli("report", demo_case).returncode == 0
+    whole_run = time.monotonic() - started  # the machine's pace: the signals land inside a run however loaded
     folder = demo_case / "report"
     heads = {_set_is_whole(folder)}
     interrupted = 0
-    for delay in (1.0, 1.4, 1.8, 2.2, 2.6, 3.0):
+    for delay in (whole_run * share for share in (0.35, 0.5, 0.6, 0.7, 0.8, 0.9)):
         proc = subprocess.Popen([sys.executable, "-m", "expertise", "report", str(demo_case)], env=_cli_env(),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
-        assert proc.returncode in (0, 130), stderr
+        # 130: interrupted by the CLI; -SIGINT: before Python could install its handler (nothing written)
+        assert proc.returncode in (0, 130, -signal.SIGINT), stderr
         assert "Traceback" not in stderr and "internal error" not in stderr
         interrupted += proc.returncode == 130
         heads.add(_set_is_whole(folder))
