@@ -128,7 +128,7 @@ def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_js
     sys.exit(0 if check.ok else 1)
 
 
-# --- reg-distribution: the record of destruction (retention) ---
+# --- the record of destruction (retention) ---
 @command.command(name="destroy-record")
 @click.argument("archive", type=PATH)
 @click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), required=True,

@@ -263,7 +263,7 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
                                           [(row.item.id, row.verdict) for row in guarantees + elements]))
 
 
-# --- ev-declared: judgments set aside, said where the expert reads them (the console) ---
+# --- judgments set aside, said where the expert reads them (the console) ---
 
 # The notes of a verdict that mean a judgment (or one of its evidence references) was not followed.
 _SETTING_ASIDE = {"assess.note.evidence_not_found", "assess.note.no_evidence", "assess.note.contradicts_unjustified"}

@@ -101,7 +101,7 @@ class Judgment(Section):
     evidence: list[str] = Field(default_factory=list)
 
 
-# --- req-matrix: answers to the frameworks' questions (docs/requirements.md) ---
+# --- answers to the frameworks' questions (docs/requirements.md) ---
 AnswerValue = Literal["yes", "no", "not applicable", "not assessed"]
 
 
@@ -111,7 +111,6 @@ class Answer(Section):
     answer: AnswerValue
     rationale: str = ""
     evidence: list[str] = Field(default_factory=list)
-# --- end req-matrix ---
 
 
 class ExpertOpinion(Section):
@@ -125,7 +124,7 @@ class ExpertOpinion(Section):
 
 
 def _catalogue_for(info: ValidationInfo) -> catalogue_mod.Catalogue:
-    """The catalogue read with the case's framework (req-matrix): its objectives and risk grid."""
+    """The catalogue read with the case's framework: its objectives and risk grid."""
     return catalogue_mod.load(framework_id=info.data.get("framework", catalogue_mod.FRAMEWORK_ID))
 
 
@@ -134,11 +133,10 @@ class CaseFile(Section):
 
     schema_version: int = Field(default=1, alias="schema")
     language: Literal["fr", "en"] = "fr"
-    # --- req-matrix: validated first, the judgments, risk and answers below are read against it ---
+    # the framework is validated first: the judgments, risk and answers below are read against it
     framework: str = catalogue_mod.FRAMEWORK_ID
     related_frameworks: list[str] = Field(default_factory=list)
     answers: dict[str, Answer] = Field(default_factory=dict)
-    # --- end req-matrix ---
     election: Election
     expert: Expert
     risk: Risk
@@ -170,7 +168,6 @@ class CaseFile(Section):
         return value
 
 
-    # --- req-matrix ---
     @field_validator("framework")
     @classmethod
     def _known_framework(cls, value: str) -> str:
@@ -200,7 +197,6 @@ class CaseFile(Section):
             raise invalid(msg("case.toml.unknown_requirements", count=len(unknown), ids=list(unknown),
                               frameworks=", ".join(named)))
         return value
-    # --- end req-matrix ---
 
     @field_validator("schema_version")
     @classmethod
@@ -418,7 +414,7 @@ def load_case(case_dir: Path) -> Case:
     return Case(root.resolve(), data)
 
 
-# --- ev-declared: the declarations the expert has not answered yet ---
+# --- the declarations the expert has not answered yet ---
 
 # What each declaration states, by its case.toml path: the expert's identity and the
 # recommendation's independence criteria, which a signed report states in the expert's name.

@@ -225,7 +225,7 @@ def assess(case_dir: Path, as_json: bool, review: bool, accept_changed: bool) ->
 
     case = load_case(case_dir)
     _warn_uncollected(uncollected(case.root), case.file, case_dir)
-    _warn_unanswered(case)  # ev-declared
+    _warn_unanswered(case)
     reviewing = _review_reason(case.root, review) is not None
     _require_unchanged_inputs(case.root, accept_changed, journaled=not reviewing)
     assessment = run_assess(case)
@@ -249,7 +249,7 @@ def assess(case_dir: Path, as_json: bool, review: bool, accept_changed: bool) ->
     sys.exit(1 if failing else 0)
 
 
-# --- ev-declared: nothing is declared on the expert's behalf ---
+# --- nothing is declared on the expert's behalf ---
 def _warn_unanswered(case: "Case") -> None:
     """``assess`` runs on a case whose declarations are unanswered, and says which."""
     from .case import unanswered_declarations
@@ -297,7 +297,7 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     from .report.build import build_report
 
     case = load_case(case_dir)
-    require_declarations(case)  # ev-declared: exit 2 naming each unanswered declaration
+    require_declarations(case)  # exit 2 naming each unanswered declaration
     missing = uncollected(case.root)
     declared = [c.name for c in collecting_domains() if c.is_declared(case)]
     if declared and set(missing) == set(declared):
@@ -408,7 +408,7 @@ def checks_command(as_json: bool) -> None:
                   f"{supports}", markup=False, highlight=False)
 
 
-# --- ev-writes: init beside an existing case, review mode, read-only cases ---
+# --- init beside an existing case, review mode, read-only cases ---
 
 #: where `init` writes the template when the case already has a case.toml
 INIT_BESIDE = "case.new.toml"
@@ -458,7 +458,7 @@ def _review_reason(case_dir: Path, asked: bool, report_dir: Path | None = None, 
     return reason
 
 
-# --- req-matrix ---
+# --- the requirements of the CNIL texts ---
 @cli.command(name="requirements")
 @click.option("--framework", "framework_id", default=None, metavar="ID",
               help="One framework (default: every framework of checks/frameworks/).")
@@ -487,7 +487,6 @@ def requirements_command(framework_id: str | None, as_json: bool, as_markdown: b
             coverage = ",".join(row["checks"]) + (" ?" if row["question"] else "")
             out.print(f"  {row['id']:<36} {','.join(map(str, row['levels'])):<6} {coverage.strip():<28} "
                       f"« {row['text_fr'][:60]}… »", markup=False, highlight=False)
-# --- end req-matrix ---
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -549,7 +548,7 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         if exc.errno not in _DENIED:
             _internal_error(exc, debug)
-        # ev-writes: a read-only case or output folder is the user's situation, not a defect
+        # a read-only case or output folder is the user's situation, not a defect
         say(msg("cli.access_denied", path=str(exc.filename or ""), error=exc.strerror or str(exc)), style="red",
             label=msg("cli.error"))
         sys.exit(2)

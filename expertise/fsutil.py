@@ -27,7 +27,7 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
     os.replace(tmp, path)
 
 
-# --- ev-writes: sets of files published together, interrupts deferred, read-only folders ---
+# --- sets of files published together, interrupts deferred, read-only folders ---
 
 #: the prefix of the temporary folder a set of files is written into before it is published
 STAGING_PREFIX = ".partial-"

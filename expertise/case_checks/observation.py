@@ -46,7 +46,7 @@ class CaseObservation(Observation):
     journal_head: str
     journal_faults: tuple[JournalFault, ...] = ()
     changed_inputs: tuple[Message, ...] = ()  # inputs changed since collected (journal.InputChange)
-    # the declarations cross-checked with each other (ev-declared)
+    # the declarations cross-checked with each other
     electorate: int = 0
     provider: str = ""
     electorate_answers: tuple[ElectorateAnswer, ...] = ()

@@ -82,7 +82,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
         "tool": f"expertise {__version__}",
         "language": lang,
         **assessment.to_dict(lang),
-        "requirements": [row.to_dict(lang) for row in matrix(assessment)],  # req-matrix
+        "requirements": [row.to_dict(lang) for row in matrix(assessment)],
     }
     if collectors_state:  # written by an audit: which evidence was collected, and what could not be
         results.update(collectors_json(collectors_state, lang))

@@ -35,7 +35,7 @@ CONCLUSION: Mapping[str, Message] = {
     "not_applicable": msg("report.conclusion.not_applicable"),
 }
 
-ANSWER: Mapping[str, Message] = {  # req-matrix: an answer to a requirement's question
+ANSWER: Mapping[str, Message] = {  # an answer to a requirement's question
     "yes": msg("report.answer.yes"),
     "no": msg("report.answer.no"),
     "not applicable": msg("report.answer.not_applicable"),

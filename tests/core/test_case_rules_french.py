@@ -48,7 +48,7 @@ def observations(case: Case) -> Iterator[CaseObservation]:
             "vendors_examined": ["VoteSûr"]})}),
         _with(case, expert={"independence": expert.independence.model_copy(update={
             "no_interest_in_organiser": False, "vendors_examined": []})}),
-        # ev-declared: unanswered declarations, the provider counted among the vendors, the grid
+        # unanswered declarations, the provider counted among the vendors, the grid
         # contradicting the electorate
         _with(case, expert={"name": None, "independence": expert.independence.model_copy(update={
             "security_specialist": None, "no_interest_in_provider": None, "no_interest_in_organiser": None,
