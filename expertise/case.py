@@ -113,6 +113,34 @@ class Answer(Section):
     evidence: list[str] = Field(default_factory=list)
 
 
+RecipientRole = Literal["organiser", "provider", "other"]
+
+
+class Recipient(Section):
+    """Someone the report is delivered to: the recommendation requires the organiser and the
+    providers (« remis au responsable de traitement … ainsi qu'aux prestataires »)."""
+
+    name: str = Field(min_length=1)
+    role: RecipientRole
+
+
+class ReportDelivery(Section):
+    """To whom the report goes, and the closing block the expert signs (``[report]``). Nothing is
+    filled in for the expert: an unanswered place or quality is a blank line to complete by hand."""
+
+    recipients: list[Recipient] = Field(default_factory=list)
+    place: str | None = Field(default=None, min_length=1)  # « Fait à … »
+    quality: str | None = Field(default=None, min_length=1)  # the signer's quality
+
+
+def recipient_problems(case: "Case") -> list[Message]:
+    """What the distribution list lacks: the organiser, a provider (both required)."""
+    roles = {r.role for r in case.data.report.recipients}
+    return [problem for role, problem in (("organiser", msg("report.recipients.no_organiser")),
+                                          ("provider", msg("report.recipients.no_provider")))
+            if role not in roles]
+
+
 class ExpertOpinion(Section):
     """The expert's own overall opinion, reservations and recommendations (the ``[conclusion]``
     section, shown in the report's synthesis); not the conclusion reached on each objective,
@@ -143,6 +171,7 @@ class CaseFile(Section):
     actors: list[Actor] = Field(default_factory=list)
     judgments: dict[str, Judgment] = Field(default_factory=dict)
     conclusion: ExpertOpinion = ExpertOpinion()
+    report: ReportDelivery = ReportDelivery()
 
     @field_validator("judgments")
     @classmethod

@@ -260,6 +260,14 @@ def _warn_unanswered(case: "Case") -> None:
             label=msg("cli.warning"))
 
 
+def _warn_recipients(case: "Case") -> None:
+    """The report goes to the organiser and to the providers: say when the case names neither."""
+    from .case import recipient_problems
+
+    for problem in recipient_problems(case):
+        say(problem, style="yellow", label=msg("cli.warning"))
+
+
 def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
     if missing:
         sections = ", ".join(f"[{name}]" for name in missing)
@@ -298,6 +306,7 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
 
     case = load_case(case_dir)
     require_declarations(case)  # exit 2 naming each unanswered declaration
+    _warn_recipients(case)
     missing = uncollected(case.root)
     declared = [c.name for c in collecting_domains() if c.is_declared(case)]
     if declared and set(missing) == set(declared):
@@ -356,6 +365,7 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
 
     journal.require_writable(journal.require_case(case_dir))
     require_declarations(load_case(case_dir))  # before any collector runs
+    _warn_recipients(load_case(case_dir))
     outcome, written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
     if not as_json:
         for name, state in outcome.items():

@@ -35,6 +35,12 @@ CONCLUSION: Mapping[str, Message] = {
     "not_applicable": msg("report.conclusion.not_applicable"),
 }
 
+RECIPIENT_ROLE: Mapping[str, Message] = {  # who a report is delivered to ([report] recipients)
+    "organiser": msg("report.recipient.organiser"),
+    "provider": msg("report.recipient.provider"),
+    "other": msg("report.recipient.other"),
+}
+
 ANSWER: Mapping[str, Message] = {  # an answer to a requirement's question
     "yes": msg("report.answer.yes"),
     "no": msg("report.answer.no"),

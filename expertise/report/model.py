@@ -16,6 +16,7 @@ from typing import Any
 from .. import __version__
 from ..assess import Assessment, Conclusion, ItemAssessment, Verdict
 from ..audit import CollectorState
+from ..case import recipient_problems
 from ..catalogue import CheckMeta
 from ..domains import all_domains, chapter_domains
 from ..i18n import Message, msg, render
@@ -259,6 +260,8 @@ def build_context(assessment: Assessment, *, lang: str,
         "grid": catalogue.grid,
         "election": data.election,
         "expert": data.expert,
+        "delivery": {"recipients": data.report.recipients, "place": data.report.place,
+                     "quality": data.report.quality, "problems": recipient_problems(case)},
         "independence": data.expert.independence,
         "actors": data.actors,
         "scope": data.scope,

@@ -65,6 +65,7 @@ def make_environment(lang: str, catalogue: Any, root: Path | None = None) -> San
         status_label=lambda value: show(labels.name(labels.STATUS, value), lang),
         conclusion_label=lambda value: show(labels.name(labels.CONCLUSION, value), lang),
         severity_label=lambda value: show(labels.name(labels.SEVERITY, value), lang),
+        recipient_role=lambda value: show(labels.name(labels.RECIPIENT_ROLE, value), lang),
         msg=lambda value: show(value, lang),
         check=catalogue.check,
         charts=charts.ChartHelpers,

@@ -222,3 +222,29 @@ def test_measured_quantities_take_the_decimal_comma_in_french() -> None:
     assert fmt_decimal(1.736, "en") == "1.74"
     assert fmt_decimal(3, "fr", 0) == "3"
     assert fmt_decimal("n/a", "fr") == "n/a"
+
+
+def test_recipients_and_closing_block(run_cli, demo_case: Path) -> None:
+    """The report names its recipients (the organiser and the providers, as the recommendation
+    requires) on the cover and in a distribution list, and ends with « Fait à …, le … », the expert's
+    name and quality; a case naming neither recipient is warned, and the report says so."""
+    assert run_cli("registers", "check", demo_case).returncode in (0, 1)
+    proc = run_cli("report", demo_case, "--no-pdf")
+    assert proc.returncode == 0, proc.stderr
+    page = html.unescape((demo_case / "report" / "report.html").read_text(encoding="utf-8"))
+    closing = page[page.index('id="closing"'):]
+    assert "Liste de diffusion" in closing and "VoteSûr SAS (fictif) — prestataire" in closing
+    assert "responsable de traitement" in closing
+    assert "Fait à Marseille, le " in closing and "experte indépendante (fictive, démonstration)" in closing
+    assert "n’est pas parmi les destinataires" not in page and "among the recipients" not in proc.stderr
+
+    case_file = demo_case / "case.toml"
+    text = case_file.read_text(encoding="utf-8")
+    case_file.write_text(text[:text.index("[report]")], encoding="utf-8")
+    proc = run_cli("report", demo_case, "--no-pdf", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "the organiser is not among the recipients" in proc.stderr
+    assert "no provider is among the recipients" in proc.stderr
+    page = html.unescape((demo_case / "report" / "report.html").read_text(encoding="utf-8"))
+    closing = page[page.index('id="closing"'):]
+    assert "not declared" in closing and "Done at ……………………, on " in closing  # a blank to fill by hand
