@@ -131,6 +131,20 @@ class ReportDelivery(Section):
     recipients: list[Recipient] = Field(default_factory=list)
     place: str | None = Field(default=None, min_length=1)  # « Fait à … »
     quality: str | None = Field(default=None, min_length=1)  # the signer's quality
+    documents: str = ""  # a folder of the case holding the documents received, listed with their SHA-256
+
+
+def documents_received(case: "Case") -> list[Path]:
+    """The files of ``[report] documents`` (hidden files aside), in a stable order: the documents the
+    organiser and the providers handed over, each bound by its hash to the report that lists it."""
+    folder = case.data.report.documents
+    if not folder:
+        return []
+    root = case.resolve(folder)
+    if not root.is_dir():
+        raise CaseError(msg("case.report.no_documents", folder=folder), path=str(case.file), field="report.documents")
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
 def recipient_problems(case: "Case") -> list[Message]:

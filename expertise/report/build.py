@@ -17,7 +17,7 @@ from .. import __version__
 from .. import catalogue as catalogue_mod
 from .. import journal
 from ..assess import assess, warn_set_aside
-from ..case import Case, load_case
+from ..case import Case, documents_received, load_case
 from ..audit import CollectorState, collectors_json
 from ..console import say
 from ..errors import UsageError
@@ -61,6 +61,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
             else:
                 with journal.operation(case.root, "report", argv if argv is not None else sys.argv) as op:
                     op.add_input(case.file, label="case")
+                    for document in documents_received(case):  # listed in the report: bound by their hash
+                        op.add_input(document, label="document received")
                     for label, name in staged.items():
                         op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
                     op.notes["language"] = lang

@@ -16,7 +16,7 @@ from typing import Any
 from .. import __version__
 from ..assess import Assessment, Conclusion, ItemAssessment, Verdict
 from ..audit import CollectorState
-from ..case import recipient_problems
+from ..case import documents_received, recipient_problems
 from ..catalogue import CheckMeta
 from ..domains import all_domains, chapter_domains
 from ..i18n import Message, msg, render
@@ -238,6 +238,9 @@ def build_context(assessment: Assessment, *, lang: str,
                      "number": None, "subs": []})
     chapters.append({"id": "annex-requirements", "title": render(msg("report.chapter.annex_requirements"), lang),
                      "number": None, "subs": []})
+    if data.report.documents:
+        chapters.append({"id": "annex-documents", "title": render(msg("report.chapter.annex_documents"), lang),
+                         "number": None, "subs": []})
 
     journal = assessment.journal
     return {
@@ -260,6 +263,10 @@ def build_context(assessment: Assessment, *, lang: str,
         "grid": catalogue.grid,
         "election": data.election,
         "expert": data.expert,
+        # the documents received ([report] documents), None when the case names no such folder
+        "documents": [{"path": path.relative_to(case.root).as_posix() if path.is_relative_to(case.root) else str(path),
+                       "size": path.stat().st_size, "sha256": sha256_file(path)} for path in documents_received(case)]
+        if data.report.documents else None,
         "delivery": {"recipients": data.report.recipients, "place": data.report.place,
                      "quality": data.report.quality, "problems": recipient_problems(case)},
         "independence": data.expert.independence,

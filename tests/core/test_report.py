@@ -248,3 +248,27 @@ def test_recipients_and_closing_block(run_cli, demo_case: Path) -> None:
     page = html.unescape((demo_case / "report" / "report.html").read_text(encoding="utf-8"))
     closing = page[page.index('id="closing"'):]
     assert "not declared" in closing and "Done at ……………………, on " in closing  # a blank to fill by hand
+
+
+def test_documents_received_are_listed_with_their_hash_and_bound(run_cli, demo_case: Path) -> None:
+    """[report] documents: each file with its SHA-256 in an annex, journaled as an input of the report,
+    so a document changed afterwards is named by `journal verify`."""
+    from expertise.hashing import sha256_file
+
+    assert run_cli("registers", "check", demo_case).returncode in (0, 1)
+    assert run_cli("report", demo_case, "--no-pdf").returncode == 0
+    page = html.unescape((demo_case / "report" / "report.html").read_text(encoding="utf-8"))
+    annex = page[page.index('id="annex-documents"'):]
+    documents = sorted((demo_case / "docs").iterdir())
+    assert documents and f"Les {len(documents)} documents reçus" in annex
+    for document in documents:
+        assert f"docs/{document.name}" in annex and sha256_file(document) in annex
+    assert run_cli("journal", "verify", demo_case).returncode == 0
+    documents[0].write_text("modifié après le rapport\n", encoding="utf-8")
+    proc = run_cli("journal", "verify", demo_case)
+    assert proc.returncode == 1 and f"docs/{documents[0].name} changed since operation" in proc.stderr
+    case_file = demo_case / "case.toml"
+    case_file.write_text(case_file.read_text(encoding="utf-8").replace('documents = "docs"', 'documents = "nope"'),
+                         encoding="utf-8")
+    refused = run_cli("report", demo_case, "--no-pdf")
+    assert refused.returncode == 2 and "report.documents" in refused.stderr
