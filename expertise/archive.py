@@ -269,7 +269,7 @@ def create_archive(
         raise ArchiveRefused(msg("archive.error.journal_broken", problem=state.problems[0].describe()),
                              path=str(case.root / journal.JOURNAL_NAME))
     # an input edited since its results were collected is never sealed as if it were what was examined
-    journal.require_unchanged_inputs(case.root, accept=accept_changed, argv=argv)
+    journal.require_unchanged_inputs(case.root, accept=accept_changed, argv=argv, results_only=False)
     state = journal.verify(case.root)  # with the acceptance, when there was one to journal
     key = load_private(key_path)
 

@@ -182,6 +182,8 @@ def _print_journal_state(report: journal.JournalReport) -> None:
         if change.is_case_file:
             say(msg("cli.journal.case_edited", change=change.describe(),
                     copies=journal.CASE_COPIES), label=msg("cli.note"))
+        elif not change.current:
+            say(msg("cli.journal.superseded", change=change.describe()), label=msg("cli.note"))
         else:
             say(change.describe(), style="yellow" if change.accepted_by else "red",
                 label=msg("cli.journal.input_label"))

@@ -172,6 +172,13 @@ class InputChange:
     recorded: str
     found: str | None  # None: the file is gone
     accepted_by: int | None = None  # the operation where the expert accepted this very change
+    current: bool = True  # read by an operation still in force (see current_readers)
+    binds_results: bool = True  # that operation gave results (a collector), not only a listing (a report)
+
+    @property
+    def stale(self) -> bool:
+        """A change that leaves results (or a report's listing) resting on a file no longer in the case."""
+        return self.current and not self.is_case_file
 
     @property
     def is_case_file(self) -> bool:
@@ -192,6 +199,7 @@ class InputChange:
         return {"path": self.path, "label": self.label, "state": "missing" if self.found is None else "changed",
                 "seq": self.seq, "action": self.action, "time": self.time, "command": self.command,
                 "recorded_sha256": self.recorded, "found_sha256": self.found, "accepted_by": self.accepted_by,
+                "current": self.current,
                 **self.describe().to_dict(), "message": render(self.describe(), lang)}
 
 
@@ -224,6 +232,7 @@ def input_states(case_dir: Path, entries: Sequence[dict[str, Any]]) -> tuple[lis
             key = Path(os.path.abspath(where)).as_posix()
             latest.pop(key, None)
             latest[key] = (entry, record)
+    in_force = current_readers(entries)
     changes = []
     for key, (entry, record) in latest.items():
         path = Path(key)
@@ -236,30 +245,49 @@ def input_states(case_dir: Path, entries: Sequence[dict[str, Any]]) -> tuple[lis
                 path=rel, label=record.get("label"), seq=seq,
                 action=str(entry.get("action", "")), time=str(entry.get("time", "")),
                 command=_command_line(entry.get("command")), recorded=str(record.get("sha256")), found=found,
-                accepted_by=acceptance if acceptance is not None and acceptance > seq else None))
+                accepted_by=acceptance if acceptance is not None and acceptance > seq else None,
+                current=seq in in_force, binds_results=bool(entry.get("results"))))
     return changes, list(outside)
 
 
-def changed_evidence_inputs(case_dir: Path) -> list[InputChange]:
+def current_readers(entries: Sequence[dict[str, Any]]) -> set[int]:
+    """The operations still in force: for each source of results, the newest completed operation that
+    gave it (what the assessment uses); for operations without results (a report listing the documents
+    received), the newest of each action. An input only a superseded operation read stales nothing."""
+    by_source: dict[str, int] = {}
+    by_action: dict[str, int] = {}
+    for entry in entries:
+        if entry.get("status") != "completed":
+            continue
+        seq = int(entry.get("seq", 0))
+        metas = entry.get("results") or []
+        for meta in metas:
+            by_source[str(meta.get("source"))] = seq
+        if not metas:
+            by_action[str(entry.get("action"))] = seq
+    return set(by_source.values()) | set(by_action.values())
+
+
+def changed_evidence_inputs(case_dir: Path, *, results_only: bool = True) -> list[InputChange]:
     """The inputs whose change makes the results the assessment uses stale: read by an operation
     whose results are still the current ones of their source (an input only a superseded operation
     read — a register since replaced in case.toml — stales nothing), ``case.toml`` aside (see
     :attr:`InputChange.is_case_file`)."""
     changes, _ = input_states(case_dir, read_entries(case_dir))
-    current = {int(entry.get("seq", 0)) for entry, _ in latest_result_sets(case_dir)}
-    return [change for change in changes if not change.is_case_file and change.seq in current]
+    return [change for change in changes if change.stale and (change.binds_results or not results_only)]
 
 
 ACCEPTED_NOTE = "accepted_changes"
 
 
 def require_unchanged_inputs(case_dir: Path, *, accept: bool, journaled: bool = True,
-                             argv: Sequence[str] | None = None) -> list[InputChange]:
+                             argv: Sequence[str] | None = None, results_only: bool = True) -> list[InputChange]:
     """Refuse (exit 1) to build on results whose inputs changed since they were collected, naming
     each file and the operation to run again. With ``accept`` the expert takes them as they are:
     the acceptance is journaled (one ``accept-changed`` operation, unless ``journaled`` is false, as
     in review mode) and every report states it; the changes not yet accepted are returned."""
-    pending = [change for change in changed_evidence_inputs(case_dir) if change.accepted_by is None]
+    pending = [change for change in changed_evidence_inputs(case_dir, results_only=results_only)
+               if change.accepted_by is None]
     if pending and not accept:
         raise InputsChangedError(msg("journal.input.refused", count=len(pending),
                                      changes=[change.describe() for change in pending],
@@ -528,7 +556,13 @@ class JournalReport:
 
     @property
     def stale_inputs(self) -> list[InputChange]:
-        return [change for change in self.changed_inputs if not change.is_case_file]
+        """Every input of an operation in force changed since (results, or a report's listing)."""
+        return [change for change in self.changed_inputs if change.stale]
+
+    @property
+    def stale_results(self) -> list[InputChange]:
+        """Those under results still used: what a new report states (it lists documents anew)."""
+        return [change for change in self.stale_inputs if change.binds_results]
 
     @property
     def inputs_unchanged(self) -> bool:

@@ -60,7 +60,7 @@ def observe(case: Case, risk: RiskScore, journal: JournalReport, grid: RiskGrid)
         expert=case.data.expert.name, independence=case.data.expert.independence,
         journal_entries=journal.entries, journal_head=journal.head,
         journal_faults=tuple(JournalFault(line=p.line, seq=p.seq, problem=p.message) for p in journal.problems),
-        changed_inputs=tuple(change.describe() for change in journal.stale_inputs),
+        changed_inputs=tuple(change.describe() for change in journal.stale_results),
         electorate=case.data.election.electorate, provider=case.data.election.provider,
         electorate_answers=tuple(ElectorateAnswer(statement=s.id, below=s.electorate_below,
                                                   answer=case.data.risk.answers[s.id])

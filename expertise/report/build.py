@@ -89,7 +89,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
     if collectors_state:  # written by an audit: which evidence was collected, and what could not be
         results.update(collectors_json(collectors_state, lang))
     # inputs changed since their results were collected, gone on with --accept-changed: stated
-    results["changed_inputs"] = [change.to_dict(lang) for change in assessment.journal.stale_inputs]
+    results["changed_inputs"] = [change.to_dict(lang) for change in assessment.journal.stale_results]
     results["review"] = review is not None
     if review is not None:
         notice = msg("report.review.notice", reason=review)

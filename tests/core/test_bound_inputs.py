@@ -225,4 +225,7 @@ def test_an_input_only_a_superseded_operation_read_stales_nothing(run_cli, audit
     edit_register(audited)  # the old file, no longer read
     assert journal.changed_evidence_inputs(audited) == []
     assert run_cli("report", audited, "--no-pdf").returncode == 0
-    assert EMARGEMENT in run_cli("journal", "verify", audited).stderr
+    verify = run_cli("journal", "verify", audited)
+    assert verify.returncode == 0 and EMARGEMENT in verify.stderr and "superseded" in verify.stderr
+    results = json.loads((audited / "report/results.json").read_text(encoding="utf-8"))
+    assert results["changed_inputs"] == []  # JOURNAL-002 and the report agree with the refusal

@@ -272,3 +272,24 @@ def test_documents_received_are_listed_with_their_hash_and_bound(run_cli, demo_c
                          encoding="utf-8")
     refused = run_cli("report", demo_case, "--no-pdf")
     assert refused.returncode == 2 and "report.documents" in refused.stderr
+
+
+def test_a_document_changed_since_the_last_report_is_listed_anew_not_refused(run_cli, demo_case: Path,
+                                                                             tmp_path: Path) -> None:
+    """A report lists the documents as they are: a later report is not refused for a changed one (no
+    result rests on it), but an archive is, until the expert re-reports or accepts the change."""
+    from expertise.seal.keys import generate
+
+    assert run_cli("registers", "check", demo_case).returncode in (0, 1)
+    assert run_cli("report", demo_case, "--no-pdf").returncode == 0
+    document = sorted((demo_case / "docs").iterdir())[0]
+    document.write_text("version 2\n", encoding="utf-8")
+    key = tmp_path / "keys" / "expert"
+    generate(key, comment="test expert")
+    refused = run_cli("archive", "create", demo_case, "--out", tmp_path / "a1", "--no-tsa", "--key", key)
+    assert refused.returncode == 1 and f"docs/{document.name}" in refused.stderr
+    assert run_cli("report", demo_case, "--no-pdf").returncode == 0  # lists the new version
+    assert json.loads((demo_case / "report" / "results.json").read_text(encoding="utf-8"))["changed_inputs"] == []
+    assert run_cli("journal", "verify", demo_case).returncode == 0
+    made = run_cli("archive", "create", demo_case, "--out", tmp_path / "a2", "--no-tsa", "--key", key)
+    assert made.returncode == 0, made.stderr
