@@ -9,7 +9,7 @@ from expertise.i18n import msg
 from expertise.probe.observations import PortInfo, PortsObservation, ProbeObservation, SshHostKey, SshObservation
 from expertise.results import Status
 
-SSH_IDS = {f"SSH-{n:03d}" for n in range(1, 11)}
+SSH_IDS = {f"SSH-{n:03d}" for n in range(1, 12)}
 
 
 @pytest.fixture
