@@ -363,11 +363,13 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
     invalid case.toml, a read-only case folder, or a collector could not run (each is named).
     """
     from .audit import failed_collectors, run_audit
-    from .case import load_case, require_declarations
+    from .case import documents_received, load_case, require_declarations
 
     journal.require_writable(journal.require_case(case_dir))
-    require_declarations(load_case(case_dir))  # before any collector runs
-    _warn_recipients(load_case(case_dir))
+    case = load_case(case_dir)
+    require_declarations(case)  # before any collector runs
+    documents_received(case)  # the report's own inputs: refused now, not after collecting
+    _warn_recipients(case)
     outcome, written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
     if not as_json:
         for name, state in outcome.items():

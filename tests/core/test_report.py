@@ -272,6 +272,10 @@ def test_documents_received_are_listed_with_their_hash_and_bound(run_cli, demo_c
                          encoding="utf-8")
     refused = run_cli("report", demo_case, "--no-pdf")
     assert refused.returncode == 2 and "report.documents" in refused.stderr
+    operations = len(journal.read_entries(demo_case))
+    refused = run_cli("audit", demo_case, "--no-pdf")  # refused before collecting anything
+    assert refused.returncode == 2 and "report.documents" in refused.stderr
+    assert len(journal.read_entries(demo_case)) == operations
 
 
 def test_a_document_changed_since_the_last_report_is_listed_anew_not_refused(run_cli, demo_case: Path,
