@@ -586,7 +586,7 @@ class Ed25519Group(Group):
             return _ED_IDENTITY
         if scalar == 1:
             return a
-        if decaf.AVAILABLE and a in self._known:
+        if decaf.AVAILABLE and a in self._known:  # a member, not the identity (returned above)
             return self._remember(decaf.Point(a).times(scalar))
         try:
             return crypto_scalarmult_ed25519_noclamp(scalar.to_bytes(32, "little"), a)
@@ -596,7 +596,7 @@ class Ed25519Group(Group):
     def fixed_base(self, base: bytes) -> Any:
         if base == self.g:
             return _EdBasePower(self)
-        if decaf.AVAILABLE and self.is_member(base):
+        if decaf.AVAILABLE and base != _ED_IDENTITY and self.is_member(base):
             return _EdDecafTable(self, decaf.Table(decaf.Point(base)))
         point = self._point(base)
         return _EdPower(self, base) if point is None else _EdTable(point)
