@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import threading
 from typing import Final
 
 ORDER: Final = 2**252 + 27742317777372353535851937790883648493
@@ -85,96 +86,115 @@ class _Buffer:
         self.ptr = ctypes.c_void_p(address + (-address % _ALIGN))
 
 
-def _scalar(value: int) -> _Buffer:
-    assert _LIB is not None
-    out = _Buffer(_SCALAR_BYTES)
-    _LIB.decaf_255_scalar_decode_long(out.ptr, (value % ORDER).to_bytes(32, "little"), 32)
-    return out
+class _Scratch(threading.local):
+    """Work buffers, one set per thread, so that a multiplication allocates nothing (allocating
+    the buffers cost about a tenth of a ballot's CPU)."""
+
+    def __init__(self) -> None:
+        self.x = _Buffer(_POINT_BYTES)  # the decoded variable point
+        self.left = _Buffer(_POINT_BYTES)
+        self.right = _Buffer(_POINT_BYTES)
+        self.s1 = _Buffer(_SCALAR_BYTES)
+        self.s2 = _Buffer(_SCALAR_BYTES)
+        self.out = ctypes.create_string_buffer(32)
 
 
-def _encode(point: _Buffer) -> bytes:
-    assert _LIB is not None
-    out = ctypes.create_string_buffer(32)
-    _LIB.decaf_255_point_mul_by_ratio_and_encode_like_eddsa(out, point.ptr)
-    return out.raw
+_SCRATCH = _Scratch()
 
 
-class Point:
-    """A point X of the prime-order subgroup held as libdecaf's element of [2]X.
-
-    Build it only from an encoding already known to be in the prime-order subgroup (see the
-    module's docstring: for other points every result below is that of the prime-order part),
-    and not from the identity, which libdecaf's EdDSA decoding refuses (ValueError).
-    """
-
-    __slots__ = ("element",)
-
-    def __init__(self, encoded: bytes) -> None:
-        assert _LIB is not None
-        self.element = _Buffer(_POINT_BYTES)
-        if _LIB.decaf_255_point_decode_like_eddsa_and_mul_by_ratio(self.element.ptr, encoded) != _SUCCESS:
-            raise ValueError("not an Ed25519 point")
-
-    def times(self, scalar: int) -> bytes:
-        """The RFC 8032 encoding of [scalar]X (= libsodium's noclamp, without its subgroup check)."""
-        assert _LIB is not None
-        if scalar % ORDER == 0:
-            return IDENTITY
-        out = _Buffer(_POINT_BYTES)
-        s = _scalar(scalar * _INV8)
-        _LIB.decaf_255_point_scalarmul(out.ptr, self.element.ptr, s.ptr)
-        return _encode(out)
+def _decode(lib: ctypes.CDLL, into: _Buffer, encoded: bytes) -> None:
+    """libdecaf's element of [2]X for the RFC 8032 encoding of X (ValueError if not on the curve
+    or the identity, which libdecaf's EdDSA decoding refuses: callers handle it apart)."""
+    if lib.decaf_255_point_decode_like_eddsa_and_mul_by_ratio(into.ptr, encoded) != _SUCCESS:
+        raise ValueError("not an Ed25519 point libdecaf decodes")
 
 
-def base_combination(r: int, c: int, x: Point) -> bytes:
-    """[r]G + [c]X in one variable-time double multiplication (G the Ed25519 base point).
+def _scalar(lib: ctypes.CDLL, into: _Buffer, value: int) -> None:
+    lib.decaf_255_scalar_decode_long(into.ptr, (value % ORDER).to_bytes(32, "little"), 32)
+
+
+def _encode(lib: ctypes.CDLL, point: _Buffer, scratch: _Scratch) -> bytes:
+    """The RFC 8032 encoding of [4]R for libdecaf's element R."""
+    lib.decaf_255_point_mul_by_ratio_and_encode_like_eddsa(scratch.out, point.ptr)
+    return scratch.out.raw
+
+
+def times(encoded: bytes, scalar: int) -> bytes:
+    """[scalar]X for a member X other than the identity (= libsodium's noclamp, without its
+    subgroup check): encode([scalar/8]·[2]X) = [scalar]X."""
+    lib = _LIB
+    assert lib is not None
+    if scalar % ORDER == 0:
+        return IDENTITY
+    scratch = _SCRATCH
+    _decode(lib, scratch.x, encoded)
+    _scalar(lib, scratch.s1, scalar * _INV8)
+    lib.decaf_255_point_scalarmul(scratch.left.ptr, scratch.x.ptr, scratch.s1.ptr)
+    return _encode(lib, scratch.left, scratch)
+
+
+def base_combination(r: int, c: int, encoded: bytes) -> bytes:
+    """[r]G + [c]X in one variable-time double multiplication (G the Ed25519 base point, X a
+    member other than the identity): encode([r/4]B + [c/8]·[2]X), libdecaf's B encoding as [4]G.
 
     Variable time is harmless here: every scalar is public (read from the board). libdecaf 1.0.2
     answers wrongly when the second scalar is 0 (tests/board/test_decaf.py), hence that case apart.
     """
-    assert _LIB is not None
+    lib = _LIB
+    assert lib is not None
     if c % ORDER == 0:
         from nacl.bindings import crypto_scalarmult_ed25519_base_noclamp
 
         return IDENTITY if r % ORDER == 0 else crypto_scalarmult_ed25519_base_noclamp((r % ORDER).to_bytes(32, "little"))
-    out = _Buffer(_POINT_BYTES)
-    s1, s2 = _scalar(r * _INV4), _scalar(c * _INV8)
-    _LIB.decaf_255_base_double_scalarmul_non_secret(out.ptr, s1.ptr, x.element.ptr, s2.ptr)
-    return _encode(out)
+    scratch = _SCRATCH
+    _decode(lib, scratch.x, encoded)
+    _scalar(lib, scratch.s1, r * _INV4)
+    _scalar(lib, scratch.s2, c * _INV8)
+    lib.decaf_255_base_double_scalarmul_non_secret(scratch.left.ptr, scratch.s1.ptr, scratch.x.ptr, scratch.s2.ptr)
+    return _encode(lib, scratch.left, scratch)
 
 
 class Table:
     """[e]Y for a fixed member Y (the election key) through libdecaf's precomputed comb table."""
 
-    __slots__ = ("table", "point")
+    __slots__ = ("table",)
 
-    def __init__(self, point: Point) -> None:
-        assert _LIB is not None
-        self.point = point
+    def __init__(self, encoded: bytes) -> None:
+        lib = _LIB
+        assert lib is not None
+        point = _Buffer(_POINT_BYTES)
+        _decode(lib, point, encoded)
         self.table = _Buffer(_TABLE_BYTES)
-        _LIB.decaf_255_precompute(self.table.ptr, point.element.ptr)
+        lib.decaf_255_precompute(self.table.ptr, point.ptr)
 
-    def _times(self, scalar: int) -> _Buffer:
-        assert _LIB is not None
-        out = _Buffer(_POINT_BYTES)
-        s = _scalar(scalar * _INV8)
-        _LIB.decaf_255_precomputed_scalarmul(out.ptr, self.table.ptr, s.ptr)
-        return out
+    def _times(self, lib: ctypes.CDLL, scratch: _Scratch, scalar: int) -> None:
+        """scratch.left = [scalar/8]·[2]Y."""
+        _scalar(lib, scratch.s1, scalar * _INV8)
+        lib.decaf_255_precomputed_scalarmul(scratch.left.ptr, self.table.ptr, scratch.s1.ptr)
 
     def pow(self, scalar: int) -> bytes:
         """The RFC 8032 encoding of [scalar]Y."""
-        return IDENTITY if scalar % ORDER == 0 else _encode(self._times(scalar))
+        lib = _LIB
+        assert lib is not None
+        if scalar % ORDER == 0:
+            return IDENTITY
+        scratch = _SCRATCH
+        self._times(lib, scratch, scalar)
+        return _encode(lib, scratch.left, scratch)
 
-    def combination(self, r: int, c: int, x: Point) -> bytes:
-        """[r]Y + [c]X: the table's multiple plus one variable-base multiplication, one encoding."""
-        assert _LIB is not None
+    def combination(self, r: int, c: int, encoded: bytes) -> bytes:
+        """[r]Y + [c]X (X a member other than the identity): the table's multiple plus one
+        variable-base multiplication, added before the one encoding."""
+        lib = _LIB
+        assert lib is not None
         if c % ORDER == 0:
             return self.pow(r)
         if r % ORDER == 0:
-            return x.times(c)
-        left = self._times(r)
-        right = _Buffer(_POINT_BYTES)
-        s = _scalar(c * _INV8)
-        _LIB.decaf_255_point_scalarmul(right.ptr, x.element.ptr, s.ptr)
-        _LIB.decaf_255_point_add(left.ptr, left.ptr, right.ptr)
-        return _encode(left)
+            return times(encoded, c)
+        scratch = _SCRATCH
+        _decode(lib, scratch.x, encoded)
+        self._times(lib, scratch, r)
+        _scalar(lib, scratch.s2, c * _INV8)
+        lib.decaf_255_point_scalarmul(scratch.right.ptr, scratch.x.ptr, scratch.s2.ptr)
+        lib.decaf_255_point_add(scratch.left.ptr, scratch.left.ptr, scratch.right.ptr)
+        return _encode(lib, scratch.left, scratch)

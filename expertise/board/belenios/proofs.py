@@ -61,7 +61,7 @@ class Crypto:
         """g^(-m), cached for the small plaintexts of range proofs."""
         value = self._g_neg.get(m)
         if value is None:
-            value = self.group.inv(self.g_table.pow(m % self.q))
+            value = self.group.pin(self.group.inv(self.g_table.pow(m % self.q)))
             self._g_neg[m] = value
         return value
 
