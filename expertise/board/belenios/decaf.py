@@ -51,8 +51,6 @@ def _load() -> ctypes.CDLL | None:
         "decaf_255_scalar_decode_long": [void_p, char_p, ctypes.c_size_t],
         "decaf_255_point_decode_like_eddsa_and_mul_by_ratio": [void_p, char_p],
         "decaf_255_point_mul_by_ratio_and_encode_like_eddsa": [void_p, void_p],
-        "decaf_255_point_scalarmul": [void_p, void_p, void_p],
-        "decaf_255_point_double_scalarmul": [void_p, void_p, void_p, void_p, void_p],
         "decaf_255_base_double_scalarmul_non_secret": [void_p, void_p, void_p, void_p],
         "decaf_255_precompute": [void_p, void_p],
         "decaf_255_precomputed_scalarmul": [void_p, void_p, void_p],
@@ -128,9 +126,16 @@ def times(encoded: bytes, scalar: int) -> bytes:
         return IDENTITY
     scratch = _SCRATCH
     _decode(lib, scratch.x, encoded)
-    _scalar(lib, scratch.s1, scalar * _INV8)
-    lib.decaf_255_point_scalarmul(scratch.left.ptr, scratch.x.ptr, scratch.s1.ptr)
+    _variable(lib, scratch, scratch.left, scalar)
     return _encode(lib, scratch.left, scratch)
+
+
+def _variable(lib: ctypes.CDLL, scratch: _Scratch, into: _Buffer, scalar: int) -> None:
+    """into = [scalar/8]·scratch.x, scalar ≢ 0 (mod ORDER), in variable time: libdecaf's
+    [0]B + [scalar/8]X (about 40 µs against 50 µs for its constant-time multiplication)."""
+    _scalar(lib, scratch.s1, 0)
+    _scalar(lib, scratch.s2, scalar * _INV8)
+    lib.decaf_255_base_double_scalarmul_non_secret(into.ptr, scratch.s1.ptr, scratch.x.ptr, scratch.s2.ptr)
 
 
 def base_combination(r: int, c: int, encoded: bytes) -> bytes:
@@ -193,8 +198,7 @@ class Table:
             return times(encoded, c)
         scratch = _SCRATCH
         _decode(lib, scratch.x, encoded)
+        _variable(lib, scratch, scratch.right, c)
         self._times(lib, scratch, r)
-        _scalar(lib, scratch.s2, c * _INV8)
-        lib.decaf_255_point_scalarmul(scratch.right.ptr, scratch.x.ptr, scratch.s2.ptr)
         lib.decaf_255_point_add(scratch.left.ptr, scratch.left.ptr, scratch.right.ptr)
         return _encode(lib, scratch.left, scratch)
