@@ -17,7 +17,7 @@ from nacl.bindings import (crypto_core_ed25519_add, crypto_scalarmult_ed25519_ba
 from expertise.board.belenios import decaf
 from expertise.board.belenios.groups import Ed25519Group
 
-pytestmark = pytest.mark.skipif(not decaf.AVAILABLE, reason="libdecaf0 (Debian) is not installed")
+needs_decaf = pytest.mark.skipif(not decaf.AVAILABLE, reason="libdecaf0 (Debian) is not installed")
 
 L = decaf.ORDER
 IDENTITY = bytes([1]) + bytes(31)
@@ -53,12 +53,14 @@ def scalars() -> list[int]:
     return SCALARS + [secrets.randbelow(L) for _ in range(10)]
 
 
+@needs_decaf
 def test_times_equals_noclamp() -> None:
     for point in points():
         for n in scalars():
             assert decaf.times(point, n) == noclamp(n, point), (point.hex(), n)
 
 
+@needs_decaf
 def test_combinations_equal_libsodium() -> None:
     y = base(secrets.randbelow(L))
     table = decaf.Table(y)
@@ -73,6 +75,7 @@ def test_combinations_equal_libsodium() -> None:
             assert table.pow(r) == noclamp(r, y)
 
 
+@needs_decaf
 def test_zero_second_scalar() -> None:
     """libdecaf 1.0.2's variable-time double multiplication is wrong for a zero second scalar."""
     x = base(secrets.randbelow(L))
@@ -81,6 +84,7 @@ def test_zero_second_scalar() -> None:
         assert decaf.base_combination(r, L, x) == base(r)
 
 
+@needs_decaf
 def test_group_uses_it_only_for_known_members() -> None:
     """A point with a 2-torsion component is not a member: its powers stay exact (libsodium's
     refusal, then the complete formulas), unlike libdecaf's, which would drop the torsion."""
@@ -104,3 +108,16 @@ def test_group_uses_it_only_for_known_members() -> None:
     y = base(secrets.randbelow(L))
     table = group.fixed_base(y)
     assert group.commit(table, 3, member, 4) == add(noclamp(3, y), noclamp(4, member))
+
+
+def test_without_libdecaf_the_group_keeps_libsodium(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where libdecaf0 is missing, every operation takes libsodium's path, with the same answers."""
+    monkeypatch.setattr(decaf, "AVAILABLE", False)
+    group = Ed25519Group()
+    member, y = base(secrets.randbelow(L)), base(secrets.randbelow(L))
+    table = group.fixed_base(y)
+    assert type(table).__name__ == "_EdTable"
+    for r, c in [(0, 1), (1, 0), (L - 1, 5), (secrets.randbelow(L), secrets.randbelow(L))]:
+        assert group.pow(member, c) == noclamp(c, member)
+        assert group.commit(group.g_table, r, member, c) == add(base(r), noclamp(c, member))
+        assert group.commit(table, r, member, c) == add(noclamp(r, y), noclamp(c, member))

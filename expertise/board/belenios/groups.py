@@ -344,7 +344,7 @@ _ED_SQRT_M1 = pow(2, (_ED_P - 1) // 4, _ED_P)
 _ED_L = 2**252 + 27742317777372353535851937790883648493
 _ED_IDENTITY = bytes([1]) + bytes(31)
 _ED_HEX = re.compile("[0-9a-f]{64}")  # 64 lowercase hexadecimal digits, nothing else
-_KNOWN_LIMIT = 1 << 16  # encodings remembered as members (about 7 MB at most)
+_KNOWN_LIMIT = 1 << 14  # encodings remembered as members (about 2 MB at most; a chunk adds a few thousand)
 _ED_INVALID = b"\xff" * 32  # y = 2^255 - 1 >= p: never parsed, never a member (see Ed25519Group._point)
 
 
@@ -631,7 +631,8 @@ class Ed25519Group(Group):
             if isinstance(table, _EdBasePower):
                 return self._remember(decaf.base_combination(int(r), int(c), base))
             return self._remember(table.table.combination(int(r), int(c), base))
-        return super().commit(table, r, base, c)
+        result: bytes = super().commit(table, r, base, c)
+        return result
 
     def generator(self, index: int) -> bytes:
         x = int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big") >> 2
