@@ -19,8 +19,9 @@ For a point OUTSIDE the subgroup the result is that of its prime-order part, not
 callers use these functions only for points known to be members and keep the exact libsodium
 path (or the Python complete formulas) for every other point.
 
-Everything here is None-safe: without libdecaf, :data:`AVAILABLE` is False and the callers keep
-libsodium.
+Without libdecaf0 (not a Debian system), :data:`AVAILABLE` is False, nothing here may be called,
+and the callers keep libsodium. The library is called through ctypes: no maintained Python binding
+of libdecaf exists, and its C interface is small and stable.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class _Scratch(threading.local):
         self.right = _Buffer(_POINT_BYTES)
         self.s1 = _Buffer(_SCALAR_BYTES)
         self.s2 = _Buffer(_SCALAR_BYTES)
+        self.zero = _Buffer(_SCALAR_BYTES)  # create_string_buffer zero-fills: the scalar 0
         self.out = ctypes.create_string_buffer(32)
 
 
@@ -133,9 +135,8 @@ def times(encoded: bytes, scalar: int) -> bytes:
 def _variable(lib: ctypes.CDLL, scratch: _Scratch, into: _Buffer, scalar: int) -> None:
     """into = [scalar/8]·scratch.x, scalar ≢ 0 (mod ORDER), in variable time: libdecaf's
     [0]B + [scalar/8]X (about 40 µs against 50 µs for its constant-time multiplication)."""
-    _scalar(lib, scratch.s1, 0)
     _scalar(lib, scratch.s2, scalar * _INV8)
-    lib.decaf_255_base_double_scalarmul_non_secret(into.ptr, scratch.s1.ptr, scratch.x.ptr, scratch.s2.ptr)
+    lib.decaf_255_base_double_scalarmul_non_secret(into.ptr, scratch.zero.ptr, scratch.x.ptr, scratch.s2.ptr)
 
 
 def base_combination(r: int, c: int, encoded: bytes) -> bytes:
