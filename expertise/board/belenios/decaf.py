@@ -42,11 +42,16 @@ IDENTITY: Final = bytes([1]) + bytes(31)
 
 
 def _load() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("decaf") or "libdecaf.so.0"
     try:
-        lib = ctypes.CDLL(name)
+        lib = ctypes.CDLL("libdecaf.so.0")  # Debian's libdecaf0 (no subprocess, unlike find_library)
     except OSError:
-        return None
+        name = ctypes.util.find_library("decaf")
+        if name is None:
+            return None
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            return None
     void_p, char_p = ctypes.c_void_p, ctypes.c_char_p
     signatures: dict[str, list[type]] = {
         "decaf_255_scalar_decode_long": [void_p, char_p, ctypes.c_size_t],
