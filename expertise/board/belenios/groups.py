@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import secrets
 from functools import cached_property
 from typing import Any, Sequence
@@ -21,6 +22,7 @@ import gmpy2
 from gmpy2 import mpz
 
 from ...i18n import Message, msg
+from . import decaf
 
 # BELENIOS-2048 (specification 2.0, section 5.1: FIPS 186-4 generation, seed ...67746, counter 109).
 _BELENIOS_P = mpz(
@@ -158,6 +160,18 @@ class Group:
 
     def fixed_base(self, base: Any) -> Any:  # an object with .pow(e)
         raise NotImplementedError
+
+    def pin(self, x: Any) -> Any:
+        """x, a member derived from g that the verifier keeps for the whole board (the g^-m of the
+        range proofs); a group that remembers members (Ed25519) never forgets it."""
+        return x
+
+    def commit(self, table: Any, r: int, base: Any, c: int) -> Any:
+        """A proof commitment table.base^r · base^c (table from :meth:`fixed_base`, g_table for g).
+
+        One method so that a group can compute the product of the two powers in one pass.
+        """
+        return self.mul(table.pow(r), self.pow(base, c))
 
     def generator(self, index: int) -> Any:  # CHVote GetGenerator(i)
         raise NotImplementedError
@@ -329,6 +343,8 @@ _ED_D = -121665 * pow(121666, -1, _ED_P) % _ED_P
 _ED_SQRT_M1 = pow(2, (_ED_P - 1) // 4, _ED_P)
 _ED_L = 2**252 + 27742317777372353535851937790883648493
 _ED_IDENTITY = bytes([1]) + bytes(31)
+_ED_HEX = re.compile("[0-9a-f]{64}")  # 64 lowercase hexadecimal digits, nothing else
+_KNOWN_LIMIT = 1 << 14  # encodings remembered as members (about 2 MB at most; a chunk adds a few thousand)
 _ED_INVALID = b"\xff" * 32  # y = 2^255 - 1 >= p: never parsed, never a member (see Ed25519Group._point)
 
 
@@ -424,6 +440,19 @@ class _EdTable:
         return _ED_IDENTITY if acc is None else _ext_encode(acc)
 
 
+class _EdDecafTable:
+    """[e]Y for a member Y through libdecaf's comb table (decaf.py); its results are members."""
+
+    __slots__ = ("group", "table")
+
+    def __init__(self, group: "Ed25519Group", table: decaf.Table) -> None:
+        self.group = group
+        self.table = table
+
+    def pow(self, e: int) -> bytes:
+        return self.group._remember(self.table.pow(int(e)))
+
+
 class _EdPower:
     __slots__ = ("group", "base")
 
@@ -436,7 +465,10 @@ class _EdPower:
 
 
 class _EdBasePower:
-    __slots__ = ()
+    __slots__ = ("group",)
+
+    def __init__(self, group: "Ed25519Group") -> None:
+        self.group = group
 
     def pow(self, e: int) -> bytes:
         from nacl.bindings import crypto_scalarmult_ed25519_base_noclamp
@@ -444,7 +476,7 @@ class _EdBasePower:
         scalar = int(e) % _ED_L
         if scalar == 0:
             return _ED_IDENTITY
-        return crypto_scalarmult_ed25519_base_noclamp(scalar.to_bytes(32, "little"))
+        return self.group._remember(crypto_scalarmult_ed25519_base_noclamp(scalar.to_bytes(32, "little")))
 
 
 class Ed25519Group(Group):
@@ -460,13 +492,36 @@ class Ed25519Group(Group):
         self.identity = _ED_IDENTITY
         self.g = bytes.fromhex("5866666666666666666666666666666666666666666666666666666666666666")
         self.embedding = (14, 8)
+        # Encodings known to be in the prime-order subgroup: those libsodium's exact test accepted
+        # (is_member) and what the group law makes of them. Only for these points is libdecaf's
+        # arithmetic (no subgroup check) exact; every other point keeps libsodium's path. Bounded
+        # (cleared when full) so that memory stays flat: forgetting only costs speed.
+        self._pinned: set[bytes] = {_ED_IDENTITY, self.g}
+        self._known: set[bytes] = set(self._pinned)
+
+    def forget(self) -> None:
+        """Drop the remembered members but the pinned ones (when full; and in benchmarks, so that
+        a repeated ballot is tested again as its first reading is)."""
+        self._known.clear()
+        self._known.update(self._pinned)
+
+    def pin(self, x: bytes) -> bytes:
+        if x in self._known:  # only members are pinned
+            self._pinned.add(x)
+        return x
+
+    def _remember(self, x: bytes) -> bytes:
+        if len(self._known) >= _KNOWN_LIMIT:
+            self.forget()
+        self._known.add(x)
+        return x
 
     def parse(self, value: Any, path: str) -> bytes:
         from .fields import FieldError, type_name
 
         if not isinstance(value, str):
             raise FieldError(path, msg("board.group.expected_point", found=type_name(value)))
-        if len(value) != 64 or not all(c in "0123456789abcdef" for c in value):
+        if not _ED_HEX.fullmatch(value):
             shown = value if len(value) <= 70 else value[:64] + "…"
             raise FieldError(path, msg("board.group.point_not_canonical", value=repr(shown)))
         encoded = bytes.fromhex(value)[::-1]
@@ -480,7 +535,12 @@ class Ed25519Group(Group):
     def is_member(self, x: bytes) -> bool:
         from nacl.bindings import crypto_core_ed25519_is_valid_point
 
-        return x == _ED_IDENTITY or bool(crypto_core_ed25519_is_valid_point(x))
+        if x in self._known:
+            return True
+        if x == _ED_IDENTITY or crypto_core_ed25519_is_valid_point(x):
+            self._remember(x)
+            return True
+        return False
 
     # libsodium refuses points of small order and points off the curve. A hostile board can
     # write them; the membership test has already failed the step naming the field, and the
@@ -518,9 +578,11 @@ class Ed25519Group(Group):
         if b == _ED_IDENTITY:
             return a
         try:
-            return crypto_core_ed25519_add(a, b)
+            result = crypto_core_ed25519_add(a, b)
         except Exception:
             return self._slow_mul(a, b)
+        known = self._known
+        return self._remember(result) if a in known and b in known else result
 
     def div(self, a: bytes, b: bytes) -> bytes:
         from nacl.bindings import crypto_core_ed25519_sub
@@ -528,9 +590,11 @@ class Ed25519Group(Group):
         if b == _ED_IDENTITY:
             return a
         try:
-            return crypto_core_ed25519_sub(a, b)
+            result = crypto_core_ed25519_sub(a, b)
         except Exception:
             return self._slow_mul(a, b, -1)
+        known = self._known
+        return self._remember(result) if a in known and b in known else result
 
     def pow(self, a: bytes, e: int) -> bytes:
         from nacl.bindings import crypto_scalarmult_ed25519_noclamp
@@ -540,6 +604,8 @@ class Ed25519Group(Group):
             return _ED_IDENTITY
         if scalar == 1:
             return a
+        if decaf.AVAILABLE and a in self._known:  # a member, not the identity (returned above)
+            return self._remember(decaf.times(a, scalar))
         try:
             return crypto_scalarmult_ed25519_noclamp(scalar.to_bytes(32, "little"), a)
         except Exception:
@@ -547,9 +613,26 @@ class Ed25519Group(Group):
 
     def fixed_base(self, base: bytes) -> Any:
         if base == self.g:
-            return _EdBasePower()
+            return _EdBasePower(self)
+        if decaf.AVAILABLE and base != _ED_IDENTITY and self.is_member(base):
+            return _EdDecafTable(self, decaf.Table(base))
         point = self._point(base)
         return _EdPower(self, base) if point is None else _EdTable(point)
+
+    def commit(self, table: Any, r: int, base: bytes, c: int) -> bytes:
+        """[r]T + [c]X in one libdecaf pass when T (g or a member key) and X are members.
+
+        X is tested here (libsodium's exact test, once) if it is not known yet (a ballot's
+        credential, tested with the public credentials in another process): the test and the
+        libdecaf pass cost less than libsodium's multiplication, which tests it anyway.
+        """
+        fast = decaf.AVAILABLE and isinstance(table, (_EdBasePower, _EdDecafTable))
+        if fast and base != _ED_IDENTITY and self.is_member(base):
+            if isinstance(table, _EdBasePower):
+                return self._remember(decaf.base_combination(int(r), int(c), base))
+            return self._remember(table.table.combination(int(r), int(c), base))
+        result: bytes = super().commit(table, r, base, c)
+        return result
 
     def generator(self, index: int) -> bytes:
         x = int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big") >> 2

@@ -61,7 +61,7 @@ class Crypto:
         """g^(-m), cached for the small plaintexts of range proofs."""
         value = self._g_neg.get(m)
         if value is None:
-            value = self.group.inv(self.g_table.pow(m % self.q))
+            value = self.group.pin(self.group.inv(self.g_table.pow(m % self.q)))
             self._g_neg[m] = value
         return value
 
@@ -76,7 +76,7 @@ class Crypto:
     def schnorr_commitment(self, base_table: Any, public: Any, challenge: mpz, response: mpz) -> Any:
         """A = g^response · public^challenge."""
         group = self.group
-        return group.mul((base_table or self.g_table).pow(response), group.pow(public, challenge))
+        return self.group.commit(base_table or self.g_table, response, public, challenge)
 
     def verify_pok(self, group_name: str, public: Any, public_text: str, challenge: mpz, response: mpz) -> bool:
         """Trustee key proof (4.5): challenge = H("pok|G|X|A")."""
@@ -99,13 +99,13 @@ class Crypto:
                           plaintexts: Sequence[int]) -> tuple[list[Any], mpz]:
         """(A_j, B_j) for each plaintext M_j: A = g^r α^c, B = y^r (β/g^M)^c; and Σc mod q."""
         group = self.group
-        mul, pw = group.mul, group.pow
+        mul, commit = group.mul, group.commit
         commitments: list[Any] = []
         total = mpz(0)
         for (challenge, response), m in zip(proofs, plaintexts):
-            a = mul(self.g_table.pow(response), pw(alpha, challenge))
+            a = commit(self.g_table, response, alpha, challenge)
             shifted = beta if m == 0 else mul(beta, self.g_neg(m))
-            b = mul(self.y_table.pow(response), pw(shifted, challenge))
+            b = commit(self.y_table, response, shifted, challenge)
             commitments.append(a)
             commitments.append(b)
             total += challenge
@@ -121,12 +121,12 @@ class Crypto:
     def verify_blank_proof(self, s: str, alpha0: Any, beta0: Any, alpha_sum: Any, beta_sum: Any,
                            proofs: Sequence[tuple[mpz, mpz]]) -> bool:
         """blank_proof (4.13.3): m0 = 0 or mΣ = 0; Σ challenges = H("bproof0|S|A0,B0,AΣ,BΣ")."""
-        mul, pw = self.group.mul, self.group.pow
+        commit = self.group.commit
         (c0, r0), (cs, rs) = proofs
-        a0 = mul(self.g_table.pow(r0), pw(alpha0, c0))
-        b0 = mul(self.y_table.pow(r0), pw(beta0, c0))
-        a_s = mul(self.g_table.pow(rs), pw(alpha_sum, cs))
-        b_s = mul(self.y_table.pow(rs), pw(beta_sum, cs))
+        a0 = commit(self.g_table, r0, alpha0, c0)
+        b0 = commit(self.y_table, r0, beta0, c0)
+        a_s = commit(self.g_table, rs, alpha_sum, cs)
+        b_s = commit(self.y_table, rs, beta_sum, cs)
         return self.hash(f"bproof0|{s}|{self.texts([a0, b0, a_s, b_s])}") == (c0 + cs) % self.q
 
     def verify_blank_overall(self, s: str, alpha0: Any, beta0: Any, alpha_sum: Any, beta_sum: Any,
@@ -142,14 +142,14 @@ class Crypto:
     def verify_raweg(self, s0: str, alpha: Any, alpha_text: str, beta_text: str,
                      challenge: mpz, response: mpz) -> bool:
         """Non-homomorphic answer (4.11.2): H("raweg|S0|y,α,β|A"), A = g^r α^c."""
-        a = self.group.mul(self.g_table.pow(response), self.group.pow(alpha, challenge))
+        a = self.group.commit(self.g_table, response, alpha, challenge)
         return self.hash(f"raweg|{s0}|{self.y_text},{alpha_text},{beta_text}|{self.group.text(a)}") == challenge
 
     def verify_decryption(self, fingerprint: str, key_text: str, key: Any, alpha: Any, factor: Any,
                           challenge: mpz, response: mpz, key_table: Any = None) -> bool:
         """Partial decryption (4.18): A = g^r X^c, B = α^r f^c; c = H("decrypt|φ|X|A,B")."""
         group = self.group
-        a = group.mul(self.g_table.pow(response), group.pow(key, challenge))
+        a = group.commit(self.g_table, response, key, challenge)
         b = group.mul(group.pow(alpha, response), group.pow(factor, challenge))
         return self.hash(f"decrypt|{fingerprint}|{key_text}|{self.texts([a, b])}") == challenge
 
@@ -167,6 +167,6 @@ class Crypto:
         group = self.group
         if commitment == group.identity:
             return False
-        a1 = group.mul(group.pow(alpha, t1), self.g_table.pow(t2))
-        a2 = group.mul(group.mul(group.pow(beta, t1), self.y_table.pow(t2)), group.pow(commitment, challenge))
+        a1 = group.commit(self.g_table, t2, alpha, t1)
+        a2 = group.mul(group.commit(self.y_table, t2, beta, t1), group.pow(commitment, challenge))
         return self.hash(f"nonzero|{s}|{self.texts([commitment, a1, a2])}") == challenge
