@@ -75,7 +75,6 @@ class Crypto:
 
     def schnorr_commitment(self, base_table: Any, public: Any, challenge: mpz, response: mpz) -> Any:
         """A = g^response · public^challenge."""
-        group = self.group
         return self.group.commit(base_table or self.g_table, response, public, challenge)
 
     def verify_pok(self, group_name: str, public: Any, public_text: str, challenge: mpz, response: mpz) -> bool:
