@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ..errors import UsageError
@@ -121,9 +122,9 @@ def mark_working_copy(path: Path, *, lang: str) -> None:
     document.save(str(path))
 
 
-def _set_default_language(document: "Document", tag: str) -> None:  # type: ignore[valid-type]
+def _set_default_language(document: DocxDocument, tag: str) -> None:
     """``w:lang`` of the document's default run properties: what Word's spelling checker reads."""
-    styles = document.styles.element  # type: ignore[attr-defined]
+    styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
         defaults = OxmlElement("w:docDefaults")
