@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, field_validator
 
 from ..domain import Section
 from ..i18n import Message, msg
@@ -29,6 +29,16 @@ class MissionEvent(Section):
     date: AwareDatetime | date
     what: str = Field(min_length=1)
     evidence: list[str] = Field(default_factory=list)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _with_offset(cls, value: Any) -> Any:
+        """A date and time without its offset is ambiguous: one error saying so, not one per form."""
+        if isinstance(value, datetime) and value.tzinfo is None:
+            from ..case import invalid
+
+            raise invalid(msg("case.toml.no_time_zone"))
+        return value
 
 
 @dataclass(frozen=True)

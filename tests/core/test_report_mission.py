@@ -232,3 +232,14 @@ def test_docx_without_pandoc_is_refused_and_the_previous_report_kept(run_cli, de
     assert "Traceback" not in proc.stderr
     assert (demo_case / "report" / "report.html").read_bytes() == before
     assert not (demo_case / "report" / "report.docx").exists()
+
+
+def test_an_event_time_without_its_offset_is_refused_naming_the_field(demo_case: Path) -> None:
+    from expertise.errors import CaseError
+
+    with (demo_case / "case.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[report.events]]\ndate = 2026-12-01T10:00:00\nwhat = "Remise des scellés"\n')
+    with pytest.raises(CaseError) as caught:
+        load_case(demo_case)
+    assert caught.value.field == "report.events[2].date"
+    assert caught.value.message.code == "case.toml.no_time_zone"
