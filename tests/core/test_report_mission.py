@@ -243,3 +243,15 @@ def test_an_event_time_without_its_offset_is_refused_naming_the_field(demo_case:
         load_case(demo_case)
     assert caught.value.field == "report.events[2].date"
     assert caught.value.message.code == "case.toml.no_time_zone"
+
+
+def test_the_demo_moves_its_events_with_its_election(demo_case: Path) -> None:
+    """The demo is dated from the day it runs: the expert's events keep their place around the vote."""
+    from expertise.demo import dated_from_today
+
+    before = load_case(demo_case).data
+    dated_from_today(demo_case, today=date(2030, 6, 1))
+    after = load_case(demo_case).data
+    shift = after.election.opens - before.election.opens
+    assert shift.days > 0
+    assert [e.date - shift for e in after.report.events] == [e.date for e in before.report.events]
