@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.lock-installed
 # WeasyPrint (Pango, fonts), PDF tools, and the real components the tests and the demo start.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation2 libharfbuzz-subset0 poppler-utils git openssl \
                 nmap openssh-server openssh-client nginx-light belenios-tool jq python3-venv \
-                libdecaf0
+                libdecaf0 pandoc
 
 .PHONY: demo test bench setup system-deps install lock messages clean
 

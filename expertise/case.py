@@ -23,6 +23,8 @@ from .domain import Section
 from .errors import CaseError, CatalogueError
 from .i18n import Arg, Message, has_text, msg, render
 from .journal import CASE_FILE, require_case
+from .report.sections import FreeSections
+from .report.timeline import MissionEvent
 
 def invalid(message: Message) -> PydanticCustomError:
     """A validator's refusal of a ``case.toml`` value, as a message: ``raise invalid(msg("case.…", …))``.
@@ -132,6 +134,9 @@ class ReportDelivery(Section):
     place: str | None = Field(default=None, min_length=1)  # « Fait à … »
     quality: str | None = Field(default=None, min_length=1)  # the signer's quality
     documents: str = ""  # a folder of the case holding the documents received, listed with their SHA-256
+    # the expert's free sections (Markdown files) and dated events of the mission (expertise/report/sections.py, timeline.py)
+    sections: FreeSections = FreeSections()
+    events: list[MissionEvent] = Field(default_factory=list)
 
 
 def documents_received(case: "Case") -> list[Path]:

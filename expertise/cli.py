@@ -285,13 +285,15 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
+@click.option("--docx", is_flag=True, help="Also write report.docx, an editable copy (pandoc) marked on every page "
+                                           "as an unsigned working copy.")
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
 @click.option("--review", is_flag=True,
               help="Review copy: written to --out (outside the case), journaled nowhere, marked as such on every "
                    "page and in results.json (automatic on a read-only case).")
 @ACCEPT_CHANGED
 def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool,
-           review: bool, accept_changed: bool) -> None:
+           review: bool, accept_changed: bool, docx: bool = False) -> None:
     """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json.
 
     \b
@@ -300,7 +302,7 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     together: an interrupted run leaves the previous report whole.
     Exit 0: written. 2: not a case, invalid case.toml, none of the collectors case.toml
     declares ([seal], [probe], [board], [registers]) has run yet, or a review copy (--review,
-    read-only case) without --out outside the case.
+    read-only case) without --out outside the case, --docx without pandoc.
     """
     from .audit import uncollected
     from .case import load_case, require_declarations
@@ -318,7 +320,7 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     _warn_uncollected(missing, case.file, case_dir)
     reason = _review_reason(case.root, review, out_dir, writes_report=True)
     _require_unchanged_inputs(case.root, accept_changed, journaled=reason is None)
-    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, review=reason)
+    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, review=reason, docx=docx)
     _print_written(written, as_json)
 
 

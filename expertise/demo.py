@@ -24,6 +24,7 @@ from .errors import UsageError
 from .i18n import msg
 from .paths import demo_case_dir
 from .report.build import build_report
+from .report.docx import PANDOC_PACKAGE
 
 
 def dated_from_today(case_dir: Path, today: date | None = None) -> None:
@@ -44,7 +45,9 @@ def dated_from_today(case_dir: Path, today: date | None = None) -> None:
         return f"{match[1]} = {(datetime.fromisoformat(match[2]) + timedelta(days=days)).isoformat()}"
 
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^(opens|closes) = (\S+)$", moved, text, count=2, flags=re.M), encoding="utf-8")
+    text = re.sub(r"^(opens|closes) = (\S+)$", moved, text, count=2, flags=re.M)
+    text = re.sub(r"^(date) = (\S+)$", moved, text, flags=re.M)  # the expert's dated events ([[report.events]])
+    path.write_text(text, encoding="utf-8")
 
 
 def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[str, Path]:
@@ -66,7 +69,8 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
             if domain.demo is not None:
                 stack.enter_context(domain.demo(case_dir))
         outcome = run_collectors(case_dir, ["expertise", "demo", "--out", str(out_dir)])
-        written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome)
+        written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome,
+                               docx=_docx_possible())
         # sealed while the demo's time-stamping authority still runs; the expert key inside the
         # demo case is left out of the archive (and named), as any private key would be
         archived = create_archive(case_dir, archive_dir, reports=[p for p in written.values() if p.is_file()],
@@ -74,3 +78,11 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
     for item in archived.left_out:
         say(msg("archive.not_archived", item=item))
     return {"case": case_dir, **written, "archive": archive_dir}
+
+
+def _docx_possible() -> bool:
+    """The demo writes the editable copy when pandoc is there, and says so when it is not."""
+    if shutil.which("pandoc"):
+        return True
+    say(msg("demo.no_docx", package=PANDOC_PACKAGE))
+    return False

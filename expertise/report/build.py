@@ -1,4 +1,4 @@
-"""`expertise report`: assessment → report.html, report.pdf (PDF/A-3b), results.json.
+"""`expertise report`: assessment → report.html, report.pdf (PDF/A-3b), results.json (and report.docx).
 
 The report is itself an operation of the expertise: it is journaled, and copies of what
 it wrote are kept as evidence so the sealed archive holds exactly what was handed over.
@@ -25,18 +25,21 @@ from ..fsutil import interrupts_deferred, publish, staging_folder, write_atomic
 from ..hashing import sha256_file
 from ..i18n import Message, msg, render
 from ..requirements import matrix
+from .docx import require_pandoc, write_docx
 from .model import build_context
+from .sections import section_files
 from .pdf import write_pdf
 from .render import render_html
 
 
 #: the files of one report: written together, published together, never mixed with another run's
-REPORT_FILES = ("results.json", "report.html", "report.pdf")
+REPORT_FILES = ("results.json", "report.html", "report.pdf", "report.docx")
 
 
 def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
                  collectors_state: dict[str, CollectorState] | None = None,
-                 argv: Sequence[str] | None = None, review: Message | None = None) -> dict[str, Path]:
+                 argv: Sequence[str] | None = None, review: Message | None = None,
+                 docx: bool = False) -> dict[str, Path]:
     """Write the report's files into a temporary folder inside ``out_dir``, then publish them
     all at once, so an interrupted run leaves the previous report whole, never a mix.
 
@@ -44,6 +47,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     journaled, and every page and results.json say so.
     """
     case = load_case(case_dir)
+    if docx:  # before anything is written: a missing pandoc leaves the previous report whole
+        require_pandoc()
     lang = lang or case.data.language
     catalogue = catalogue_mod.load(framework_id=case.data.framework)
     out_dir = Path(out_dir) if out_dir else case.root / "report"
@@ -54,7 +59,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                          path=str(out_dir)) from None
     try:
         staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
-                              review=review)
+                              review=review, docx=docx)
         with interrupts_deferred():  # published and journaled together, or neither
             if review is not None:
                 published = publish(staging, out_dir, REPORT_FILES)
@@ -63,6 +68,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                     op.add_input(case.file, label="case")
                     for document in documents_received(case):  # listed in the report: bound by their hash
                         op.add_input(document, label="document received")
+                    for name, section in section_files(case):  # the expert's free sections, bound likewise
+                        op.add_input(section, label=f"report section {name}")
                     for label, name in staged.items():
                         op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
                     op.notes["language"] = lang
@@ -74,7 +81,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
 
 
 def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,
-                 collectors_state: dict[str, CollectorState] | None, review: Message | None) -> dict[str, str]:
+                 collectors_state: dict[str, CollectorState] | None, review: Message | None,
+                 docx: bool = False) -> dict[str, str]:
     """The report's files in ``folder``; returns their names by kind (html, results, pdf)."""
     generated = datetime.now(timezone.utc)
     assessment = assess(case, catalogue)
@@ -117,4 +125,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
         say(msg("report.build.rendering_pdf"))
         write_pdf(html, folder / "report.pdf", [(path, descriptions[path.name]) for path, _ in attachments_files])
         written["pdf"] = "report.pdf"
+    if docx:  # the editable copy, from the same HTML, marked as an unsigned working copy
+        write_docx(folder / "report.html", folder / "report.docx", lang=lang)
+        written["docx"] = "report.docx"
     return written

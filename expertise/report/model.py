@@ -25,6 +25,8 @@ from ..requirements import matrix
 from ..results import Result, Severity, Status
 from . import charts, labels
 from .timing import report_timing
+from .sections import free_sections, with_mission_chapter
+from .timeline import mission_timeline
 from .fingerprint import tree_fingerprint
 
 _FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.MANUAL)
@@ -225,6 +227,7 @@ def build_context(assessment: Assessment, *, lang: str,
     chapters = [{"id": anchor, "title": render(title, lang), "number": index + 1,
                  "subs": [{"id": sid, "title": render(sub, lang)} for sid, sub in subs]}
                 for index, (anchor, title, subs) in enumerate(_CHAPTERS)]
+    chapters = with_mission_chapter(chapters, case, lang)  # the expert's free sections and the timeline
     domain_chapters = []
     for domain in chapter_domains():
         title = render(domain.chapter, lang) if domain.chapter else domain.name
@@ -267,6 +270,9 @@ def build_context(assessment: Assessment, *, lang: str,
         "documents": [{"path": path.relative_to(case.root).as_posix() if path.is_relative_to(case.root) else str(path),
                        "size": path.stat().st_size, "sha256": sha256_file(path)} for path in documents_received(case)]
         if data.report.documents else None,
+        # the chapter « the mission »: the expert's free sections, the timeline (sections.py, timeline.py)
+        "free_sections": free_sections(case),
+        "timeline": mission_timeline(case, journal_entries),
         "delivery": {"recipients": data.report.recipients, "place": data.report.place,
                      "quality": data.report.quality, "problems": recipient_problems(case)},
         "independence": data.expert.independence,

@@ -33,7 +33,9 @@ def test_demo_writes_a_real_report(run_cli, tmp_path: Path) -> None:
     # the case and its reports, sealed and time-stamped, without the expert's private key
     archive = out / "archive"
     assert (archive / "seal" / "SHA256SUMS.tsr").is_file()
-    assert {p.name for p in (archive / "report").iterdir()} == {"report.html", "report.pdf", "results.json"}
+    # the editable copy too (pandoc is in the Makefile's Debian packages)
+    assert {p.name for p in (archive / "report").iterdir()} == {"report.html", "report.pdf", "results.json",
+                                                                "report.docx"}
     assert not (archive / "case" / "keys" / "expert").exists() and "keys/expert" in proc.stderr
     checked = run_cli("archive", "verify", archive)
     assert checked.returncode == 0 and "archive intact" in checked.stdout, checked.stdout + checked.stderr
