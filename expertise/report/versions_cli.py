@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Mapping
 
 import click
 
 from ..console import emit_json, out, say, text
 from ..errors import UsageError
-from ..i18n import msg
-from . import versions
+from ..i18n import Message, msg
+from . import labels, versions
+
+#: how the console names a status of the diff (None: the version had no result for it)
+_STATUS = {**labels.STATUS, versions.PENDING: msg("report.version.status.pending")}
+
+
+def _named(table: Mapping[str, Message], value: str | None) -> str:
+    return text(msg("report.version.status.absent") if value is None else labels.name(table, value))
 
 
 @click.command(name="report-diff")
@@ -53,12 +61,14 @@ def command(case_dir: Path, from_number: int | None, to_number: int | None, as_j
         return
     say(msg("report.version.diff_header", before=before.number, after=after.number), to=out)
     for row in changes["checks"]:
-        out.print(f"{row['check_id']:<12} {row['before'] or '—'} → {row['after'] or '—'}", markup=False, highlight=False)
-    for row in changes["subjects"]:
-        out.print(f"{row['check_id']:<12} {row['subject']}: {row['before'] or '—'} → {row['after'] or '—'}",
+        out.print(f"{row['check_id']:<12} {_named(_STATUS, row['before'])} → {_named(_STATUS, row['after'])}",
                   markup=False, highlight=False, soft_wrap=True)
+    for row in changes["subjects"]:
+        out.print(f"{row['check_id']:<12} {text(msg('report.colon', label=row['subject']))} {_named(_STATUS, row['before'])} → "
+                  f"{_named(_STATUS, row['after'])}", markup=False, highlight=False, soft_wrap=True)
     for row in changes["conclusions"]:
-        out.print(f"{row['id']:<12} {row['before'] or '—'} → {row['after'] or '—'}", markup=False, highlight=False)
+        out.print(f"{row['id']:<12} {_named(labels.CONCLUSION, row['before'])} → "
+                  f"{_named(labels.CONCLUSION, row['after'])}", markup=False, highlight=False, soft_wrap=True)
     if changes["findings_added"]:
         say(msg("report.version.diff_added", checks=changes["findings_added"]), to=out)
     if changes["findings_resolved"]:

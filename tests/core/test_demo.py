@@ -33,7 +33,11 @@ def test_demo_writes_a_real_report(run_cli, tmp_path: Path) -> None:
     # the case and its reports, sealed and time-stamped, without the expert's private key
     archive = out / "archive"
     assert (archive / "seal" / "SHA256SUMS.tsr").is_file()
-    assert {p.name for p in (archive / "report").iterdir()} == {"report.html", "report.pdf", "results.json"}
+    assert {p.name for p in (archive / "report").iterdir()} == {"report.html", "report.pdf", "results.json", "versions"}
+    # the pre-vote report (version 1) kept beside the latest, archived, and the draft lists the changes since it
+    assert {p.name for p in (archive / "report" / "versions" / "1-pre-vote").iterdir()} == {
+        "report.html", "report.pdf", "results.json"}
+    assert results["version"]["kind"] == "draft" and results["changes"]["from"]["number"] == 1
     assert not (archive / "case" / "keys" / "expert").exists() and "keys/expert" in proc.stderr
     checked = run_cli("archive", "verify", archive)
     assert checked.returncode == 0 and "archive intact" in checked.stdout, checked.stdout + checked.stderr
