@@ -160,6 +160,7 @@ class Assessment:
     guarantees: list[ItemAssessment]
     elements: list[ItemAssessment]
     set_aside: list[Message] = field(default_factory=list)  # the expert's judgments not followed, and why
+    pending: list[Result] = field(default_factory=list)  # results set aside until after the vote (assess(pending=))
 
     @property
     def level(self) -> int:
@@ -232,7 +233,10 @@ def _judgment_for(case: Case, key: str) -> Judgment | None:
     return case.data.judgments.get(key)
 
 
-def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
+def assess(case: Case, catalogue: Catalogue | None = None, *,
+           pending: Callable[[Result], bool] | None = None) -> Assessment:
+    """``pending``: results it holds are set aside (``Assessment.pending``), neither judged nor
+    counted — a pre-vote report's checks that need the vote (expertise.report.versions)."""
     catalogue = catalogue or catalogue_mod.load(framework_id=case.data.framework)
     framework = catalogue.framework
     risk = score(catalogue.grid, case.data.risk.answers)
@@ -242,6 +246,11 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
     # Re-enrich from the current catalogue: the metadata may have been corrected since collection.
     for source in sources:
         source.result_set.results = [_safe_enrich(catalogue, r) for r in source.result_set.results]
+    set_aside_pending: list[Result] = []
+    if pending is not None:
+        for source in sources:
+            set_aside_pending += [r for r in source.result_set.results if pending(r)]
+            source.result_set.results = [r for r in source.result_set.results if not pending(r)]
     everything = list(case_results) + [r for s in sources for r in s.result_set.results]
 
     found = evidence_finder(case)
@@ -260,7 +269,8 @@ def assess(case: Case, catalogue: Catalogue | None = None) -> Assessment:
         elements.append(ItemAssessment(item, decide(cited, _judgment_for(case, item.id), item.automation, found)))
     return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements,
                       set_aside_judgments(case, framework, [(row.objective.id, row.verdict) for row in objectives] +
-                                          [(row.item.id, row.verdict) for row in guarantees + elements]))
+                                          [(row.item.id, row.verdict) for row in guarantees + elements]),
+                      pending=set_aside_pending)
 
 
 # --- judgments set aside, said where the expert reads them (the console) ---

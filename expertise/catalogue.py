@@ -171,6 +171,9 @@ class CheckMeta:
     guarantees: tuple[str, ...]
     elements: tuple[str, ...]
     source_file: str
+    # when the check can be examined: "pre-vote" (the set-up, known before the vote) or
+    # "post-vote" (needs the vote or the count); a pre-vote report lists the latter as remaining
+    phase: str = "pre-vote"
 
     def title(self, lang: str) -> str:
         return self.title_fr if lang == "fr" else self.title_en
@@ -314,8 +317,20 @@ def load_checks(folder: Path) -> dict[str, CheckMeta]:
                 remediation_fr=raw.get("remediation_fr", ""), remediation_en=raw.get("remediation_en", ""),
                 references=tuple(raw.get("references", [])), objectives=tuple(raw.get("objectives", [])),
                 guarantees=tuple(raw.get("guarantees", [])), elements=tuple(raw.get("elements", [])),
-                source_file=path.name)
+                source_file=path.name, phase=_phase(raw, path, where))
     return checks
+
+
+#: the values of a check's ``phase`` (default: pre-vote)
+PHASES = ("pre-vote", "post-vote")
+
+
+def _phase(raw: dict[str, Any], path: Path, where: str) -> str:
+    phase = raw.get("phase", PHASES[0])
+    if phase not in PHASES:
+        raise CatalogueError(msg("core.catalogue.unknown_phase", value=repr(phase), allowed=list(PHASES)),
+                             path=str(path), field=f"{where}.phase")
+    return str(phase)
 
 
 def _unique(ids: Iterable[str], path: Path, field: str) -> None:

@@ -292,8 +292,11 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
               help="Review copy: written to --out (outside the case), journaled nowhere, marked as such on every "
                    "page and in results.json (automatic on a read-only case).")
 @ACCEPT_CHANGED
+@click.option("--kind", type=click.Choice(["pre-vote", "final", "supplementary"]), default=None,
+              help="Write a numbered, dated version of this kind (kept in report/versions/<n>-<kind>/, journaled, "
+                   "with what changed since the previous version). Without it: an unnumbered draft.")
 def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool,
-           review: bool, accept_changed: bool, docx: bool = False) -> None:
+           review: bool, accept_changed: bool, kind: str | None, docx: bool = False) -> None:
     """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json.
 
     \b
@@ -302,7 +305,9 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     together: an interrupted run leaves the previous report whole.
     Exit 0: written. 2: not a case, invalid case.toml, none of the collectors case.toml
     declares ([seal], [probe], [board], [registers]) has run yet, or a review copy (--review,
-    read-only case) without --out outside the case, --docx without pandoc.
+    read-only case) without --out outside the case, --docx without pandoc; with --kind, a final
+    report before the closing, a pre-vote report once the vote has opened, a supplementary report
+    without an earlier final one, or a review copy.
     """
     from .audit import uncollected
     from .case import load_case, require_declarations
@@ -320,7 +325,8 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     _warn_uncollected(missing, case.file, case_dir)
     reason = _review_reason(case.root, review, out_dir, writes_report=True)
     _require_unchanged_inputs(case.root, accept_changed, journaled=reason is None)
-    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, review=reason, docx=docx)
+    written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, review=reason, docx=docx,
+                           kind=kind)
     _print_written(written, as_json)
 
 
@@ -529,11 +535,13 @@ def _language_option(command: click.Command) -> None:
 
 def _register_domains() -> None:
     from .archive_cli import command as archive_command
+    from .report.versions_cli import command as report_diff_command
 
     for domain in all_domains():
         if domain.command is not None:
             cli.add_command(domain.command)
     cli.add_command(archive_command)
+    cli.add_command(report_diff_command)
     _language_option(cli)
 
 

@@ -30,6 +30,7 @@ from .model import build_context
 from .sections import section_files
 from .pdf import write_pdf
 from .render import render_html
+from . import versions
 
 
 #: the files of one report: written together, published together, never mixed with another run's
@@ -39,16 +40,23 @@ REPORT_FILES = ("results.json", "report.html", "report.pdf", "report.docx")
 def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
                  collectors_state: dict[str, CollectorState] | None = None,
                  argv: Sequence[str] | None = None, review: Message | None = None,
-                 docx: bool = False) -> dict[str, Path]:
+                 docx: bool = False, kind: str | None = None) -> dict[str, Path]:
     """Write the report's files into a temporary folder inside ``out_dir``, then publish them
     all at once, so an interrupted run leaves the previous report whole, never a mix.
 
     ``review`` (why: asked, or the case cannot be written) makes a review copy: nothing is
     journaled, and every page and results.json say so.
+    ``kind`` (pre-vote, final, supplementary) makes a numbered version (expertise.report.versions);
+    without it the report is an unnumbered draft.
     """
     case = load_case(case_dir)
+    if kind is not None and review is not None:
+        raise UsageError(msg("report.version.review_not_versioned"), path=str(case.root), field="--kind")
+    version = versions.plan(case, kind, datetime.now(timezone.utc))  # refused before anything is written
     if docx:  # before anything is written: a missing pandoc leaves the previous report whole
         require_pandoc()
+    for note in version.notes:
+        say(note, style="yellow", label=msg("cli.warning"))
     lang = lang or case.data.language
     catalogue = catalogue_mod.load(framework_id=case.data.framework)
     out_dir = Path(out_dir) if out_dir else case.root / "report"
@@ -59,7 +67,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                          path=str(out_dir)) from None
     try:
         staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
-                              review=review, docx=docx)
+                              review=review, docx=docx, version=version)
         with interrupts_deferred():  # published and journaled together, or neither
             if review is not None:
                 published = publish(staging, out_dir, REPORT_FILES)
@@ -74,18 +82,32 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                         op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
                     op.notes["language"] = lang
                     op.notes["out_dir"] = str(out_dir.resolve())
+                    op.notes["report_kind"] = version.kind
+                    if version.folder is not None:  # a numbered version: its own copy beside the latest
+                        op.notes.update(version=version.number, date=version.date.isoformat())
+                        _publish_copy(staging, out_dir / versions.VERSIONS_DIR / version.folder)
                     published = publish(staging, out_dir, REPORT_FILES)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {label: published[name] for label, name in staged.items()}
 
 
+def _publish_copy(staging: Path, folder: Path) -> None:
+    """Copy the staged files of a version into its own folder (published whole, as the report)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = staging_folder(folder)
+    for name in REPORT_FILES:
+        if (staging / name).is_file():
+            shutil.copy2(staging / name, copy / name)
+    publish(copy, folder, REPORT_FILES)
+
+
 def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,
                  collectors_state: dict[str, CollectorState] | None, review: Message | None,
-                 docx: bool = False) -> dict[str, str]:
+                 version: versions.Plan, docx: bool = False) -> dict[str, str]:
     """The report's files in ``folder``; returns their names by kind (html, results, pdf)."""
-    generated = datetime.now(timezone.utc)
-    assessment = assess(case, catalogue)
+    generated = version.date
+    assessment = assess(case, catalogue, pending=version.pending(catalogue))
     warn_set_aside(assessment)  # judgments set aside are said on the console too
     results: dict[str, Any] = {
         "generated": generated.isoformat(),
@@ -102,6 +124,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
     if review is not None:
         notice = msg("report.review.notice", reason=review)
         results["review_notice"] = {**notice.to_dict(), "message": render(notice, lang)}
+    versions.annotate(results, version, assessment.pending, case.root, lang)
     results_path = folder / "results.json"
     write_atomic(results_path, (json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n").encode())
 
@@ -118,6 +141,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
                             attachments=attachments, journal_entries=journal.read_entries(case.root),
                             generated=generated)
     context["review"] = msg("report.review.notice", reason=review) if review is not None else None
+    context["version"] = versions.context(results, assessment.pending, catalogue, lang)
     html = render_html(context, catalogue)
     write_atomic(folder / "report.html", html.encode("utf-8"))
     written = {"html": "report.html", "results": "results.json"}

@@ -35,7 +35,11 @@ def test_demo_writes_a_real_report(run_cli, tmp_path: Path) -> None:
     assert (archive / "seal" / "SHA256SUMS.tsr").is_file()
     # the editable copy too (pandoc is in the Makefile's Debian packages)
     assert {p.name for p in (archive / "report").iterdir()} == {"report.html", "report.pdf", "results.json",
-                                                                "report.docx"}
+                                                                "report.docx", "versions"}
+    # the pre-vote report (version 1) kept beside the latest, archived, and the draft lists the changes since it
+    assert {p.name for p in (archive / "report" / "versions" / "1-pre-vote").iterdir()} == {
+        "report.html", "report.pdf", "results.json"}
+    assert results["version"]["kind"] == "draft" and results["changes"]["from"]["number"] == 1
     assert not (archive / "case" / "keys" / "expert").exists() and "keys/expert" in proc.stderr
     checked = run_cli("archive", "verify", archive)
     assert checked.returncode == 0 and "archive intact" in checked.stdout, checked.stdout + checked.stderr

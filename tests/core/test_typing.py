@@ -11,6 +11,7 @@ STRICT = ["expertise/i18n.py", "expertise/domain.py", "expertise/domains.py", "e
           "expertise/console.py", "expertise/results.py", "expertise/errors.py", "expertise/tables.py"]
 STRICT += ["expertise/distribution", "expertise/retention"]
 STRICT += ["expertise/report/sections.py", "expertise/report/timeline.py", "expertise/report/docx.py"]
+STRICT += ["expertise/report/versions.py", "expertise/report/versions_cli.py"]
 
 
 def test_engine_modules_are_strictly_typed() -> None:
