@@ -23,7 +23,7 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-from ..i18n import Message, msg, render
+from ..i18n import Arg, Message, msg, render
 
 FONT = "Helvetica"
 CONCLUSION_COLOURS = {
@@ -49,14 +49,14 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def _values(pairs: Sequence[tuple[str, float]]) -> list[Message]:
+def _values(pairs: Sequence[tuple[str, float]]) -> list[Arg]:
     """(label, value) pairs as « label : value » items of an alternative text."""
-    items = [msg("report.chart.value", label=str(label), value=_number(value)) for label, value in pairs]
+    items: list[Arg] = [msg("report.chart.value", label=str(label), value=_number(value)) for label, value in pairs]
     return items or [msg("report.chart.nothing")]
 
 
 def _to_svg(drawing: Drawing, alt: str) -> Markup:
-    """``alt``: the chart's alternative text (what it shows, with its numbers), already rendered."""
+    """``alt``: the chart's alternative text (what it shows, with its numbers), rendered."""
     text = renderSVG.drawToString(drawing)
     match = _SVG.search(text)
     svg = match.group(0) if match else ""
@@ -78,17 +78,18 @@ def _clip(label: str, width: int = 28) -> str:
 def objective_status(rows: Sequence[tuple[str, dict[str, int]]], legend: dict[str, str], title: str = "",
                      width: int = 460, lang: str = "en") -> Markup:
     """Stacked horizontal bars, one per level: how many objectives reached each conclusion."""
-    levels = [msg("report.chart.level_counts", level=label, counts=_values(
-        [(legend.get(key, key), counts[key]) for key in CONCLUSION_COLOURS if counts.get(key, 0)]))
-        for label, counts in rows]
-    alt = msg("report.chart.objective_status.alt", title=title, levels=levels)
+    # one sentence per level: a list of levels each holding a list would read ambiguously
+    alt = [msg("report.chart.objective_status.alt", title=title), *(
+        msg("report.chart.level_counts", level=label, counts=_values(
+            [(legend.get(key, key), counts[key]) for key in CONCLUSION_COLOURS if counts.get(key, 0)]))
+        for label, counts in rows)]
     bar_h, gap, left, top_pad = 18, 12, 70, 8
     legend_h = 34
     height = top_pad + len(rows) * (bar_h + gap) + legend_h
     drawing = Drawing(width, height)
     maximum = max((sum(counts.values()) for _, counts in rows), default=1) or 1
     scale = (width - left - 40) / maximum
-    y = height - top_pad - bar_h
+    y: float = height - top_pad - bar_h
     for label, counts in rows:
         drawing.add(String(left - 8, y + 5, _clip(label, 14), fontName=FONT, fontSize=9, fillColor=INK,
                            textAnchor="end"))
@@ -117,7 +118,7 @@ def objective_status(rows: Sequence[tuple[str, dict[str, int]]], legend: dict[st
         x += 18 + 4.6 * len(text)
         if x > width - 60:
             x, y = float(left), y + 13
-    return _to_svg(drawing, render(alt, lang))
+    return _to_svg(drawing, " ".join(render(sentence, lang) for sentence in alt))
 
 
 def bars(labels: Sequence[str], values: Sequence[float], title: str = "", width: int = 460,
