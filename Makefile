@@ -10,7 +10,7 @@ AXE    := tools/a11y/node_modules/axe-core/axe.min.js
 # WeasyPrint (Pango, fonts), PDF tools, and the real components the tests and the demo start.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation2 libharfbuzz-subset0 poppler-utils git openssl \
                 nmap openssh-server openssh-client nginx-light belenios-tool jq python3-venv \
-                chromium nodejs npm
+                chromium nodejs
 
 .PHONY: demo test bench setup system-deps install lock messages clean
 
@@ -47,7 +47,9 @@ install: system-deps $(STAMP) $(AXE)
 
 # axe-core for `expertise check-accessibility`, exactly as tools/a11y/package-lock.json pins it
 # (integrity hashes), from the registry the machine's npm client is configured with.
+# (npm is its own Debian package, unless a nodejs built elsewhere brings it along: asked only when missing)
 $(AXE): tools/a11y/package.json tools/a11y/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps APT_PACKAGES=npm
 	cd tools/a11y && npm ci --no-audit --no-fund
 	touch $@
 
