@@ -149,7 +149,7 @@ class _Browser:
     NUL-terminated JSON messages, one flattened session on one new page."""
 
     def __init__(self, executable: Path, timeout: float) -> None:
-        self.executable, self.deadline = executable, time.monotonic() + timeout
+        self.executable, self.timeout, self.deadline = executable, timeout, time.monotonic() + timeout
         self.next_id, self.buffer, self.session = 0, b"", ""
 
     def __enter__(self) -> "_Browser":
@@ -218,7 +218,11 @@ class _Browser:
         command: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
             command["sessionId"] = self.session
-        os.write(self.writer, json.dumps(command).encode("utf-8") + b"\0")
+        try:
+            os.write(self.writer, json.dumps(command).encode("utf-8") + b"\0")
+        except OSError as exc:  # the browser is gone (crashed, or refused a flag)
+            raise UsageError(msg("report.a11y.browser_failed", error=f"{method}: {exc.strerror or exc}"),
+                             path=str(self.executable)) from None
         if not wait:
             return {}
         reply = self._wait_for(None, self.next_id)
@@ -241,7 +245,13 @@ class _Browser:
             readable, _, _ = select.select([self.reader], [], [], max(remaining, 0))
             chunk = os.read(self.reader, 1 << 20) if readable else b""
             if not chunk:
-                why = "timeout" if not readable else f"exit {self.process.poll()}"
+                if readable:  # end of the pipe: the browser has exited
+                    try:
+                        why = f"exit status {self.process.wait(timeout=5)}"
+                    except subprocess.TimeoutExpired:
+                        why = "closed its DevTools pipe"
+                else:
+                    why = f"no answer in {self.timeout:.0f} s"
                 raise UsageError(msg("report.a11y.browser_failed", error=why), path=str(self.executable))
             self.buffer += chunk
 
