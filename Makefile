@@ -6,10 +6,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.lock-installed
+AXE    := tools/a11y/node_modules/axe-core/axe.min.js
 # WeasyPrint (Pango, fonts), PDF tools, and the real components the tests and the demo start.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation2 libharfbuzz-subset0 poppler-utils git openssl \
                 nmap openssh-server openssh-client nginx-light belenios-tool jq python3-venv \
-                libdecaf0 pandoc
+                libdecaf0 pandoc chromium nodejs
 
 .PHONY: demo test bench setup system-deps install lock messages clean
 
@@ -41,8 +42,16 @@ $(STAMP): requirements.lock
 	$(BIN)/pip install -q --require-hashes -r requirements.lock
 	touch $@
 
-install: system-deps $(STAMP)
+install: system-deps $(STAMP) $(AXE)
 	$(BIN)/pip install -q --no-deps --no-build-isolation --force-reinstall .
+
+# axe-core for `expertise check-accessibility`, exactly as tools/a11y/package-lock.json pins it
+# (integrity hashes), from the registry the machine's npm client is configured with.
+# (npm is its own Debian package, unless a nodejs built elsewhere brings it along: asked only when missing)
+$(AXE): tools/a11y/package.json tools/a11y/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps APT_PACKAGES=npm
+	cd tools/a11y && npm ci --no-audit --no-fund
+	touch $@
 
 # Re-resolve the lock file from the package index the machine's clients are configured with
 # (uv's default, or UV_INDEX_URL / UV_DEFAULT_INDEX). sslyze caps cryptography<47.

@@ -542,6 +542,9 @@ def _register_domains() -> None:
             cli.add_command(domain.command)
     cli.add_command(archive_command)
     cli.add_command(report_diff_command)
+    from .report.accessibility import command as accessibility_command  # a11y: `expertise check-accessibility`
+
+    cli.add_command(accessibility_command)
     _language_option(cli)
 
 

@@ -208,7 +208,7 @@ def build_context(assessment: Assessment, *, lang: str,
     chart_rows = [(render(msg("report.level", level=level), lang), counts)
                   for level, counts in conclusion_by_level.items()]
     status_chart = charts.objective_status(chart_rows, {k: render(m, lang) for k, m in labels.CONCLUSION.items()},
-                                           title=render(msg("report.chapter.synthesis"), lang))
+                                           title=render(msg("report.chapter.synthesis"), lang), lang=lang)
 
     findings = _findings(assessment)
     key_findings = [f for f in findings if f.status == Status.FAIL.value]

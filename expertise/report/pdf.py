@@ -47,7 +47,8 @@ def write_pdf(html: str, target: Path, attachments: list[tuple[Path, str]]) -> N
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_inline_only())
-        document.write_pdf(str(target), pdf_variant=PDF_VARIANT, attachments=files, pdf_identifier=identifier,
+        document.write_pdf(str(target), pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files,
+                           pdf_identifier=identifier,
                            finisher=_one_af_entry_per_file)
     except OSError as exc:
         raise ExpertiseError(msg("report.build.pdf_failed", error=str(exc)), path=str(target)) from None

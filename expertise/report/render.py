@@ -68,7 +68,7 @@ def make_environment(lang: str, catalogue: Any, root: Path | None = None) -> San
         recipient_role=lambda value: show(labels.name(labels.RECIPIENT_ROLE, value), lang),
         msg=lambda value: show(value, lang),
         check=catalogue.check,
-        charts=charts.ChartHelpers,
+        charts=charts.ChartHelpers(lang),
     )
     return env
 

@@ -204,7 +204,8 @@ def test_the_synthesis_chart_shows_objective_status_by_level(french_report: dict
     page = french_report["html"].read_text(encoding="utf-8")
     chart = page[page.index('<div class="chart">'):]
     chart = chart[:chart.index("</svg>")]
-    assert "<svg" in chart and 'aria-label="Synthèse"' in chart
+    assert "<svg" in chart and 'role="img"><title>Graphique' in chart  # its alt text (a11y)
+    assert "Graphique « Synthèse »" in " ".join(chart.split())
     for label in ("Niveau 1", "Niveau 2", "Atteint", "Partiellement atteint", "Non atteint", "Non évalué"):
         assert f">{label}<" in chart, label
     results = json.loads(french_report["results"].read_text(encoding="utf-8"))
