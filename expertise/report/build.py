@@ -28,6 +28,7 @@ from ..requirements import matrix
 from .model import build_context
 from .pdf import write_pdf
 from .render import render_html
+from .signature import Signer, SignatureRecord, sign_pdf, signer_for_case
 
 
 #: the files of one report: written together, published together, never mixed with another run's
@@ -36,15 +37,21 @@ REPORT_FILES = ("results.json", "report.html", "report.pdf")
 
 def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
                  collectors_state: dict[str, CollectorState] | None = None,
-                 argv: Sequence[str] | None = None, review: Message | None = None) -> dict[str, Path]:
+                 argv: Sequence[str] | None = None, review: Message | None = None,
+                 signer: Signer | None = None) -> dict[str, Path]:
     """Write the report's files into a temporary folder inside ``out_dir``, then publish them
     all at once, so an interrupted run leaves the previous report whole, never a mix.
 
     ``review`` (why: asked, or the case cannot be written) makes a review copy: nothing is
     journaled, and every page and results.json say so.
+
+    ``signer`` (default: ``[report.signature]``, checked before anything is rendered) signs report.pdf
+    (PAdES); a review copy is never signed. A failed signature refuses the whole report.
     """
     case = load_case(case_dir)
     lang = lang or case.data.language
+    if review is None and pdf and signer is None:
+        signer = signer_for_case(case, lang=lang)
     catalogue = catalogue_mod.load(framework_id=case.data.framework)
     out_dir = Path(out_dir) if out_dir else case.root / "report"
     try:
@@ -55,6 +62,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     try:
         staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
                               review=review)
+        signed = _sign(staging / staged["pdf"], signer, lang, case) if signer and review is None and pdf else None
         with interrupts_deferred():  # published and journaled together, or neither
             if review is not None:
                 published = publish(staging, out_dir, REPORT_FILES)
@@ -67,10 +75,20 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                         op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
                     op.notes["language"] = lang
                     op.notes["out_dir"] = str(out_dir.resolve())
+                    if signed is not None:  # the certificate that signed the journaled report.pdf
+                        op.notes["signature"] = signed.to_dict()
                     published = publish(staging, out_dir, REPORT_FILES)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {label: published[name] for label, name in staged.items()}
+
+
+def _sign(pdf_path: Path, signer: Signer, lang: str, case: Case) -> SignatureRecord:
+    """Sign the rendered PDF in the staging folder, after write_pdf, whatever it wrote."""
+    say(msg("report.signature.signing", subject=signer.subject))
+    record = sign_pdf(pdf_path, signer, lang=lang, quality=case.data.report.quality)
+    say(msg("report.signature.signed", level=record.level, subject=record.subject, fingerprint=record.fingerprint))
+    return record
 
 
 def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,

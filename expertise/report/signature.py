@@ -15,11 +15,12 @@ case, or a prompt. Any failure refuses the whole report (nothing is published as
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -30,9 +31,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from ..errors import UsageError
 from ..i18n import msg, render
 
-#: TrueType font embedded in the stamp (PDF/A wants every font embedded; pyHanko's default is Courier)
-STAMP_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-               "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf")
+if TYPE_CHECKING:
+    from ..case import Case
+
 FIELD_NAME = "ExpertSignature"
 #: the named destination WeasyPrint writes for the closing block's signature line (id="signature")
 ANCHOR = "signature"
@@ -208,14 +209,13 @@ class SignatureRecord:
 
 def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None) -> SignatureRecord:
     """Sign ``pdf`` in place as an incremental update, with a visible stamp on the closing block."""
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers, timestamps
-    from pyhanko.stamp import TextStampStyle
+    from pyhanko.stamp import StaticStampStyle
     from pyhanko_certvalidator import ValidationContext
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     key_der = signer.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption())
     pyhanko_signer = signers.SimpleSigner(
@@ -229,10 +229,9 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
     now = datetime.now(timezone.utc).replace(microsecond=0)
     statement = render(msg("report.signature.stamp", signer=signer.common_name, quality=quality or "",
                            date=now), lang)
-    font = next((f for f in STAMP_FONTS if Path(f).exists()), None)
-    style = TextStampStyle(stamp_text=statement.replace("%", "%%"), border_width=1,
-                           text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(font), font_size=8)
-                           if font else TextBoxStyle(font_size=8))
+    stamp_pdf = pdf.with_name(pdf.stem + ".stamp.pdf")
+    _write_stamp(statement, stamp_pdf)
+    style = StaticStampStyle.from_pdf_file(str(stamp_pdf), border_width=0)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, reason=signer.reason, location=signer.location, name=signer.common_name,
         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
@@ -248,12 +247,33 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
                                            new_field_spec=spec)
             signed = pdf_signer.sign_pdf(writer)
             data = signed.getvalue()
-    except Exception as exc:  # pyHanko's TSA / validation errors share no base class with the above
+    except Exception as exc:  # pyHanko's TSA, validation and I/O errors share no base class
         pdf.write_bytes(original)
         raise _signing_error(exc, signer) from None
+    finally:
+        stamp_pdf.unlink(missing_ok=True)
     pdf.write_bytes(data)
     level = "B-LT" if long_term else "B-B"
     return SignatureRecord(signer.subject, signer.fingerprint, level, now.isoformat(), signer.tsa_url)
+
+
+def _write_stamp(statement: str, target: Path) -> None:
+    """The stamp's appearance, drawn by WeasyPrint like the report (same fonts, embedded, correctly
+    shaped: pyHanko's own text stamp uses a non-embedded Courier, or spaces glyphs badly with the
+    OpenType engine), then placed by pyHanko as the signature field's appearance."""
+    import html
+
+    import weasyprint
+
+    from .pdf import _inline_only
+
+    width, height = STAMP_SIZE
+    page = (f"<html><head><style>@page {{ size: {width}pt {height}pt; margin: 0 }}"
+            "body { margin: 0; font-family: 'DejaVu Sans', 'Liberation Sans', sans-serif; font-size: 8pt; }"
+            f"div {{ box-sizing: border-box; height: {height}pt; border: 0.8pt solid #1f4e79; padding: 5pt 7pt;"
+            " white-space: pre-line; color: #1f4e79; line-height: 1.35 }</style></head>"
+            f"<body><div>{html.escape(statement)}</div></body></html>")
+    weasyprint.HTML(string=page, base_url=None, url_fetcher=_inline_only()).write_pdf(str(target))
 
 
 def _signing_error(exc: Exception, signer: Signer) -> UsageError:
@@ -304,6 +324,7 @@ def verify_pdf(pdf: Path, trust: list[x509.Certificate]) -> list[Verification]:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # its findings are in the statuses, not tracebacks
     try:
         data = pdf.read_bytes()
     except OSError as exc:
@@ -341,3 +362,34 @@ def verify_pdf(pdf: Path, trust: list[x509.Certificate]) -> list[Verification]:
             signed_at=status.signer_reported_dt.isoformat() if status.signer_reported_dt else None,
             timestamp=timestamp, level=level, summary=status.summary()))
     return results
+
+
+def _tty_prompt(label: str) -> Callable[[], str] | None:
+    """Ask the expert for the passphrase when a person is at the terminal; never in a pipe."""
+    import sys
+
+    if not sys.stdin.isatty():
+        return None
+    import click
+
+    return lambda: str(click.prompt(label, hide_input=True, default="", show_default=False))
+
+
+def signer_for_case(case: "Case", *, pkcs12_path: Path | None = None, tsa_url: str | None = None,
+                    lang: str = "en") -> Signer | None:
+    """The signer ``[report.signature]`` (or the ``--sign-p12`` / ``--tsa-url`` options) declares, checked
+    now; None when the case asks for no signature. ``reason``/``location`` are the expert's words or
+    ``[report] place``; nothing is invented."""
+    settings = case.data.report.signature
+    if settings is None and pkcs12_path is None:
+        return None
+    path = pkcs12_path or case.resolve(settings.pkcs12)  # type: ignore[union-attr]
+    passphrase = resolve_passphrase(
+        env=settings.passphrase_env if settings else ("EXPERTISE_P12_PASSPHRASE" if "EXPERTISE_P12_PASSPHRASE"
+                                                      in os.environ else None),
+        file=Path(settings.passphrase_file).expanduser() if settings and settings.passphrase_file else None,
+        case_root=case.root, prompt=_tty_prompt(render(msg("report.signature.prompt", file=path.name), lang)))
+    return load_signer(path, passphrase, tsa_url=tsa_url or (settings.tsa_url if settings else None),
+                       reason=settings.reason if settings else None,
+                       location=(settings.location if settings and settings.location else case.data.report.place),
+                       trust_file=case.resolve(settings.trust) if settings and settings.trust else None)
