@@ -241,6 +241,7 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
     try:
         with pdf.open("rb") as source:
             writer = IncrementalPdfFileWriter(source)
+            _producer_as_xmp_will_say(writer)
             page, box = _stamp_box(writer.prev)
             spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box)
             pdf_signer = signers.PdfSigner(meta, pyhanko_signer, timestamper=timestamper, stamp_style=style,
@@ -255,6 +256,21 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
     pdf.write_bytes(data)
     level = "B-LT" if long_term else "B-B"
     return SignatureRecord(signer.subject, signer.fingerprint, level, now.isoformat(), signer.tsa_url)
+
+
+def _producer_as_xmp_will_say(writer: Any) -> None:
+    """PDF/A wants the document information and the XMP metadata to agree. pyHanko rewrites the XMP
+    (pdf:Producer = "pyHanko x.y", xmp:ModifyDate) but appends itself to the information dictionary's
+    /Producer: set it to the same value now, in the signed revision (the rendered revision underneath
+    still names WeasyPrint)."""
+    from pyhanko.pdf_utils.generic import TextStringObject
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    reference = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    if reference is not None:
+        info = reference.get_object()
+        info["/Producer"] = TextStringObject(VENDOR)
+        writer.mark_update(reference)
 
 
 def _write_stamp(statement: str, target: Path) -> None:
@@ -320,7 +336,8 @@ def verify_pdf(pdf: Path, trust: list[x509.Certificate]) -> list[Verification]:
     is fetched from the network."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import validate_pdf_ltv_signature, validate_pdf_signature
+    from pyhanko.sign.validation.ltv import RevocationInfoValidationType
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -349,7 +366,16 @@ def verify_pdf(pdf: Path, trust: list[x509.Certificate]) -> list[Verification]:
                                         "", f"{type(exc).__name__}: {exc}"))
             continue
         timestamp = status.timestamp_validity.timestamp.isoformat() if status.timestamp_validity else None
-        level = "B-LT" if timestamp and has_dss else ("B-T" if timestamp else "B-B")
+        level = "B-T" if timestamp else "B-B"
+        if timestamp and has_dss:  # B-LT only if the document's own revocation data validates the chain
+            try:
+                long_term = validate_pdf_ltv_signature(
+                    embedded, RevocationInfoValidationType.PADES_LT, force_revinfo=True,
+                    validation_context_kwargs={"trust_roots": [_asn1(c) for c in trust] or None})
+            except Exception:  # no usable validation data: B-T is what the document proves
+                long_term = None
+            if long_term is not None and long_term.bottom_line:
+                level, status = "B-LT", long_term
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
             status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and status.modification_level is not None
             and status.modification_level.name in {"NONE", "LTA_UPDATES"})
