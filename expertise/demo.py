@@ -24,6 +24,7 @@ from .errors import UsageError
 from .i18n import msg
 from .paths import demo_case_dir
 from .report.build import build_report
+from .report.demo_pki import demo_signer
 
 
 def dated_from_today(case_dir: Path, today: date | None = None) -> None:
@@ -66,7 +67,11 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
             if domain.demo is not None:
                 stack.enter_context(domain.demo(case_dir))
         outcome = run_collectors(case_dir, ["expertise", "demo", "--out", str(out_dir)])
-        written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome)
+        # a DEMO certificate (not a real expert's) signs the demo report (PAdES, issue 13)
+        signer = demo_signer(out_dir / "demo-signature", location=load_case(case_dir).data.report.place)
+        say(msg("report.signature.demo_certificate", file=str(signer.pkcs12)))
+        written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome,
+                               signer=signer)
         # sealed while the demo's time-stamping authority still runs; the expert key inside the
         # demo case is left out of the archive (and named), as any private key would be
         archived = create_archive(case_dir, archive_dir, reports=[p for p in written.values() if p.is_file()],

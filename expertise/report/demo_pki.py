@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+if TYPE_CHECKING:
+    from .signature import Signer
 
 
 @dataclass(frozen=True)
@@ -94,3 +98,16 @@ def write_pkcs12(path: Path, holder: Issued, ca: Issued, passphrase: bytes | Non
                   else serialization.NoEncryption())
     path.write_bytes(pkcs12.serialize_key_and_certificates(
         b"expert", holder.key, holder.certificate, [ca.certificate], encryption))
+
+
+def demo_signer(folder: Path, *, location: str | None) -> "Signer":
+    """The demo's signer: a DEMO CA and a DEMO certificate written to ``folder`` (outside the case,
+    so no private key travels with its archive), whose names say they are no real expert's."""
+    from .signature import load_signer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = make_ca("DEMO CA — expertise demo, not a real authority")
+    expert = issue(ca, "DEMO — not a real expert")
+    (folder / "demo-ca.pem").write_bytes(ca.pem())
+    write_pkcs12(folder / "demo-expert.p12", expert, ca, None)
+    return load_signer(folder / "demo-expert.p12", None, reason="DEMO", location=location)
