@@ -220,7 +220,8 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
                                        serialization.NoEncryption())
     pyhanko_signer = signers.SimpleSigner(
         signing_cert=_asn1(signer.certificate), signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in signer.chain]))
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [_asn1(c) for c in signer.chain]))
     long_term = signer.tsa_url is not None
     roots = [c for c in (*signer.chain, *signer.trust) if _self_signed(c)] or [signer.certificate]
     context = (ValidationContext(trust_roots=[_asn1(c) for c in roots],
@@ -236,7 +237,8 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
         field_name=FIELD_NAME, reason=signer.reason, location=signer.location, name=signer.common_name,
         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         embed_validation_info=long_term, validation_context=context)
-    timestamper = timestamps.HTTPTimeStamper(signer.tsa_url, timeout=15) if signer.tsa_url else None
+    timestamper = (timestamps.HTTPTimeStamper(signer.tsa_url, timeout=15)  # type: ignore[no-untyped-call]
+                   if signer.tsa_url else None)
     original = pdf.read_bytes()
     try:
         with pdf.open("rb") as source:
@@ -409,7 +411,7 @@ def signer_for_case(case: "Case", *, pkcs12_path: Path | None = None, tsa_url: s
     settings = case.data.report.signature
     if settings is None and pkcs12_path is None:
         return None
-    path = pkcs12_path or case.resolve(settings.pkcs12)  # type: ignore[union-attr]
+    path = pkcs12_path or case.resolve(settings.pkcs12)
     passphrase = resolve_passphrase(
         env=settings.passphrase_env if settings else ("EXPERTISE_P12_PASSPHRASE" if "EXPERTISE_P12_PASSPHRASE"
                                                       in os.environ else None),
