@@ -1,7 +1,7 @@
 """PAdES signature of report.pdf (issue 13): signed with a test CA's certificate, validated by
 pyHanko's own validator, still PDF/A-3b with its attachments, journaled; tampering, wrong passphrase,
-expired certificate and an unreachable TSA refused; B-LT with a real `openssl ts` time-stamping
-authority and a CRL served on 127.0.0.1."""
+expired certificate and an unreachable TSA refused; B-LT with the project's local `openssl ts`
+time-stamping authority and a CRL served on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ from expertise.errors import UsageError
 from expertise.hashing import sha256_file
 from expertise.report import demo_pki
 from expertise.report.build import build_report
-from expertise.report.signature import _asn1, load_signer, sign_pdf, verify_pdf
+from expertise.report.signature import _asn1, load_certificates, load_signer, sign_pdf, verify_pdf
+from expertise.seal.localtsa import running_tsa
 
 from . import test_report
 
@@ -172,27 +173,6 @@ def test_expired_certificate_and_passphrase_file_inside_the_case_are_refused(tmp
 
 # --- B-LT: a real RFC 3161 authority (`openssl ts -reply`) and a CRL, served on 127.0.0.1 ---
 
-TSA_CONFIG = """
-[ tsa ]
-default_tsa = tsa_config
-[ tsa_config ]
-dir = {folder}
-serial = {folder}/serial
-crypto_device = builtin
-signer_cert = {folder}/tsa.pem
-certs = {folder}/ca.pem
-signer_key = {folder}/tsa.key
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-digests = sha256, sha384, sha512
-accuracy = secs:1
-ordering = yes
-tsa_name = yes
-ess_cert_id_chain = no
-ess_cert_id_alg = sha256
-"""
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -200,56 +180,36 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def authority(tmp_path: Path, pki: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """A CA whose certificates name a CRL on 127.0.0.1, an expert and a TSA it certifies, and a tiny
-    HTTP server answering time-stamp requests with `openssl ts -reply` and serving the CRL."""
+def authority(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The project's local RFC 3161 authority (`openssl ts -reply`, expertise.seal.localtsa), and a CA
+    whose expert certificate names a CRL that a tiny HTTP server on 127.0.0.1 serves."""
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     ca = demo_pki.make_ca("expertise test CA (LT)")
-    expert = demo_pki.issue(ca, "Expert LT (test)", crl_url=f"{base}/ca.crl")
-    # the TSA names no CRL: pyHanko's LT profile checks the signature time-stamp's chain as of now
-    # (live, not from the DSS); the expert's certificate names one, which the DSS must then provide
-    tsa = demo_pki.issue(ca, "TSA (test)", time_stamping=True)
-    (tmp_path / "ca.pem").write_bytes(ca.pem())
-    (tmp_path / "tsa.pem").write_bytes(tsa.pem())
-    (tmp_path / "tsa.key").write_bytes(tsa.key_pem())
-    (tmp_path / "serial").write_text("01\n")
-    (tmp_path / "tsa.cnf").write_text(TSA_CONFIG.format(folder=tmp_path))
+    expert = demo_pki.issue(ca, "Expert LT (test)", crl_url=f"http://127.0.0.1:{port}/ca.crl")
     demo_pki.write_pkcs12(tmp_path / "expert.p12", expert, ca, b"lt")
     crl = demo_pki.crl(ca)
-    lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Crl(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
 
-        def _send(self, body: bytes, kind: str) -> None:
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Type", "application/pkix-crl")
+            self.send_header("Content-Length", str(len(crl)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(crl)
 
-        def do_GET(self) -> None:
-            self._send(crl, "application/pkix-crl")
-
-        def do_POST(self) -> None:
-            query = self.rfile.read(int(self.headers["Content-Length"]))
-            with lock:
-                (tmp_path / "query.tsq").write_bytes(query)
-                subprocess.run(["openssl", "ts", "-reply", "-config", str(tmp_path / "tsa.cnf"),
-                                "-queryfile", str(tmp_path / "query.tsq"), "-out", str(tmp_path / "reply.tsr")],
-                               check=True, capture_output=True)
-                self._send((tmp_path / "reply.tsr").read_bytes(), "application/timestamp-reply")
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"{base}/tsa", "ca": ca, "folder": tmp_path, "stop": server.shutdown}
-    finally:
-        server.shutdown()
-        server.server_close()
+    server = ThreadingHTTPServer(("127.0.0.1", port), Crl)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # the TSA's CA names no CRL: pyHanko's LT profile checks the signature time-stamp's chain as of
+    # now (live, not from the DSS); the expert's certificate names one, which the DSS must provide
+    with running_tsa(tmp_path / "tsa") as tsa:
+        try:
+            yield {"url": tsa.url, "tsa_ca": tsa.ca_file, "ca": ca, "folder": tmp_path, "stop": server.shutdown}
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 @pytest.mark.slow
@@ -260,18 +220,20 @@ def test_b_lt_with_a_local_time_stamping_authority(authority: dict[str, Any], si
     the document's DSS only) holds."""
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(_rendered(signed_report["pdf"]))
-    signer = load_signer(authority["folder"] / "expert.p12", b"lt", tsa_url=authority["url"], location="Marseille")
+    signer = load_signer(authority["folder"] / "expert.p12", b"lt", tsa_url=authority["url"], location="Marseille",
+                         trust_file=authority["tsa_ca"])
     record = sign_pdf(pdf, signer, lang="en", quality="independent expert")
     assert record.level == "B-LT"
     authority["stop"]()  # from now on, only what the document holds: nothing to fetch
     dss = PdfFileReader(io.BytesIO(pdf.read_bytes())).root["/DSS"]
     assert len(dss["/CRLs"]) >= 1 and len(dss["/Certs"]) >= 2  # the CA's CRL, the chain (DSS)
     signature = PdfFileReader(io.BytesIO(pdf.read_bytes())).embedded_signatures[0]
+    roots = [authority["ca"].certificate, *load_certificates(authority["tsa_ca"], field="tsa")]
     status = validate_pdf_ltv_signature(signature, RevocationInfoValidationType.PADES_LT,
-                                        {"trust_roots": [_asn1(authority["ca"].certificate)]})
+                                        {"trust_roots": [_asn1(c) for c in roots]})
     assert status.bottom_line, status.summary()
     assert status.timestamp_validity is not None and status.timestamp_validity.intact
-    (result,) = verify_pdf(pdf, [authority["ca"].certificate])
+    (result,) = verify_pdf(pdf, roots)
     assert result.ok and result.level == "B-LT" and result.timestamp
 
 
