@@ -78,11 +78,7 @@ def load_signer(pkcs12_path: Path, passphrase: bytes | None, *, tsa_url: str | N
                 field_name: str = "report.signature.pkcs12", now: datetime | None = None) -> Signer:
     """Read the PKCS#12 file and check the certificate is usable now: a wrong passphrase, an
     unreadable file or an expired certificate is said here, before anything is rendered."""
-    try:
-        data = pkcs12_path.read_bytes()
-    except OSError as exc:
-        raise UsageError(msg("report.signature.unreadable", error=exc.strerror or str(exc)),
-                         path=str(pkcs12_path), field=field_name) from None
+    data = _read(pkcs12_path, field_name)
     try:
         key, certificate, extra = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError as exc:  # cryptography says "Invalid password or PKCS12 data" for both
@@ -104,13 +100,18 @@ def load_signer(pkcs12_path: Path, passphrase: bytes | None, *, tsa_url: str | N
                   location=location, trust=trust)
 
 
-def load_certificates(path: Path, *, field: str) -> list[x509.Certificate]:
-    """PEM (one or several) or DER certificates, e.g. the CA a recipient trusts."""
+def _read(path: Path, field: str) -> bytes:
+    """A file the signature needs, or exit 2 naming it and the field that names it."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise UsageError(msg("report.signature.unreadable", error=exc.strerror or str(exc)),
                          path=str(path), field=field) from None
+
+
+def load_certificates(path: Path, *, field: str) -> list[x509.Certificate]:
+    """PEM (one or several) or DER certificates, e.g. the CA a recipient trusts."""
+    data = _read(path, field)
     try:
         return (x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data
                 else [x509.load_der_x509_certificate(data)])
@@ -127,11 +128,7 @@ def resolve_passphrase(*, env: str | None, file: Path | None, case_root: Path,
         if resolved.is_relative_to(case_root.resolve()):
             raise UsageError(msg("report.signature.passphrase_in_case"), path=str(file),
                              field="report.signature.passphrase_file")
-        try:
-            return resolved.read_bytes().rstrip(b"\r\n")
-        except OSError as exc:
-            raise UsageError(msg("report.signature.unreadable", error=exc.strerror or str(exc)),
-                             path=str(file), field="report.signature.passphrase_file") from None
+        return _read(resolved, "report.signature.passphrase_file").rstrip(b"\r\n")
     if env is not None:
         value = os.environ.get(env)
         if value is not None:
