@@ -137,6 +137,21 @@ class ReportDelivery(Section):
     # the expert's free sections (Markdown files) and dated events of the mission (expertise/report/sections.py, timeline.py)
     sections: FreeSections = FreeSections()
     events: list[MissionEvent] = Field(default_factory=list)
+    signature: "ReportSignature | None" = None  # [report.signature]: PAdES signature of report.pdf
+
+
+class ReportSignature(Section):
+    """The expert's X.509 certificate to sign report.pdf with (PAdES, expertise/report/signature.py).
+    The passphrase is never here: ``passphrase_env`` names an environment variable, or
+    ``passphrase_file`` a file outside the case, or the expert is asked."""
+
+    pkcs12: str = Field(min_length=1)  # relative to the case folder
+    passphrase_env: str | None = Field(default=None, min_length=1)
+    passphrase_file: str | None = Field(default=None, min_length=1)
+    tsa_url: str | None = Field(default=None, min_length=1)  # RFC 3161: B-LT instead of B-B
+    reason: str | None = Field(default=None, min_length=1)
+    location: str | None = Field(default=None, min_length=1)  # default: [report] place
+    trust: str | None = Field(default=None, min_length=1)  # CA certificates (PEM) to gather B-LT validation data
 
 
 def documents_received(case: "Case") -> list[Path]:

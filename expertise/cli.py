@@ -295,8 +295,14 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
 @click.option("--kind", type=click.Choice(["pre-vote", "final", "supplementary"]), default=None,
               help="Write a numbered, dated version of this kind (kept in report/versions/<n>-<kind>/, journaled, "
                    "with what changed since the previous version). Without it: an unnumbered draft.")
+@click.option("--sign-p12", "sign_p12", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Sign report.pdf (PAdES) with this PKCS#12 file instead of [report.signature] pkcs12 "
+                   "(passphrase: EXPERTISE_P12_PASSPHRASE or a prompt).")
+@click.option("--tsa-url", default=None,
+              help="RFC 3161 time-stamping authority: PAdES B-LT instead of B-B (default: [report.signature] tsa_url).")
 def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool,
-           review: bool, accept_changed: bool, kind: str | None, docx: bool = False) -> None:
+           review: bool, accept_changed: bool, kind: str | None, docx: bool = False,
+           sign_p12: Path | None = None, tsa_url: str | None = None) -> None:
     """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json.
 
     \b
@@ -307,7 +313,8 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     declares ([seal], [probe], [board], [registers]) has run yet, or a review copy (--review,
     read-only case) without --out outside the case, --docx without pandoc; with --kind, a final
     report before the closing, a pre-vote report once the vote has opened, a supplementary report
-    without an earlier final one, or a review copy.
+    without an earlier final one, or a review copy; or the signature ([report.signature],
+    --sign-p12) failed (passphrase, certificate, time-stamping authority): nothing is published.
     """
     from .audit import uncollected
     from .case import load_case, require_declarations
@@ -325,8 +332,13 @@ def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool,
     _warn_uncollected(missing, case.file, case_dir)
     reason = _review_reason(case.root, review, out_dir, writes_report=True)
     _require_unchanged_inputs(case.root, accept_changed, journaled=reason is None)
+    signer = None
+    if (sign_p12 or tsa_url) and reason is None and not no_pdf:  # the options override [report.signature]
+        from .report.signature import signer_for_case
+
+        signer = signer_for_case(case, pkcs12_path=sign_p12, tsa_url=tsa_url, lang=lang or case.data.language)
     written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, review=reason, docx=docx,
-                           kind=kind)
+                           kind=kind, signer=signer)
     _print_written(written, as_json)
 
 
@@ -511,6 +523,45 @@ def requirements_command(framework_id: str | None, as_json: bool, as_markdown: b
                       f"« {row['text_fr'][:60]}… »", markup=False, highlight=False)
 
 
+# --- pades: verify the PAdES signature of a report (issue 13) ---
+@cli.command(name="verify-signature")
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CA certificate(s) (PEM or DER) to trust; default: the system's trust store.")
+@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+def verify_signature(pdf: Path, trust: tuple[Path, ...], as_json: bool) -> None:
+    """Verify the PAdES signature(s) of a signed report.pdf with pyHanko's validator: intact,
+    signer, time, level (B-B, B-T, B-LT), trust. Nothing is fetched from the network.
+
+    \b
+    Exit 0: every signature intact, covering the whole document and trusted. 1: one is not.
+    2: unreadable file, not a PDF, no signature, unreadable --trust certificate.
+    """
+    from .report.signature import load_certificates, verify_pdf
+
+    roots = [c for path in trust for c in load_certificates(path, field="--trust")]
+    results = verify_pdf(pdf, roots)
+    if as_json:
+        emit_json({"file": str(pdf), "ok": all(r.ok for r in results), "signatures": [r.to_dict() for r in results]})
+    else:
+        for r in results:
+            out.print(text(msg("report.signature.verify.heading", field=r.field, level=r.level)), markup=False)
+            lines = [msg("report.signature.verify.intact") if r.intact and r.valid
+                     else msg("report.signature.verify.broken"),
+                     msg("report.signature.verify.trusted") if r.trusted else msg("report.signature.verify.untrusted"),
+                     msg("report.signature.verify.signer", signer=r.signer, fingerprint=r.certificate_sha256),
+                     msg("report.signature.verify.time", time=r.signed_at or "?"),
+                     msg("report.signature.verify.timestamp", time=r.timestamp) if r.timestamp
+                     else msg("report.signature.verify.no_timestamp"),
+                     msg("report.signature.verify.summary", summary=r.summary)]
+            if not r.covers_whole_document:
+                lines.insert(1, msg("report.signature.verify.partial"))
+            for line in lines:
+                out.print("  " + text(line), markup=False, highlight=False, soft_wrap=True)
+    if not all(r.ok for r in results):
+        raise SystemExit(1)
+
+
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value:
         set_language(value)
@@ -598,3 +649,4 @@ def _internal_error(exc: Exception, debug: bool) -> None:
 
 if __name__ == "__main__":
     main()
+

@@ -26,6 +26,7 @@ from .paths import demo_case_dir
 from .report.build import build_report
 from .report.docx import PANDOC_PACKAGE
 from .report.versions import VERSIONS_DIR
+from .report.demo_pki import demo_signer
 
 
 def dated_from_today(case_dir: Path, today: date | None = None) -> None:
@@ -70,12 +71,16 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
             if domain.demo is not None:
                 stack.enter_context(domain.demo(case_dir))
         outcome = run_collectors(case_dir, ["expertise", "demo", "--out", str(out_dir)])
+        # a DEMO certificate (not a real expert's) signs the demo reports (PAdES, issue 13)
+        signer = demo_signer(out_dir / "demo-signature", location=load_case(case_dir).data.report.place)
+        say(msg("report.signature.demo_certificate", file=str(signer.pkcs12)))
         # the demo runs the day before its opening: first the pre-vote report (version 1, warned as
         # sent less than 15 days before the vote); its final report would need a closed election,
         # which the demo does not pretend. Then the usual unnumbered draft, with the changes since.
-        build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome, kind="pre-vote")
+        build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome, kind="pre-vote",
+                     signer=signer)
         written = build_report(case_dir, lang=lang, out_dir=out_dir, pdf=True, collectors_state=outcome,
-                               docx=_docx_possible())
+                               docx=_docx_possible(), signer=signer)
         # sealed while the demo's time-stamping authority still runs; the expert key inside the
         # demo case is left out of the archive (and named), as any private key would be
         archived = create_archive(case_dir, archive_dir, reports=[p for p in written.values() if p.is_file()] + [out_dir / VERSIONS_DIR],

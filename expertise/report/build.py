@@ -31,6 +31,7 @@ from .sections import section_files
 from .pdf import write_pdf
 from .render import render_html
 from . import versions
+from .signature import Signer, SignatureRecord, sign_pdf, signer_for_case
 
 
 #: the files of one report: written together, published together, never mixed with another run's
@@ -40,7 +41,7 @@ REPORT_FILES = ("results.json", "report.html", "report.pdf", "report.docx")
 def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | None = None, pdf: bool = True,
                  collectors_state: dict[str, CollectorState] | None = None,
                  argv: Sequence[str] | None = None, review: Message | None = None,
-                 docx: bool = False, kind: str | None = None) -> dict[str, Path]:
+                 docx: bool = False, kind: str | None = None, signer: Signer | None = None) -> dict[str, Path]:
     """Write the report's files into a temporary folder inside ``out_dir``, then publish them
     all at once, so an interrupted run leaves the previous report whole, never a mix.
 
@@ -48,6 +49,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     journaled, and every page and results.json say so.
     ``kind`` (pre-vote, final, supplementary) makes a numbered version (expertise.report.versions);
     without it the report is an unnumbered draft.
+    ``signer`` (default: ``[report.signature]``, checked before anything is rendered) signs report.pdf
+    (PAdES); a review copy is never signed. A failed signature refuses the whole report.
     """
     case = load_case(case_dir)
     if kind is not None and review is not None:
@@ -58,6 +61,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     for note in version.notes:
         say(note, style="yellow", label=msg("cli.warning"))
     lang = lang or case.data.language
+    if review is None and pdf and signer is None:
+        signer = signer_for_case(case, lang=lang)
     catalogue = catalogue_mod.load(framework_id=case.data.framework)
     out_dir = Path(out_dir) if out_dir else case.root / "report"
     try:
@@ -68,6 +73,7 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     try:
         staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
                               review=review, docx=docx, version=version)
+        signed = _sign(staging / staged["pdf"], signer, lang, case) if signer and review is None and pdf else None
         with interrupts_deferred():  # published and journaled together, or neither
             if review is not None:
                 published = publish(staging, out_dir, REPORT_FILES)
@@ -86,6 +92,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                     if version.folder is not None:  # a numbered version: its own copy beside the latest
                         op.notes.update(version=version.number, date=version.date.isoformat())
                         _publish_copy(staging, out_dir / versions.VERSIONS_DIR / version.folder)
+                    if signed is not None:  # the certificate that signed the journaled report.pdf
+                        op.notes["signature"] = signed.to_dict()
                     published = publish(staging, out_dir, REPORT_FILES)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -100,6 +108,12 @@ def _publish_copy(staging: Path, folder: Path) -> None:
         if (staging / name).is_file():
             shutil.copy2(staging / name, copy / name)
     publish(copy, folder, REPORT_FILES)
+def _sign(pdf_path: Path, signer: Signer, lang: str, case: Case) -> SignatureRecord:
+    """Sign the rendered PDF in the staging folder, after write_pdf, whatever it wrote."""
+    say(msg("report.signature.signing", subject=signer.subject))
+    record = sign_pdf(pdf_path, signer, lang=lang, quality=case.data.report.quality)
+    say(msg("report.signature.signed", level=record.level, subject=record.subject, fingerprint=record.fingerprint))
+    return record
 
 
 def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,
