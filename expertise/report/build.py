@@ -21,6 +21,7 @@ from ..case import Case, documents_received, load_case
 from ..audit import CollectorState, collectors_json
 from ..console import say
 from ..errors import UsageError
+from ..findings import report as findings_report
 from ..fsutil import interrupts_deferred, publish, staging_folder, write_atomic
 from ..hashing import sha256_file
 from ..i18n import Message, msg, render
@@ -53,8 +54,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
         raise UsageError(msg("report.build.no_output_folder", error=exc.strerror or str(exc)),
                          path=str(out_dir)) from None
     try:
-        staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
-                              review=review)
+        staged, expert_inputs = _write_files(case, catalogue, staging, lang=lang, pdf=pdf,
+                                             collectors_state=collectors_state, review=review)
         with interrupts_deferred():  # published and journaled together, or neither
             if review is not None:
                 published = publish(staging, out_dir, REPORT_FILES)
@@ -63,6 +64,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                     op.add_input(case.file, label="case")
                     for document in documents_received(case):  # listed in the report: bound by their hash
                         op.add_input(document, label="document received")
+                    for path, label in expert_inputs:  # the expert's findings' files (issue 13)
+                        op.add_input(path, label=label)
                     for label, name in staged.items():
                         op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
                     op.notes["language"] = lang
@@ -74,8 +77,10 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
 
 
 def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,
-                 collectors_state: dict[str, CollectorState] | None, review: Message | None) -> dict[str, str]:
-    """The report's files in ``folder``; returns their names by kind (html, results, pdf)."""
+                 collectors_state: dict[str, CollectorState] | None,
+                 review: Message | None) -> tuple[dict[str, str], list[tuple[Path, str]]]:
+    """The report's files in ``folder``; returns their names by kind (html, results, pdf), and the
+    files of the expert's findings read (journaled as inputs)."""
     generated = datetime.now(timezone.utc)
     assessment = assess(case, catalogue)
     warn_set_aside(assessment)  # judgments set aside are said on the console too
@@ -110,6 +115,10 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
                             attachments=attachments, journal_entries=journal.read_entries(case.root),
                             generated=generated)
     context["review"] = msg("report.review.notice", reason=review) if review is not None else None
+    context.update(findings_report.context(assessment.expert, case.level))  # issue 13
+    if case.level >= 2:
+        context["chapters"].append({"id": "annex-pentests", "number": None, "subs": [],
+                                    "title": render(msg("findings.chapter.annex_pentests"), lang)})
     html = render_html(context, catalogue)
     write_atomic(folder / "report.html", html.encode("utf-8"))
     written = {"html": "report.html", "results": "results.json"}
@@ -117,4 +126,4 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
         say(msg("report.build.rendering_pdf"))
         write_pdf(html, folder / "report.pdf", [(path, descriptions[path.name]) for path, _ in attachments_files])
         written["pdf"] = "report.pdf"
-    return written
+    return written, assessment.expert.inputs
