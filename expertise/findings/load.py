@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..hashing import sha256_file
-from ..i18n import Message, msg
+from ..i18n import Arg, Message, msg
 from ..results import Result, Severity, Status
 from .model import ExpertFinding, Pentest
 from .sarif import read_sarif, sarif_findings
@@ -82,7 +82,7 @@ def _case_file(case: Case, ref: str, where: str) -> Path:
 
 
 def _check_ids(ids: list[str], known: set[str], where: str, case: Case, kind: Message) -> None:
-    unknown = sorted(set(ids) - known)
+    unknown: list[Arg] = [*sorted(set(ids) - known)]
     if unknown:
         raise UsageError(msg("findings.case.unknown_ids", kind=kind, ids=unknown, where=where),
                          path=str(case.file), field=where)
