@@ -77,14 +77,14 @@ def _case_file(case: Case, ref: str, where: str) -> Path:
     path = (case.root / ref)
     inside = not Path(ref).is_absolute() and ".." not in Path(ref).parts
     if not inside or not path.is_file():
-        raise UsageError(msg("findings.case.missing_file", ref=ref, where=where), path=str(case.file), field=where)
+        raise UsageError(msg("findings.case.missing_file", ref=ref), path=str(case.file), field=where)
     return path
 
 
 def _check_ids(ids: list[str], known: set[str], where: str, case: Case, kind: Message) -> None:
     unknown: list[Arg] = [*sorted(set(ids) - known)]
     if unknown:
-        raise UsageError(msg("findings.case.unknown_ids", kind=kind, ids=unknown, where=where),
+        raise UsageError(msg("findings.case.unknown_ids", kind=kind, ids=unknown),
                          path=str(case.file), field=where)
 
 

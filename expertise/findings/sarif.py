@@ -3,14 +3,22 @@
 The file is read whole and checked before anything is taken from it, so a broken or hostile
 file is refused naming the file and the JSON path, and nothing of it is imported half. Only the
 part of SARIF the report uses is modelled (runs, tool.driver, rules, results, locations); other
-members are allowed, as the standard permits producers to add them."""
+members are allowed, as the standard permits producers to add them.
+
+The file is first checked against the SARIF 2.1.0 JSON schema (``sarif-schema-2.1.0.json``
+beside this module, taken unchanged from github.com/oasis-tcs/sarif-spec,
+``sarif-2.1/schema/sarif-schema-2.1.0.json`` at commit e0583813964e), with the ``jsonschema``
+package and no network (the schema's references are all internal)."""
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from jsonschema import Draft4Validator
+from jsonschema.exceptions import best_match
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import UsageError
@@ -104,6 +112,20 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+#: the schema file committed beside this module
+SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft4Validator:
+    return Draft4Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def _short(text: str, limit: int = 300) -> str:
+    """A validator's words quote the file: a hostile file's strings are cut, never shown whole."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def read_sarif(path: Path, shown: str) -> SarifLog:
     """The file checked whole; ``shown`` is its name as the case writes it (for the errors)."""
     try:
@@ -119,12 +141,16 @@ def read_sarif(path: Path, shown: str) -> SarifLog:
                          path=shown) from None
     except RecursionError:
         raise UsageError(msg("findings.sarif.too_deep"), path=shown) from None
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        where = json_path(tuple(error.absolute_path))
+        raise UsageError(msg("findings.sarif.invalid", error=_short(error.message)), path=shown, field=where)
     try:
         return SarifLog.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise UsageError(msg("findings.sarif.invalid", where=json_path(tuple(first["loc"])), error=first["msg"]),
-                         path=shown, field=json_path(tuple(first["loc"]))) from None
+        raise UsageError(msg("findings.sarif.invalid", error=_short(first["msg"])), path=shown,
+                         field=json_path(tuple(first["loc"]))) from None
 
 
 def sarif_findings(log: SarifLog, shown: str) -> list[dict[str, Any]]:
