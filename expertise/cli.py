@@ -525,11 +525,13 @@ def _language_option(command: click.Command) -> None:
 
 def _register_domains() -> None:
     from .archive_cli import command as archive_command
+    from .findings.cli import command as findings_command
 
     for domain in all_domains():
         if domain.command is not None:
             cli.add_command(domain.command)
     cli.add_command(archive_command)
+    cli.add_command(findings_command)  # issue 13: the expert's own findings
     _language_option(cli)
 
 

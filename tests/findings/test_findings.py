@@ -260,3 +260,26 @@ def test_no_pentest_at_level_2_is_a_manual_point(demo_case: Path, tmp_path: Path
 def test_a_declared_pentest_passes(demo_case: Path) -> None:
     [point] = [r for r in assess(load_case(demo_case)).case_results if r.check_id == "PENTEST-001"]
     assert point.status is Status.PASS
+
+
+# --- `expertise findings import` ---------------------------------------------------------------
+
+def test_findings_import_copies_and_declares_the_file(run_cli, demo_case: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "zap.sarif"
+    outside.write_text(sarif([{"ruleId": "R1", "level": "note", "message": {"text": "m"}}]))
+    done = run_cli("findings", "import", outside, "--case", demo_case, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["findings"][0]["severity"] == "low"
+    assert (demo_case / "findings" / "zap.sarif").read_bytes() == outside.read_bytes()
+    assert "Scan/R1" in {f.id for f in assess(load_case(demo_case)).expert.findings}
+
+
+def test_findings_import_refuses_a_broken_file_and_writes_nothing(run_cli, demo_case: Path, tmp_path: Path) -> None:
+    before = (demo_case / "case.toml").read_bytes()
+    outside = tmp_path / "bad.sarif"
+    outside.write_text('{"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]}')
+    done = run_cli("findings", "import", outside, "--case", demo_case)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "$.runs[0].tool.driver" in done.stderr and "bad.sarif" in done.stderr
+    assert (demo_case / "case.toml").read_bytes() == before
+    assert not (demo_case / "findings" / "bad.sarif").exists()
