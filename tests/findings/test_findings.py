@@ -52,27 +52,19 @@ def test_a_bad_severity_is_refused_naming_the_field(demo_case: Path) -> None:
     assert "finding" in (caught.value.field or "") and "severity" in (caught.value.field or "")
 
 
-def test_an_unknown_objective_is_refused_naming_the_field(demo_case: Path) -> None:
-    with_findings(demo_case, finding(objectives='["9-99"]'))
+@pytest.mark.parametrize(("fields", "field", "named"), [
+    ({"objectives": '["9-99"]'}, "finding[0].objectives", "9-99"),
+    ({"requirements": '["19-nope"]'}, "finding[0].requirements", "19-nope"),
+    ({"evidence": '["findings/absent.txt"]'}, "finding[0].evidence[0] (PT-09)", "findings/absent.txt"),
+    ({"status": '"fixed-retested"'}, "finding[0].retested", "PT-09"),
+    ({"status": '"accepted-risk"'}, "finding[0].accepted_by", "PT-09"),
+])
+def test_a_bad_declaration_is_refused_naming_the_field(demo_case: Path, fields: dict[str, str], field: str,
+                                                         named: str) -> None:
+    with_findings(demo_case, finding(**fields))
     with pytest.raises(UsageError) as caught:
         assess(load_case(demo_case))
-    assert caught.value.field == "finding[0].objectives"
-    assert "9-99" in caught.value.render("en")
-
-
-def test_an_unknown_requirement_is_refused(demo_case: Path) -> None:
-    with_findings(demo_case, finding(requirements='["19-nope"]'))
-    with pytest.raises(UsageError) as caught:
-        assess(load_case(demo_case))
-    assert caught.value.field == "finding[0].requirements"
-
-
-def test_a_missing_evidence_file_names_the_finding_and_field(demo_case: Path) -> None:
-    with_findings(demo_case, finding(evidence='["findings/absent.txt"]'))
-    with pytest.raises(UsageError) as caught:
-        assess(load_case(demo_case))
-    assert caught.value.field == "finding[0].evidence[0] (PT-09)"
-    assert "findings/absent.txt" in caught.value.render("en")
+    assert caught.value.field == field and named in caught.value.render("en")
 
 
 def test_an_evidence_file_outside_the_case_is_refused(demo_case: Path) -> None:
@@ -93,13 +85,6 @@ def test_a_duplicate_id_is_refused(demo_case: Path) -> None:
     with pytest.raises(UsageError) as caught:
         assess(load_case(demo_case))
     assert caught.value.message.code == "findings.case.duplicate_id"
-
-
-def test_fixed_retested_needs_its_date(demo_case: Path) -> None:
-    with_findings(demo_case, finding(status='"fixed-retested"'))
-    with pytest.raises(UsageError) as caught:
-        assess(load_case(demo_case))
-    assert caught.value.field == "finding[0].retested"
 
 
 # --- assessment --------------------------------------------------------------------------------
