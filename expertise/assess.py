@@ -22,6 +22,7 @@ from .risk import RiskScore, score
 from .case_checks.observation import observe as observe_case
 from .case_checks.rules import RULES as CASE_RULES
 from .domain import evaluate
+from .findings import load as findings_mod
 from .i18n import Message, msg, render
 
 
@@ -161,6 +162,7 @@ class Assessment:
     elements: list[ItemAssessment]
     set_aside: list[Message] = field(default_factory=list)  # the expert's judgments not followed, and why
     pending: list[Result] = field(default_factory=list)  # results set aside until after the vote (assess(pending=))
+    expert: findings_mod.ExpertFindings = field(default_factory=findings_mod.ExpertFindings)  # issue 13
 
     @property
     def level(self) -> int:
@@ -208,6 +210,10 @@ class Assessment:
                          "summary": s.result_set.summary,
                          "results": [r.to_dict(lang) for r in s.result_set.results]} for s in self.sources],
             "case_results": [r.to_dict(lang) for r in self.case_results],
+            "findings": [f.to_dict() for f in self.expert.findings],  # the expert's own, with their source
+            "pentests": [{"date": p.date, "tester": p.tester, "scope": p.scope, "tools": list(p.tools),
+                          "operations": {"ref": p.operations.ref, "sha256": p.operations.sha256}}
+                         for p in self.expert.pentests],
             "set_aside": [{**m.to_dict(), "message": render(m, lang)} for m in self.set_aside],
             "unanswered": [{**m.to_dict(), "message": render(m, lang)} for m in unanswered_declarations(self.case)],
         }
@@ -252,6 +258,8 @@ def assess(case: Case, catalogue: Catalogue | None = None, *,
             set_aside_pending += [r for r in source.result_set.results if pending(r)]
             source.result_set.results = [r for r in source.result_set.results if not pending(r)]
     everything = list(case_results) + [r for s in sources for r in s.result_set.results]
+    expert = findings_mod.collect(case, catalogue)  # the expert's own findings count like the tools'
+    everything += findings_mod.results(expert)
 
     found = evidence_finder(case)
     objectives = []
@@ -270,7 +278,7 @@ def assess(case: Case, catalogue: Catalogue | None = None, *,
     return Assessment(case, catalogue, risk, journal_report, case_results, sources, objectives, guarantees, elements,
                       set_aside_judgments(case, framework, [(row.objective.id, row.verdict) for row in objectives] +
                                           [(row.item.id, row.verdict) for row in guarantees + elements]),
-                      pending=set_aside_pending)
+                      pending=set_aside_pending, expert=expert)
 
 
 # --- judgments set aside, said where the expert reads them (the console) ---

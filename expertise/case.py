@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from . import catalogue as catalogue_mod
 from .domain import Section
 from .errors import CaseError, CatalogueError
+from .findings.model import ExpertFinding, FindingsSection, Pentest
 from .i18n import Arg, Message, has_text, msg, render
 from .journal import CASE_FILE, require_case
 from .report.sections import FreeSections
@@ -206,6 +207,10 @@ class CaseFile(Section):
     judgments: dict[str, Judgment] = Field(default_factory=dict)
     conclusion: ExpertOpinion = ExpertOpinion()
     report: ReportDelivery = ReportDelivery()
+    # --- the expert's own findings (issue 13; expertise/findings) ---
+    finding: list[ExpertFinding] = Field(default_factory=list)
+    findings: FindingsSection = FindingsSection()
+    pentest: list[Pentest] = Field(default_factory=list)
 
     @field_validator("judgments")
     @classmethod

@@ -587,6 +587,7 @@ def _language_option(command: click.Command) -> None:
 def _register_domains() -> None:
     from .archive_cli import command as archive_command
     from .report.versions_cli import command as report_diff_command
+    from .findings.cli import command as findings_command
 
     for domain in all_domains():
         if domain.command is not None:
@@ -596,6 +597,7 @@ def _register_domains() -> None:
     from .report.accessibility import command as accessibility_command  # a11y: `expertise check-accessibility`
 
     cli.add_command(accessibility_command)
+    cli.add_command(findings_command)  # issue 13: the expert's own findings
     _language_option(cli)
 
 

@@ -118,6 +118,14 @@ def matrix(assessment: Assessment) -> list[MatrixRow]:
             answer = answers.get(requirement.id)
             status, notes = decide_requirement(requirement, assessment.level, results, answer, found)
             cited = [r for r in results if r.check_id in requirement.checks]
+            # the expert's own findings naming the requirement (issue 13): an open one makes it not met
+            named = [f.id for f in assessment.expert.findings if requirement.id in f.requirements]
+            if named:
+                open_ = [f.id for f in assessment.expert.findings
+                         if requirement.id in f.requirements and f.status == "open"]
+                if open_ and status is not Conclusion.NOT_APPLICABLE:
+                    status = Conclusion.NOT_MET
+                notes = [*notes, msg("findings.matrix.named", ids=named)]
             rows.append(MatrixRow(framework, requirement, status, cited, answer, notes))
     return rows
 

@@ -50,6 +50,7 @@ class CaseObservation(Observation):
     electorate: int = 0
     provider: str = ""
     electorate_answers: tuple[ElectorateAnswer, ...] = ()
+    pentests: int = 0  # [[pentest]] entries: operations annexed (issue 13)
 
 
 def observe(case: Case, risk: RiskScore, journal: JournalReport, grid: RiskGrid) -> CaseObservation:
@@ -65,4 +66,5 @@ def observe(case: Case, risk: RiskScore, journal: JournalReport, grid: RiskGrid)
         electorate_answers=tuple(ElectorateAnswer(statement=s.id, below=s.electorate_below,
                                                   answer=case.data.risk.answers[s.id])
                                  for s in grid.statements
-                                 if s.electorate_below is not None and s.id in case.data.risk.answers))
+                                 if s.electorate_below is not None and s.id in case.data.risk.answers),
+        pentests=len(case.data.pentest))

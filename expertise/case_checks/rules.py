@@ -170,6 +170,19 @@ def inputs_unchanged(obs: CaseObservation) -> Iterator[Result]:
 
 
 
+def pentest_annexed(obs: CaseObservation) -> Iterator[Result]:
+    """Levels 2 and 3: the penetration tests' operations are annexed; none declared is a point
+    left to the expert (never a silent pass), not a failure the tool could establish."""
+    if obs.chosen_level < 2:
+        yield Result("PENTEST-001", Status.NOT_APPLICABLE, msg("case.pentest_001.level", level=obs.chosen_level),
+                     subject="pentest")
+    elif obs.pentests:
+        yield Result("PENTEST-001", Status.PASS, msg("case.pentest_001.pass", count=obs.pentests), subject="pentest")
+    else:
+        yield Result("PENTEST-001", Status.MANUAL, msg("case.pentest_001.missing", level=obs.chosen_level),
+                     subject="pentest")
+
+
 RULES: tuple[Rule[Any], ...] = (
     Rule("RISK-001", risk_level_choice),
     Rule("RISK-002", risk_grid_complete),
@@ -179,4 +192,5 @@ RULES: tuple[Rule[Any], ...] = (
     Rule("EXPERT-002", expert_experience),
     Rule("JOURNAL-001", journal_intact),
     Rule("JOURNAL-002", inputs_unchanged),
+    Rule("PENTEST-001", pentest_annexed),
 )

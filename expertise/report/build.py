@@ -21,6 +21,7 @@ from ..case import Case, documents_received, load_case
 from ..audit import CollectorState, collectors_json
 from ..console import say
 from ..errors import UsageError
+from ..findings import report as findings_report
 from ..fsutil import interrupts_deferred, publish, staging_folder, write_atomic
 from ..hashing import sha256_file
 from ..i18n import Message, msg, render
@@ -71,8 +72,9 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
         raise UsageError(msg("report.build.no_output_folder", error=exc.strerror or str(exc)),
                          path=str(out_dir)) from None
     try:
-        staged = _write_files(case, catalogue, staging, lang=lang, pdf=pdf, collectors_state=collectors_state,
-                              review=review, docx=docx, version=version)
+        staged, expert_inputs = _write_files(case, catalogue, staging, lang=lang, pdf=pdf,
+                                             collectors_state=collectors_state, review=review, docx=docx,
+                                             version=version)
         signed = _sign(staging / staged["pdf"], signer, lang, case) if signer and review is None and pdf else None
         with interrupts_deferred():  # published and journaled together, or neither
             if review is not None:
@@ -84,6 +86,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                         op.add_input(document, label="document received")
                     for name, section in section_files(case):  # the expert's free sections, bound likewise
                         op.add_input(section, label=f"report section {name}")
+                    for path, label in expert_inputs:  # the expert's findings' files (issue 13)
+                        op.add_input(path, label=label)
                     for label, name in staged.items():
                         op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
                     op.notes["language"] = lang
@@ -108,6 +112,8 @@ def _publish_copy(staging: Path, folder: Path) -> None:
         if (staging / name).is_file():
             shutil.copy2(staging / name, copy / name)
     publish(copy, folder, REPORT_FILES)
+
+
 def _sign(pdf_path: Path, signer: Signer, lang: str, case: Case) -> SignatureRecord:
     """Sign the rendered PDF in the staging folder, after write_pdf, whatever it wrote."""
     say(msg("report.signature.signing", subject=signer.subject))
@@ -118,8 +124,9 @@ def _sign(pdf_path: Path, signer: Signer, lang: str, case: Case) -> SignatureRec
 
 def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,
                  collectors_state: dict[str, CollectorState] | None, review: Message | None,
-                 version: versions.Plan, docx: bool = False) -> dict[str, str]:
-    """The report's files in ``folder``; returns their names by kind (html, results, pdf)."""
+                 version: versions.Plan, docx: bool = False) -> tuple[dict[str, str], list[tuple[Path, str]]]:
+    """The report's files in ``folder``; returns their names by kind (html, results, pdf, docx), and
+    the files of the expert's findings read (journaled as inputs)."""
     generated = version.date
     assessment = assess(case, catalogue, pending=version.pending(catalogue))
     warn_set_aside(assessment)  # judgments set aside are said on the console too
@@ -156,6 +163,10 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
                             generated=generated)
     context["review"] = msg("report.review.notice", reason=review) if review is not None else None
     context["version"] = versions.context(results, assessment.pending, catalogue, lang)
+    context.update(findings_report.context(assessment.expert, case.level))  # issue 13
+    if case.level >= 2:
+        context["chapters"].append({"id": "annex-pentests", "number": None, "subs": [],
+                                    "title": render(msg("findings.chapter.annex_pentests"), lang)})
     html = render_html(context, catalogue)
     write_atomic(folder / "report.html", html.encode("utf-8"))
     written = {"html": "report.html", "results": "results.json"}
@@ -166,4 +177,4 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
     if docx:  # the editable copy, from the same HTML, marked as an unsigned working copy
         write_docx(folder / "report.html", folder / "report.docx", lang=lang)
         written["docx"] = "report.docx"
-    return written
+    return written, assessment.expert.inputs
