@@ -44,11 +44,14 @@ def dated_from_today(case_dir: Path, today: date | None = None) -> None:
         return
 
     def moved(match: re.Match[str]) -> str:
+        if len(match[2]) == len("2026-12-01"):  # a TOML date stays a date
+            return f"{match[1]} = {(date.fromisoformat(match[2]) + timedelta(days=days)).isoformat()}"
         return f"{match[1]} = {(datetime.fromisoformat(match[2]) + timedelta(days=days)).isoformat()}"
 
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"^(opens|closes) = (\S+)$", moved, text, count=2, flags=re.M)
-    text = re.sub(r"^(date) = (\S+)$", moved, text, flags=re.M)  # the expert's dated events ([[report.events]])
+    # the expert's dated events ([[report.events]]), penetration tests and re-tests ([[pentest]], [[finding]])
+    text = re.sub(r"^(date|retested) = (\S+)$", moved, text, flags=re.M)
     path.write_text(text, encoding="utf-8")
 
 
