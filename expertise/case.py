@@ -532,6 +532,18 @@ def load_case(case_dir: Path) -> Case:
     return Case(root.resolve(), data)
 
 
+def one_box(case: Case, box_id: str | None) -> Case:
+    """The ballot box a command that reads one (``--box ID``) works on: the case itself when it has
+    no ``[[box]]``; with several, ``--box`` is required (which box would the results be about?)."""
+    if box_id is not None:
+        return case.for_box(box_id)
+    views = case.boxes()
+    if len(views) == 1:
+        return views[0]
+    raise CaseError(msg("case.box.required", known=", ".join(view.box_id for view in views)),
+                    path=str(case.file), field="--box")
+
+
 # --- the declarations the expert has not answered yet ---
 
 # What each declaration states, by its case.toml path: the expert's identity and the

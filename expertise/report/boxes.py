@@ -25,7 +25,7 @@ def worst_status(statuses: Iterable[Status]) -> str | None:
 
 def box_rows(case: Case, result_sets: Iterable[ResultSet]) -> list[dict[str, Any]]:
     """Per ballot box: its name, the ballots counted on its board, its voters and émargements, whether
-    its counted result was verified (BOARD-013 passed) and its worst status; empty for a case of one box."""
+    its counted result was verified (a valid replay whose BOARD-013 passed) and its worst status; empty for a case of one box."""
     views = [view for view in case.boxes() if view.box is not None]
     if not views:
         return []
@@ -39,8 +39,9 @@ def box_rows(case: Case, result_sets: Iterable[ResultSet]) -> list[dict[str, Any
         board = next((rs.summary for rs in sets if rs.producer == "board" and rs.summary.get("kind") == "verify"), None)
         registers = next((rs.summary for rs in sets if rs.producer == "registers"), None)
         results = [r for rs in sets for r in rs.results]
-        verified = None if board is None else any(r.check_id == "BOARD-013" and r.status is Status.PASS
-                                                  for r in results)
+        # verified: the whole board replays valid and its published result is the one recomputed
+        verified = None if board is None else board.get("verdict") == "valid" and any(
+            r.check_id == "BOARD-013" and r.status is Status.PASS for r in results)
         rows.append({
             "id": view.box_id,
             "name": view.box.name,

@@ -17,6 +17,7 @@ from expertise.demo import with_two_boxes
 from expertise.errors import CaseError
 from expertise.i18n import msg
 from expertise.registers.collector import collect as collect_registers
+from expertise.report.boxes import box_rows
 from expertise.report.build import build_report
 from expertise.results import Status
 
@@ -144,9 +145,12 @@ def test_a_tampered_board_in_box_2_fails_only_box_2_and_the_report_says_so(two_b
     html = written["html"].read_text(encoding="utf-8")
     rows = {b: html.split(f'data-box="{b}"')[1].split("</tr>")[0] for b in ("college1-titulaires", "college1-suppleants")}
     assert "s-fail" in rows["college1-suppleants"] and "Collège 1 — suppléants" in rows["college1-suppleants"]
-    assert "s-fail" not in rows["college1-titulaires"]
+    summary = {row["id"]: row for row in box_rows(load_case(two_boxes), sets.values())}
+    assert summary["college1-titulaires"]["verified"] is True and summary["college1-titulaires"]["ballots"] == 64
+    assert summary["college1-suppleants"]["verified"] is False and summary["college1-suppleants"]["worst"] == "fail"
+    assert summary["college1-suppleants"]["emargements"] == 58 and summary["college1-suppleants"]["voters"] == 1850
     assert "Ballot box: Collège 1 — titulaires" in html and "Ballot box: Collège 1 — suppléants" in html
-    assert "[Collège 1 — suppléants]" in html  # the findings of box 2 name it
+    assert "Ballot box Collège 1 — suppléants:" in html  # the findings of box 2 name it
     results = json.loads(written["results"].read_text(encoding="utf-8"))
     assert "college1-suppleants" in json.dumps(results)
 
@@ -159,3 +163,18 @@ def test_a_tampered_board_in_box_2_fails_only_box_2_and_the_report_says_so(two_b
     [change] = changes
     assert change.path == "registers/emargement.csv" and change.action == "registers"
     assert next(e for e in entries if e["seq"] == change.seq)["notes"]["box"] == "college1-titulaires"
+
+
+def test_registers_check_reads_the_box_named_and_requires_one_among_several(run_cli, two_boxes: Path) -> None:
+    refused = run_cli("registers", "check", str(two_boxes), "--json", "--lang", "en")
+    assert refused.returncode == 2 and "--box" in refused.stderr and "college1-suppleants" in refused.stderr
+    unknown = run_cli("registers", "check", str(two_boxes), "--box", "college9", "--lang", "en")
+    assert unknown.returncode == 2 and "college9" in unknown.stderr
+    done = run_cli("registers", "check", str(two_boxes), "--box", "college1-suppleants", "--json", "--lang", "en")
+    data = json.loads(done.stdout)
+    assert data["box"] == "college1-suppleants" and data["source"] == "registers@college1-suppleants"
+    assert all(r["box"] == "college1-suppleants" for r in data["results"])
+    [entry] = [e for e in journal.read_entries(two_boxes) if e["action"] == "registers"]
+    assert entry["notes"]["box"] == "college1-suppleants"
+    assert "registers/emargement-suppleants.csv" in {i["path"] for i in entry["inputs"]}
+    assert "registers/emargement.csv" not in {i["path"] for i in entry["inputs"]}
