@@ -178,3 +178,19 @@ def test_registers_check_reads_the_box_named_and_requires_one_among_several(run_
     assert entry["notes"]["box"] == "college1-suppleants"
     assert "registers/emargement-suppleants.csv" in {i["path"] for i in entry["inputs"]}
     assert "registers/emargement.csv" not in {i["path"] for i in entry["inputs"]}
+
+
+def test_the_template_shows_a_valid_box() -> None:
+    """The commented [[box]] of `expertise init`'s template is valid as written, once uncommented."""
+    import re
+    import tomllib
+    from importlib.resources import files
+
+    from expertise.case import box_model
+
+    template = files("expertise").joinpath("templates/case.toml").read_text(encoding="utf-8")
+    block = re.search(r"^# \[\[box\]\]\n((?:# [\w.\[\]]+.*\n)+)", template, re.M)
+    assert block is not None
+    data = tomllib.loads("[[box]]\n" + "\n".join(line[2:] for line in block.group(1).splitlines()))["box"][0]
+    box = box_model().model_validate(data)
+    assert box.id == "college1-titulaires" and box.board.path and box.registers.emargement
