@@ -10,6 +10,7 @@ gives the credential authority's fingerprint printed at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,13 +31,11 @@ SPEC = gen.ElectionSpec(
 )
 
 # The demo's second ballot box (issue 13): the suppléants of the same college, same 1 850 voters,
-# its own board (fixtures/demo/board-suppleants/), declared by the second [[box]] of case.toml.
-SUPPLEANTS = gen.ElectionSpec(
-    voters=1850, abstain=1850 - 58, revotes=2, candidates=4, minimum=1, maximum=1, blank=True, singles=2, seed=2027,
+# its own board (fixtures/demo/board-suppleants/), declared by the second [[box]] of fixtures/demo/boxes.toml.
+SUPPLEANTS = dataclasses.replace(
+    SPEC, abstain=1850 - 58, revotes=2, seed=2027,
     name="CSE 2026 — Groupe Hexagone Mutualité — suppléants, collège unique",
     description="Élection des membres suppléants du comité social et économique (scrutin de liste, premier tour).",
-    answers=("Liste A — Agir ensemble", "Liste B — Solidarité Hexagone", "Liste C — Cadres et techniciens",
-             "Liste D — Indépendants"),
     question="Élection des membres suppléants du CSE : choisissez une liste",
 )
 
