@@ -270,6 +270,11 @@ def _boxes_valid(value: list[Any], info: ValidationInfo) -> list[Any]:
         if box.id in seen:
             raise invalid(msg("case.toml.box.duplicate_id", id=box.id))
         seen.add(box.id)
+        election = info.data.get("election")
+        opens = box.opens or getattr(election, "opens", None)
+        closes = box.closes or getattr(election, "closes", None)
+        if opens is not None and closes is not None and closes <= opens:
+            raise invalid(msg("case.toml.closes_before_opens", closes=closes.isoformat(), opens=opens.isoformat()))
     if value:
         mixed = sorted(name for name, spec in _per_box_sections().items() if info.data.get(name) is not None)
         if mixed:

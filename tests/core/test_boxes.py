@@ -95,6 +95,8 @@ def test_a_box_overrides_electorate_and_period(two_boxes: Path) -> None:
     (lambda t: t + '\n[board]\npath = "board/dCRjH5o39RcAaH.bel"\n', "box", "case.toml.box.mixed"),
     (lambda t: t.replace('name = "Collège 1 — suppléants"', 'name = "Collège 1 — suppléants"\ncolour = "blue"'),
      "box[1].colour", "case.toml.unknown_field"),
+    (lambda t: t.replace('name = "Collège 1 — suppléants"\n', 'name = "Collège 1 — suppléants"\n'
+                         'opens = 2026-12-09T09:00:00+01:00\n'), "box", "case.toml.closes_before_opens"),
     (lambda t: t.replace('id = "college1-suppleants"', 'id = "Collège 1/suppléants"'), "box[1].id",
      "case.toml.pattern"),
     (lambda t: t.replace('emargement = "registers/emargement-suppleants.csv"',
