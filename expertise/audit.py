@@ -98,24 +98,42 @@ def run_collectors(case_dir: Path, argv: Sequence[str] | None = None) -> dict[st
     case = load_case(case_dir)
     outcome: dict[str, CollectorState] = {}
     for collector in collecting_domains():
-        if not collector.is_declared(case):
-            outcome[collector.name] = CollectorState(Outcome.SKIPPED)
-            continue
-        say(msg("audit.collecting", name=collector.name), style="bold")
-        before = len(journal.read_entries(case.root))
-        try:
-            assert collector.collect is not None
-            collector.collect(case, list(argv if argv is not None else sys.argv))
-            found = _checks_since(case.root, before, collector.name)
-            outcome[collector.name] = CollectorState(Outcome.DONE, None, **found)
-        except NotImplementedError as exc:
-            outcome[collector.name] = CollectorState(Outcome.UNAVAILABLE, str(exc))
-            say(str(exc), style="yellow", label=msg("audit.collector", name=collector.name))
-        except ExpertiseError as exc:
-            outcome[collector.name] = CollectorState(Outcome.FAILED, exc.describe(),
-                                                     **_checks_since(case.root, before, collector.name))
-            say(exc.describe(), style="red", label=msg("audit.collector", name=collector.name))
+        views = case.boxes() if any(spec.per_box for spec in collector.sections.values()) else [case]
+        states = [_collect_one(collector, view, argv) for view in views]
+        outcome[collector.name] = states[0] if len(states) == 1 else merged_state(states, views)
     return outcome
+
+
+def _collect_one(collector: Any, case: Any, argv: Sequence[str] | None) -> CollectorState:
+    """One collector on one case (or one ballot box of it)."""
+    if not collector.is_declared(case):
+        return CollectorState(Outcome.SKIPPED)
+    name = collector.name if not case.box_id else f"{collector.name} [{case.box_id}]"
+    say(msg("audit.collecting", name=name), style="bold")
+    before = len(journal.read_entries(case.root))
+    try:
+        assert collector.collect is not None
+        collector.collect(case, list(argv if argv is not None else sys.argv))
+        return CollectorState(Outcome.DONE, None, **_checks_since(case.root, before, collector.name))
+    except NotImplementedError as exc:
+        say(str(exc), style="yellow", label=msg("audit.collector", name=name))
+        return CollectorState(Outcome.UNAVAILABLE, str(exc))
+    except ExpertiseError as exc:
+        say(exc.describe(), style="red", label=msg("audit.collector", name=name))
+        return CollectorState(Outcome.FAILED, exc.describe(), **_checks_since(case.root, before, collector.name))
+
+
+def merged_state(states: Sequence[CollectorState], views: Sequence[Any]) -> CollectorState:
+    """One collector's state over several ballot boxes: complete only when every box is; the first
+    box that did not complete gives the reason, naming the box."""
+    failing = sorted({check for state in states for check in state.failing})
+    untested = sorted({check for state in states for check in state.untested})
+    for state, view in zip(states, views):
+        if not state.complete:
+            reason = msg("audit.box.reason", box=view.box_id, reason=state.reason if state.reason is not None else "")
+            return CollectorState(state.outcome, reason, failing=failing, untested=untested)
+    done = any(state.outcome is Outcome.DONE for state in states)
+    return CollectorState(Outcome.DONE if done else Outcome.SKIPPED, None, failing=failing, untested=untested)
 
 
 def _checks_since(case_dir: Path, before: int, producer: str) -> dict[str, list[str]]:

@@ -274,6 +274,52 @@ class CaseFile(Section):
         return value
 
 
+# --- several ballot boxes per case (issue 13) ---
+class BoxBase(Section):
+    """One ballot box of a case with several (``[[box]]``): a college × titulaires/suppléants of a CSE
+    election has its own board and registers. The per-box sections of the domains (``board``,
+    ``registers``) are added by :func:`case_model`; what is not given here is the ``[election]``'s."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$", description="short, unique, part of file names")
+    name: str = Field(min_length=1, description="shown in the report")
+    electorate: int | None = Field(default=None, gt=0)
+    opens: AwareDatetime | None = None
+    closes: AwareDatetime | None = None
+
+
+def _boxes_valid(value: list[Any], info: ValidationInfo) -> list[Any]:
+    """Refuse two boxes with one id, and a case that mixes ``[board]``/``[registers]`` with ``[[box]]``
+    (which of the two would the report show?)."""
+    seen: set[str] = set()
+    for box in value:
+        if box.id in seen:
+            raise invalid(msg("case.toml.box.duplicate_id", id=box.id))
+        seen.add(box.id)
+        election = info.data.get("election")
+        opens = box.opens or getattr(election, "opens", None)
+        closes = box.closes or getattr(election, "closes", None)
+        if opens is not None and closes is not None and closes <= opens:
+            raise invalid(msg("case.toml.closes_before_opens", closes=closes.isoformat(), opens=opens.isoformat()))
+    if value:
+        mixed = sorted(name for name, spec in _per_box_sections().items() if info.data.get(name) is not None)
+        if mixed:
+            raise invalid(msg("case.toml.box.mixed", sections=", ".join(f"[{name}]" for name in mixed)))
+    return value
+
+
+def _per_box_sections() -> dict[str, Any]:
+    from .domains import all_domains
+
+    return {name: spec for domain in all_domains() for name, spec in domain.sections.items() if spec.per_box}
+
+
+@lru_cache(maxsize=1)
+def box_model() -> type[BoxBase]:
+    """``BoxBase`` with the domains' per-box sections (each optional in a box)."""
+    fields: dict[str, Any] = {name: (spec.model, None) for name, spec in _per_box_sections().items()}
+    return create_model("Box", __base__=BoxBase, **fields)
+
+
 @lru_cache(maxsize=1)
 def case_model() -> type[CaseFile]:
     """``CaseFile`` with the sections of every domain: the core knows none of their syntax."""
@@ -286,15 +332,49 @@ def case_model() -> type[CaseFile]:
                 raise CatalogueError(msg("case.model.section_claimed_twice", section=name, domain=domain.name))
             default = Field(default_factory=spec.default_factory) if spec.default_factory else spec.default
             fields[name] = (spec.model, default)
-    return create_model("CaseFile", __base__=CaseFile, **fields)
+    fields["box"] = (list[box_model()], Field(default_factory=list))  # type: ignore[misc]  # after the sections it excludes
+    return create_model("CaseFile", __base__=CaseFile, **fields,
+                        __validators__={"_boxes": field_validator("box")(_boxes_valid)})
 
 
 class Case:
     """A loaded, validated case folder."""
 
-    def __init__(self, root: Path, data: CaseFile) -> None:
+    def __init__(self, root: Path, data: CaseFile, box: BoxBase | None = None) -> None:
         self.root = root
         self.data: Any = data  # a case_model() instance: the domains' sections are its attributes
+        self.box = box  # the ballot box this view reads (None: a case without [[box]])
+
+    @property
+    def box_id(self) -> str:
+        """The id of the ballot box this view reads ("" for a case of one implicit box)."""
+        return self.box.id if self.box is not None else ""
+
+    def boxes(self) -> list["Case"]:
+        """The case as each of its ballot boxes sees it: its board and registers in place of the
+        case's, its electorate and opening/closing over the ``[election]``'s, so that every per-box
+        collector reads a box as it reads a case of one box. A case without ``[[box]]`` is its own
+        one box."""
+        declared = getattr(self.data, "box", [])
+        if not declared:
+            return [self]
+        views = []
+        for box in declared:
+            election = self.data.election.model_copy(update={
+                key: value for key, value in (("electorate", box.electorate), ("opens", box.opens),
+                                              ("closes", box.closes)) if value is not None})
+            update = {name: getattr(box, name) for name in _per_box_sections()}
+            views.append(Case(self.root, self.data.model_copy(update={**update, "election": election, "box": []}), box))
+        return views
+
+    def for_box(self, box_id: str) -> "Case":
+        """The view of one ballot box (``--box ID``); an unknown id is refused, naming the known ones."""
+        for view in self.boxes():
+            if view.box_id == box_id:
+                return view
+        known = [view.box_id for view in self.boxes() if view.box_id]
+        raise CaseError(msg("case.box.unknown", id=box_id, known=", ".join(known) or "-"),
+                        path=str(self.file), field="box")
 
     def section(self, name: str) -> Any:
         """A domain's section of case.toml (None when the case does not declare it)."""
@@ -480,6 +560,18 @@ def load_case(case_dir: Path) -> Case:
             listed = msg("case.toml.then", first=problem, rest=listed)
         raise CaseError(msg("case.toml.several", count=len(each), problems=listed), path=str(path)) from None
     return Case(root.resolve(), data)
+
+
+def one_box(case: Case, box_id: str | None) -> Case:
+    """The ballot box a command that reads one (``--box ID``) works on: the case itself when it has
+    no ``[[box]]``; with several, ``--box`` is required (which box would the results be about?)."""
+    if box_id is not None:
+        return case.for_box(box_id)
+    views = case.boxes()
+    if len(views) == 1:
+        return views[0]
+    raise CaseError(msg("case.box.required", known=", ".join(view.box_id for view in views)),
+                    path=str(case.file), field="--box")
 
 
 # --- the declarations the expert has not answered yet ---

@@ -55,6 +55,15 @@ def dated_from_today(case_dir: Path, today: date | None = None) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def with_two_boxes(case_dir: Path) -> None:
+    """Give the demo case its two ballot boxes (issue 13): the ``[[box]]`` tables of ``boxes.toml`` in
+    place of the single ``[board]`` and ``[registers]`` (the form the tests' copy of the case keeps)."""
+    path = case_dir / "case.toml"
+    single = re.sub(r"^\[(?:board|registers)\]\n(?:(?!\[)[^\n]*\n)*", "", path.read_text(encoding="utf-8"), flags=re.M)
+    path.write_text(single.rstrip("\n") + "\n\n" + (case_dir / "boxes.toml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+
+
 def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[str, Path]:
     out_dir = Path(out_dir)
     case_dir = out_dir / "case"
@@ -67,6 +76,7 @@ def run_demo(out_dir: Path, *, lang: str = "fr", force: bool = False) -> dict[st
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(demo_case_dir(), case_dir)
     (case_dir / "evidence").mkdir(exist_ok=True)
+    with_two_boxes(case_dir)
     dated_from_today(case_dir)
     say(msg("demo.copied", folder=str(case_dir)))
     with ExitStack() as stack:

@@ -60,6 +60,7 @@ class SectionSpec:
     model: Any  # a Section subclass, ``X | None`` or ``list[X]``
     default: Any = None
     default_factory: Callable[[], Any] | None = None
+    per_box: bool = False  # also a key of each ``[[box]]`` (a board, registers): read once per ballot box
 
 
 @dataclass(frozen=True)

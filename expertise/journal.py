@@ -314,11 +314,13 @@ class ResultSet:
     producer: str
     results: list[Result]
     summary: dict[str, Any] = field(default_factory=dict)
+    box: str = ""  # the ballot box ([[box]] id) the results are about; "" for a case of one box
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "producer": self.producer,
+            **({"box": self.box} if self.box else {}),
             "results": [r.to_dict() for r in self.results],
             "summary": self.summary,
         }
@@ -330,6 +332,7 @@ class ResultSet:
             producer=str(data["producer"]),
             results=[Result.from_dict(r) for r in data.get("results", [])],
             summary=dict(data.get("summary") or {}),
+            box=str(data.get("box") or ""),
         )
 
 
@@ -430,6 +433,7 @@ class Operation:
                 "producer": result_set.producer,
                 "file": path,
                 "counts": count_by_status(result_set.results),
+                **({"box": result_set.box} if result_set.box else {}),
             })
         if self._pending.exists():
             os.rename(self._pending, self.final_dir)

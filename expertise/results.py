@@ -66,6 +66,7 @@ class Result:
     severity: Severity | None = None
     objectives: tuple[str, ...] = ()
     guarantees: tuple[str, ...] = ()
+    box: str = ""  # the ballot box ([[box]] id) the result is about; "" for a case of one box
 
     def __post_init__(self) -> None:
         if not isinstance(self.message, Message):
@@ -88,6 +89,7 @@ class Result:
             "message": render(self.message, lang),
             "evidence": list(self.evidence),
             "details": dict(self.details),
+            **({"box": self.box} if self.box else {}),
         }
 
     @classmethod
@@ -103,6 +105,7 @@ class Result:
             severity=Severity(severity) if severity else None,
             objectives=tuple(data.get("objectives", ())),
             guarantees=tuple(data.get("guarantees", ())),
+            box=str(data.get("box") or ""),
         )
 
 
@@ -121,3 +124,10 @@ def count_by_status(results: Iterable[Result]) -> dict[str, int]:
     for result in results:
         counts[result.status.value] += 1
     return counts
+
+
+def with_box(results: Iterable[Result], box: str) -> list[Result]:
+    """The results of a per-box collector, each naming its ballot box (unchanged for a case of one box)."""
+    from dataclasses import replace
+
+    return [replace(r, box=box) for r in results] if box else list(results)

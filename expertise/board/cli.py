@@ -193,8 +193,10 @@ def print_report(verification: Verification, quiet: bool = False) -> None:
               help="Stop at this time (ISO 8601 with offset); default: when the board holds its Result, or Ctrl-C.")
 @click.option("--workers", type=int, default=0, show_default=True, help="Processes verifying the new ballots.")
 @click.option("--snapshots", "max_snapshots", type=int, default=None, help="Stop after this many copies.")
+@click.option("--box", "box_id", metavar="ID", default=None,
+              help="The ballot box ([[box]] id) whose board this is; required when the case declares several.")
 def watch_command(source: str, every: float, case_dir: Path, until: str | None, workers: int,
-                  max_snapshots: int | None) -> None:
+                  max_snapshots: int | None, box_id: str | None) -> None:
     """Watch the board SOURCE (a path or an http(s) URL) during the vote.
 
     \b
@@ -205,14 +207,14 @@ def watch_command(source: str, every: float, case_dir: Path, until: str | None, 
     are failures too. A failure is journaled at once (BOARD-017) and printed; the watch goes
     on. Exit status: 0 when no failure was seen, 1 otherwise, 2 on a usage error.
     """
-    from ..case import load_case
+    from ..case import load_case, one_box
     from .parallel import make_runner
     from .watch import BoardWatch
 
     if every <= 0:
         raise UsageError(msg("board.cli.every"), field="--every")
     until_at = parse_time(until, "--until")
-    case = load_case(case_dir)
+    case = one_box(load_case(case_dir), box_id)
     runner = make_runner(workers, None)
 
     def say(message: Message, bad: bool) -> None:

@@ -18,6 +18,7 @@ from ..console import progress, say, text
 from ..domain import evaluate
 from ..i18n import Message, msg
 from ..journal import ResultSet, operation
+from ..results import with_box
 from . import clock
 from .observation import ReplayObservation
 from .parallel import make_runner
@@ -34,8 +35,9 @@ def declared(case: Case) -> bool:
     return case.data.board is not None
 
 
-def source_key(declared_path: str) -> str:
-    return f"board:{declared_path}"
+def source_key(declared_path: str, box: str = "") -> str:
+    """The journal source of a replay: one per board (and per ballot box, ``board@BOX:path``)."""
+    return f"board@{box}:{declared_path}" if box else f"board:{declared_path}"
 
 
 def watched_snapshots(case: Case) -> list[tuple[int, str, Message, datetime | None]]:
@@ -45,7 +47,8 @@ def watched_snapshots(case: Case) -> list[tuple[int, str, Message, datetime | No
     out = []
     for entry, result_set in latest_result_sets(case.root):
         summary = result_set.summary
-        if result_set.producer == "board" and summary.get("kind") == "watch" and summary.get("last_size"):
+        if (result_set.producer == "board" and summary.get("kind") == "watch" and summary.get("last_size")
+                and result_set.box == case.box_id):
             out.append((int(summary["last_size"]), str(summary["last_sha256"]),
                         msg("board.where.watched_copy", source=str(summary.get("source")),
                             time=str(summary.get("last")), entry=int(entry["seq"])), _time(summary.get("last"))))
@@ -67,6 +70,8 @@ def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
     board_path, options = case_options(case, snapshot_digests=watched_snapshots(case), now=moment,
                                        clock_simulated=simulated)
     with operation(case.root, "board-verify", argv) as op:
+        if case.box_id:
+            op.notes["box"] = case.box_id  # the ballot box this operation read
         op.add_input(board_path, label="board")
         for snapshot in options.snapshots:
             op.add_input(snapshot, label="snapshot")
@@ -84,8 +89,9 @@ def collect(case: Case, argv: Sequence[str]) -> list[ResultSet]:
             for index, snapshot in enumerate(options.snapshots, start=1):
                 evidence.append(op.store_file(f"snapshots/{index:02d}-{snapshot.name}", snapshot, label="snapshot"))
         observation = ReplayObservation.of(verification, subject=config.path, evidence=evidence)
-        results = evaluate(RULES, observation, catalogue_mod.load())
-        result_set = ResultSet(source_key(config.path), "board", results, summarise(verification, config.path))
+        results = with_box(evaluate(RULES, observation, catalogue_mod.load()), case.box_id)
+        result_set = ResultSet(source_key(config.path, case.box_id), "board", results,
+                               summarise(verification, config.path), box=case.box_id)
         op.add_results(result_set)
     failing = sum(1 for r in results if r.status.value == "fail")
     say(msg("board.cli.audit_verdict", path=config.path, verdict=VERDICTS[verification.verdict], count=failing),

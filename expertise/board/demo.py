@@ -27,12 +27,14 @@ from .clock import CLOCK_VARIABLE
 def prepare(case_dir: Path) -> Iterator[None]:
     case = load_case(case_dir)
     previous = os.environ.get(CLOCK_VARIABLE)
-    if case.data.board is not None:
-        election = case.data.election
+    for box in case.boxes():  # each ballot box's board (issue 13)
+        if box.data.board is None:
+            continue
+        election = box.data.election
         os.environ[CLOCK_VARIABLE] = (election.closes + timedelta(days=1)).isoformat()
         middle = (election.opens + (election.closes - election.opens) / 2).timestamp()
-        for snapshot in case.data.board.snapshots:
-            path = case.resolve(snapshot)
+        for snapshot in box.data.board.snapshots:
+            path = box.resolve(snapshot)
             if path.is_file():
                 os.utime(path, (middle, middle))
     try:

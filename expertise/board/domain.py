@@ -14,7 +14,7 @@ from .rules import RULES, WATCH_RULES
 DOMAIN = Domain(
     name="board",
     rules=RULES + WATCH_RULES,
-    sections={"board": SectionSpec(Board | None)},
+    sections={"board": SectionSpec(Board | None, per_box=True)},
     declared=lambda case: case.data.board is not None,
     collect=deferred(f"{__package__}.collector", "collect"),
     command=command,

@@ -285,7 +285,9 @@ class BoardWatch:
     def _record(self, op) -> None:  # type: ignore[no-untyped-def]
         summary = self.state.observation()
         results = evaluate(WATCH_RULES, WatchObservation.model_validate(summary), catalogue_mod.load())
-        op.add_results(ResultSet(source_key(self.source), "board", results, summary))
+        if self.case.box_id:
+            op.notes["box"] = self.case.box_id  # the ballot box whose board is watched (issue 13)
+        op.add_results(ResultSet(source_key(self.source), "board", results, summary, box=self.case.box_id))
 
     # ---------------------------------------------------------------- the whole watch
 

@@ -174,9 +174,13 @@ def observe(case: Any, op: Any) -> DistributionObservation:
         case, op, logs.authentication if logs else "", read_authentications, zone, mapped.get("authentication"))
     interventions, interventions_unread, interventions_file = _read(
         case, op, logs.administration if logs else "", read_interventions, zone, mapped.get("administration"))
-    registers = getattr(case.data, "registers", None)
-    emargement = getattr(registers, "emargement", "") if registers is not None else ""
-    voted, _, _ = _read(case, op, emargement if deliveries or reissues else "", read_voted, zone)
+    voted: dict[str, datetime] | None = None
+    for box in case.boxes():  # every ballot box's émargement (issue 13): a voter's first émargement in any
+        registers = getattr(box.data, "registers", None)
+        emargement = getattr(registers, "emargement", "") if registers is not None else ""
+        read, _, _ = _read(case, op, emargement if deliveries or reissues else "", read_voted, zone)
+        if read is not None:
+            voted = {voter: min(at, (voted or {}).get(voter, at)) for voter, at in {**(voted or {}), **read}.items()}
     return DistributionObservation(voted=voted, declared=config, opens=election.opens, closes=election.closes,
                                    deliveries=deliveries, delivery_unread=delivery_unread,
                                    delivery_file=delivery_file, reissues=reissues,

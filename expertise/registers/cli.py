@@ -81,10 +81,12 @@ def _instant(value: str | None, option: str, zone: str | None, zone_option: str)
 @click.option("--identities", is_flag=True, help="Evidence copy with voter ids instead of keyed-hash pseudonyms.")
 @click.option("--json", "json_out", is_flag=False, flag_value="-", default=None, metavar="[OUT]",
               help="The results and the lists with the ids as written, as JSON: to OUT, or stdout without OUT.")
+@click.option("--box", "box_id", metavar="ID", default=None,
+              help="The ballot box ([[box]] id) to check; required when the case declares several.")
 def check(case_dir: Path | None, voters: Path | None, emargement: Path | None, paper: Path | None,
           board_file: Path | None, board_ballots: int | None, opens: str | None, closes: str | None,
           zone: str | None, columns: tuple[str, ...], encodings: tuple[str, ...], sheets: tuple[str, ...],
-          grace_minutes: int | None, identities: bool, json_out: str | None) -> None:
+          grace_minutes: int | None, identities: bool, json_out: str | None, box_id: str | None) -> None:
     """Cross-check the registers of CASE_DIR (journaled), or the files named.
 
     \b
@@ -115,9 +117,9 @@ def check(case_dir: Path | None, voters: Path | None, emargement: Path | None, p
         "sheets": role_options(_pairs(sheets, "--sheet"), "--sheet"), "zone": zone,
         "grace_minutes": grace_minutes, "board": board, "pseudonymise": False if identities else None}
     if case_dir is not None:
-        from ..case import load_case
+        from ..case import load_case, one_box
 
-        case = load_case(case_dir)
+        case = one_box(load_case(case_dir), box_id)
         zone_option = "--timezone" if zone else "election.timezone"
         more["opens"] = _instant(opens, "--opens", zone or case.data.election.timezone or None, zone_option)
         more["closes"] = _instant(closes, "--closes", zone or case.data.election.timezone or None, zone_option)
@@ -125,6 +127,8 @@ def check(case_dir: Path | None, voters: Path | None, emargement: Path | None, p
             raise UsageError(msg("registers.error.nothing_declared"), path=str(case.file), field="registers")
         checked = check_case(case, sys.argv, more)
     else:
+        if box_id is not None:
+            raise UsageError(msg("case.box.option_without_case"), field="--box")
         if not files:
             raise UsageError(msg("registers.error.no_file"), field="--emargement")
         for option, value in (("--opens", opens), ("--closes", closes)):

@@ -23,6 +23,7 @@ from ..domain import evaluate
 from ..errors import UsageError
 from ..i18n import Message, msg
 from ..journal import ResultSet
+from ..results import with_box
 from .crosscheck import cross_check
 from .observation import BoardCount, RegisterRead, RegistersObservation, instant
 from .reader import read_register
@@ -74,7 +75,7 @@ def latest_board_count(case: Case) -> BoardCount | None:
     found: BoardCount | None = None
     for entry, result_set in journal.latest_result_sets(case.root):
         summary = result_set.summary or {}
-        if result_set.producer != "board" or summary.get("kind") != "verify":
+        if result_set.producer != "board" or summary.get("kind") != "verify" or result_set.box != case.box_id:
             continue
         counted = (summary.get("counts") or {}).get("counted")
         if not isinstance(counted, int):
@@ -266,10 +267,13 @@ def check(case: Case, argv: Sequence[str], overrides: Mapping[str, Any] | None =
     settings = case_settings(case, overrides=overrides)
     case_file = _cited(case, case.file)
     obs = observe(settings, actors=case.data.actors, case_file=case_file)
-    results = evaluate(RULES, obs, catalogue_mod.load())
-    result_set = ResultSet(SOURCE, PRODUCER, results, summary=summary(obs))
+    results = with_box(evaluate(RULES, obs, catalogue_mod.load()), case.box_id)
+    result_set = ResultSet(f"{SOURCE}@{case.box_id}" if case.box_id else SOURCE, PRODUCER, results,
+                           summary=summary(obs), box=case.box_id)
     annex = None
     with journal.operation(case.root, "registers", argv) as op:
+        if case.box_id:
+            op.notes["box"] = case.box_id  # the ballot box this operation read
         for read in (obs.voters, obs.emargement, obs.paper):
             if read is not None and read.sha256:
                 op.add_input(settings.files[read.label], sha256=read.sha256, label=f"register-{read.label}")

@@ -23,9 +23,9 @@ from ..paths import demo_case_dir
 def prepare(case_dir: Path) -> Iterator[None]:
     case = load_case(case_dir)
     shift = case.data.election.opens - load_case(demo_case_dir()).data.election.opens
-    registers = case.data.registers
-    if shift and registers is not None and registers.emargement:
-        path = case.resolve(registers.emargement)
+    emargements = {box.resolve(box.data.registers.emargement) for box in case.boxes()  # each ballot box's
+                   if box.data.registers is not None and box.data.registers.emargement}
+    for path in sorted(emargements) if shift else ():
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8")), delimiter=";"))
         column = rows[0].index("time")
         for row in rows[1:]:

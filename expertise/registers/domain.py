@@ -14,7 +14,7 @@ from .rules import RULES
 DOMAIN = Domain(
     name="registers",
     rules=RULES,
-    sections={"registers": SectionSpec(Registers | None)},
+    sections={"registers": SectionSpec(Registers | None, per_box=True)},
     declared=deferred(f"{__package__}.collector", "declared"),
     collect=deferred(f"{__package__}.collector", "collect"),
     command=command,

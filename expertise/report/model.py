@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .boxes import box_rows
 from .. import __version__
 from ..assess import Assessment, Conclusion, ItemAssessment, Verdict
 from ..audit import CollectorState
@@ -67,6 +68,8 @@ class SourceView:
     results: list[dict[str, Any]]
     seq: int | None
     time: str | None
+    box: str = ""  # the ballot box ([[box]] id) of the result set, "" for a case of one box
+    box_name: str = ""
 
 
 def _failed_checks(verdict: Verdict) -> list[str]:
@@ -213,12 +216,13 @@ def build_context(assessment: Assessment, *, lang: str,
     findings = _findings(assessment)
     key_findings = [f for f in findings if f.status == Status.FAIL.value]
 
+    box_names = {box.id: box.name for box in getattr(data, "box", [])}  # several ballot boxes (issue 13)
     sources_by_producer: dict[str, list[SourceView]] = {}
     sources_table = []
     for source in assessment.sources:
         rs = source.result_set
         view = SourceView(rs.source, rs.producer, rs.summary, [r.to_dict() for r in rs.results],
-                          source.entry.get("seq"), source.entry.get("time"))
+                          source.entry.get("seq"), source.entry.get("time"), rs.box, box_names.get(rs.box, rs.box))
         sources_by_producer.setdefault(rs.producer, []).append(view)
         sources_table.append({"producer_label": _producer_label(rs.producer, lang),
                               "source": rs.source, "time": view.time, "seq": view.seq,
@@ -304,6 +308,9 @@ def build_context(assessment: Assessment, *, lang: str,
                     "changed_inputs": [change.describe() for change in journal.stale_results]},
         "journal_entries": _journal_rows(journal_entries),
         "attachments": attachments,
+        # several ballot boxes (issue 13): the table across boxes, and each box's name by its id
+        "boxes": box_rows(case, [source.result_set for source in assessment.sources]),
+        "box_names": box_names,
         "checks_table": _checks_table(assessment),
     }
 

@@ -10,6 +10,7 @@ gives the credential authority's fingerprint printed at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,8 +30,20 @@ SPEC = gen.ElectionSpec(
     question="Élection des membres titulaires du CSE : choisissez une liste",
 )
 
+# The demo's second ballot box (issue 13): the suppléants of the same college, same 1 850 voters,
+# its own board (fixtures/demo/board-suppleants/), declared by the second [[box]] of fixtures/demo/boxes.toml.
+SUPPLEANTS = dataclasses.replace(
+    SPEC, abstain=1850 - 58, revotes=2, seed=2027,
+    name="CSE 2026 — Groupe Hexagone Mutualité — suppléants, collège unique",
+    description="Élection des membres suppléants du comité social et économique (scrutin de liste, premier tour).",
+    question="Élection des membres suppléants du CSE : choisissez une liste",
+)
 
-def main() -> None:
+
+def main(spec: gen.ElectionSpec = SPEC, target: Path = TARGET) -> None:
+    """Write one demo board (the titulaires' by default) and print its [board] keys."""
+    SPEC, TARGET = spec, target  # noqa: N806 — the body below reads these names
+    folder = TARGET.name
     with tempfile.TemporaryDirectory() as scratch:
         made = gen.make_election(SPEC, Path(scratch) / "election")
         if made.tool_verdict[0] != 0:
@@ -49,10 +62,15 @@ def main() -> None:
             f"- uuid : `{made.uuid}`\n- empreinte des accréditations publiques (autorité de génération) : "
             f"`{made.credentials_fingerprint}`\n- résultat attendu (d'après les votes en clair) : "
             f"`{made.expected['result']}`\n", encoding="utf-8")
-        print(f'path = "board/{made.board.name}"')
+        print(f'path = "{folder}/{made.board.name}"')
         print(f'credentials_fingerprint = "{made.credentials_fingerprint}"')
-        print('snapshots = ["board/snapshots/mi-scrutin.bel"]')
+        print(f'snapshots = ["{folder}/snapshots/mi-scrutin.bel"]')
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] == ["suppleants"]:
+        main(SUPPLEANTS, TARGET.parent / "board-suppleants")
+    else:
+        main()
