@@ -1,17 +1,15 @@
 """The expert's findings as the report shows them: descriptions rendered from Markdown safely.
 
-Markdown comes from the expert or from a scanner's file (which may be hostile): raw HTML is
-escaped, not passed through, and images are not rendered (a remote image would be fetched by the
-PDF renderer and would make the report depend on a server)."""
+Markdown comes from the expert or from a scanner's file (which may be hostile): it goes through the
+one safe renderer of the report (:func:`expertise.report.sections.render_markdown`: raw HTML
+escaped, images never fetched, links kept for https and mailto only)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markupsafe import Markup
-
 from ..i18n import msg
+from ..report.sections import render_markdown
 from .load import ExpertFindings
 
 #: the status and source of a finding, named in the report's language
@@ -25,18 +23,12 @@ _ORDER = {"open": 0, "accepted-risk": 1, "fixed-retested": 2}
 _RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 
 
-def safe_markdown(text: str) -> Markup:
-    """Markdown → HTML with raw HTML escaped, images and unsafe link schemes refused."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
-    return Markup(md.render(text))  # noqa: S704 — html disabled: markdown-it escapes every tag
-
-
 def context(found: ExpertFindings, level: int) -> dict[str, Any]:
     """``expert_findings`` (worst first) and the pentest annex of the report."""
     rows = sorted(found.findings, key=lambda f: (_ORDER[f.status], -_RANK[f.severity], f.id))
     return {
-        "expert_findings": [{**f.to_dict(), "description_html": safe_markdown(f.description),
-                             "recommendation_html": safe_markdown(f.recommendation)} for f in rows],
+        "expert_findings": [{**f.to_dict(), "description_html": render_markdown(f.description),
+                             "recommendation_html": render_markdown(f.recommendation)} for f in rows],
         "pentests": found.pentests,
         "finding_status": STATUS,
         "finding_source": SOURCE,
