@@ -31,8 +31,14 @@ pytestmark = [pytest.mark.needs_tool, pytest.mark.network]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    served: "list[str]"  # the paths asked, in order (set per server by the fixture)
+
     def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
         pass
+
+    def do_GET(self) -> None:
+        self.served.append(self.path)
+        super().do_GET()
 
 
 @pytest.fixture
@@ -40,11 +46,12 @@ def served(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A folder served on 127.0.0.1 (a free port), stopped after the test even on failure."""
     root = tmp_path / "www"
     root.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    handler = type("_Recorded", (_Quiet,), {"served": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}"
+        yield root, f"http://127.0.0.1:{server.server_address[1]}", handler.served
     finally:
         server.shutdown()
         server.server_close()
@@ -76,7 +83,7 @@ def _latest(case_dir: Path, source: str):  # type: ignore[no-untyped-def]
 
 def test_watch_keeps_copies_and_verifies_new_ballots(election, served, watch_case: Path) -> None:  # type: ignore[no-untyped-def]
     made = election("homomorphic")
-    root, base = served
+    root, base, _ = served
     url = f"{base}/board.bel"
     publish(root, made.snapshots["mid_voting"].read_bytes())
     watcher = BoardWatch(load_case(watch_case), url, 1.0, InlineRunner(), ["test"])
@@ -109,7 +116,7 @@ def test_watch_keeps_copies_and_verifies_new_ballots(election, served, watch_cas
 
 def test_rewritten_board_fails_at_once(election, served, watch_case: Path) -> None:  # type: ignore[no-untyped-def]
     made = election("homomorphic")
-    root, base = served
+    root, base, _ = served
     url = f"{base}/board.bel"
     publish(root, made.snapshots["end_of_voting"].read_bytes())
     watcher = BoardWatch(load_case(watch_case), url, 1.0, InlineRunner(), ["test"])
@@ -136,7 +143,7 @@ def test_rewritten_board_fails_at_once(election, served, watch_case: Path) -> No
 
 def test_invalid_new_ballot_and_early_count(election, served, watch_case: Path) -> None:  # type: ignore[no-untyped-def]
     made = election("homomorphic")
-    root, base = served
+    root, base, _ = served
     url = f"{base}/board.bel"
     board = Board.read(made.snapshots["end_of_voting"])
     publish(root, board.build())
@@ -162,22 +169,24 @@ def test_invalid_new_ballot_and_early_count(election, served, watch_case: Path) 
 
 def test_watch_command_line_with_a_board_rewritten_while_it_runs(election, served, watch_case: Path) -> None:  # type: ignore[no-untyped-def]
     made = election("homomorphic")
-    root, base = served
+    root, base, served_paths = served
     url = f"{base}/board.bel"
     publish(root, made.snapshots["mid_voting"].read_bytes())
     board = Board.read(made.snapshots["end_of_voting"])
     board.steps.remove(board.ballots()[0])
     rewritten = board.build()
 
-    def rewrite_later() -> None:
-        time.sleep(1.5)
+    def rewrite_after_the_first_copy() -> None:  # whatever the machine's load, the watch sees both
+        deadline = time.monotonic() + 120
+        while not any(path.endswith("/board.bel") for path in served_paths) and time.monotonic() < deadline:
+            time.sleep(0.05)
         publish(root, rewritten)
 
-    threading.Thread(target=rewrite_later, daemon=True).start()
-    until = (datetime.now(timezone.utc) + timedelta(seconds=4)).isoformat()
+    threading.Thread(target=rewrite_after_the_first_copy, daemon=True).start()
+    until = (datetime.now(timezone.utc) + timedelta(seconds=90)).isoformat()
     env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "EXPERTISE_OPERATOR": "test"}
     result = subprocess.run([sys.executable, "-m", "expertise", "board", "watch", url, "--every", "0.4", "--case",
-                             str(watch_case), "--until", until, "--workers", "1"],
+                             str(watch_case), "--until", until, "--snapshots", "4", "--workers", "1"],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "FAILURE" in result.stderr and "no longer extends" in result.stderr
