@@ -343,6 +343,7 @@ def test_a_new_framework_is_a_framework_file_and_a_grid_file(tmp_path: Path, dem
         text = re.sub(r'chosen_level = 2', "chosen_level = 1", text)
         text = re.sub(r'(?ms)^\[judgments\.[^\n]*\n.*?(?=^\[)', "", text)
         text = re.sub(r'(?ms)^\[answers\.[^\n]*\n.*?(?=^\[|^#)', "", text)
+        text = text.split("# --- The expert's own findings")[0]  # they name objectives of the CNIL text
         text += '\n[answers."toy-note"]\nanswer = "yes"\nevidence = ["docs/architecture.md"]\n'
         (demo_case / "case.toml").write_text(text, encoding="utf-8")
         assessment = assess(load_case(demo_case))
