@@ -243,8 +243,8 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
             _producer_as_xmp_will_say(writer)
             page, box = _stamp_box(writer.prev)
             spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box)
-            pdf_signer = signers.PdfSigner(meta, pyhanko_signer, timestamper=timestamper, stamp_style=style,
-                                           new_field_spec=spec)
+            pdf_signer = _pdf17_signer_class()(meta, pyhanko_signer, timestamper=timestamper, stamp_style=style,
+                                                new_field_spec=spec)
             signed = pdf_signer.sign_pdf(writer)
             data = signed.getvalue()
     except Exception as exc:  # pyHanko's TSA, validation and I/O errors share no base class
@@ -255,6 +255,26 @@ def sign_pdf(pdf: Path, signer: Signer, *, lang: str, quality: str | None = None
     pdf.write_bytes(data)
     level = "B-LT" if long_term else "B-B"
     return SignatureRecord(signer.subject, signer.fingerprint, level, now.isoformat(), signer.tsa_url)
+
+
+def _pdf17_signer_class() -> type:
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers import constants
+
+    class Pdf17Signer(signers.PdfSigner):  # type: ignore[misc]
+        """A PAdES signer that keeps the report a PDF 1.7 file.
+
+        pyHanko declares PDF 2.0 (ISO 32002) in the catalogue for an ECDSA or EdDSA key, and the
+        report is PDF/A-3, which ISO 19005-3 builds on PDF 1.7 (PDF 2.0 is PDF/A-4's): a signed
+        report would then claim a version its archival profile does not admit. PAdES signatures
+        in PDF 1.7 declare the ETSI extension (ESIC) instead, which is all this registers."""
+
+        def register_extensions(self, pdf_out: Any, *, md_algorithm: str) -> None:
+            pdf_out.ensure_output_version(version=(1, 7))
+            if pdf_out.output_version < (2, 0):
+                pdf_out.register_extension(constants.ESIC_EXTENSION_1)
+
+    return Pdf17Signer
 
 
 def _producer_as_xmp_will_say(writer: Any) -> None:

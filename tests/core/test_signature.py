@@ -92,8 +92,12 @@ def test_signed_report_is_still_pdf_a_with_its_attachments(signed_report: dict[s
     identification, output intent, embedded fonts (the stamp's too), associated files, metadata."""
     test_report.test_pdf_is_pdf_a_3b_with_results_and_journal_attached(signed_report)
     test_report.test_pdf_a_structure(signed_report)
-    widget = PdfFileReader(io.BytesIO(signed_report["pdf"].read_bytes())).embedded_signatures[0].sig_field
+    reader = PdfFileReader(io.BytesIO(signed_report["pdf"].read_bytes()))
+    widget = reader.embedded_signatures[0].sig_field
     assert int(widget["/F"]) & 4 and "/AP" in widget  # printed, with an appearance (PDF/A asks both)
+    # still PDF 1.7, as PDF/A-3 requires, although the key is ECDSA (pyHanko would declare PDF 2.0)
+    assert "/Version" not in reader.root or str(reader.root["/Version"]) == "/1.7"
+    assert "/ESIC" in reader.root["/Extensions"]
 
 
 def test_stamp_is_on_the_closing_page_and_says_who_signed(signed_report: dict[str, Path]) -> None:
