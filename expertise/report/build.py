@@ -122,6 +122,27 @@ def _sign(pdf_path: Path, signer: Signer, lang: str, case: Case) -> SignatureRec
     return record
 
 
+def _list_inner_sections(context: dict[str, Any], lang: str) -> None:
+    """The table of contents also lists the sections that appear inside the synthesis and the detailed
+    findings only for some reports (a version's changes, what remains after the vote, the ballot
+    boxes, the expert's own findings), where the templates place them."""
+    subs = {chapter["id"]: chapter["subs"] for chapter in context["chapters"]}
+    version = context.get("version") or {}
+
+    def sub(anchor: str, title: Message) -> dict[str, str]:
+        return {"id": anchor, "title": render(title, lang)}
+
+    front = [sub("versions", msg("report.version.changes.title"))]
+    if version.get("kind") == "pre-vote":
+        front.append(sub("remaining", msg("report.version.pending.title")))
+    subs["synthesis"][:0] = front
+    if context.get("boxes"):
+        at = next(i for i, s in enumerate(subs["synthesis"]) if s["id"] == "key-findings")
+        subs["synthesis"].insert(at, sub("boxes", msg("report.boxes.title")))
+    if context.get("expert_findings"):
+        subs["findings"].append(sub("expert-findings", msg("findings.report.title")))
+
+
 def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *, lang: str, pdf: bool,
                  collectors_state: dict[str, CollectorState] | None, review: Message | None,
                  version: versions.Plan, docx: bool = False) -> tuple[dict[str, str], list[tuple[Path, str]]]:
@@ -167,6 +188,7 @@ def _write_files(case: Case, catalogue: catalogue_mod.Catalogue, folder: Path, *
     if case.level >= 2:
         context["chapters"].append({"id": "annex-pentests", "number": None, "subs": [],
                                     "title": render(msg("findings.chapter.annex_pentests"), lang)})
+    _list_inner_sections(context, lang)
     html = render_html(context, catalogue)
     write_atomic(folder / "report.html", html.encode("utf-8"))
     written = {"html": "report.html", "results": "results.json"}

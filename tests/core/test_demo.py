@@ -27,6 +27,12 @@ def test_demo_writes_a_real_report(run_cli, tmp_path: Path) -> None:
     assert failing == {"SEAL-002", "HTTP-005", "HTTP-010", "REG-003"}, failing
     assert set(PdfReader(str(out / "report.pdf")).attachments) >= {"results.json"}
     _matrix_lists_every_requirement(out, results)
+    # the sections issue 13 adds inside chapters are in the table of contents, in the pages' order
+    page = (out / "report.html").read_text(encoding="utf-8")
+    toc = page[page.index('<nav class="toc">'):page.index("</nav>")]
+    anchors = ["#versions", "#opinion", "#boxes", "#key-findings", "#findings", "#expert-findings"]
+    assert all(f'href="{a}"' in toc for a in anchors) and 'href="#remaining"' not in toc  # a draft
+    assert [toc.index(f'href="{a}"') for a in anchors] == sorted(toc.index(f'href="{a}"') for a in anchors)
     meta = subprocess.run(["pdfinfo", "-meta", str(out / "report.pdf")], capture_output=True, text=True).stdout
     assert 'pdfaid:part="3"' in meta
     assert journal.verify(out / "case").intact

@@ -140,6 +140,7 @@ def test_kinds_the_dates_or_the_history_do_not_allow_are_refused(run_cli, demo_c
     assert [n["code"] for n in results["version"]["notes"]] == ["report.version.pre_vote_late"]
     cover = _page(demo_case / "report" / "report.html")
     assert "less than 15 days before the opening" in cover
+    assert 'href="#versions"' in cover and 'href="#remaining"' in cover  # listed in the table of contents
     assert 'class="review-notice"' not in cover  # a note of the version row, not the review copy's notice on every page
     # once the vote is open, no pre-vote report
     _date(demo_case, NOW - timedelta(hours=1), NOW + timedelta(days=6))
