@@ -83,6 +83,13 @@ def mission_timeline(case: "Case", journal_entries: Iterable[Mapping[str, Any]])
     rows = _journal_rows(journal_entries)
     rows.append(TimelineRow(election.opens, msg("report.timeline.opens"), msg("report.timeline.from_case")))
     rows.append(TimelineRow(election.closes, msg("report.timeline.closes"), msg("report.timeline.from_case")))
+    for box in getattr(case.data, "box", None) or []:  # a ballot box open over its own period
+        if box.opens is not None:
+            rows.append(TimelineRow(box.opens, msg("report.timeline.box_opens", name=box.name),
+                                    msg("report.timeline.from_box", id=box.id)))
+        if box.closes is not None:
+            rows.append(TimelineRow(box.closes, msg("report.timeline.box_closes", name=box.name),
+                                    msg("report.timeline.from_box", id=box.id)))
     events: list[MissionEvent] = case.data.report.events
     rows.extend(TimelineRow(event.date, event.what, msg("report.timeline.from_expert"), tuple(event.evidence))
                 for event in events)

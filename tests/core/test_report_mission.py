@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 import http.server
 import shutil
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from expertise.case import load_case
+from expertise.i18n import render
 from expertise.report.build import build_report
 from expertise.report.docx import write_docx
 from expertise.report.sections import render_markdown
@@ -255,3 +257,22 @@ def test_the_demo_moves_its_events_with_its_election(demo_case: Path) -> None:
     shift = after.election.opens - before.election.opens
     assert shift.days > 0
     assert [e.date - shift for e in after.report.events] == [e.date for e in before.report.events]
+
+
+def test_a_ballot_box_open_over_its_own_period_is_in_the_timeline(demo_case: Path) -> None:
+    """[[box]] opens/closes over [election]'s: the timeline states that box's opening and closing."""
+    text = (demo_case / "case.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^\[board\]\n(?:(?!^\[).*\n)*", "", text, flags=re.M)
+    text = re.sub(r"^\[registers\]\n(?:(?!^\[).*\n)*", "", text, flags=re.M)
+    text += ('\n[[box]]\nid = "college1"\nname = "Collège 1"\n'
+             '\n[[box]]\nid = "college2"\nname = "Collège 2"\n'
+             'opens = 2026-12-02T09:00:00+01:00\ncloses = 2026-12-03T17:00:00+01:00\n')
+    (demo_case / "case.toml").write_text(text, encoding="utf-8")
+    rows = mission_timeline(load_case(demo_case), [])
+    stated = [(row.what.code, row.what.args.get("name"), row.origin.args.get("id")) for row in rows
+              if not isinstance(row.what, str) and row.what.code.startswith("report.timeline.box_")]
+    assert stated == [("report.timeline.box_opens", "Collège 2", "college2"),
+                      ("report.timeline.box_closes", "Collège 2", "college2")]
+    opening = next(row.what for row in rows if not isinstance(row.what, str)
+                   and row.what.code == "report.timeline.box_opens")
+    assert render(opening, "fr") == "Ouverture de l’urne Collège 2"
