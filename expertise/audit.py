@@ -179,10 +179,11 @@ def collectors_json(outcome: dict[str, CollectorState], lang: str) -> dict[str, 
             "collector_states": {name: state.to_dict(lang) for name, state in outcome.items()}}
 
 
-def run_audit(case_dir: Path, *, lang: str | None, out_dir: Path | None,
-              pdf: bool) -> tuple[dict[str, CollectorState], dict[str, Path]]:
+def run_audit(case_dir: Path, *, lang: str | None, out_dir: Path | None, pdf: bool, docx: bool = False,
+              kind: str | None = None) -> tuple[dict[str, CollectorState], dict[str, Path]]:
     """Collect, then report — also when a collector failed: the report names the missing evidence."""
     from .report.build import build_report
 
     outcome = run_collectors(case_dir)
-    return outcome, build_report(case_dir, lang=lang, out_dir=out_dir, pdf=pdf, collectors_state=outcome)
+    return outcome, build_report(case_dir, lang=lang, out_dir=out_dir, pdf=pdf, collectors_state=outcome,
+                                 docx=docx, kind=kind)

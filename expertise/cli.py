@@ -54,6 +54,12 @@ def cli(ctx: click.Context, operator: str | None, debug: bool) -> None:
 CASE_DIR = click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
 
 
+REPORT_KIND = click.option(
+    "--kind", type=click.Choice(["pre-vote", "final", "supplementary"]), default=None,
+    help="Write a numbered, dated version of this kind (kept in report/versions/<n>-<kind>/, journaled, "
+         "with what changed since the previous version). Without it: an unnumbered draft.")
+DOCX = click.option("--docx", is_flag=True, help="Also write report.docx, an editable copy (pandoc) marked on every "
+                                                 "page as an unsigned working copy.")
 ACCEPT_CHANGED = click.option(
     "--accept-changed", is_flag=True,
     help="Go on although an input (a register, a board…) changed since its results were collected: the "
@@ -285,16 +291,13 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
-@click.option("--docx", is_flag=True, help="Also write report.docx, an editable copy (pandoc) marked on every page "
-                                           "as an unsigned working copy.")
+@DOCX
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
 @click.option("--review", is_flag=True,
               help="Review copy: written to --out (outside the case), journaled nowhere, marked as such on every "
                    "page and in results.json (automatic on a read-only case).")
 @ACCEPT_CHANGED
-@click.option("--kind", type=click.Choice(["pre-vote", "final", "supplementary"]), default=None,
-              help="Write a numbered, dated version of this kind (kept in report/versions/<n>-<kind>/, journaled, "
-                   "with what changed since the previous version). Without it: an unnumbered draft.")
+@REPORT_KIND
 @click.option("--sign-p12", "sign_p12", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Sign report.pdf (PAdES) with this PKCS#12 file instead of [report.signature] pkcs12 "
                    "(passphrase: EXPERTISE_P12_PASSPHRASE or a prompt).")
@@ -369,9 +372,12 @@ def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the report (default: CASE_DIR/report).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
+@DOCX
+@REPORT_KIND
 @click.option("--json", "as_json", is_flag=True,
               help="Print each collector's outcome (done, skipped, failed: why) and the files written as JSON.")
-def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool) -> None:
+def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, docx: bool, kind: str | None,
+          as_json: bool) -> None:
     """Run every collector the case declares (seal, probe, board…), then assess and report.
 
     \b
@@ -380,17 +386,25 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
     Prints one line per collector (its state, its failing checks and those it could not
     test), then where the report is.
     Exit 0: every declared collector ran (findings are in the report). 2: not a case,
-    invalid case.toml, a read-only case folder, or a collector could not run (each is named).
+    invalid case.toml, a read-only case folder, a collector could not run (each is named), or
+    --kind/--docx refused as by `report` (before any collector runs).
     """
+    from datetime import datetime, timezone
+
     from .audit import failed_collectors, run_audit
     from .case import documents_received, load_case, require_declarations
+    from .report import versions
+    from .report.docx import require_pandoc
 
     journal.require_writable(journal.require_case(case_dir))
     case = load_case(case_dir)
     require_declarations(case)  # before any collector runs
     documents_received(case)  # the report's own inputs: refused now, not after collecting
+    versions.plan(case, kind, datetime.now(timezone.utc))  # likewise a version the dates do not allow
+    if docx:
+        require_pandoc()
     _warn_recipients(case)
-    outcome, written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf)
+    outcome, written = run_audit(case_dir, lang=lang, out_dir=out_dir, pdf=not no_pdf, docx=docx, kind=kind)
     if not as_json:
         for name, state in outcome.items():
             say(state.summary(name), to=out)

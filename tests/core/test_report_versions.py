@@ -89,7 +89,7 @@ def test_pre_vote_then_final_lists_the_changes_and_keeps_version_one(run_cli, de
     assert {"check_id": "REG-001", "subject": "registers/emargement.csv", "before": "pending",
             "after": "pass"} in changes["subjects"]
     page = _page(demo_case / "report" / "report.html")
-    section = page[page.index("Changes since the previous version"):]
+    section = page[page.index('id="versions"'):]  # the section, not its line in the table of contents
     assert "Compared with version 1 (pre-vote report)" in section
     table = section[section.index('<table class="grid version-checks">'):section.index("</table>")]
     row = re.search(r'<td class="id">REG-001</td>.*?</tr>', table)
@@ -133,6 +133,9 @@ def test_kinds_the_dates_or_the_history_do_not_allow_are_refused(run_cli, demo_c
     supplementary = run_cli("report", demo_case, "--no-pdf", "--kind", "supplementary")
     assert supplementary.returncode == 2 and "journal records none" in supplementary.stderr
     assert journal.read_entries(demo_case) == before and not (demo_case / "report").exists()
+    audit = run_cli("audit", demo_case, "--no-pdf", "--kind", "final")  # refused before any collector runs
+    assert audit.returncode == 2 and "a final report cannot be dated" in audit.stderr
+    assert journal.read_entries(demo_case) == before
     # five days ahead: a pre-vote report is written, warned late on the console and on its cover
     late = run_cli("report", demo_case, "--no-pdf", "--lang", "en", "--kind", "pre-vote")
     assert late.returncode == 0 and "less than 15 days before the opening" in late.stderr
