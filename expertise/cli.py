@@ -392,14 +392,15 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
     from datetime import datetime, timezone
 
     from .audit import failed_collectors, run_audit
-    from .case import documents_received, load_case, require_declarations
+    from .case import load_case, require_declarations
     from .report import versions
+    from .report.build import require_report_inputs
     from .report.docx import require_pandoc
 
     journal.require_writable(journal.require_case(case_dir))
     case = load_case(case_dir)
     require_declarations(case)  # before any collector runs
-    documents_received(case)  # the report's own inputs: refused now, not after collecting
+    require_report_inputs(case)  # the report's own inputs: refused now, not after collecting
     versions.plan(case, kind, datetime.now(timezone.utc))  # likewise a version the dates do not allow
     if docx:
         require_pandoc()

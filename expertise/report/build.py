@@ -21,6 +21,7 @@ from ..case import Case, documents_received, load_case
 from ..audit import CollectorState, collectors_json
 from ..console import say
 from ..errors import UsageError
+from ..findings import load as findings_load
 from ..findings import report as findings_report
 from ..fsutil import interrupts_deferred, publish, staging_folder, write_atomic
 from ..hashing import sha256_file
@@ -102,6 +103,15 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {label: published[name] for label, name in staged.items()}
+
+
+def require_report_inputs(case: Case) -> None:
+    """Refuse (exit 2, naming the file and field) a case whose report could not be written for want of
+    one of its own inputs — the documents received, the free sections, the expert's findings and the
+    files they name — so that `audit` says so before collecting, not after."""
+    documents_received(case)
+    section_files(case)
+    findings_load.collect(case, catalogue_mod.load(framework_id=case.data.framework))
 
 
 def _publish_copy(staging: Path, folder: Path) -> None:

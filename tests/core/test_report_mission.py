@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import html
-import re
 import http.server
+import re
 import shutil
 import threading
 import zipfile
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from expertise import journal
 from expertise.case import load_case
 from expertise.i18n import render
 from expertise.report.build import build_report
@@ -65,8 +66,6 @@ def test_hostile_markdown_is_neutralised() -> None:
 @pytest.fixture(scope="module")
 def mission_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo case with a hostile line in its context, reported in English, HTML and DOCX."""
-    from expertise import journal
-
     case = tmp_path_factory.mktemp("mission") / "case"
     shutil.copytree(REPO / "fixtures" / "demo", case)
     (case / "evidence").mkdir(exist_ok=True)
@@ -138,6 +137,10 @@ def test_a_missing_section_file_is_named_with_its_field(run_cli, demo_case: Path
     refused = run_cli("report", demo_case, "--no-pdf")
     assert refused.returncode == 2 and "report.sections.limits" in refused.stderr
     assert "rapport/absent.md" in refused.stderr and "Traceback" not in refused.stderr
+    operations = len(journal.read_entries(demo_case))
+    refused = run_cli("audit", demo_case, "--no-pdf")  # before any collector runs
+    assert refused.returncode == 2 and "report.sections.limits" in refused.stderr
+    assert len(journal.read_entries(demo_case)) == operations
 
 
 def test_a_section_changed_after_the_report_is_named_by_journal_verify(run_cli, demo_case: Path) -> None:
@@ -176,7 +179,6 @@ def test_docx_is_marked_on_every_page_and_holds_the_report(mission_report: dict[
 
 
 def test_docx_is_journaled_and_published_with_the_report(mission_report: dict[str, Path]) -> None:
-    from expertise import journal
 
     entries = journal.read_entries(mission_report["case"])
     report = [e for e in entries if e["action"] == "report"][-1]

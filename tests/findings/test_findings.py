@@ -67,6 +67,18 @@ def test_a_bad_declaration_is_refused_naming_the_field(demo_case: Path, fields: 
     assert caught.value.field == field and named in caught.value.render("en")
 
 
+def test_audit_refuses_a_missing_evidence_file_before_collecting(run_cli, demo_case: Path) -> None:
+    """The report could not be written without it: `audit` says so first, not after every collector."""
+    from expertise import journal
+
+    with_findings(demo_case, finding(evidence='["findings/absent.txt"]'))
+    before = journal.read_entries(demo_case)
+    refused = run_cli("audit", demo_case, "--no-pdf")
+    assert refused.returncode == 2 and "finding[0].evidence[0]" in refused.stderr
+    assert "findings/absent.txt" in refused.stderr and "Traceback" not in refused.stderr
+    assert journal.read_entries(demo_case) == before
+
+
 def test_an_evidence_file_outside_the_case_is_refused(demo_case: Path) -> None:
     with_findings(demo_case, finding(evidence='["../case.toml"]'))
     with pytest.raises(UsageError):
