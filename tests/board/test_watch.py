@@ -183,10 +183,12 @@ def test_watch_command_line_with_a_board_rewritten_while_it_runs(election, serve
         publish(root, rewritten)
 
     threading.Thread(target=rewrite_after_the_first_copy, daemon=True).start()
+    # --snapshots counts the copies kept (changed ones): the first, then the rewritten one ends the watch;
+    # --until only bounds a watch that would never see the rewrite
     until = (datetime.now(timezone.utc) + timedelta(seconds=90)).isoformat()
     env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "EXPERTISE_OPERATOR": "test"}
     result = subprocess.run([sys.executable, "-m", "expertise", "board", "watch", url, "--every", "0.4", "--case",
-                             str(watch_case), "--until", until, "--snapshots", "4", "--workers", "1"],
+                             str(watch_case), "--until", until, "--snapshots", "2", "--workers", "1"],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "FAILURE" in result.stderr and "no longer extends" in result.stderr
