@@ -28,7 +28,9 @@ sys.path.insert(0, str(REPO))
 from expertise.board.parallel import InlineRunner  # noqa: E402
 from expertise.board.verify import VerifyOptions, verify_board  # noqa: E402
 
-# (group, test on "file:function") — first match wins; the callers of powmod/jacobi decide its kind.
+# (group, test on "file:function") — first match wins; the callers of an exponentiation (gmpy2's powmod,
+# or OpenSSL's through modexp.Modulus.pow, whose C call cProfile counts inside it) decide its kind.
+POWMOD = "<built-in method gmpy2.gmpy2.powmod>"
 GROUPS = [
     ("exponentiation: proofs (variable base)", lambda f, n: n == "<built-in method gmpy2.gmpy2.powmod>#proof"),
     ("exponentiation: membership (x^q, batch rounds)", lambda f, n: n == "<built-in method gmpy2.gmpy2.powmod>#member"),
@@ -51,14 +53,14 @@ def classify(stats: pstats.Stats) -> dict[str, float]:
     raw = stats.stats  # type: ignore[attr-defined]
     for (file, _line, name), (_cc, _nc, tottime, _ct, callers) in raw.items():
         key = name
-        if name == "<built-in method gmpy2.gmpy2.powmod>":
+        if name == POWMOD or (file.endswith("modexp.py") and name == "pow"):
             # split the built-in by its callers' kind
             for (cfile, _cl, cname), caller_stats in callers.items():
                 kind = "#member" if cname in ("is_member", "check_members", "_batch_holds", "_bisect") or (
                     "member" in cname) else (
                     "#proof" if cname in ("pow",) and cfile.endswith("groups.py") else "#other")
                 share = caller_stats[2]  # tottime attributed to this caller
-                group = next(g for g, test in GROUPS[:3] if test(file, name + kind))
+                group = next(g for g, test in GROUPS[:3] if test(file, POWMOD + kind))
                 totals[group] = totals.get(group, 0.0) + share
             continue
         group = next((g for g, test in GROUPS if test(file, key)), "interpreter and the rest")
