@@ -141,7 +141,7 @@ def test_ed25519_key_table_equals_libsodium() -> None:
 
 
 def test_weights_are_applied_once_per_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
-    from expertise.board.belenios.ballots import ChunkOutcome, settle_weights
+    from expertise.board.belenios.ballots import ChunkOutcome, settle_products
 
     xs = _members(12)
     weights = [1, 3, 3, 2, 3, 1]
@@ -150,12 +150,12 @@ def test_weights_are_applied_once_per_chunk(monkeypatch: pytest.MonkeyPatch) -> 
     for k, w in enumerate(weights):
         alpha, beta = xs[2 * k], xs[2 * k + 1]
         expected = [expected[0] * gmpy2.powmod(alpha, w, P) % P, expected[1] * gmpy2.powmod(beta, w, P) % P]
-        slots = outcome.products if w == 1 else outcome.weighted.setdefault(w, {})
-        slot = slots.setdefault(0, [[mpz(1), mpz(1)]])[0]
-        slot[0], slot[1] = slot[0] * alpha % P, slot[1] * beta % P
+        alphas, betas = outcome.pending.setdefault(w, {}).setdefault(0, [([], [])])[0]
+        alphas.append(alpha)
+        betas.append(beta)
     powers = []
     real = G.pow
     monkeypatch.setattr(G, "pow", lambda a, e: powers.append(e) or real(a, e))
-    settle_weights(G, outcome)
-    assert outcome.products[0] == [expected] and outcome.weighted == {}
+    settle_products(G, outcome)
+    assert outcome.products[0] == [expected] and outcome.pending == {}
     assert sorted(powers) == [2, 2, 3, 3]  # one per weight and component, not one per ballot

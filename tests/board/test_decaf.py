@@ -121,3 +121,58 @@ def test_without_libdecaf_the_group_keeps_libsodium(monkeypatch: pytest.MonkeyPa
         assert group.pow(member, c) == noclamp(c, member)
         assert group.commit(group.g_table, r, member, c) == add(base(r), noclamp(c, member))
         assert group.commit(table, r, member, c) == add(noclamp(r, y), noclamp(c, member))
+
+
+@needs_decaf
+def test_total_equals_libsodium_sums() -> None:
+    for size in (1, 2, 5, 8, 64):
+        terms = [base(secrets.randbelow(L)) for _ in range(size)]
+        expected = IDENTITY
+        for term in terms:
+            expected = add(expected, term)
+        assert decaf.total(terms) == expected
+    x = base(secrets.randbelow(L))
+    minus_x = base(L - 1) if x == base(1) else noclamp(L - 1, x)
+    assert decaf.total([x, minus_x]) == IDENTITY  # a sum that cancels encodes as the identity
+    assert decaf.total([x, minus_x, x]) == x
+
+
+@needs_decaf
+def test_range_commitments_equal_one_by_one() -> None:
+    group = Ed25519Group()
+    y = base(secrets.randbelow(L))
+    alpha, beta = base(secrets.randbelow(L)), base(secrets.randbelow(L))
+    g_table, y_table = group.g_table, group.fixed_base(y)
+    assert group.is_member(alpha) and group.is_member(beta)
+    for scalars_ in ([(secrets.randbelow(L), secrets.randbelow(L)) for _ in range(3)], [(1, L - 1), (L - 1, 1), (7, 8)]):
+        plaintexts = [0, 1, 5][: len(scalars_)]
+        terms = [(c, r, m) for (c, r), m in zip(scalars_, plaintexts)]
+        fast = decaf.range_commitments(alpha, beta, y_table.table, terms)
+        expected = []
+        for c, r, m in terms:
+            expected.append(add(base(r), noclamp(c, alpha)))
+            shifted = beta if m == 0 else add(beta, base(L - m))
+            expected.append(add(noclamp(r, y), noclamp(c, shifted)))
+        assert fast == expected
+    # a zero scalar is left to the one-by-one path, which the group then takes with the same answers
+    assert decaf.range_commitments(alpha, beta, y_table.table, [(0, 5, 1)]) is None
+    assert decaf.range_commitments(alpha, beta, y_table.table, [(5, L, 1)]) is None
+    proofs = [(0, 5), (3, L)]
+    shift = {1: base(L - 1), 2: base(L - 2)}
+    assert group.range_commitments(g_table, y_table, alpha, beta, proofs, [1, 2], shift.__getitem__) == [
+        base(5), noclamp(5, y), noclamp(3, alpha), noclamp(3, add(beta, base(L - 2)))]
+
+
+@needs_decaf
+def test_product_uses_libdecaf_only_for_known_members() -> None:
+    group = Ed25519Group()
+    members = [base(secrets.randbelow(L)) for _ in range(12)]
+    for x in members:
+        assert group.is_member(x)
+    expected = IDENTITY
+    for x in members:
+        expected = add(expected, x)
+    assert group.product(members) == expected
+    order_two = (2**255 - 20).to_bytes(32, "little")
+    hostile = group.mul(members[0], order_two)  # not a member: libdecaf would drop its torsion
+    assert group.product(members + [hostile]) == add(expected, hostile)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import threading
-from typing import Final
+from typing import Final, Sequence
 
 ORDER: Final = 2**252 + 27742317777372353535851937790883648493
 _INV4: Final = pow(4, -1, ORDER)
@@ -96,6 +96,8 @@ class _Scratch(threading.local):
 
     def __init__(self) -> None:
         self.x = _Buffer(_POINT_BYTES)  # the decoded variable point
+        self.alpha = _Buffer(_POINT_BYTES)  # a ciphertext's two points, decoded once (range_commitments)
+        self.beta = _Buffer(_POINT_BYTES)
         self.left = _Buffer(_POINT_BYTES)
         self.right = _Buffer(_POINT_BYTES)
         self.s1 = _Buffer(_SCALAR_BYTES)
@@ -163,6 +165,58 @@ def base_combination(r: int, c: int, encoded: bytes) -> bytes:
     _scalar(lib, scratch.s2, c * _INV8)
     lib.decaf_255_base_double_scalarmul_non_secret(scratch.left.ptr, scratch.s1.ptr, scratch.x.ptr, scratch.s2.ptr)
     return _encode(lib, scratch.left, scratch)
+
+
+def total(encodings: Sequence[bytes]) -> bytes:
+    """X_1 + … + X_n for members other than the identity, decoded and added in libdecaf.
+
+    Each term costs a decoding and an addition (about 6 µs against 15–18 µs for libsodium's
+    addition of two encodings); the sum of the decoded elements is [2]ΣX, brought back by one
+    variable-time multiplication by 1/8 before the encoding (encode([1/8]·[2]ΣX) = ΣX), so this
+    pays from about five terms on (a chunk's tally share).
+    """
+    lib = _LIB
+    assert lib is not None
+    scratch = _SCRATCH
+    _decode(lib, scratch.x, encodings[0])
+    for encoded in encodings[1:]:
+        _decode(lib, scratch.right, encoded)
+        lib.decaf_255_point_add(scratch.x.ptr, scratch.x.ptr, scratch.right.ptr)
+    _variable(lib, scratch, scratch.left, 1)
+    return _encode(lib, scratch.left, scratch)
+
+
+def range_commitments(alpha: bytes, beta: bytes, table: "Table",
+                      terms: Sequence[tuple[int, int, int]]) -> list[bytes] | None:
+    """A range proof's commitments A_j = [r_j]G + [c_j]α, B_j = [r_j]Y + [c_j](β − [m_j]G), in order.
+
+    ``terms`` are (c_j, r_j, m_j); α and β are members other than the identity, Y the table's
+    point. Each point is decoded once for the whole proof, and the shift by the plaintext is
+    folded into the scalars — [c](β − [m]G) = [−c·m]G + [c]β, one variable-time double
+    multiplication — so that β − [m]G is never computed, tested or decoded on its own.
+    None when a scalar is 0 modulo the order (libdecaf's zero-scalar cases, see
+    :func:`base_combination`): the caller then takes the commitments one by one.
+    """
+    lib = _LIB
+    assert lib is not None
+    if any(c % ORDER == 0 or r % ORDER == 0 for c, r, _ in terms):
+        return None
+    scratch = _SCRATCH
+    _decode(lib, scratch.alpha, alpha)
+    _decode(lib, scratch.beta, beta)
+    double = lib.decaf_255_base_double_scalarmul_non_secret
+    out: list[bytes] = []
+    for c, r, m in terms:
+        _scalar(lib, scratch.s1, r * _INV4)
+        _scalar(lib, scratch.s2, c * _INV8)
+        double(scratch.left.ptr, scratch.s1.ptr, scratch.alpha.ptr, scratch.s2.ptr)
+        out.append(_encode(lib, scratch.left, scratch))
+        _scalar(lib, scratch.s1, -c * m * _INV4)
+        double(scratch.right.ptr, scratch.s1.ptr, scratch.beta.ptr, scratch.s2.ptr)
+        table._times(lib, scratch, r)
+        lib.decaf_255_point_add(scratch.left.ptr, scratch.left.ptr, scratch.right.ptr)
+        out.append(_encode(lib, scratch.left, scratch))
+    return out
 
 
 class Table:

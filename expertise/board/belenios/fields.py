@@ -10,12 +10,13 @@ Belenios (or was edited), which we report rather than silently accept.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from gmpy2 import mpz
 
 from ...i18n import Message, msg
-from .groups import Group
+if TYPE_CHECKING:  # groups reads fields at import: the name is only an annotation here
+    from .groups import Group
 
 MAX_DEPTH = 64
 MAX_JSON_INT_DIGITS = 18  # heights, counts, sizes: far below 2^62

@@ -20,9 +20,12 @@ from typing import Any, Callable, Sequence
 
 import gmpy2
 from gmpy2 import mpz
+from nacl.bindings import (crypto_core_ed25519_add, crypto_core_ed25519_is_valid_point, crypto_core_ed25519_sub,
+                           crypto_scalarmult_ed25519_base_noclamp, crypto_scalarmult_ed25519_noclamp)
 
 from ...i18n import Message, msg
 from . import decaf, modexp
+from .fields import FieldError, decimal, type_name
 
 # BELENIOS-2048 (specification 2.0, section 5.1: FIPS 186-4 generation, seed ...67746, counter 109).
 _BELENIOS_P = mpz(
@@ -173,6 +176,22 @@ class Group:
         """
         return self.mul(table.pow(r), self.pow(base, c))
 
+    def range_commitments(self, g_table: Any, y_table: Any, alpha: Any, beta: Any,
+                          proofs: Sequence[tuple[mpz, mpz]], plaintexts: Sequence[int],
+                          g_neg: Callable[[int], Any]) -> list[Any]:
+        """A range proof's commitments A_j = g^r_j α^c_j, B_j = y^r_j (β·g^-m_j)^c_j, in order.
+
+        One method so that a group can share work across the commitments of one ciphertext
+        (``g_neg(m)`` is g^-m, kept by the caller for the whole board).
+        """
+        mul, commit = self.mul, self.commit
+        out: list[Any] = []
+        for (challenge, response), m in zip(proofs, plaintexts):
+            out.append(commit(g_table, response, alpha, challenge))
+            shifted = beta if m == 0 else mul(beta, g_neg(m))
+            out.append(commit(y_table, response, shifted, challenge))
+        return out
+
     def generator(self, index: int) -> Any:  # CHVote GetGenerator(i)
         raise NotImplementedError
 
@@ -226,8 +245,6 @@ class FiniteFieldGroup(Group):
         return lambda x, e: gmpy2.powmod(x, e, p)
 
     def parse(self, value: Any, path: str) -> mpz:
-        from .fields import FieldError, decimal
-
         x = decimal(value, path, self.p_digits)
         if x >= self.p:
             raise FieldError(path, msg("board.group.not_below_p"))
@@ -356,6 +373,7 @@ _ED_L = 2**252 + 27742317777372353535851937790883648493
 _ED_IDENTITY = bytes([1]) + bytes(31)
 _ED_HEX = re.compile("[0-9a-f]{64}")  # 64 lowercase hexadecimal digits, nothing else
 _KNOWN_LIMIT = 1 << 14  # encodings remembered as members (about 2 MB at most; a chunk adds a few thousand)
+_DECAF_TOTAL_MINIMUM = 8  # from about five terms on, libdecaf's sum pays for its final multiplication
 _ED_INVALID = b"\xff" * 32  # y = 2^255 - 1 >= p: never parsed, never a member (see Ed25519Group._point)
 
 
@@ -482,8 +500,6 @@ class _EdBasePower:
         self.group = group
 
     def pow(self, e: int) -> bytes:
-        from nacl.bindings import crypto_scalarmult_ed25519_base_noclamp
-
         scalar = int(e) % _ED_L
         if scalar == 0:
             return _ED_IDENTITY
@@ -528,8 +544,6 @@ class Ed25519Group(Group):
         return x
 
     def parse(self, value: Any, path: str) -> bytes:
-        from .fields import FieldError, type_name
-
         if not isinstance(value, str):
             raise FieldError(path, msg("board.group.expected_point", found=type_name(value)))
         if not _ED_HEX.fullmatch(value):
@@ -544,8 +558,6 @@ class Ed25519Group(Group):
         return x[::-1].hex()
 
     def is_member(self, x: bytes) -> bool:
-        from nacl.bindings import crypto_core_ed25519_is_valid_point
-
         if x in self._known:
             return True
         if x == _ED_IDENTITY or crypto_core_ed25519_is_valid_point(x):
@@ -582,8 +594,6 @@ class Ed25519Group(Group):
         return _ed_compress(result)
 
     def mul(self, a: bytes, b: bytes) -> bytes:
-        from nacl.bindings import crypto_core_ed25519_add
-
         if a == _ED_IDENTITY:
             return b
         if b == _ED_IDENTITY:
@@ -596,8 +606,6 @@ class Ed25519Group(Group):
         return self._remember(result) if a in known and b in known else result
 
     def div(self, a: bytes, b: bytes) -> bytes:
-        from nacl.bindings import crypto_core_ed25519_sub
-
         if b == _ED_IDENTITY:
             return a
         try:
@@ -608,8 +616,6 @@ class Ed25519Group(Group):
         return self._remember(result) if a in known and b in known else result
 
     def pow(self, a: bytes, e: int) -> bytes:
-        from nacl.bindings import crypto_scalarmult_ed25519_noclamp
-
         scalar = int(e) % _ED_L
         if scalar == 0 or a == _ED_IDENTITY:
             return _ED_IDENTITY
@@ -644,6 +650,30 @@ class Ed25519Group(Group):
             return self._remember(table.table.combination(int(r), int(c), base))
         result: bytes = super().commit(table, r, base, c)
         return result
+
+    def product(self, items: Any) -> bytes:
+        """A long sum of known members (a chunk's tally share) through libdecaf (decaf.total);
+        short sums, and any sum with a point not known to be a member, term by term."""
+        terms = [x for x in items if x != _ED_IDENTITY]
+        known = self._known
+        if decaf.AVAILABLE and len(terms) >= _DECAF_TOTAL_MINIMUM and all(x in known for x in terms):
+            return self._remember(decaf.total(terms))
+        result: bytes = super().product(terms)
+        return result
+
+    def range_commitments(self, g_table: Any, y_table: Any, alpha: bytes, beta: bytes,
+                          proofs: Sequence[tuple[mpz, mpz]], plaintexts: Sequence[int],
+                          g_neg: Callable[[int], Any]) -> list[Any]:
+        """Through libdecaf in one pass when α, β and the key are members (decaf.range_commitments):
+        α and β are decoded once and β·g^-m is never formed. The commitments are only hashed, so
+        they are not remembered as members."""
+        if (decaf.AVAILABLE and isinstance(g_table, _EdBasePower) and isinstance(y_table, _EdDecafTable)
+                and alpha != _ED_IDENTITY and beta != _ED_IDENTITY and self.is_member(alpha) and self.is_member(beta)):
+            terms = [(int(c), int(r), m) for (c, r), m in zip(proofs, plaintexts)]
+            out = decaf.range_commitments(alpha, beta, y_table.table, terms)
+            if out is not None:
+                return out
+        return super().range_commitments(g_table, y_table, alpha, beta, proofs, plaintexts, g_neg)
 
     def generator(self, index: int) -> bytes:
         x = int.from_bytes(hashlib.sha256(f"ggen|{index}".encode()).digest(), "big") >> 2

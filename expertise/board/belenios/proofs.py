@@ -97,18 +97,9 @@ class Crypto:
     def range_commitments(self, alpha: Any, beta: Any, proofs: Sequence[tuple[mpz, mpz]],
                           plaintexts: Sequence[int]) -> tuple[list[Any], mpz]:
         """(A_j, B_j) for each plaintext M_j: A = g^r α^c, B = y^r (β/g^M)^c; and Σc mod q."""
-        group = self.group
-        mul, commit = group.mul, group.commit
-        commitments: list[Any] = []
-        total = mpz(0)
-        for (challenge, response), m in zip(proofs, plaintexts):
-            a = commit(self.g_table, response, alpha, challenge)
-            shifted = beta if m == 0 else mul(beta, self.g_neg(m))
-            b = commit(self.y_table, response, shifted, challenge)
-            commitments.append(a)
-            commitments.append(b)
-            total += challenge
-        return commitments, total % self.q
+        commitments = self.group.range_commitments(self.g_table, self.y_table, alpha, beta, proofs, plaintexts,
+                                                   self.g_neg)
+        return commitments, sum((challenge for challenge, _ in proofs), mpz(0)) % self.q
 
     def verify_iproof(self, prefix: str, alpha: Any, beta: Any, alpha_text: str, beta_text: str,
                       proofs: Sequence[tuple[mpz, mpz]], plaintexts: Sequence[int]) -> bool:
