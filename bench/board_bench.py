@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/board_bench.py [--ballots 10000] [--sizes 1000,2000,5000]
                                                        [--workers 2,1] [--cache DIR] [--skip-tool]
-                                                       [--also-code DIR] [--no-batch]
+                                                       [--also-code DIR] [--no-batch] [--prefixes-only]
 
 The board (N ballots, one 3-candidate question, BELENIOS-2048, two trustees) is made once with
 belenios-tool by tests/board/belenios_gen.py and cached outside git (EXPERTISE_BENCH_CACHE, by
@@ -45,12 +45,15 @@ def default_cache() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "expertise" / "bench" / "board"
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, float | int]:
-    """Wall time and peak RSS (sum over the process tree) of a command."""
+def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, float | int]:
+    """Wall time and peak RSS (sum over the process tree) of a command.
+
+    ``cwd`` matters for ``python -m expertise``: the current directory comes first on its path,
+    before PYTHONPATH, so the code compared must be run from its own checkout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     peak = 0
     peak_main = 0
     done = threading.Event()
@@ -114,6 +117,7 @@ def main() -> None:
                         help="rounds, each running every command once (interleaved); medians are reported")
     parser.add_argument("--cache", type=Path, default=default_cache())
     parser.add_argument("--skip-tool", action="store_true", help="do not run belenios-tool (ours only)")
+    parser.add_argument("--prefixes-only", action="store_true", help="measure the --sizes prefixes, not the full board")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     spec = gen.ElectionSpec(voters=args.ballots, candidates=3, minimum=1, maximum=1, singles=2, seed=10000,
@@ -122,7 +126,7 @@ def main() -> None:
     election = gen.cached_election(spec, args.cache)
     if time.perf_counter() - started > 5:
         print(f"made the {args.ballots}-ballot board with belenios-tool in {time.perf_counter() - started:.0f} s")
-    sizes = sorted({int(s) for s in args.sizes.split(",") if s} | {args.ballots})
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s} | (set() if args.prefixes_only else {args.ballots}))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     rows = []
     for size in sizes:
@@ -133,18 +137,20 @@ def main() -> None:
         row = {"ballots": size, "board": label, "board_mb": round(board.stat().st_size / 2**20, 1)}
         runs = []
         for workers in [int(w) for w in str(args.workers).split(",")]:
-            runs.append((f"ours --workers {workers}", env, [f"--workers", str(workers)]))
+            runs.append((f"ours --workers {workers}", env, REPO, ["--workers", str(workers)]))
             if args.no_batch:
-                runs.append((f"ours --workers {workers} --no-batch", env, ["--workers", str(workers), "--no-batch"]))
+                runs.append((f"ours --workers {workers} --no-batch", env, REPO,
+                             ["--workers", str(workers), "--no-batch"]))
             if args.also_code:
                 runs.append((f"{args.also_code} --workers {workers}",
                              {**os.environ, "PYTHONPATH": str(args.also_code), "PYTHONDONTWRITEBYTECODE": "1"},
-                             ["--workers", str(workers)]))
+                             args.also_code.resolve(), ["--workers", str(workers)]))
         rounds: dict[str, list[dict]] = {}  # type: ignore[type-arg]
         for _ in range(args.repeat):
-            for name, run_env, extra in runs:
+            for name, run_env, cwd, extra in runs:
                 rounds.setdefault(name, []).append(measure(
-                    [sys.executable, "-m", "expertise", "board", "verify", str(board), *extra, "--quiet"], run_env))
+                    [sys.executable, "-m", "expertise", "board", "verify", str(board.resolve()), *extra, "--quiet"],
+                    run_env, cwd))
             if not args.skip_tool:
                 scratch = args.cache / "verify-dir"
                 shutil.rmtree(scratch, ignore_errors=True)

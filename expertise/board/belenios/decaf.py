@@ -170,10 +170,11 @@ def base_combination(r: int, c: int, encoded: bytes) -> bytes:
 def total(encodings: Sequence[bytes]) -> bytes:
     """X_1 + … + X_n for members other than the identity, decoded and added in libdecaf.
 
-    Each term costs a decoding and an addition (about 6 µs against 15–18 µs for libsodium's
+    Each term costs a decoding and an addition (about 6 µs against 15 µs for libsodium's
     addition of two encodings); the sum of the decoded elements is [2]ΣX, brought back by one
     variable-time multiplication by 1/8 before the encoding (encode([1/8]·[2]ΣX) = ΣX), so this
-    pays from about five terms on (a chunk's tally share).
+    pays from six terms on (measured: 77 µs against 78 µs for 6 terms, 110 against 163 for 12):
+    a chunk's tally share.
     """
     lib = _LIB
     assert lib is not None

@@ -77,11 +77,13 @@ class Modulus:
         self._local = threading.local()
 
     def _number(self, value: mpz) -> int:
-        number = _LIB.BN_new() if _LIB is not None else None
+        lib = _LIB
+        assert lib is not None
+        number = lib.BN_new()
         if not number:
             raise MemoryError("OpenSSL could not allocate a number")
-        data = value.to_bytes(self.size, "big") if value else b""
-        _LIB.BN_bin2bn(data, len(data), number)
+        data = value.to_bytes(self.size, "big")
+        lib.BN_bin2bn(data, len(data), number)
         return int(number)
 
     def _scratch(self) -> tuple[int, int, int, int, ctypes.Array[ctypes.c_char]]:
