@@ -389,6 +389,15 @@ class Case:
         path = Path(relative).expanduser()
         return path if path.is_absolute() else self.root / path
 
+    def file_inside(self, ref: str, field: str) -> Path:
+        """The file ``ref`` names, which must lie in the case folder (a relative path without "..")
+        so that the journal and the archive bind it; exit 2 naming case.toml and ``field`` otherwise."""
+        path = self.root / ref
+        inside = not Path(ref).is_absolute() and ".." not in Path(ref).parts
+        if not inside or not path.is_file():
+            raise CaseError(msg("case.file_not_in_case", ref=ref), path=str(self.file), field=field)
+        return path
+
     @property
     def level(self) -> int:
         return self.data.risk.chosen_level

@@ -72,15 +72,6 @@ class ExpertFindings:
     inputs: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def _case_file(case: Case, ref: str, where: str) -> Path:
-    """A file of the case folder named by ``where`` (finding and field); refused outside the folder."""
-    path = (case.root / ref)
-    inside = not Path(ref).is_absolute() and ".." not in Path(ref).parts
-    if not inside or not path.is_file():
-        raise UsageError(msg("findings.case.missing_file", ref=ref), path=str(case.file), field=where)
-    return path
-
-
 def _check_ids(ids: list[str], known: set[str], where: str, case: Case, kind: Message) -> None:
     unknown: list[Arg] = [*sorted(set(ids) - known)]
     if unknown:
@@ -121,7 +112,7 @@ def collect(case: Case, catalogue: Catalogue) -> ExpertFindings:
                              field=f"{where}.accepted_by")
         evidence = []
         for j, ref in enumerate(f.evidence):
-            path = _case_file(case, ref, f"{where}.evidence[{j}] ({f.id})")
+            path = case.file_inside(ref, f"{where}.evidence[{j}] ({f.id})")
             evidence.append(Evidence(ref, sha256_file(path)))
             out.inputs.append((path, f"finding {f.id}"))
         out.findings.append(Finding(
@@ -133,7 +124,7 @@ def collect(case: Case, catalogue: Catalogue) -> ExpertFindings:
         where = f"findings.import[{index}]"
         _check_ids(imp.objectives, objectives, f"{where}.objectives", case, msg("findings.kind.objectives"))
         _check_ids(imp.requirements, requirements, f"{where}.requirements", case, msg("findings.kind.requirements"))
-        path = _case_file(case, imp.sarif, f"{where}.sarif")
+        path = case.file_inside(imp.sarif, f"{where}.sarif")
         log = read_sarif(path, imp.sarif)
         digest = sha256_file(path)
         out.inputs.append((path, "sarif import"))
@@ -149,7 +140,7 @@ def collect(case: Case, catalogue: Catalogue) -> ExpertFindings:
                 (Evidence(imp.sarif, digest),), tuple(raw["locations"]), imported_from=raw["tool"]))
 
     for index, p in enumerate(pentests):
-        path = _case_file(case, p.operations, f"pentest[{index}].operations")
+        path = case.file_inside(p.operations, f"pentest[{index}].operations")
         out.inputs.append((path, "pentest operations"))
         out.pentests.append(PentestAnnex(p.date.isoformat(), p.tester, p.scope, tuple(p.tools),
                                          Evidence(p.operations, sha256_file(path))))

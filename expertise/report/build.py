@@ -30,6 +30,7 @@ from ..requirements import matrix
 from .docx import require_pandoc, write_docx
 from .model import build_context
 from .sections import section_files
+from .timeline import event_evidence_files
 from .pdf import write_pdf
 from .render import render_html
 from . import versions
@@ -89,6 +90,8 @@ def build_report(case_dir: Path, *, lang: str | None = None, out_dir: Path | Non
                         op.add_input(section, label=f"report section {name}")
                     for path, label in expert_inputs:  # the expert's findings' files (issue 13)
                         op.add_input(path, label=label)
+                    for _, path in event_evidence_files(case):  # the evidence of the timeline's events
+                        op.add_input(path, label="report event evidence")
                     for label, name in staged.items():
                         op.store_file(f"report/{name}", staging / name, label=f"report-{label}")
                     op.notes["language"] = lang
@@ -111,6 +114,7 @@ def require_report_inputs(case: Case) -> None:
     files they name — so that `audit` says so before collecting, not after."""
     documents_received(case)
     section_files(case)
+    event_evidence_files(case)
     findings_load.collect(case, catalogue_mod.load(framework_id=case.data.framework))
 
 

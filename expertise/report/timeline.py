@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from pydantic import AwareDatetime, Field, field_validator
 
 from ..domain import Section
+from ..hashing import sha256_file
 from ..i18n import Message, msg
 
 if TYPE_CHECKING:
@@ -42,13 +44,31 @@ class MissionEvent(Section):
 
 
 @dataclass(frozen=True)
+class EventEvidence:
+    """A file the expert names as the evidence of an event, with its SHA-256 when the report was built."""
+
+    ref: str
+    sha256: str
+
+
+def event_evidence_files(case: "Case") -> list[tuple[str, Path]]:
+    """Every file ``[[report.events]]`` name as evidence: each must be in the case folder (exit 2 naming
+    case.toml and the field otherwise), each is an input of the report, bound by its hash."""
+    files = []
+    for i, event in enumerate(case.data.report.events):
+        for j, ref in enumerate(event.evidence):
+            files.append((ref, case.file_inside(ref, f"report.events[{i}].evidence[{j}]")))
+    return files
+
+
+@dataclass(frozen=True)
 class TimelineRow:
     """One line of the timeline. ``when`` keeps what was stated: a date alone stays a date."""
 
     when: datetime | date
     what: Message | str  # a Message for what the tool states, the expert's own words verbatim
     origin: Message
-    evidence: tuple[str, ...] = field(default=())
+    evidence: tuple[EventEvidence, ...] = field(default=())
 
     @property
     def has_time(self) -> bool:
@@ -90,7 +110,9 @@ def mission_timeline(case: "Case", journal_entries: Iterable[Mapping[str, Any]])
         if box.closes is not None:
             rows.append(TimelineRow(box.closes, msg("report.timeline.box_closes", name=box.name),
                                     msg("report.timeline.from_box", id=box.id)))
+    hashes = {ref: sha256_file(path) for ref, path in event_evidence_files(case)}
     events: list[MissionEvent] = case.data.report.events
-    rows.extend(TimelineRow(event.date, event.what, msg("report.timeline.from_expert"), tuple(event.evidence))
+    rows.extend(TimelineRow(event.date, event.what, msg("report.timeline.from_expert"),
+                            tuple(EventEvidence(ref, hashes[ref]) for ref in event.evidence))
                 for event in events)
     return sorted(rows, key=lambda row: row.sort_key)

@@ -16,6 +16,7 @@ import pytest
 
 from expertise import journal
 from expertise.case import load_case
+from expertise.hashing import sha256_file
 from expertise.i18n import render
 from expertise.report.build import build_report
 from expertise.report.docx import write_docx
@@ -128,7 +129,8 @@ def test_timeline_sorts_dates_and_datetimes_and_keeps_what_was_stated(demo_case:
     stated = rows[2]
     assert stated.when == date(2026, 12, 1) and not stated.has_time  # a date alone stays a date
     assert rows[1].when == datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc) and rows[1].has_time
-    assert rows[0].evidence == ("docs/pv-ceremonie-des-cles.md",)
+    assert [e.ref for e in rows[0].evidence] == ["docs/pv-ceremonie-des-cles.md"]
+    assert rows[0].evidence[0].sha256 == sha256_file(case.root / "docs/pv-ceremonie-des-cles.md")
 
 
 def test_a_missing_section_file_is_named_with_its_field(run_cli, demo_case: Path) -> None:
@@ -151,6 +153,35 @@ def test_a_section_changed_after_the_report_is_named_by_journal_verify(run_cli, 
         handle.write("\nAjouté après la remise du rapport.\n")
     proc = run_cli("journal", "verify", demo_case)
     assert proc.returncode == 1 and "rapport/limites.md changed since operation" in proc.stderr
+
+
+
+def test_an_event_evidence_is_checked_hashed_and_bound(run_cli, demo_case: Path) -> None:
+    """The evidence an event names is a file of the case, shown with its SHA-256 and journaled as an
+    input of the report: missing, it is refused before any collector runs; edited, journal verify says so."""
+    evidence = 'électronique"\nevidence = ["docs/pv-ceremonie-des-cles.md"]'  # the event's, not a judgment's
+    replace_in(demo_case / "case.toml", evidence, 'électronique"\nevidence = ["docs/absent.md"]')
+    operations = len(journal.read_entries(demo_case))
+    refused = run_cli("audit", demo_case, "--no-pdf")
+    assert refused.returncode == 2 and "report.events[0].evidence[0]" in refused.stderr
+    assert "docs/absent.md" in refused.stderr and "Traceback" not in refused.stderr
+    assert len(journal.read_entries(demo_case)) == operations
+    replace_in(demo_case / "case.toml", 'evidence = ["docs/absent.md"]', 'evidence = ["../outside.md"]')
+    (demo_case.parent / "outside.md").write_text("hors du dossier\n", encoding="utf-8")
+    refused = run_cli("audit", demo_case, "--no-pdf")  # outside the case folder: not bound, refused
+    assert refused.returncode == 2 and "report.events[0].evidence[0]" in refused.stderr
+    assert len(journal.read_entries(demo_case)) == operations
+    replace_in(demo_case / "case.toml", 'evidence = ["../outside.md"]', 'evidence = ["docs/pv-ceremonie-des-cles.md"]')
+    assert run_cli("registers", "check", demo_case).returncode in (0, 1)
+    assert run_cli("report", demo_case, "--no-pdf").returncode == 0
+    page = html.unescape((demo_case / "report" / "report.html").read_text(encoding="utf-8"))
+    digest = sha256_file(demo_case / "docs" / "pv-ceremonie-des-cles.md")
+    assert f"SHA-256 {digest}" in page[page.index('id="mission-timeline"'):]
+    assert run_cli("journal", "verify", demo_case).returncode == 0
+    with (demo_case / "docs" / "pv-ceremonie-des-cles.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nAjouté après la remise du rapport.\n")
+    proc = run_cli("journal", "verify", demo_case)
+    assert proc.returncode == 1 and "docs/pv-ceremonie-des-cles.md changed since operation" in proc.stderr
 
 
 # --- the editable copy ---
