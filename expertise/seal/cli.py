@@ -515,6 +515,7 @@ def reuse(
         packages=packages,
         trusted_keys=[expected_fingerprint(t) for t in trusted],
         tsa_ca_file=tsa_ca_file,
+        **({"framework_id": case.data.framework} if case is not None else {}),
     )
     if case is not None:
         from .casework import reuse_in_case

@@ -261,8 +261,10 @@ def assess_reuse(
     packages: Sequence[str] = (),
     trusted_keys: Sequence[str] = (),
     tsa_ca_file: Path | None = None,
+    framework_id: str = catalogue_mod.FRAMEWORK_ID,
 ) -> ReuseAssessment:
-    framework = catalogue_mod.load().framework
+    """``framework_id``: the framework whose re-use windows apply (a case's ``framework``)."""
+    framework = catalogue_mod.load(framework_id=framework_id).framework
     if level not in framework.reuse_months:
         raise UsageError(msg("seal.reuse.bad_level", levels=", ".join(map(str, sorted(framework.reuse_months)))),
                          field="--level")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,12 @@ from expertise.assess import Conclusion, assess
 from expertise.case import Answer, load_case
 from expertise.catalogue import Framework, Requirement
 from expertise.cli import cli
-from expertise.errors import CaseError, CatalogueError
+from expertise.errors import CaseError, CatalogueError, UsageError
 from expertise.i18n import msg
 from expertise.paths import checks_dir
 from expertise.requirements import decide_requirement, markdown, matrix
 from expertise.results import Result, Status
+from expertise.seal.reuse import assess_reuse
 
 REPO = Path(__file__).resolve().parents[2]
 FRAMEWORKS = checks_dir() / "frameworks"
@@ -279,6 +281,9 @@ source = "tests"
 source_text = "sources/toy.txt"
 grid = "toy-grid"
 
+[reuse]
+level_1_months = 6
+
 [[levels]]
 id = 1
 inherits_from = []
@@ -351,6 +356,9 @@ def test_a_new_framework_is_a_framework_file_and_a_grid_file(tmp_path: Path, dem
         assert [row.objective.id for row in assessment.objectives] == ["T-01"]
         rows = {row.requirement.id: row.status for row in matrix(assessment)}
         assert rows == {"toy-https": Conclusion.NOT_ASSESSED, "toy-note": Conclusion.MET}
+        with pytest.raises(UsageError) as refused:  # the framework's own re-use windows: level 1 only
+            assess_reuse(tmp_path, tmp_path, date(2029, 1, 1), 2, framework_id="toy-2030")
+        assert refused.value.field == "--level" and refused.value.message.args["levels"] == "1"
         listed = CliRunner().invoke(cli, ["requirements", "--framework", "toy-2030", "--json"])
         assert listed.exit_code == 0, listed.output
         assert [r["id"] for r in json.loads(listed.output)[0]["requirements"]] == ["toy-https", "toy-note"]
