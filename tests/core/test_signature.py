@@ -217,6 +217,7 @@ def authority(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:.*validate_pdf_ltv_signature.*:DeprecationWarning")  # see verify_pdf
 def test_b_lt_with_a_local_time_stamping_authority(authority: dict[str, Any], signed_report: dict[str, Path],
                                                    tmp_path: Path) -> None:
     """Signed with a time-stamp from `openssl ts` and the CRLs pyHanko fetched embedded (DSS):
