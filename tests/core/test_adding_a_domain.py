@@ -54,6 +54,7 @@ def _case(project: Path, tmp_path: Path, log: str) -> Path:
     text = re.sub(r"^\[\[actors\]\]\n(?:(?!^\[).*\n)*", "", text, flags=re.M)
     text = re.sub(r"^documents = .*\n", "", text, flags=re.M)  # the demo's documents folder is not copied
     text = re.sub(r"^\[report\.sections\]\n(?:(?!^\[).*\n)*", "", text, flags=re.M)  # nor its free sections
+    text = re.sub(r"^\[\[report\.events\]\]\n(?:(?!^\[).*\n)*", "", text, flags=re.M)  # nor its events' evidence
     text = text.split("# --- The expert's own findings")[0]  # nor its findings folder
     opens = re.search(r"^opens = (\S+)", text, re.M)
     assert opens
