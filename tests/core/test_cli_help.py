@@ -19,6 +19,7 @@ from expertise.cli import cli
 from expertise.clihelp import HelpCommand, HelpGroup, help_codes
 from expertise.console import set_language
 from expertise.i18n import Message, render
+from tests.french import english_words
 
 
 def commands(command: click.Command = cli, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
@@ -64,6 +65,12 @@ def test_every_command_and_option_has_its_help_in_each_language(lang: str) -> No
     assert len(codes) >= len(COMMANDS) + 40  # the commands, and the options of each
     missing = [code for code in codes if not i18n.has_text(code, lang)]
     assert not missing, f"--help texts missing from locale/{lang}.po: {missing}"
+
+
+def test_the_french_help_holds_no_english_prose() -> None:
+    french = i18n.catalogue("fr").texts
+    english = {code: english_words(str(french[code])) for code in help_codes(cli)}
+    assert not {code: words for code, words in english.items() if words}
 
 
 def test_every_visible_option_is_documented() -> None:
