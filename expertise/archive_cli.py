@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .clihelp import HelpGroup
 from .console import emit_json, language, out, say, text
 from .errors import UsageError
 from .i18n import Message, msg
@@ -20,46 +21,25 @@ def _line(label: Message, value: Message | str) -> None:
     out.print(f"{text(label):<14}{text(value)}", markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
-@click.group(name="archive")
+@click.group(name="archive", cls=HelpGroup)
 def command() -> None:
-    """Sealed archive of a case, kept until every appeal is exhausted.
-
-    \b
-    The recommendation asks that every supporting file be kept under seal until the
-    appeal periods are exhausted, then destroyed. `archive create` copies the case (and
-    the reports written outside it), seals the copy with the expert's key (SHA256SUMS,
-    SSHSIG, raw Ed25519, optional RFC 3161 time-stamp, VERIFY.md with stock commands)
-    and journals it; `archive verify` checks such a folder years later.
-    """
+    pass
 
 
 @command.command()
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=PATH, required=True, help="Folder to create (never overwritten).")
-@click.option("--key", "key_path", type=PATH, default=None,
-              help="Expert's Ed25519 key (default: [seal] key of case.toml).")
-@click.option("--tsa", "tsa_url", default=None, metavar="URL",
-              help="RFC 3161 time-stamping authority (default: [seal] tsa of case.toml, if any).")
-@click.option("--tsa-ca-file", type=PATH, default=None, help="Root certificate of the time-stamping authority.")
-@click.option("--no-tsa", is_flag=True, help="No time-stamp, even when case.toml names an authority.")
-@click.option("--report", "reports", type=PATH, multiple=True,
-              help="A report file or folder written outside the case (e.g. report.pdf). Repeatable.")
-@click.option("--retain-until", default=None, metavar="YYYY-MM-DD",
-              help="End of the retention period, when known (recorded in the archive's README).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was archived as JSON.")
-@click.option("--accept-changed", is_flag=True,
-              help="Archive although an input changed since its results were collected: the acceptance is "
-                   "journaled (and so archived) and stated. Without it: exit 1, naming each file.")
+@click.option("--out", "out_dir", type=PATH, required=True)
+@click.option("--key", "key_path", type=PATH, default=None)
+@click.option("--tsa", "tsa_url", default=None, metavar="URL")
+@click.option("--tsa-ca-file", type=PATH, default=None)
+@click.option("--no-tsa", is_flag=True)
+@click.option("--report", "reports", type=PATH, multiple=True)
+@click.option("--retain-until", default=None, metavar="YYYY-MM-DD")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--accept-changed", is_flag=True)
 def create(case_dir: Path, out_dir: Path, key_path: Path | None, tsa_url: str | None, tsa_ca_file: Path | None,
            no_tsa: bool, reports: tuple[Path, ...], retain_until: str | None, as_json: bool,
            accept_changed: bool) -> None:
-    """Copy CASE_DIR (and --report files) into --out and seal the copy.
-
-    \b
-    Private keys and special files found in the case are not archived, and are named.
-    Exit 0: archived. 1: refused — the journal does not verify, an operation is still
-    being written, or an input changed since its results were collected (see --accept-changed). 2: usage error (missing key, existing --out, unreadable file).
-    """
     from .archive import create_archive
 
     until = None
@@ -90,19 +70,10 @@ def create(case_dir: Path, out_dir: Path, key_path: Path | None, tsa_url: str | 
 
 @command.command()
 @click.argument("folder", type=PATH)
-@click.option("--expect-key", default=None, metavar="SHA256:…",
-              help="Accept only an archive sealed with this key fingerprint.")
-@click.option("--tsa-ca-file", type=PATH, default=None, help="Root certificate to check the time-stamp with.")
-@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+@click.option("--expect-key", default=None, metavar="SHA256:…")
+@click.option("--tsa-ca-file", type=PATH, default=None)
+@click.option("--json", "as_json", is_flag=True)
 def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_json: bool) -> None:
-    """Check an archive: its seal against its files, then the archived journal.
-
-    \b
-    Exit 0: intact. 1: a file differs from the seal, the archived journal does not
-    verify, or an archived input differs from what the operation reading it recorded
-    without the expert's recorded acceptance (each difference is listed). 2: the seal itself is broken or FOLDER is not an
-    archive.
-    """
     from .archive import verify_archive
 
     if expect_key and not expect_key.startswith("SHA256:"):
@@ -131,20 +102,10 @@ def verify(folder: Path, expect_key: str | None, tsa_ca_file: Path | None, as_js
 # --- the record of destruction (retention) ---
 @command.command(name="destroy-record")
 @click.argument("archive", type=PATH)
-@click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The case folder: its [retention] section and its journal.")
-@click.option("--out", "out_dir", type=PATH, required=True, help="Folder to create for the signed record.")
-@click.option("--key", "key_path", type=PATH, default=None,
-              help="Expert's Ed25519 key (default: [seal] key of case.toml).")
+@click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--out", "out_dir", type=PATH, required=True)
+@click.option("--key", "key_path", type=PATH, default=None)
 def destroy_record(archive: Path, case_dir: Path, out_dir: Path, key_path: Path | None) -> None:
-    """Write the signed record of destruction of ARCHIVE for the electoral commission.
-
-    \b
-    Only once the appeal period of [retention] has ended with no action declared.
-    Exit 0: written (and journaled). 1: the archive does not verify. 2: refused — the period
-    has not ended (the date it ends is named), an action was brought or is not declared,
-    no [retention], --out exists.
-    """
     from .retention.record import write_destruction_record
 
     written = write_destruction_record(archive, case_dir, out_dir, key_path=key_path, lang=language(),

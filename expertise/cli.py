@@ -16,6 +16,7 @@ from . import __version__
 from . import catalogue as catalogue_mod
 from . import journal
 from .domains import all_domains, collecting_domains
+from .clihelp import HelpGroup
 from .console import emit_json, language, out, say, set_language, text
 from .errors import ExpertiseError, UsageError
 from .i18n import LANGUAGES, Message, msg
@@ -28,24 +29,12 @@ if TYPE_CHECKING:
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=HelpGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="expertise")
-@click.option("--operator", envvar="EXPERTISE_OPERATOR", default=None,
-              help="Who runs the command, recorded in the journal (default: user@host; env EXPERTISE_OPERATOR).")
-@click.option("--debug", is_flag=True, envvar="EXPERTISE_DEBUG", help="Show tracebacks of internal errors.")
+@click.option("--operator", envvar="EXPERTISE_OPERATOR", default=None)
+@click.option("--debug", is_flag=True, envvar="EXPERTISE_DEBUG")
 @click.pass_context
 def cli(ctx: click.Context, operator: str | None, debug: bool) -> None:
-    """Independent expertise of internet voting (CNIL recommendation, délibération n° 2019-053).
-
-    \b
-    A case folder holds case.toml (the election, the expert, the risk grid, the scope, the
-    expert's judgments), the evidence collected, and journal.jsonl, the hash-chained journal
-    of every operation. Typical use:
-      expertise init my-case          write a commented case.toml to fill in
-      expertise risk my-case          score the CNIL risk grid
-      expertise audit my-case         run every collector the case declares, assess, report
-      expertise demo                  everything on the bundled demo case
-    """
     if operator:
         os.environ["EXPERTISE_OPERATOR"] = operator
     ctx.obj = {"debug": debug}
@@ -55,29 +44,16 @@ CASE_DIR = click.argument("case_dir", type=click.Path(file_okay=False, path_type
 
 
 REPORT_KIND = click.option(
-    "--kind", type=click.Choice(["pre-vote", "final", "supplementary"]), default=None,
-    help="Write a numbered, dated version of this kind (kept in report/versions/<n>-<kind>/, journaled, "
-         "with what changed since the previous version). Without it: an unnumbered draft.")
-DOCX = click.option("--docx", is_flag=True, help="Also write report.docx, an editable copy (pandoc) marked on every "
-                                                 "page as an unsigned working copy.")
+    "--kind", type=click.Choice(["pre-vote", "final", "supplementary"]), default=None)
+DOCX = click.option("--docx", is_flag=True)
 ACCEPT_CHANGED = click.option(
-    "--accept-changed", is_flag=True,
-    help="Go on although an input (a register, a board…) changed since its results were collected: the "
-         "acceptance is journaled and the report states each changed file. Without it: exit 1, naming them.")
+    "--accept-changed", is_flag=True)
 
 
 @cli.command()
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Overwrite an existing case.toml (refused once the case has a journal).")
+@click.option("--force", is_flag=True)
 def init(case_dir: Path, force: bool) -> None:
-    """Create a case folder with a commented case.toml template.
-
-    \b
-    When case.toml exists, the template is written beside it as case.new.toml (never
-    over it). --force replaces case.toml, but not in a case that has a journal: the
-    journal's operations rest on that case.toml (exit 2).
-    """
     from importlib.resources import files
 
     target = case_dir / journal.CASE_FILE
@@ -94,15 +70,9 @@ def init(case_dir: Path, force: bool) -> None:
 
 @cli.command()
 @CASE_DIR
-@click.option("--json", "as_json", is_flag=True, help="Print the score as JSON.")
-@click.option("--review", is_flag=True, help="Review mode: score without journaling (automatic on a read-only case).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--review", is_flag=True)
 def risk(case_dir: Path, as_json: bool, review: bool) -> None:
-    """Score the CNIL risk grid and compare with the chosen level.
-
-    Prints each statement, the answer and the point it scores, the total and the computed
-    level (0-2: level 1, 3-6: level 2, 7-10: level 3). Exit 1 when the chosen level is below
-    the computed one (in doubt, the higher level should be preferred) or the grid is incomplete.
-    """
     from .case import load_case
     from .risk import score
 
@@ -148,23 +118,13 @@ def risk(case_dir: Path, as_json: bool, review: bool) -> None:
 
 @cli.group(name="journal")
 def journal_group() -> None:
-    """The hash-chained journal of operations."""
+    pass
 
 
 @journal_group.command(name="verify")
 @CASE_DIR
-@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 def journal_verify(case_dir: Path, as_json: bool) -> None:
-    """Check the journal: chain, entry hashes, evidence files.
-
-    \b
-    Also re-hashes every input the journal records inside the case folder (registers, boards,
-    keys…) and names each one changed or missing since the operation that read it. case.toml
-    edits are listed as notes: each version an operation read is kept in evidence/case/.
-    Exit 0 when intact; 1 naming the first bad entry on any edit, removal or reorder, when
-    an evidence file was modified or removed, or when an input changed since it was read
-    (unless the expert accepted that change with --accept-changed); 2 when the folder is not a case.
-    """
     report = journal.verify(case_dir)
     unaccepted = [change for change in report.stale_inputs if change.accepted_by is None]
     if as_json:
@@ -199,9 +159,8 @@ def _print_journal_state(report: journal.JournalReport) -> None:
 
 @journal_group.command(name="show")
 @CASE_DIR
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 def journal_show(case_dir: Path, as_json: bool) -> None:
-    """List the journal's entries."""
     journal.require_case(case_dir)
     entries = journal.read_entries(case_dir)
     if as_json:
@@ -215,18 +174,10 @@ def journal_show(case_dir: Path, as_json: bool) -> None:
 
 @cli.command()
 @CASE_DIR
-@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
-@click.option("--review", is_flag=True,
-              help="Review mode: assess without journaling (automatic on a read-only case).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--review", is_flag=True)
 @ACCEPT_CHANGED
 def assess(case_dir: Path, as_json: bool, review: bool, accept_changed: bool) -> None:
-    """Assess each applicable objective from the journaled results and the expert's judgments.
-
-    Objectives are cumulative by level (level 2 = level 1 + level 2 objectives). Each is
-    met, partially met, not met or not assessed; nothing is met without evidence. The
-    assessment is stored as evidence and journaled; warns when a collector case.toml
-    declares has not run yet (`expertise audit` runs them). Exit 1 when an objective is not met.
-    """
     from .assess import Conclusion, assess as run_assess, journal_assessment, warn_set_aside
     from .audit import uncollected
     from .case import load_case
@@ -285,40 +236,19 @@ def _warn_uncollected(missing: list[str], case_file: Path, shown: Path) -> None:
 
 @cli.command()
 @CASE_DIR
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the report and of the messages (default: the case's for the report, French "
-                   "unless set; the environment's for the messages).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write report.html, report.pdf and results.json (default: CASE_DIR/report).")
-@click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--no-pdf", is_flag=True)
 @DOCX
-@click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
-@click.option("--review", is_flag=True,
-              help="Review copy: written to --out (outside the case), journaled nowhere, marked as such on every "
-                   "page and in results.json (automatic on a read-only case).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--review", is_flag=True)
 @ACCEPT_CHANGED
 @REPORT_KIND
-@click.option("--sign-p12", "sign_p12", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Sign report.pdf (PAdES) with this PKCS#12 file instead of [report.signature] pkcs12 "
-                   "(passphrase: EXPERTISE_P12_PASSPHRASE or a prompt).")
-@click.option("--tsa-url", default=None,
-              help="RFC 3161 time-stamping authority: PAdES B-LT instead of B-B (default: [report.signature] tsa_url).")
+@click.option("--sign-p12", "sign_p12", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--tsa-url", default=None)
 def report(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, as_json: bool,
            review: bool, accept_changed: bool, kind: str | None, docx: bool = False,
            sign_p12: Path | None = None, tsa_url: str | None = None) -> None:
-    """Write the expert report: report.html, report.pdf (PDF/A-3b) and results.json.
-
-    \b
-    The report rests on what the journal holds: run `expertise audit` first (it collects,
-    then writes this report). The files are written into a temporary folder and published
-    together: an interrupted run leaves the previous report whole.
-    Exit 0: written. 2: not a case, invalid case.toml, none of the collectors case.toml
-    declares ([seal], [probe], [board], [registers]) has run yet, or a review copy (--review,
-    read-only case) without --out outside the case, --docx without pandoc; with --kind, a final
-    report before the closing, a pre-vote report once the vote has opened, a supplementary report
-    without an earlier final one, or a review copy; or the signature ([report.signature],
-    --sign-p12) failed (passphrase, certificate, time-stamping authority): nothing is published.
-    """
     from .audit import uncollected
     from .case import load_case, require_declarations
     from .report.build import build_report
@@ -366,29 +296,14 @@ def _print_written(written: dict[str, Path], as_json: bool, collectors: dict[str
 
 @cli.command()
 @CASE_DIR
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the report and of the messages (default: the case's for the report, French "
-                   "unless set; the environment's for the messages).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the report (default: CASE_DIR/report).")
-@click.option("--no-pdf", is_flag=True, help="Write the HTML and results.json only.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--no-pdf", is_flag=True)
 @DOCX
 @REPORT_KIND
-@click.option("--json", "as_json", is_flag=True,
-              help="Print each collector's outcome (done, skipped, failed: why) and the files written as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, docx: bool, kind: str | None,
           as_json: bool) -> None:
-    """Run every collector the case declares (seal, probe, board…), then assess and report.
-
-    \b
-    A collector that cannot run (a missing file, an unreachable host…) is named and the
-    others still run; the report is written and says which evidence is missing.
-    Prints one line per collector (its state, its failing checks and those it could not
-    test), then where the report is.
-    Exit 0: every declared collector ran (findings are in the report). 2: not a case,
-    invalid case.toml, a read-only case folder, a collector could not run (each is named), or
-    --kind/--docx refused as by `report` (before any collector runs).
-    """
     from datetime import datetime, timezone
 
     from .audit import failed_collectors, run_audit
@@ -420,13 +335,10 @@ def audit(case_dir: Path, lang: str | None, out_dir: Path | None, no_pdf: bool, 
 
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"),
-              show_default=True, help="Where to write the demo case and its report.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the report and of the messages (default: the report in French, the messages "
-                   "in the environment's language).")
-@click.option("--force", is_flag=True, help="Replace an existing demo folder.")
+              show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None)
+@click.option("--force", is_flag=True)
 def demo(out_dir: Path, lang: str | None, force: bool) -> None:
-    """Run everything on the bundled demo case (a fictitious level-2 professional election)."""
     from .demo import run_demo
 
     written = run_demo(out_dir, lang=lang or "fr", force=force)
@@ -436,10 +348,8 @@ def demo(out_dir: Path, lang: str | None, force: bool) -> None:
 
 
 @cli.command(name="checks")
-@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 def checks_command(as_json: bool) -> None:
-    """List the check catalogue: id, severity, objectives supported, title, and the requirements of
-    the CNIL texts each check supports (`expertise requirements` lists those)."""
     cat = catalogue_mod.load()
     rows = sorted(cat.checks.values(), key=lambda m: m.id)
     citing = {c: [r.id for f in cat.frameworks.values() for r in f.requirements if c in r.checks]
@@ -509,13 +419,10 @@ def _review_reason(case_dir: Path, asked: bool, report_dir: Path | None = None, 
 
 # --- the requirements of the CNIL texts ---
 @cli.command(name="requirements")
-@click.option("--framework", "framework_id", default=None, metavar="ID",
-              help="One framework (default: every framework of checks/frameworks/).")
-@click.option("--json", "as_json", is_flag=True, help="Print the requirements as JSON.")
-@click.option("--markdown", "as_markdown", is_flag=True,
-              help="Print the traceability matrix as Markdown (docs/requirements-matrix.md).")
+@click.option("--framework", "framework_id", default=None, metavar="ID")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--markdown", "as_markdown", is_flag=True)
 def requirements_command(framework_id: str | None, as_json: bool, as_markdown: bool) -> None:
-    """List the frameworks' requirements: id, levels, checks, question, source sentence."""
     from .requirements import catalogue_rows, markdown
 
     frameworks = catalogue_mod.load().frameworks
@@ -541,17 +448,9 @@ def requirements_command(framework_id: str | None, as_json: bool, as_markdown: b
 # --- pades: verify the PAdES signature of a report (issue 13) ---
 @cli.command(name="verify-signature")
 @click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CA certificate(s) (PEM or DER) to trust; default: the system's trust store.")
-@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+@click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
 def verify_signature(pdf: Path, trust: tuple[Path, ...], as_json: bool) -> None:
-    """Verify the PAdES signature(s) of a signed report.pdf with pyHanko's validator: intact,
-    signer, time, level (B-B, B-T, B-LT), trust. Nothing is fetched from the network.
-
-    \b
-    Exit 0: every signature intact, covering the whole document and trusted. 1: one is not.
-    2: unreadable file, not a PDF, no signature, unreadable --trust certificate.
-    """
     from .report.signature import load_certificates, verify_pdf
 
     roots = [c for path in trust for c in load_certificates(path, field="--trust")]
@@ -591,8 +490,7 @@ def _language_option(command: click.Command) -> None:
     if own is None:
         command.params.append(click.Option(
             ["--lang"], type=click.Choice(list(LANGUAGES)), expose_value=False, is_eager=True,
-            callback=_set_language,
-            help="Language of the messages (default: the environment's locale, French for fr_*)."))
+            callback=_set_language))
     elif own.callback is None:
         own.callback = _set_language
     for sub in getattr(command, "commands", {}).values():

@@ -11,6 +11,7 @@ import click
 
 from rich.markup import escape
 
+from ..clihelp import HelpGroup
 from ..console import emit_json, out, progress, text
 from ..console import say as console_say
 from ..errors import UsageError
@@ -34,59 +35,27 @@ def parse_time(value: str | None, option: str) -> datetime | None:
     return None if value is None else parse_moment(value, option)
 
 
-@click.group(name="board")
+@click.group(name="board", cls=HelpGroup)
 def command() -> None:
-    """Replay a public bulletin board with our own implementation of its specification.
-
-    \b
-    The vendor's code is never used: every proof, the tally, the shuffles, the partial
-    decryptions and the result are recomputed from the published records. Also checks what
-    belenios-tool 2.0 does not: replayed ballots, the published encrypted tally, the
-    credential authority's fingerprint, and that the board extends earlier snapshots.
-    """
+    pass
 
 
 @command.command(name="verify")
 @click.argument("record", type=click.Path(path_type=Path))
-@click.option("--format", "board_format", type=click.Choice(["auto", "belenios"]), default="auto", show_default=True,
-              help="Board format (auto: recognised from the file).")
-@click.option("--workers", type=int, default=0, show_default=True,
-              help="Processes verifying ballots in parallel (0: one per CPU; 1: no pool).")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Run the per-ballot work on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786).")
-@click.option("--snapshot", "snapshots", multiple=True, type=click.Path(path_type=Path), metavar="EARLIER.bel",
-              help="An earlier copy of the board (repeatable); RECORD must extend it byte for byte, which "
-                   "catches ballots removed or reordered since.")
-@click.option("--credentials-fingerprint", metavar="FP", default=None,
-              help="The public-credential fingerprint published by the credential authority (base64 SHA-256 "
-                   "as belenios-tool prints it, or 64 hexadecimal digits); catches stuffed credentials.")
-@click.option("--electorate", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Number of registered voters (= credentials expected).")
-@click.option("--opens", metavar="T", default=None, help="Opening time of the vote (ISO 8601 with offset).")
-@click.option("--closes", metavar="T", default=None, help="Closing time of the vote (ISO 8601 with offset).")
-@click.option("--json", "json_out", metavar="OUT", type=click.Path(path_type=Path), default=None,
-              help="Write the step report and the verified result as JSON to OUT ('-' for stdout).")
-@click.option("--quiet", is_flag=True, help="Print only the verdict line.")
-@click.option("--no-batch", "no_batch", is_flag=True,
-              help="Test the group membership of ballots and credentials one element at a time instead of in "
-                   "batches (slower; the same verdicts).")
+@click.option("--format", "board_format", type=click.Choice(["auto", "belenios"]), default="auto", show_default=True)
+@click.option("--workers", type=int, default=0, show_default=True)
+@click.option("--scheduler", metavar="ADDRESS", default=None)
+@click.option("--snapshot", "snapshots", multiple=True, type=click.Path(path_type=Path), metavar="EARLIER.bel")
+@click.option("--credentials-fingerprint", metavar="FP", default=None)
+@click.option("--electorate", type=click.IntRange(min=1), default=None, metavar="N")
+@click.option("--opens", metavar="T", default=None)
+@click.option("--closes", metavar="T", default=None)
+@click.option("--json", "json_out", metavar="OUT", type=click.Path(path_type=Path), default=None)
+@click.option("--quiet", is_flag=True)
+@click.option("--no-batch", "no_batch", is_flag=True)
 def verify_command(record: Path, board_format: str, workers: int, scheduler: str | None, snapshots: tuple[Path, ...],
                    credentials_fingerprint: str | None, electorate: int | None, opens: str | None,
                    closes: str | None, json_out: Path | None, quiet: bool, no_batch: bool) -> None:
-    """Verify the board RECORD (a Belenios <uuid>.bel), step by step.
-
-    \b
-    Steps: archive and hash chain; election fingerprint; group; trustee keys (proofs,
-    Pedersen certificates, combined key); public credentials (and the authority's
-    fingerprint); every ballot (form, election, credential, weight, signature, proofs);
-    revotes; replayed ballots; encrypted tally recomputed and compared with the published
-    one; shuffles; partial decryptions (threshold, Lagrange); result; extension of earlier
-    snapshots; group membership of every element; timing.
-
-    \b
-    Exit status: 0 when no step failed (steps may be "not verifiable", e.g. before the
-    tally), 1 when a step failed, 2 on a usage error or an unreadable path.
-    """
     from .parallel import make_runner
 
     from .clock import now as clock_now
@@ -186,27 +155,14 @@ def print_report(verification: Verification, quiet: bool = False) -> None:
 
 @command.command(name="watch")
 @click.argument("source")
-@click.option("--every", type=float, required=True, metavar="SECONDS", help="Interval between two copies of the board.")
-@click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The case folder: copies and verdicts go into its journal; URLs must be in its [scope].")
-@click.option("--until", metavar="T", default=None,
-              help="Stop at this time (ISO 8601 with offset); default: when the board holds its Result, or Ctrl-C.")
-@click.option("--workers", type=int, default=0, show_default=True, help="Processes verifying the new ballots.")
-@click.option("--snapshots", "max_snapshots", type=int, default=None, help="Stop after this many copies.")
-@click.option("--box", "box_id", metavar="ID", default=None,
-              help="The ballot box ([[box]] id) whose board this is; required when the case declares several.")
+@click.option("--every", type=float, required=True, metavar="SECONDS")
+@click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--until", metavar="T", default=None)
+@click.option("--workers", type=int, default=0, show_default=True)
+@click.option("--snapshots", "max_snapshots", type=int, default=None)
+@click.option("--box", "box_id", metavar="ID", default=None)
 def watch_command(source: str, every: float, case_dir: Path, until: str | None, workers: int,
                   max_snapshots: int | None, box_id: str | None) -> None:
-    """Watch the board SOURCE (a path or an http(s) URL) during the vote.
-
-    \b
-    Every SECONDS the board is copied and kept as evidence in the case's journal (the first
-    copy whole, then what was appended), checked to extend the previous copy byte for byte
-    (nothing removed, altered or reordered), and the records appended since are verified.
-    Ballots before the opening or a count begun before the closing ([election] of the case)
-    are failures too. A failure is journaled at once (BOARD-017) and printed; the watch goes
-    on. Exit status: 0 when no failure was seen, 1 otherwise, 2 on a usage error.
-    """
     from ..case import load_case, one_box
     from .parallel import make_runner
     from .watch import BoardWatch

@@ -7,22 +7,21 @@ from pathlib import Path
 
 import click
 
+from ..clihelp import HelpGroup
 from ..console import emit_json, language, out, text
 from ..i18n import msg
 from ..results import Status
 
 
-@click.group(name="distribution")
+@click.group(name="distribution", cls=HelpGroup)
 def command() -> None:
-    """Credential distribution (CNIL 2012-083): who holds which part, by which channel; delivery logs."""
+    pass
 
 
 @command.command()
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 def check(case_dir: Path, as_json: bool) -> None:
-    """Check the [distribution] of CASE_DIR (journaled). Exit 1 when a check fails, 2 when the case
-    declares no [distribution]."""
     from ..case import load_case
     from ..errors import UsageError
     from .collector import collect

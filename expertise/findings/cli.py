@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from ..clihelp import HelpGroup
 from ..console import emit_json, say
 from ..errors import UsageError
 from ..hashing import sha256_file
@@ -23,25 +24,16 @@ from .sarif import read_sarif, sarif_findings
 IMPORT_FOLDER = "findings"
 
 
-@click.group(name="findings")
+@click.group(name="findings", cls=HelpGroup)
 def command() -> None:
-    """The expert's own findings (pentest, code review, interview, document, SARIF import)."""
+    pass
 
 
 @command.command(name="import")
 @click.argument("sarif_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--case", "case_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The case folder whose case.toml declares the import.")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings the file gives as JSON.")
+@click.option("--case", "case_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
 def import_command(sarif_file: Path, case_dir: Path, as_json: bool) -> None:
-    """Check a SARIF 2.1.0 file and declare it in case.toml ([[findings.import]]).
-
-    \b
-    The file is checked against the SARIF 2.1.0 schema first: a broken file is refused naming
-    the file and the JSON path (exit 2), and nothing is written. A file outside the case folder
-    is copied into CASE/findings/. Each result becomes a finding (ruleId and tool → id, level or
-    security-severity → severity) when the report is written; the file is journaled as its input.
-    """
     from ..case import load_case
 
     case = load_case(case_dir)

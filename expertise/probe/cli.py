@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..clihelp import HelpCommand
 from ..console import emit_json, language, out, say, text
 from ..errors import UsageError
 from ..i18n import msg
@@ -26,54 +27,25 @@ STATUS_LABEL = {"pass": msg("probe.cli.status.pass"), "fail": msg("probe.cli.sta
                 "manual": msg("probe.cli.status.manual"), "informational": msg("probe.cli.status.informational")}
 
 
-@click.command(name="probe")
+@click.command(name="probe", cls=HelpCommand)
 @click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--target", "-t", "targets", multiple=True, metavar="TARGET",
-              help="https://HOST[:PORT]/PATH, http://HOST[:PORT]/, HOST:PORT (TLS), ssh://HOST[:PORT] or HOST "
-                   "(port scan only); IPv6 addresses in brackets ([::1]:8443). Repeatable. With CASE_DIR, "
-                   "replaces the case's [probe] targets.")
-@click.option("--scope", "-s", "scope_entries", multiple=True, metavar="HOST|CIDR",
-              help="Ad-hoc scope (names, *.domain, addresses, CIDR ranges). Repeatable. Default: the targets "
-                   "themselves. Not allowed with CASE_DIR, whose scope is [scope] in case.toml.")
-@click.option("--ports", default=None, metavar="SPEC",
-              help="Ports to scan: top-N (default top-1000), a list such as 22,443,8000-8100, or none.")
-@click.option("--timeout", type=click.FloatRange(min=0.5, max=300), default=None, metavar="SECONDS",
-              help="Network timeout per operation (default 10); every collector's deadline is a multiple of it.")
-@click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PEM",
-              help="A CA certificate (PEM) to validate a platform certificate issued by a private CA.")
-@click.option("--expect-port", "expected_ports", multiple=True, type=click.IntRange(1, 65535), metavar="PORT",
-              help="A port expected open besides the targets' own (PORT-001). Repeatable.")
-@click.option("--no-service-detection", is_flag=True, help="Skip nmap -sV (faster, no versions).")
-@click.option("--sshd-config", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
-              help="The output of `sshd -T` collected on the SSH server: SSH-011 judges root login, passwords and "
-                   "forwarding, which no network probe can see (else it says they remain unverified).")
+@click.option("--target", "-t", "targets", multiple=True, metavar="TARGET")
+@click.option("--scope", "-s", "scope_entries", multiple=True, metavar="HOST|CIDR")
+@click.option("--ports", default=None, metavar="SPEC")
+@click.option("--timeout", type=click.FloatRange(min=0.5, max=300), default=None, metavar="SECONDS")
+@click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="PEM")
+@click.option("--expect-port", "expected_ports", multiple=True, type=click.IntRange(1, 65535), metavar="PORT")
+@click.option("--no-service-detection", is_flag=True)
+@click.option("--sshd-config", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
-              metavar="OUT", help="Write the results as JSON to this file ('-' for standard output, then no table).")
+              metavar="OUT")
 @click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              metavar="DIR", help="Ad-hoc mode: new or empty folder for the raw evidence "
-                                  "(default ./expertise-probe-<UTC time>).")
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+              metavar="DIR")
+@click.option("--no-progress", is_flag=True)
 def command(case_dir: Path | None, targets: tuple[str, ...], scope_entries: tuple[str, ...], ports: str | None,
             timeout: float | None, ca_file: Path | None, expected_ports: tuple[int, ...],
             no_service_detection: bool, sshd_config: Path | None, json_out: Path | None, evidence_dir: Path | None,
             no_progress: bool) -> None:
-    """Probe the voting platform: open ports, TLS, HTTP security headers and SSH, against ANSSI rules.
-
-    \b
-    Two ways to run it:
-      expertise probe CASE_DIR
-          targets from [probe], scope from [scope] of case.toml; the run is journaled, the raw
-          outputs (nmap XML, sslyze JSON, s_client transcript, HTTP exchange, ssh-audit JSON) are
-          kept as evidence and the report gets its « Plateforme » chapter.
-      expertise probe --target https://vote.example/ --target ssh://vote.example [--scope ...]
-          ad-hoc; without --scope the targets themselves are the scope.
-
-    \b
-    Scope guard: a target, a redirect or a name resolving outside the scope is refused before
-    any packet is sent; ranges are never scanned, each host must be named as a target.
-    Exit status: 0 no failing check, 1 at least one failing check, 2 usage error or a target
-    out of scope. "error" results (could not test) are listed but do not fail the run.
-    """
     from .collector import OPTION_FIELDS, case_config, configure, probe_case, validated
     from .runner import DirectorySink, plan_probe, run_probe
 

@@ -10,22 +10,14 @@ from typing import Any
 
 import click
 
+from ..clihelp import HelpGroup
 from ..console import emit_json, language, out, say, text
 from ..results import Status
 
 
-@click.group(name="registers")
+@click.group(name="registers", cls=HelpGroup)
 def command() -> None:
-    """Émargement list, voter list, paper votes and key holders, cross-checked.
-
-    \b
-    Reads the registers (CSV of any delimiter and encoding, or XLSX) declared in case.toml
-    [registers] or named on the command line, and checks: every voter signed is on the
-    electoral list, none twice, every émargement within the opening hours, no paper vote of
-    a voter who voted online, every paper voter on the list, as many voters signed as ballots
-    counted, no more voters than registered, an electoral list holding no more than it needs,
-    no formula in the registers, and key parts held one each by electoral-board members.
-    """
+    pass
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -63,39 +55,25 @@ def _instant(value: str | None, option: str, zone: str | None, zone_option: str)
 
 @command.command()
 @click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--voters", type=click.Path(dir_okay=False, path_type=Path), help="The electoral list (CSV or XLSX).")
-@click.option("--emargement", type=click.Path(dir_okay=False, path_type=Path), help="The internet émargement list.")
-@click.option("--paper", type=click.Path(dir_okay=False, path_type=Path),
-              help="The paper votes of a mixed election (voter id, date the envelope arrived).")
-@click.option("--board", "board_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A board to replay now for the number of ballots counted.")
-@click.option("--board-ballots", type=click.IntRange(min=0), help="Ballots counted, as the tally minutes state.")
-@click.option("--opens", help="Opening, ISO 8601 (with an offset, or local with --timezone).")
-@click.option("--closes", help="Closing, same forms as --opens.")
-@click.option("--timezone", "zone", help="IANA zone of local times without an offset (e.g. Europe/Paris).")
-@click.option("--column", "columns", multiple=True, metavar="ROLE.FIELD=NAME",
-              help="Header of a column (ROLE voters|emargement|paper; FIELD voter_id|voted_at|received_on|channel).")
-@click.option("--encoding", "encodings", multiple=True, metavar="ROLE=ENC", help="Encoding of a CSV register.")
-@click.option("--sheet", "sheets", multiple=True, metavar="ROLE=NAME", help="Sheet of an XLSX register.")
-@click.option("--grace-minutes", type=click.IntRange(min=0), help="Minutes after the closing still accepted (0).")
-@click.option("--identities", is_flag=True, help="Evidence copy with voter ids instead of keyed-hash pseudonyms.")
-@click.option("--json", "json_out", is_flag=False, flag_value="-", default=None, metavar="[OUT]",
-              help="The results and the lists with the ids as written, as JSON: to OUT, or stdout without OUT.")
-@click.option("--box", "box_id", metavar="ID", default=None,
-              help="The ballot box ([[box]] id) to check; required when the case declares several.")
+@click.option("--voters", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--emargement", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--paper", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--board", "board_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--board-ballots", type=click.IntRange(min=0))
+@click.option("--opens")
+@click.option("--closes")
+@click.option("--timezone", "zone")
+@click.option("--column", "columns", multiple=True, metavar="ROLE.FIELD=NAME")
+@click.option("--encoding", "encodings", multiple=True, metavar="ROLE=ENC")
+@click.option("--sheet", "sheets", multiple=True, metavar="ROLE=NAME")
+@click.option("--grace-minutes", type=click.IntRange(min=0))
+@click.option("--identities", is_flag=True)
+@click.option("--json", "json_out", is_flag=False, flag_value="-", default=None, metavar="[OUT]")
+@click.option("--box", "box_id", metavar="ID", default=None)
 def check(case_dir: Path | None, voters: Path | None, emargement: Path | None, paper: Path | None,
           board_file: Path | None, board_ballots: int | None, opens: str | None, closes: str | None,
           zone: str | None, columns: tuple[str, ...], encodings: tuple[str, ...], sheets: tuple[str, ...],
           grace_minutes: int | None, identities: bool, json_out: str | None, box_id: str | None) -> None:
-    """Cross-check the registers of CASE_DIR (journaled), or the files named.
-
-    \b
-    Exit 0: no failing check. 1: at least one check fails. 2: bad options, not a case,
-    invalid case.toml, nothing to check, or a register that cannot be read (missing or
-    duplicated header, empty file, NUL byte, too many cells, 64 KiB cell, unreadable or
-    zoneless time…: file, line and field named; nothing of it is counted and the results
-    are still given, as "could not test").
-    """
     from ..errors import UsageError
     from ..i18n import msg
     from ..tables import zone_named

@@ -27,6 +27,7 @@ from typing import Any
 
 import click
 
+from ..clihelp import HelpCommand
 from ..errors import UsageError
 from ..i18n import Message, msg, render
 
@@ -266,21 +267,11 @@ def _pipe_above_4() -> tuple[int, int]:
     return ends[0], ends[1]
 
 
-@click.command(name="check-accessibility")
+@click.command(name="check-accessibility", cls=HelpCommand)
 @click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON (code and args kept).")
-@click.option("--axe", type=click.Path(path_type=Path), default=None,
-              help="axe-core's folder (default: tools/a11y/node_modules/axe-core, env EXPERTISE_AXE).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--axe", type=click.Path(path_type=Path), default=None)
 def command(page: Path, as_json: bool, axe: Path | None) -> None:
-    """Check an HTML report's accessibility with axe-core in headless Chromium.
-
-    \b
-    Prints axe's violations by impact (critical, serious, moderate, minor), each with the
-    elements concerned (CSS selectors). The page is loaded from file://, axe is injected from
-    the local npm install (make install runs npm ci in tools/a11y); nothing is fetched.
-    Exit 0: no serious or critical violation. 1: at least one. 2: unreadable page, Chromium or
-    axe-core missing, or the browser failed.
-    """
     from ..console import emit_json, language, out, say
 
     lang = language()

@@ -12,6 +12,7 @@ from typing import Mapping
 
 import click
 
+from ..clihelp import HelpCommand
 from ..console import emit_json, out, say, text
 from ..errors import UsageError
 from ..i18n import Message, msg
@@ -25,22 +26,12 @@ def _named(table: Mapping[str, Message], value: str | None) -> str:
     return text(msg("report.version.status.absent") if value is None else labels.name(table, value))
 
 
-@click.command(name="report-diff")
+@click.command(name="report-diff", cls=HelpCommand)
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--from", "from_number", type=int, default=None,
-              help="Version compared from (default: the one before --to).")
-@click.option("--to", "to_number", type=int, default=None, help="Version compared to (default: the latest).")
-@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON (as results.json's `changes`).")
+@click.option("--from", "from_number", type=int, default=None)
+@click.option("--to", "to_number", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
 def command(case_dir: Path, from_number: int | None, to_number: int | None, as_json: bool) -> None:
-    """List what changed between two numbered versions of the report (`report --kind`).
-
-    \b
-    Each check's status, each subject's, the findings added and resolved, the conclusions
-    changed, computed from the two versions' results.json kept in the journal's evidence
-    (each checked against the hash the journal recorded).
-    Exit 0: listed. 2: not a case, fewer than two versions, an unknown version number, or a
-    version's results.json missing or changed.
-    """
     from .. import journal
 
     case_dir = journal.require_case(case_dir)

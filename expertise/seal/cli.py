@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..clihelp import HelpGroup
 from ..console import emit_json, err, language, out, text
 from ..errors import ExpertiseError, UsageError
 from ..i18n import Message, msg
@@ -16,14 +17,11 @@ from .names import CONDITION_STATUSES, CONDITIONS, DIFFERENCE_KINDS, count_by_ki
 
 PATH = click.Path(path_type=Path)
 JOBS = click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Hashing processes (default: every CPU)."
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N"
 )
 
 
-def case_option(help_text: str):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text
-    )
+CASE = click.option("--case", "case_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 
 
 def _say(message: Message) -> None:
@@ -52,56 +50,36 @@ def ssh_options_decorator(func):  # type: ignore[no-untyped-def]
         "--identity",
         type=PATH,
         default=None,
-        help="Private key for SSH sources (default: the SSH agent and ~/.ssh keys).",
     )(func)
     func = click.option(
         "--host-key-fingerprint",
         default=None,
         metavar="SHA256:…",
-        help="Pin the SSH host key (as `ssh-keygen -lf` prints it); unknown keys are refused.",
     )(func)
     func = click.option(
         "--known-hosts",
         type=PATH,
         default=None,
-        help="known_hosts file for SSH sources (default ~/.ssh/known_hosts); never auto-accepted.",
     )(func)
     return func
 
 
-@click.group(name="seal")
+@click.group(name="seal", cls=HelpGroup)
 def command() -> None:
-    """Fingerprint source, binaries and remote systems so anyone can prove later that nothing changed.
-
-    \b
-    A seal is a folder a judge's adviser can re-check without this tool:
-      SHA256SUMS          coreutils format: sha256sum -c SHA256SUMS
-      SHA256SUMS.sig      SSHSIG (ssh-keygen -Y verify -n expertise-seal)
-      SHA256SUMS.ed25519  raw Ed25519 (openssl pkeyutl -verify -rawin)
-      SHA256SUMS.tsr      RFC 3161 time-stamp (openssl ts -verify), with --tsa
-      manifest.json(.sig) every path: type, mode, size, SHA-256, link target; commit, host key, Merkle root
-      expert.pub/.pem, allowed_signers, VERIFY.md (the commands, in French and English)
-    """
+    pass
 
 
 @command.command()
 @click.option(
-    "--out", "out_path", type=PATH, required=True, help="Private key file to write (KEY and KEY.pub)."
+    "--out", "out_path", type=PATH, required=True
 )
-@click.option("--comment", default="expert@expertise", show_default=True, help="Comment of the public key.")
+@click.option("--comment", default="expert@expertise", show_default=True)
 @click.option(
     "--ask-passphrase",
     is_flag=True,
-    help="Protect the key with a passphrase (prompted; or set EXPERTISE_KEY_PASSPHRASE).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the key files and fingerprint as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 def keygen(out_path: Path, comment: str, ask_passphrase: bool, as_json: bool) -> None:
-    """Make the expert's Ed25519 key pair (OpenSSH format; private key mode 0600).
-
-    \b
-    Writes KEY (private, never overwritten) and KEY.pub. Publish the fingerprint in
-    the report: it is how anyone recognises the expert's seals later.
-    """
     from .keys import PASSPHRASE_ENV, generate
 
     passphrase = os.environ.get(PASSPHRASE_ENV) or None
@@ -146,36 +124,32 @@ def _print_problems(problems: list, limit: int = 50) -> None:  # type: ignore[ty
     "key_path",
     type=PATH,
     default=None,
-    help="The expert's private key (from `seal keygen`); default with --case: the case's seal.key.",
 )
 @click.option(
     "--out",
     "out_path",
     type=PATH,
     default=None,
-    help="Seal folder to write (must not exist). Optional with --case: the seal is kept as evidence.",
 )
-@click.option("--name", default=None, help="Name of the seal (default: the source's name).")
+@click.option("--name", default=None)
 @click.option(
-    "--tsa", default=None, metavar="URL", help="RFC 3161 time-stamping authority to time-stamp SHA256SUMS."
+    "--tsa", default=None, metavar="URL"
 )
 @click.option(
     "--tsa-ca-file",
     type=PATH,
     default=None,
-    help="The authority's root certificate (PEM): checks the token, and is copied into the seal.",
 )
 @click.option(
     "--exclude",
     "excludes",
     multiple=True,
     metavar="GLOB",
-    help="Leave out paths or names matching GLOB (e.g. .git); recorded in the manifest. Repeatable.",
 )
 @ssh_options_decorator
 @JOBS
-@case_option("Keep the seal as evidence in this case, journal it and record its results (SEAL-xxx).")
-@click.option("--json", "as_json", is_flag=True, help="Print the seal's summary as JSON.")
+@CASE
+@click.option("--json", "as_json", is_flag=True)
 @click.argument("sources", nargs=-1, required=True)
 def create(
     key_path: Path | None,
@@ -192,13 +166,6 @@ def create(
     as_json: bool,
     sources: tuple[str, ...],
 ) -> None:
-    """Seal SOURCE...: a folder or file, git:PATH[@REV], or ssh://user@host[:port]/path.
-
-    \b
-    Name a source with NAME=SOURCE (with several sources, SHA256SUMS paths start with
-    the name). Exit 0 when every path was sealed; 1 when the seal was written but some
-    paths could not be read (each is named); 2 on usage errors.
-    """
     from .create import create_seal
     from .keys import load_private
     from .sources import parse_source
@@ -337,25 +304,22 @@ def _print_report(report, limit: int) -> None:  # type: ignore[no-untyped-def]
     "--expect-key",
     default=None,
     metavar="KEY|SHA256:…",
-    help="The expert's public key file or fingerprint; anything else is a broken seal (exit 2).",
 )
 @click.option(
     "--tsa-ca-file",
     type=PATH,
     default=None,
-    help="The time-stamping authority's root certificate (default: tsa-ca.pem in the seal).",
 )
 @ssh_options_decorator
 @JOBS
-@case_option("Journal the verification in this case and record its results (SEAL-xxx).")
+@CASE
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
     default=200,
     show_default=True,
-    help="Differences printed (0: all). --json always lists all.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 def verify(
     seal: Path,
     sources: tuple[str, ...],
@@ -369,16 +333,6 @@ def verify(
     limit: int,
     as_json: bool,
 ) -> None:
-    """Check SEAL, then compare each source with it.
-
-    \b
-    Without SOURCE, each source is read again where it was sealed (same folder, same
-    git:REPO@REVISION, same SSH host pinned to the sealed host key). SOURCE points a
-    source elsewhere: one per sealed source in order, or NAME=SOURCE.
-    Exit 0: identical. 1: something differs; every added, removed, modified,
-    mode-changed or type-changed path is listed. 2: the seal itself is broken (bad
-    signature, malformed or missing file, unexpected key) or a usage error.
-    """
     from .errors import SealBroken
     from .keys import expected_fingerprint
     from .verify import verify_seal
@@ -436,45 +390,39 @@ def verify(
 
 
 @command.command()
-@click.option("--previous", type=PATH, required=True, help="Seal made at the earlier expertise.")
-@click.option("--current", type=PATH, required=True, help="Seal of the element now.")
-@click.option("--previous-date", required=True, metavar="YYYY-MM-DD", help="Date of the earlier expertise.")
+@click.option("--previous", type=PATH, required=True)
+@click.option("--current", type=PATH, required=True)
+@click.option("--previous-date", required=True, metavar="YYYY-MM-DD")
 @click.option(
     "--level",
     type=click.IntRange(1, 3),
     default=None,
-    help="Risk level of the new election (default with --case: the case's level).",
 )
 @click.option(
     "--date",
     "reference",
     default=None,
     metavar="YYYY-MM-DD",
-    help="Date the re-use is judged at (default: the current seal's date).",
 )
 @click.option(
     "--osv",
     type=PATH,
     default=None,
-    help='Offline vulnerability file (OSV JSON: a record, a list, or {"vulns": [...]}); without it '
-    "the vulnerability condition is a manual item.",
 )
 @click.option(
     "--package",
     "packages",
     multiple=True,
-    help="Only count OSV records affecting this package name. Repeatable.",
 )
 @click.option(
     "--trusted-key",
     "trusted",
     multiple=True,
     metavar="KEY|SHA256:…",
-    help="Accept only seals signed by these keys. Repeatable.",
 )
-@click.option("--tsa-ca-file", type=PATH, default=None, help="Root certificate to check time-stamps with.")
-@case_option("Journal the assessment in this case (check SEAL-011).")
-@click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
+@click.option("--tsa-ca-file", type=PATH, default=None)
+@CASE
+@click.option("--json", "as_json", is_flag=True)
 def reuse(
     previous: Path,
     current: Path,
@@ -488,15 +436,6 @@ def reuse(
     case_dir: Path | None,
     as_json: bool,
 ) -> None:
-    """May an element of an earlier expertise be re-used? (CNIL 2019-053)
-
-    \b
-    Level 1: expertise at most 24 months old; level 2: 12 months; level 3: never. The
-    element must be proven unchanged (both seals verified and identical) and no
-    vulnerability on it revealed since (checked in --osv, or left as a manual item).
-    Exit 0 only when eligible; 1 when not eligible or a manual item remains; 2 when a
-    seal is broken.
-    """
     from .keys import expected_fingerprint
     from .reuse import ELIGIBLE, assess_reuse, parse_date
 

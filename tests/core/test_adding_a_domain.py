@@ -109,3 +109,16 @@ def test_the_copy_passes_the_catalogue_tests(project: Path) -> None:
                             cwd=project, env={**os.environ, "PYTHONPATH": str(project)}, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_new_command_has_its_help_in_both_languages(project: Path) -> None:
+    french = _run(project, "uptime", "check", "--help", lang="fr")
+    assert "Vérifie le journal de disponibilité de CASE_DIR" in french.stdout, french.stderr
+    assert "Affiche les résultats en JSON." in french.stdout
+    english = _run(project, "uptime", "--help")
+    assert "check  Check the availability log of CASE_DIR" in english.stdout, english.stdout
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/core/test_cli_help.py",
+                             "-k", "takes_its_help or has_its_help"],
+                            cwd=project, env={**os.environ, "PYTHONPATH": str(project)}, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -36,7 +36,15 @@ def extracted() -> dict[str, list[str]]:
     return found
 
 
-USED = extracted()
+def cli_help_codes() -> dict[str, list[str]]:
+    """The ``--help`` texts: codes built from the command tree (expertise/clihelp.py), not in a ``msg()``."""
+    from expertise.cli import cli
+    from expertise.clihelp import help_codes
+
+    return {code: ["expertise/clihelp.py (--help)"] for code in help_codes(cli)}
+
+
+USED = {**extracted(), **cli_help_codes()}
 
 
 def placeholders(text: str | tuple[str, ...]) -> set[str]:
