@@ -157,3 +157,31 @@ def test_charts_carry_their_numbers_as_alternative_text() -> None:
                            "Ballots", lang="en")
     alt = line[line.index("<title>") + 7:line.index("</title>")]
     assert "3 points" in alt and "value 0 at the start, 25 at the end, at most 40" in alt, alt
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_row_header_says_it_heads_a_row(demo_reports: dict[str, Path], lang: str) -> None:
+    """A header cell in a table's body (the key-value tables of the chapters: seal, probe, board …) is
+    marked scope="row", so that a screen reader reads it with its row, not as a column heading."""
+    from html.parser import HTMLParser
+
+    class Headers(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_head = 0
+            self.unscoped: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "thead":
+                self.in_head += 1
+            elif tag == "th" and not self.in_head and dict(attrs).get("scope") not in ("row", "rowgroup"):
+                self.unscoped.append(f"line {self.getpos()[0]}")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "thead":
+                self.in_head -= 1
+
+    parser = Headers()
+    parser.feed((demo_reports[lang] / "report.html").read_text(encoding="utf-8"))
+    assert parser.unscoped == []
