@@ -437,6 +437,7 @@ def reuse(
     as_json: bool,
 ) -> None:
     from .keys import expected_fingerprint
+    from ..catalogue import FRAMEWORK_ID
     from .reuse import ELIGIBLE, assess_reuse, parse_date
 
     case = _case(case_dir)
@@ -454,7 +455,7 @@ def reuse(
         packages=packages,
         trusted_keys=[expected_fingerprint(t) for t in trusted],
         tsa_ca_file=tsa_ca_file,
-        **({"framework_id": case.data.framework} if case is not None else {}),
+        framework_id=case.data.framework if case is not None else FRAMEWORK_ID,
     )
     if case is not None:
         from .casework import reuse_in_case

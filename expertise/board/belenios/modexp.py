@@ -104,7 +104,8 @@ class Modulus:
         context, b, e, r, out = self._scratch()
         data = base.to_bytes(self.size, "big")
         lib.BN_bin2bn(data, self.size, b)
-        data = int(exponent).to_bytes((int(exponent).bit_length() + 7) // 8, "big")
+        e_value = int(exponent)
+        data = e_value.to_bytes((e_value.bit_length() + 7) // 8, "big")
         lib.BN_bin2bn(data, len(data), e)
         if lib.BN_mod_exp_mont(r, b, e, self._m, context, self._mont) != 1:
             raise ArithmeticError("OpenSSL's modular exponentiation failed")
